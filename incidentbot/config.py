@@ -1,0 +1,126 @@
+"""Settings: secrets and addresses from the environment, the team's practice from a TOML file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from incidentbot.domain.policy import Policy
+
+DEFAULT_CONFIG_FILE = "incidentbot.toml"
+
+# Where a person finds each secret: the error for a missing one names the page.
+WHERE_TO_FIND = {
+    "slack_bot_token": 'SLACK_BOT_TOKEN (xoxb-…) is on your Slack app\'s "OAuth & Permissions" page',
+    "slack_signing_secret": (
+        'SLACK_SIGNING_SECRET is on your Slack app\'s "Basic Information" page, under App Credentials'
+    ),
+    "slack_app_token": (
+        "SLACK_APP_TOKEN (xapp-…, scope connections:write) is on your Slack app's "
+        '"Basic Information" page, under App-Level Tokens'
+    ),
+    "database_url": "DATABASE_URL must be a SQLAlchemy URL such as sqlite:///./incidentbot.db",
+    "port": "PORT must be a TCP port number between 1 and 65535",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line a person can act on."""
+
+
+class TeamConfig(BaseModel):
+    """What the optional config file may set; everything has a sensible default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel_prefix: str = Field(default="inc", min_length=1, max_length=20)
+    announcement_channel: str | None = None
+    stakeholder_channel: str | None = None
+    timeline_reaction: str = "pushpin"
+    policy: Policy = Field(default_factory=Policy)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///./incidentbot.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    incidentbot_config: str = DEFAULT_CONFIG_FILE
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    def check_ready(self) -> None:
+        """Raise ConfigError naming the first missing or malformed secret for the chosen mode."""
+        if not self.slack_bot_token:
+            raise ConfigError(f"missing SLACK_BOT_TOKEN: {WHERE_TO_FIND['slack_bot_token']}")
+        if not self.slack_bot_token.startswith("xoxb-"):
+            raise ConfigError(f"SLACK_BOT_TOKEN must start with xoxb-: {WHERE_TO_FIND['slack_bot_token']}")
+        if self.socket_mode and not self.slack_app_token.startswith("xapp-"):
+            raise ConfigError(f"SLACK_APP_TOKEN must start with xapp-: {WHERE_TO_FIND['slack_app_token']}")
+        if not self.socket_mode and not self.slack_signing_secret:
+            raise ConfigError(
+                "missing SLACK_SIGNING_SECRET (needed in HTTP mode, when SLACK_APP_TOKEN is not set): "
+                + WHERE_TO_FIND["slack_signing_secret"]
+            )
+        if "://" not in self.database_url:
+            raise ConfigError(f"malformed DATABASE_URL: {WHERE_TO_FIND['database_url']}")
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    lowered = {key.lower(): value for key, value in env.items()}
+    try:
+        return Settings.model_validate({key: lowered[key] for key in Settings.model_fields if key in lowered})
+    except ValidationError as error:
+        raise ConfigError(_first_problem(error, env_style=True)) from None
+
+
+def load_team_config(path: str | Path) -> TeamConfig:
+    """The TOML config file; a missing default file means defaults, a missing named file is an error."""
+    file = Path(path)
+    if not file.exists():
+        if str(path) == DEFAULT_CONFIG_FILE:
+            return TeamConfig()
+        raise ConfigError(f"config file {file} does not exist (set by INCIDENTBOT_CONFIG)")
+    try:
+        data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"config file {file} is not valid TOML: {error}") from None
+    try:
+        return TeamConfig.model_validate(_policy_from_toml(data))
+    except ValidationError as error:
+        raise ConfigError(f"config file {file}: {_first_problem(error, env_style=False)}") from None
+
+
+def _policy_from_toml(data: dict[str, Any]) -> dict[str, Any]:
+    """TOML keys are strings; severities are written `[policy.severities.1]` and roles by name."""
+    policy = data.get("policy")
+    if isinstance(policy, dict) and isinstance(policy.get("severities"), dict):
+        policy["severities"] = {
+            int(key) if str(key).isdigit() else key: value for key, value in policy["severities"].items()
+        }
+    return data
+
+
+def _first_problem(error: ValidationError, *, env_style: bool) -> str:
+    problem = error.errors()[0]
+    location = ".".join(str(part) for part in problem["loc"])
+    name = location.upper() if env_style else location
+    hint = WHERE_TO_FIND.get(location, "")
+    return f"malformed {name}: {problem['msg']}" + (f" ({hint})" if hint else "")

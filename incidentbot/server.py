@@ -1,0 +1,49 @@
+"""HTTP mode: Bolt behind waitress, a multi-threaded production WSGI server.
+
+`POST /slack/events` takes slash commands, interactivity and events; `GET /healthz` answers 200
+when the database answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from waitress.server import create_server
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+    from incidentbot.wiring import Bot
+
+EVENTS_PATH = "/slack/events"
+SERVER_THREADS = 32
+
+
+def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
+    slack = SlackRequestHandler(bot.app, path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
+            return _health(bot, start_response)
+        return slack(environ, start_response)
+
+    return application
+
+
+def _health(bot: Bot, start_response: StartResponse) -> Iterable[bytes]:
+    try:
+        with bot.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"database unavailable\n"]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok\n"]
+
+
+def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
+    """A waitress server; `.run()` serves until `.close()`, `.effective_port` tells the port."""
+    return create_server(wsgi_app(bot), host=host, port=port, threads=SERVER_THREADS, ident="incidentbot")

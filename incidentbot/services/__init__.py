@@ -1,0 +1,1 @@
+"""Use cases: what people do with incidents, expressed against ports (no Slack, SQL or templates)."""

@@ -1,0 +1,53 @@
+"""Changing an incident's severity or status from its channel."""
+
+from __future__ import annotations
+
+from incidentbot.domain.models import EventKind, Incident, Severity, Status
+from incidentbot.services.context import Services
+from incidentbot.services.ports import NewEvent
+
+
+def set_severity(services: Services, incident_id: int, severity: Severity, by: str) -> Incident:
+    incident = services.view_of(incident_id).incident
+    if incident.severity is severity:
+        return incident
+    text = f"Severity changed from {incident.severity.label} to {severity.label}"
+    return _apply(services, incident, {"severity": severity}, EventKind.SEVERITY_CHANGED, text, by)
+
+
+def set_status(services: Services, incident_id: int, status: Status, by: str) -> Incident:
+    incident = services.view_of(incident_id).incident
+    if incident.status is status:
+        return incident
+    changes: dict[str, object] = {"status": status}
+    if status is Status.RESOLVED:
+        changes["resolved_at"] = services.clock.now()
+        changes["next_update_due"] = None
+    elif incident.resolved_at is not None:
+        changes["resolved_at"] = None
+    text = f"Status changed from {incident.status.value} to {status.value}"
+    return _apply(services, incident, changes, EventKind.STATUS_CHANGED, text, by)
+
+
+def _apply(
+    services: Services,
+    incident: Incident,
+    changes: dict[str, object],
+    kind: EventKind,
+    text: str,
+    by: str,
+) -> Incident:
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        current = tx.get_incident(incident.id, for_update=True) or incident
+        changed = tx.save_incident(current.model_copy(update=changes))
+        event = tx.add_event(
+            NewEvent(incident_id=incident.id, kind=kind, text=text, occurred_at=now, actor_id=by)
+        )
+        view = services.view(tx, changed)
+    if event is not None:
+        services.workspace.post_change(view, event)
+    services.workspace.refresh_summary(view)
+    if changed.announcement_ts:
+        services.workspace.refresh_announcement(view)
+    return changed

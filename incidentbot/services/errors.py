@@ -1,0 +1,45 @@
+"""Failures a person can act on; the Slack layer turns each into a message that says what to do."""
+
+from __future__ import annotations
+
+
+class IncidentError(Exception):
+    """Base for errors shown to the person who asked; `code` names the template that explains it."""
+
+    code = "error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+
+
+class NotAnIncidentChannel(IncidentError):
+    code = "not_incident_channel"
+
+
+class IncidentNotFound(IncidentError):
+    code = "incident_not_found"
+
+
+class IncidentClosed(IncidentError):
+    code = "incident_closed"
+
+
+class UnknownUser(IncidentError):
+    code = "unknown_user"
+
+
+class BotUser(IncidentError):
+    code = "bot_user"
+
+
+class NotPermitted(IncidentError):
+    code = "not_permitted"
+
+
+class NameTaken(Exception):
+    """Slack already has a channel by that name."""
+
+
+class SlackUnavailable(Exception):
+    """Slack could not be reached or kept refusing, after the client's own retries."""

@@ -1,0 +1,127 @@
+"""What the use cases need from the outside world, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from incidentbot.domain.models import (
+    EventKind,
+    Incident,
+    Role,
+    RoleAssignment,
+    Roster,
+    Severity,
+    TimelineEvent,
+)
+from incidentbot.domain.policy import Policy
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    team_id: str
+    title: str
+    severity: Severity
+    impact: str
+    is_private: bool
+    declared_by: str
+    declared_at: datetime
+    next_update_due: datetime | None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    incident_id: int
+    kind: EventKind
+    text: str
+    occurred_at: datetime
+    actor_id: str | None = None
+    actor_name: str | None = None
+    message_ts: str | None = None
+    permalink: str | None = None
+    source: str = "auto"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    is_bot: bool = False
+    deleted: bool = False
+    tz: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """An incident with everything needed to show it: roles and the policy in force."""
+
+    incident: Incident
+    roster: Roster
+    policy: Policy
+    now: datetime
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class Transaction(Protocol):
+    """One unit of work against the store; committed when the context exits cleanly."""
+
+    def add_incident(self, new: NewIncident) -> Incident: ...
+    def get_incident(self, incident_id: int, *, for_update: bool = False) -> Incident | None: ...
+    def incident_by_channel(self, channel_id: str) -> Incident | None: ...
+    def incident_by_number(self, team_id: str, number: int) -> Incident | None: ...
+    def open_incidents(self, team_id: str) -> list[Incident]: ...
+    def save_incident(self, incident: Incident) -> Incident: ...
+    def roster(self, incident_id: int) -> Roster: ...
+    def role_history(self, incident_id: int) -> list[RoleAssignment]: ...
+    def assign_role(
+        self, incident_id: int, role: Role, user_id: str, assigned_by: str, at: datetime
+    ) -> str | None:
+        """Record the new holder, relieve the previous one; returns who was relieved."""
+        ...
+
+    def add_event(self, event: NewEvent) -> TimelineEvent | None:
+        """None when the same message is already on this incident's timeline."""
+        ...
+
+    def events(self, incident_id: int) -> list[TimelineEvent]: ...
+    def first_delivery(self, event_id: str, at: datetime) -> bool:
+        """True the first time a Slack event id is seen; False for a retry or a replay."""
+        ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
+
+
+class Workspace(Protocol):
+    """Everything the bot does in Slack, in incident terms. Raises SlackUnavailable or NameTaken."""
+
+    def person(self, user_id: str) -> Person | None: ...
+    def create_channel(self, name: str, *, private: bool) -> str: ...
+    def invite(self, channel_id: str, user_ids: Sequence[str]) -> None: ...
+    def post_alert(self, view: IncidentView) -> str: ...
+    def post_summary(self, view: IncidentView) -> str: ...
+    def refresh_summary(self, view: IncidentView) -> None:
+        """Edit the pinned summary in place and reset the channel topic."""
+        ...
+
+    def announce(self, view: IncidentView, channel_id: str) -> str: ...
+    def refresh_announcement(self, view: IncidentView) -> None: ...
+    def post_role_change(self, view: IncidentView, role: Role, user_id: str, by: str) -> None: ...
+    def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None: ...
+    def post_change(self, view: IncidentView, event: TimelineEvent) -> None:
+        """A one-line notice in the incident channel about a severity or status change."""
+        ...
+
+    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None: ...
+    def channel_members(self, channel_id: str) -> set[str]: ...
+
+
+def iter_roles(roster: Roster) -> Iterator[tuple[Role, str]]:
+    for role in Role:
+        holder = roster.holder(role)
+        if holder:
+            yield role, holder

@@ -1,0 +1,22 @@
+"""Read-only questions about incidents, with the privacy rule applied."""
+
+from __future__ import annotations
+
+from incidentbot.domain.models import Incident
+from incidentbot.services.context import Services
+from incidentbot.services.ports import IncidentView
+
+
+def visible_open_incidents(services: Services, team_id: str, user_id: str) -> list[IncidentView]:
+    """Open incidents this person may see: a private one only for members of its channel."""
+    with services.store.transaction() as tx:
+        views = [services.view(tx, incident) for incident in tx.open_incidents(team_id)]
+    return [view for view in views if _may_see(services, view.incident, user_id)]
+
+
+def _may_see(services: Services, incident: Incident, user_id: str) -> bool:
+    if not incident.is_private:
+        return True
+    if incident.channel_id is None:
+        return user_id == incident.declared_by
+    return user_id in services.workspace.channel_members(incident.channel_id)

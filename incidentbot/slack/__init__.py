@@ -1,0 +1,1 @@
+"""The Slack adapter: thin Bolt listeners, one Block Kit builder, and the Web API gateway."""

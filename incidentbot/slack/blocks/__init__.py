@@ -1,0 +1,1 @@
+"""Block Kit is built here and nowhere else; the words come from `templates/`."""

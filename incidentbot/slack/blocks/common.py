@@ -1,0 +1,63 @@
+"""Small Block Kit pieces shared by every message and modal, within Slack's size limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+SECTION_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+TEXT_FALLBACK_LIMIT = 3000
+
+Blocks = list[dict[str, Any]]
+
+
+def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Cut text into pieces Slack accepts in one section, preferring line breaks."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+            # Never split an escape such as `&amp;` in half.
+            amp = rest.rfind("&", cut - 5, cut)
+            if amp > 0 and ";" not in rest[amp:cut]:
+                cut = amp
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def sections(text: str) -> Blocks:
+    return [SectionBlock(text=MarkdownTextObject(text=piece or " ")).to_dict() for piece in split_text(text)]
+
+
+def context(text: str) -> dict[str, Any]:
+    return ContextBlock(elements=[MarkdownTextObject(text=text[:SECTION_LIMIT])]).to_dict()
+
+
+def button(text: str, action_id: str, value: str, *, style: str | None = None) -> ButtonElement:
+    return ButtonElement(text=text[:75], action_id=action_id, value=value, style=style)
+
+
+def actions(*buttons: ButtonElement) -> dict[str, Any]:
+    return ActionsBlock(elements=list(buttons)).to_dict()
+
+
+def fallback(text: str) -> str:
+    """The notification text that goes with blocks; Slack shows it in notifications."""
+    return text if len(text) <= TEXT_FALLBACK_LIMIT else text[: TEXT_FALLBACK_LIMIT - 1] + "…"
+
+
+def home_view(text: str) -> dict[str, Any]:
+    return {"type": "home", "blocks": sections(text)[:MESSAGE_BLOCK_LIMIT]}

@@ -1,0 +1,65 @@
+"""Messages about one incident: the alert, the pinned summary, and their text renderings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from incidentbot.domain.models import Role
+from incidentbot.rendering import Renderer
+from incidentbot.services.ports import IncidentView
+from incidentbot.slack.blocks.common import Blocks, actions, button, sections
+from incidentbot.slack.ids import Action
+
+
+def incident_context(view: IncidentView, **extra: Any) -> dict[str, Any]:
+    """What every incident template may use."""
+    return {
+        "incident": view.incident,
+        "roster": view.roster,
+        "policy": view.policy,
+        "roles": list(Role),
+        "now": view.now,
+        "due_phrase": due_phrase(view),
+        **extra,
+    }
+
+
+def due_phrase(view: IncidentView) -> str:
+    due = view.incident.next_update_due
+    if due is None:
+        return ""
+    minutes = int((due - view.now) / timedelta(minutes=1))
+    if minutes > 0:
+        return f"in {minutes} min"
+    if minutes == 0:
+        return "now"
+    return f"overdue by {-minutes} min"
+
+
+def summary(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:
+    text = renderer.render("summary.j2", **incident_context(view))
+    blocks = sections(text)
+    if view.incident.is_open:
+        blocks.append(actions(*summary_buttons(view, renderer)))
+    return text, blocks
+
+
+def summary_buttons(view: IncidentView, renderer: Renderer) -> list[Any]:
+    incident_id = str(view.incident.id)
+    buttons = [button(renderer.label("buttons.assign_roles"), Action.OPEN_ASSIGN_ROLES, incident_id)]
+    for role in view.roster.unfilled():
+        label = renderer.label("buttons.take_role", role=view.policy.role_name(role).lower())
+        buttons.append(button(label, f"{Action.TAKE_ROLE}:{role.value}", f"{incident_id}:{role.value}"))
+    return buttons
+
+
+def alert(view: IncidentView, renderer: Renderer, reaction: str) -> tuple[str, Blocks]:
+    text = renderer.render("alert.j2", **incident_context(view, reaction=reaction))
+    return text, sections(text)
+
+
+def setup_failed(view: IncidentView, renderer: Renderer, reason: str) -> tuple[str, Blocks]:
+    text = renderer.render("setup_failed.j2", **incident_context(view, reason=reason))
+    retry = button(renderer.label("buttons.retry_setup"), Action.RETRY_SETUP, str(view.incident.id))
+    return text, [*sections(text), actions(retry)]

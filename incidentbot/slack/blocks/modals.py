@@ -1,0 +1,112 @@
+"""Modals for declaring an incident and assigning its roles."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from incidentbot.domain.models import Role, Roster, Severity
+from incidentbot.domain.policy import Policy
+from incidentbot.domain.validation import IMPACT_MAX, TITLE_MAX
+from incidentbot.rendering import Renderer
+from incidentbot.slack.ids import PRIVATE_OPTION, VALUE, Block, Callback
+
+
+def severity_option(severity: Severity, policy: Policy) -> Option:
+    text = f"{severity.label}: {policy.meaning(severity)}"
+    return Option(value=str(int(severity)), label=text[:75])
+
+
+def declare_modal(
+    renderer: Renderer, policy: Policy, *, title: str, declarer: str, origin_channel: str
+) -> dict[str, Any]:
+    label = renderer.label
+    options = [severity_option(severity, policy) for severity in Severity]
+    private = Option(value=PRIVATE_OPTION, label=label("declare.private_option"))
+    blocks = [
+        InputBlock(
+            block_id=Block.TITLE,
+            label=label("declare.title_label"),
+            hint=label("declare.title_hint"),
+            element=PlainTextInputElement(
+                action_id=VALUE,
+                initial_value=title[:TITLE_MAX] or None,
+                max_length=TITLE_MAX,
+                placeholder=label("declare.title_placeholder"),
+            ),
+        ),
+        InputBlock(
+            block_id=Block.SEVERITY,
+            label=label("declare.severity_label"),
+            element=StaticSelectElement(action_id=VALUE, options=options, initial_option=options[1]),
+        ),
+        InputBlock(
+            block_id=Block.IMPACT,
+            label=label("declare.impact_label"),
+            hint=label("declare.impact_hint"),
+            element=PlainTextInputElement(
+                action_id=VALUE, max_length=IMPACT_MAX, placeholder=label("declare.impact_placeholder")
+            ),
+        ),
+        _user_input(
+            Block.COMMANDER, label("declare.commander_label"), label("declare.commander_hint"), declarer
+        ),
+        _user_input(Block.COMMS, label("declare.comms_label"), label("declare.comms_hint"), None),
+        _user_input(Block.SCRIBE, label("declare.scribe_label"), label("declare.scribe_hint"), None),
+        InputBlock(
+            block_id=Block.OPTIONS,
+            label=label("declare.options_label"),
+            optional=True,
+            element=CheckboxesElement(action_id=VALUE, options=[private]),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.DECLARE,
+        title=PlainTextObject(text=label("declare.title")),
+        submit=PlainTextObject(text=label("declare.submit")),
+        close=PlainTextObject(text=label("declare.cancel")),
+        private_metadata=json.dumps({"channel": origin_channel}),
+        blocks=blocks,
+    ).to_dict()
+
+
+def roles_modal(renderer: Renderer, policy: Policy, roster: Roster, incident_id: int) -> dict[str, Any]:
+    blocks = [
+        _user_input(block, policy.role_name(role), None, roster.holder(role))
+        for block, role in (
+            (Block.COMMANDER, Role.COMMANDER),
+            (Block.COMMS, Role.COMMS),
+            (Block.SCRIBE, Role.SCRIBE),
+        )
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.ASSIGN_ROLES,
+        title=PlainTextObject(text=renderer.label("roles.title")),
+        submit=PlainTextObject(text=renderer.label("roles.submit")),
+        close=PlainTextObject(text=renderer.label("roles.cancel")),
+        private_metadata=json.dumps({"incident_id": incident_id}),
+        blocks=blocks,
+    ).to_dict()
+
+
+def _user_input(block: Block, label: str, hint: str | None, initial: str | None) -> InputBlock:
+    return InputBlock(
+        block_id=block,
+        label=label,
+        hint=hint,
+        optional=True,
+        element=UserSelectElement(action_id=VALUE, initial_user=initial),
+    )

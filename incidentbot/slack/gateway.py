@@ -1,0 +1,246 @@
+"""The services' Workspace port, implemented with slack-sdk's WebClient.
+
+Slack's own rate limits (429 + Retry-After), 5xx answers and dropped connections are retried by
+slack-sdk's retry handlers; what still fails becomes SlackUnavailable, which services record.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from incidentbot.domain.models import Role, TimelineEvent
+from incidentbot.rendering import Renderer
+from incidentbot.services.errors import NameTaken, SlackUnavailable
+from incidentbot.services.ports import IncidentView, Person
+from incidentbot.slack.blocks import incident as incident_blocks
+from incidentbot.slack.blocks.common import fallback, sections
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PERSON_CACHE_SECONDS = 300.0
+
+
+def make_client(token: str, base_url: str) -> WebClient:
+    client = WebClient(token=token, base_url=base_url, timeout=10)
+    client.retry_handlers.extend(
+        [
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ]
+    )
+    return client
+
+
+class ChannelPacer:
+    """Keeps to about one message per second per channel, Slack's posting limit."""
+
+    def __init__(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._interval = interval
+        self._sleep = sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, channel: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(channel, 0.0))
+            self._next[channel] = slot + self._interval
+        if slot > now:
+            self._sleep(slot - now)
+
+
+class SlackWorkspace:
+    def __init__(
+        self,
+        client: WebClient,
+        renderer: Renderer,
+        *,
+        reaction: str = "pushpin",
+        pacer: ChannelPacer | None = None,
+    ) -> None:
+        self.client = client
+        self.renderer = renderer
+        self.reaction = reaction
+        self.pacer = pacer or ChannelPacer()
+        self._people: dict[str, tuple[float, Person | None]] = {}
+
+    # calling Slack ---------------------------------------------------------------------------
+
+    def call(self, method: str, do: Callable[[], T]) -> T:
+        try:
+            return do()
+        except SlackApiError as error:
+            code = str(error.response.get("error", "unknown_error"))
+            if code == "name_taken":
+                raise NameTaken(code) from error
+            raise SlackUnavailable(f"{method}: {code}") from error
+        except (SlackClientError, OSError) as error:
+            raise SlackUnavailable(f"{method}: {type(error).__name__}") from error
+
+    def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, **kw: Any) -> str:
+        self.pacer.wait(channel)
+        response = self.call(
+            "chat.postMessage",
+            lambda: self.client.chat_postMessage(
+                channel=channel, text=fallback(text), blocks=blocks or sections(text), **kw
+            ),
+        )
+        return str(response["ts"])
+
+    def edit(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        self.call(
+            "chat.update",
+            lambda: self.client.chat_update(channel=channel, ts=ts, text=fallback(text), blocks=blocks),
+        )
+
+    def ephemeral(
+        self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        self.call(
+            "chat.postEphemeral",
+            lambda: self.client.chat_postEphemeral(
+                channel=channel, user=user, text=fallback(text), blocks=blocks or sections(text)
+            ),
+        )
+
+    def dm(self, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str:
+        return self.post(user_id, text, blocks)
+
+    # the Workspace port ----------------------------------------------------------------------
+
+    def person(self, user_id: str) -> Person | None:
+        cached = self._people.get(user_id)
+        if cached and time.monotonic() - cached[0] < PERSON_CACHE_SECONDS:
+            return cached[1]
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            if error.response.get("error") in {"user_not_found", "users_not_found"}:
+                self._people[user_id] = (time.monotonic(), None)
+                return None
+            raise SlackUnavailable(f"users.info: {error.response.get('error')}") from error
+        except (SlackClientError, OSError) as error:
+            raise SlackUnavailable(f"users.info: {type(error).__name__}") from error
+        profile = user.get("profile") or {}
+        person = Person(
+            id=user_id,
+            name=profile.get("display_name") or user.get("real_name") or user.get("name") or user_id,
+            is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
+            deleted=bool(user.get("deleted")),
+            tz=user.get("tz"),
+        )
+        self._people[user_id] = (time.monotonic(), person)
+        return person
+
+    def create_channel(self, name: str, *, private: bool) -> str:
+        response = self.call(
+            "conversations.create", lambda: self.client.conversations_create(name=name, is_private=private)
+        )
+        return str(response["channel"]["id"])
+
+    def invite(self, channel_id: str, user_ids: Sequence[str]) -> None:
+        people = [u for u in user_ids if u]
+        if not people:
+            return
+        try:
+            self.client.conversations_invite(channel=channel_id, users=",".join(people), force=True)
+        except SlackApiError as error:
+            # Being there already is the outcome we wanted.
+            if error.response.get("error") not in {"already_in_channel", "cant_invite_self"}:
+                raise SlackUnavailable(f"conversations.invite: {error.response.get('error')}") from error
+        except (SlackClientError, OSError) as error:
+            raise SlackUnavailable(f"conversations.invite: {type(error).__name__}") from error
+
+    def post_alert(self, view: IncidentView) -> str:
+        text, blocks = incident_blocks.alert(view, self.renderer, self.reaction)
+        return self.post(_channel(view), text, blocks)
+
+    def post_summary(self, view: IncidentView) -> str:
+        text, blocks = incident_blocks.summary(view, self.renderer)
+        channel = _channel(view)
+        ts = self.post(channel, text, blocks)
+        self.call("pins.add", lambda: self.client.pins_add(channel=channel, timestamp=ts))
+        return ts
+
+    def refresh_summary(self, view: IncidentView) -> None:
+        incident = view.incident
+        if incident.channel_id is None:
+            return
+        if incident.summary_ts:
+            text, blocks = incident_blocks.summary(view, self.renderer)
+            self.edit(incident.channel_id, incident.summary_ts, text, blocks)
+        commander = view.roster.commander
+        person = self.person(commander) if commander else None
+        commander_name = person.name if person else "none"
+        topic = self.renderer.render(
+            "topic.j2", **incident_blocks.incident_context(view, commander_name=commander_name)
+        )
+        self.call(
+            "conversations.setTopic",
+            lambda: self.client.conversations_setTopic(channel=incident.channel_id or "", topic=topic[:250]),
+        )
+
+    def announce(self, view: IncidentView, channel_id: str) -> str:
+        text = self.renderer.render("announcement.j2", **incident_blocks.incident_context(view))
+        return self.post(channel_id, text)
+
+    def refresh_announcement(self, view: IncidentView) -> None:
+        incident = view.incident
+        if incident.announcement_channel_id and incident.announcement_ts:
+            text = self.renderer.render("announcement.j2", **incident_blocks.incident_context(view))
+            self.edit(incident.announcement_channel_id, incident.announcement_ts, text, sections(text))
+
+    def post_role_change(self, view: IncidentView, role: Role, user_id: str, by: str) -> None:
+        text = self.renderer.render(
+            "role_change.j2", **incident_blocks.incident_context(view, role=role, user=user_id, by=by)
+        )
+        self.post(_channel(view), text)
+
+    def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None:
+        text = self.renderer.render(
+            f"checklists/{role.value}.j2", **incident_blocks.incident_context(view, reaction=self.reaction)
+        )
+        self.dm(user_id, text)
+
+    def post_change(self, view: IncidentView, event: TimelineEvent) -> None:
+        text = self.renderer.render("change.j2", **incident_blocks.incident_context(view, event=event))
+        self.post(_channel(view), text)
+
+    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
+        text, blocks = incident_blocks.setup_failed(view, self.renderer, reason)
+        self.dm(user_id, text, blocks)
+
+    def channel_members(self, channel_id: str) -> set[str]:
+        members: set[str] = set()
+        cursor: str | None = None
+        while True:
+            response = self._members_page(channel_id, cursor)
+            members.update(response.get("members") or [])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return members
+
+    def _members_page(self, channel_id: str, cursor: str | None) -> Any:
+        return self.call(
+            "conversations.members",
+            lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=1000),
+        )
+
+
+def _channel(view: IncidentView) -> str:
+    if view.incident.channel_id is None:
+        raise SlackUnavailable("the incident has no channel yet")
+    return view.incident.channel_id

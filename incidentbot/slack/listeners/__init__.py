@@ -1,0 +1,1 @@
+"""Bolt listeners, one module per kind: commands, views, actions, events, shortcuts."""

@@ -1,0 +1,59 @@
+"""Buttons: assign roles, take an unfilled role, retry a failed setup."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from incidentbot.domain.models import Role
+from incidentbot.services import declare, roles
+from incidentbot.slack.blocks import modals
+from incidentbot.slack.ids import Action
+from incidentbot.slack.listeners.deps import Deps, answering_errors
+
+
+def actor(body: dict[str, Any]) -> tuple[str | None, str]:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return channel, str(body["user"]["id"])
+
+
+def action_value(body: dict[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
+
+
+def incident_id_from(value: str) -> int:
+    head = value.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def register(app: App, deps: Deps) -> None:
+    @answering_errors(deps, actor)
+    def on_open_assign_roles(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        view = deps.services.view_of(incident_id_from(action_value(body)))
+        modal = modals.roles_modal(deps.renderer, deps.services.policy, view.roster, view.incident.id)
+        deps.workspace.call(
+            "views.open", lambda: deps.workspace.client.views_open(trigger_id=body["trigger_id"], view=modal)
+        )
+
+    @answering_errors(deps, actor)
+    def on_take_role(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        value = action_value(body)
+        role = Role.parse(value.split(":", 1)[-1])
+        if role is not None:
+            roles.assign(
+                deps.services, incident_id_from(value), role, str(body["user"]["id"]), str(body["user"]["id"])
+            )
+
+    @answering_errors(deps, actor)
+    def on_retry_setup(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        declare.set_up(deps.services, incident_id_from(action_value(body)))
+
+    app.action(Action.OPEN_ASSIGN_ROLES.value)(on_open_assign_roles)
+    app.action(re.compile(rf"^{Action.TAKE_ROLE}:"))(on_take_role)
+    app.action(Action.RETRY_SETUP.value)(on_retry_setup)

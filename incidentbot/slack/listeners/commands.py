@@ -1,0 +1,186 @@
+"""`/incident <subcommand> …`: parse the text, call a service, answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from incidentbot.domain.models import Role, Severity, Status
+from incidentbot.services import changes, declare, queries, roles
+from incidentbot.services.errors import IncidentError
+from incidentbot.slack.blocks import modals
+from incidentbot.slack.listeners.deps import Deps, answering_errors
+
+COMMAND = "/incident"
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+@dataclass
+class Invocation:
+    """One `/incident` call: who, where, and the words after the subcommand."""
+
+    deps: Deps
+    ack: Ack
+    body: dict[str, Any]
+    args: str
+    acked: bool = False
+
+    def acknowledge(self) -> None:
+        """Tell Slack we have it; anything said later goes as an ephemeral message."""
+        if not self.acked:
+            self.acked = True
+            self.ack()
+
+    @property
+    def user_id(self) -> str:
+        return str(self.body["user_id"])
+
+    @property
+    def channel_id(self) -> str:
+        return str(self.body.get("channel_id", ""))
+
+    @property
+    def team_id(self) -> str:
+        return str(self.body.get("team_id", ""))
+
+    def reply(self, text: str) -> None:
+        """Answer in the acknowledgement (ephemeral, always delivered) or, once acknowledged, apart."""
+        if self.acked:
+            self.deps.tell(self.channel_id or None, self.user_id, text)
+            return
+        self.acked = True
+        self.ack(text=text)
+
+    def usage(self, key: str) -> None:
+        """Explain how to write the command: `[usage]` in templates/labels.toml."""
+        self.reply(self.deps.renderer.label(f"usage.{key}"))
+
+
+Handler = Callable[[Invocation], None]
+
+
+@dataclass
+class Router:
+    """Subcommand name → handler; feature modules add theirs with `add`."""
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    help_lines: list[str] = field(default_factory=list)
+
+    def add(self, names: tuple[str, ...], handler: Handler, help_line: str | None = None) -> None:
+        for name in names:
+            self.handlers[name] = handler
+        if help_line:
+            self.help_lines.append(help_line)
+
+    def dispatch(self, invocation: Invocation, name: str) -> None:
+        handler = self.handlers.get(name)
+        if handler is None:
+            unknown = invocation.deps.renderer.render("errors/unknown_command.j2", detail=name)
+            invocation.reply(unknown + "\n" + help_text(invocation.deps, self))
+            return
+        try:
+            handler(invocation)
+        except IncidentError as error:
+            invocation.reply(invocation.deps.error_text(error))
+
+
+def help_text(deps: Deps, router: Router) -> str:
+    return deps.renderer.render("help.j2", extra=router.help_lines)
+
+
+def register(app: App, deps: Deps, router: Router) -> None:
+    install_core(router)
+
+    @answering_errors(deps, lambda body: (body.get("channel_id"), str(body["user_id"])))
+    def on_incident(ack: Ack, body: dict[str, Any]) -> None:
+        name, _, rest = str(body.get("text") or "").strip().partition(" ")
+        invocation = Invocation(deps=deps, ack=ack, body=body, args=rest.strip())
+        router.dispatch(invocation, name.lower() or _default_subcommand(deps, invocation))
+
+    app.command(COMMAND)(on_incident)
+
+
+def _default_subcommand(deps: Deps, invocation: Invocation) -> str:
+    """Bare `/incident`: declare outside an incident channel, help inside one."""
+    with deps.services.store.transaction() as tx:
+        inside = tx.incident_by_channel(invocation.channel_id) is not None
+    return "help" if inside else "declare"
+
+
+def install_core(router: Router) -> None:
+    router.add(("declare", "new", "open"), open_declare_modal)
+    router.add(("role", "assign"), assign_role)
+    router.add(("severity", "sev"), change_severity)
+    router.add(("status",), change_status)
+    router.add(("list", "ls"), list_incidents)
+    router.add(("retry",), retry_setup)
+    router.add(("help", "?"), lambda inv: inv.reply(help_text(inv.deps, router)))
+
+
+def open_declare_modal(inv: Invocation) -> None:
+    inv.acknowledge()
+    deps = inv.deps
+    view = modals.declare_modal(
+        deps.renderer,
+        deps.services.policy,
+        title=inv.args,
+        declarer=inv.user_id,
+        origin_channel=inv.channel_id,
+    )
+    # The trigger_id lives 3 s: open the modal straight after the acknowledgement.
+    deps.workspace.call(
+        "views.open", lambda: deps.workspace.client.views_open(trigger_id=inv.body["trigger_id"], view=view)
+    )
+
+
+def assign_role(inv: Invocation) -> None:
+    words = inv.args.split()
+    role = Role.parse(words[0]) if words else None
+    match = _MENTION.search(inv.args)
+    if role is None or match is None:
+        inv.usage("role")
+        return
+    incident = inv.deps.services.incident_in_channel(inv.channel_id)
+    inv.acknowledge()
+    roles.assign(inv.deps.services, incident.id, role, match.group(1), inv.user_id)
+
+
+def change_severity(inv: Invocation) -> None:
+    severity = Severity.parse(inv.args)
+    if severity is None:
+        inv.usage("severity")
+        return
+    incident = inv.deps.services.incident_in_channel(inv.channel_id)
+    inv.acknowledge()
+    changes.set_severity(inv.deps.services, incident.id, severity, inv.user_id)
+
+
+def change_status(inv: Invocation) -> None:
+    status = Status.parse(inv.args)
+    if status is None:
+        inv.usage("status")
+        return
+    incident = inv.deps.services.incident_in_channel(inv.channel_id)
+    inv.acknowledge()
+    changes.set_status(inv.deps.services, incident.id, status, inv.user_id)
+
+
+def list_incidents(inv: Invocation) -> None:
+    views = queries.visible_open_incidents(inv.deps.services, inv.team_id, inv.user_id)
+    inv.reply(inv.deps.renderer.render("list.j2", views=views))
+
+
+def retry_setup(inv: Invocation) -> None:
+    pending = [
+        i for i in declare.pending_setups(inv.deps.services, inv.team_id) if i.declared_by == inv.user_id
+    ]
+    if not pending:
+        inv.usage("nothing_to_retry")
+        return
+    inv.reply(inv.deps.renderer.label("usage.retrying", incidents=", ".join(i.label for i in pending)))
+    for incident in pending:
+        declare.set_up(inv.deps.services, incident.id)

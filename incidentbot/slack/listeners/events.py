@@ -1,0 +1,49 @@
+"""Events API: each delivery is handled once, and the App Home shows open incidents."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from incidentbot.services import queries
+from incidentbot.slack.blocks.common import home_view
+from incidentbot.slack.listeners.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.middleware(once_per_event(deps))
+
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        user = str(event["user"])
+        views = queries.visible_open_incidents(deps.services, str(body.get("team_id", "")), user)
+        text = deps.renderer.render("list.j2", views=views)
+        deps.workspace.call(
+            "views.publish", lambda: deps.workspace.client.views_publish(user_id=user, view=home_view(text))
+        )
+
+
+def once_per_event(deps: Deps) -> Callable[..., Any]:
+    """Slack redelivers an event (X-Slack-Retry-Num) when it thinks we were slow: drop repeats.
+
+    The event id is claimed in the database, so a retry landing on another replica is dropped too.
+    """
+
+    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str):
+            with deps.services.store.transaction() as tx:
+                first = tx.first_delivery(event_id, deps.services.clock.now())
+            if not first:
+                log.info("dropping repeated delivery of %s", event_id)
+                return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

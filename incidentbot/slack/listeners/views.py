@@ -1,0 +1,92 @@
+"""Modal submissions: validate inline, record, acknowledge, then do the slow Slack work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from incidentbot.domain.models import Role, Severity
+from incidentbot.domain.validation import impact_problem, title_problem
+from incidentbot.services import declare, roles
+from incidentbot.services.errors import BotUser, UnknownUser
+from incidentbot.slack import parse
+from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
+from incidentbot.slack.listeners.deps import Deps, answering_errors
+
+ROLE_BLOCKS = {Block.COMMANDER: Role.COMMANDER, Block.COMMS: Role.COMMS, Block.SCRIBE: Role.SCRIBE}
+
+
+def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
+    return parse.metadata(body.get("view") or {}).get("channel"), str(body["user"]["id"])
+
+
+def register(app: App, deps: Deps) -> None:
+    @answering_errors(deps, _submitter)
+    def on_declare(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        errors = _declare_errors(deps, view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        user = str(body["user"]["id"])
+        declaration = declare.Declaration(
+            team_id=str((body.get("team") or {}).get("id") or body.get("user", {}).get("team_id") or ""),
+            title=parse.text_value(view, Block.TITLE),
+            severity=Severity(int(parse.selected_value(view, Block.SEVERITY) or 0)),
+            impact=parse.text_value(view, Block.IMPACT),
+            declared_by=user,
+            is_private=PRIVATE_OPTION in parse.checked_values(view, Block.OPTIONS),
+            commander=parse.selected_user(view, Block.COMMANDER),
+            comms=parse.selected_user(view, Block.COMMS),
+            scribe=parse.selected_user(view, Block.SCRIBE),
+        )
+        incident = declare.record(deps.services, declaration)
+        ack()
+        declare.set_up(deps.services, incident.id)
+
+    @answering_errors(deps, _submitter)
+    def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        errors = _people_errors(deps, view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        incident_id = int(parse.metadata(view).get("incident_id", 0))
+        current = deps.services.view_of(incident_id).roster
+        user = str(body["user"]["id"])
+        for block, role in ROLE_BLOCKS.items():
+            chosen = parse.selected_user(view, block)
+            if chosen and chosen != current.holder(role):
+                roles.assign(deps.services, incident_id, role, chosen, user)
+
+    app.view(Callback.DECLARE.value)(on_declare)
+    app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
+
+
+def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
+    label = deps.renderer.label
+    errors: dict[str, str] = {}
+    if problem := title_problem(parse.text_value(view, Block.TITLE)):
+        errors[Block.TITLE] = label(f"invalid.{problem}")
+    severity = parse.selected_value(view, Block.SEVERITY)
+    if severity is None or Severity.parse(severity) is None:
+        errors[Block.SEVERITY] = label("invalid.severity_missing")
+    if problem := impact_problem(parse.text_value(view, Block.IMPACT)):
+        errors[Block.IMPACT] = label(f"invalid.{problem}")
+    errors.update(_people_errors(deps, view))
+    return errors
+
+
+def _people_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for block in ROLE_BLOCKS:
+        user = parse.selected_user(view, block)
+        if user is None:
+            continue
+        try:
+            roles.check_assignable(deps.services, user)
+        except UnknownUser:
+            errors[block] = deps.renderer.label("invalid.user_unknown")
+        except BotUser:
+            errors[block] = deps.renderer.label("invalid.user_bot")
+    return errors

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, the transaction that implements the services' store port, migrations."""

@@ -1,0 +1,52 @@
+"""Build the running bot from settings. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_bolt import App
+from sqlalchemy import Engine
+
+from incidentbot.clock import Clock, SystemClock
+from incidentbot.config import Settings, TeamConfig
+from incidentbot.rendering import Renderer
+from incidentbot.services.context import Services
+from incidentbot.slack.app import build_app
+from incidentbot.slack.gateway import SlackWorkspace, make_client
+from incidentbot.slack.listeners.deps import Deps
+from incidentbot.store.db import make_engine, migrate
+from incidentbot.store.sql import SqlStore
+
+
+@dataclass
+class Bot:
+    settings: Settings
+    engine: Engine
+    deps: Deps
+    app: App
+
+    @property
+    def services(self) -> Services:
+        return self.deps.services
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = None) -> Bot:
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    renderer = Renderer()
+    client = make_client(settings.slack_bot_token, settings.slack_api_url)
+    workspace = SlackWorkspace(client, renderer, reaction=team.timeline_reaction)
+    services = Services(
+        store=SqlStore(engine),
+        workspace=workspace,
+        policy=team.policy,
+        clock=clock or SystemClock(),
+        channel_prefix=team.channel_prefix,
+        announcement_channel=team.announcement_channel,
+    )
+    deps = Deps(services=services, workspace=workspace, renderer=renderer, team=team)
+    app = build_app(deps, client, settings.slack_signing_secret)
+    return Bot(settings=settings, engine=engine, deps=deps, app=app)

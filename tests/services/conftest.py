@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from incidentbot.clock import ManualClock
+from incidentbot.domain.policy import Policy
+from incidentbot.services.context import Services
+from tests.support.memory import MemoryStore, RecordingWorkspace
+
+
+@pytest.fixture
+def workspace() -> RecordingWorkspace:
+    return RecordingWorkspace()
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def services(store: MemoryStore, workspace: RecordingWorkspace) -> Services:
+    return Services(
+        store=store,
+        workspace=workspace,
+        policy=Policy(),
+        clock=ManualClock(),
+        announcement_channel="CANNOUNCE",
+    )

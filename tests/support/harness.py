@@ -1,0 +1,61 @@
+"""A running bot for end-to-end tests: real HTTP server, real database, fake Slack Web API."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from incidentbot.clock import ManualClock
+from incidentbot.config import Settings, TeamConfig
+from incidentbot.server import make_server
+from incidentbot.wiring import Bot, build_bot
+from tests.support.fake_slack import FakeSlack
+from tests.support.signing import SlackClientForTests
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class RunningBot:
+    bot: Bot
+    slack: FakeSlack
+    client: SlackClientForTests
+    clock: ManualClock
+    base_url: str
+
+    @property
+    def services(self) -> Any:
+        return self.bot.services
+
+    def incident(self, number: int = 1, team_id: str = "T0001") -> Any:
+        with self.bot.services.store.transaction() as tx:
+            return tx.incident_by_number(team_id, number)
+
+
+@contextmanager
+def running_bot(
+    slack: FakeSlack, database_url: str, clock: ManualClock, team: TeamConfig | None = None
+) -> Iterator[RunningBot]:
+    settings = Settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.url,
+        database_url=database_url,
+        port=3000,
+    )
+    bot = build_bot(settings, team or TeamConfig(), clock=clock)
+    bot.deps.workspace.pacer._interval = 0.0  # tests post many messages to one channel at once
+    server = make_server(bot, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        yield RunningBot(bot, slack, SlackClientForTests(base_url, SIGNING_SECRET), clock, base_url)
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        bot.close()

@@ -1,0 +1,181 @@
+"""In-memory stand-ins for the services' ports, so use cases are tested without Slack or SQL."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from incidentbot.domain.models import (
+    Incident,
+    Role,
+    RoleAssignment,
+    Roster,
+    SetupState,
+    Status,
+    TimelineEvent,
+)
+from incidentbot.services.errors import NameTaken, SlackUnavailable
+from incidentbot.services.ports import IncidentView, NewEvent, NewIncident, Person
+
+
+@dataclass
+class MemoryStore:
+    incidents: dict[int, Incident] = field(default_factory=dict)
+    assignments: list[RoleAssignment] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    deliveries: set[str] = field(default_factory=set)
+    counters: dict[str, int] = field(default_factory=dict)
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    @contextmanager
+    def transaction(self) -> Iterator[MemoryStore]:
+        yield self
+
+    def add_incident(self, new: NewIncident) -> Incident:
+        number = self.counters.get(new.team_id, 0) + 1
+        self.counters[new.team_id] = number
+        incident = Incident(
+            id=next(self.ids),
+            number=number,
+            status=Status.INVESTIGATING,
+            setup_state=SetupState.PENDING,
+            **{k: getattr(new, k) for k in NewIncident.__dataclass_fields__},
+        )
+        self.incidents[incident.id] = incident
+        return incident
+
+    def get_incident(self, incident_id: int, *, for_update: bool = False) -> Incident | None:
+        return self.incidents.get(incident_id)
+
+    def incident_by_channel(self, channel_id: str) -> Incident | None:
+        return next((i for i in self.incidents.values() if i.channel_id == channel_id), None)
+
+    def incident_by_number(self, team_id: str, number: int) -> Incident | None:
+        return next((i for i in self.incidents.values() if (i.team_id, i.number) == (team_id, number)), None)
+
+    def open_incidents(self, team_id: str) -> list[Incident]:
+        return [i for i in self.incidents.values() if i.team_id == team_id and i.is_open]
+
+    def save_incident(self, incident: Incident) -> Incident:
+        self.incidents[incident.id] = incident
+        return incident
+
+    def roster(self, incident_id: int) -> Roster:
+        roster = Roster()
+        for a in self.assignments:
+            if a.incident_id == incident_id and a.ended_at is None:
+                roster = roster.with_holder(a.role, a.user_id)
+        return roster
+
+    def role_history(self, incident_id: int) -> list[RoleAssignment]:
+        return [a for a in self.assignments if a.incident_id == incident_id]
+
+    def assign_role(
+        self, incident_id: int, role: Role, user_id: str, assigned_by: str, at: datetime
+    ) -> str | None:
+        relieved = None
+        for index, a in enumerate(self.assignments):
+            if a.incident_id == incident_id and a.role == role and a.ended_at is None:
+                relieved = a.user_id
+                self.assignments[index] = a.model_copy(update={"ended_at": at})
+        self.assignments.append(
+            RoleAssignment(
+                incident_id=incident_id, role=role, user_id=user_id, assigned_by=assigned_by, started_at=at
+            )
+        )
+        return relieved
+
+    def add_event(self, event: NewEvent) -> TimelineEvent | None:
+        if event.message_ts and any(
+            e.incident_id == event.incident_id and e.message_ts == event.message_ts for e in self.timeline
+        ):
+            return None
+        fields = {k: getattr(event, k) for k in TimelineEvent.model_fields if hasattr(event, k)}
+        recorded = TimelineEvent(id=next(self.ids), **fields)
+        self.timeline.append(recorded)
+        return recorded
+
+    def events(self, incident_id: int) -> list[TimelineEvent]:
+        return sorted((e for e in self.timeline if e.incident_id == incident_id), key=lambda e: e.occurred_at)
+
+    def first_delivery(self, event_id: str, at: datetime) -> bool:
+        if event_id in self.deliveries:
+            return False
+        self.deliveries.add(event_id)
+        return True
+
+
+@dataclass
+class RecordingWorkspace:
+    """Records what the services asked Slack to do; can be told to fail."""
+
+    people: dict[str, Person] = field(
+        default_factory=lambda: {
+            "U001": Person("U001", "alice"),
+            "U002": Person("U002", "bob"),
+            "UBOT": Person("UBOT", "bot", is_bot=True),
+        }
+    )
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+    taken_names: set[str] = field(default_factory=set)
+    failing: set[str] = field(default_factory=set)
+    members: dict[str, set[str]] = field(default_factory=dict)
+
+    def _record(self, name: str, payload: Any) -> None:
+        if name in self.failing:
+            raise SlackUnavailable(f"{name}: internal_error")
+        self.calls.append((name, payload))
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+    def person(self, user_id: str) -> Person | None:
+        return self.people.get(user_id)
+
+    def create_channel(self, name: str, *, private: bool) -> str:
+        if name in self.taken_names:
+            raise NameTaken(name)
+        self._record("create_channel", (name, private))
+        self.taken_names.add(name)
+        return f"C{len(self.taken_names):04d}"
+
+    def invite(self, channel_id: str, user_ids: Sequence[str]) -> None:
+        self._record("invite", (channel_id, tuple(user_ids)))
+        self.members.setdefault(channel_id, set()).update(user_ids)
+
+    def post_alert(self, view: IncidentView) -> str:
+        self._record("post_alert", view)
+        return "1.0001"
+
+    def post_summary(self, view: IncidentView) -> str:
+        self._record("post_summary", view)
+        return "1.0002"
+
+    def refresh_summary(self, view: IncidentView) -> None:
+        self._record("refresh_summary", view)
+
+    def announce(self, view: IncidentView, channel_id: str) -> str:
+        self._record("announce", (view, channel_id))
+        return "1.0003"
+
+    def refresh_announcement(self, view: IncidentView) -> None:
+        self._record("refresh_announcement", view)
+
+    def post_role_change(self, view: IncidentView, role: Role, user_id: str, by: str) -> None:
+        self._record("post_role_change", (role, user_id, by))
+
+    def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None:
+        self._record("send_role_checklist", (role, user_id))
+
+    def post_change(self, view: IncidentView, event: TimelineEvent) -> None:
+        self._record("post_change", event)
+
+    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
+        self._record("report_setup_failure", (user_id, reason))
+
+    def channel_members(self, channel_id: str) -> set[str]:
+        return self.members.get(channel_id, set())
