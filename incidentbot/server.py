@@ -6,11 +6,13 @@ when the database answers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
+from waitress import wasyncore
 from waitress.server import create_server
 
 if TYPE_CHECKING:
@@ -47,3 +49,30 @@ def _health(bot: Bot, start_response: StartResponse) -> Iterable[bytes]:
 def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
     """A waitress server; `.run()` serves until `.close()`, `.effective_port` tells the port."""
     return create_server(wsgi_app(bot), host=host, port=port, threads=SERVER_THREADS, ident="incidentbot")
+
+
+class BackgroundServer:
+    """Serve in a thread and stop cleanly; for benchmarks, tests and embedding."""
+
+    def __init__(self, bot: Bot, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = make_server(bot, host=host, port=port)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="http", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def start(self) -> BackgroundServer:
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        # Closing the sockets from another thread races waitress's select(); stop from inside the loop.
+        while not self._stop.is_set():
+            wasyncore.loop(timeout=0.1, map=self._server._map, count=1)
+        self._server.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from incidentbot.domain.models import Role, Severity
 
@@ -53,6 +53,17 @@ class Policy(BaseModel):
     snooze_choices_minutes: tuple[int, ...] = (5, 15, 30)
     role_names: dict[Role, str] = Field(default_factory=_default_role_names)
 
+    @field_validator("severities")
+    @classmethod
+    def _every_severity(cls, given: dict[Severity, SeverityPolicy]) -> dict[Severity, SeverityPolicy]:
+        """A config file may tune one severity; the others keep their defaults."""
+        return {**_default_severities(), **given}
+
+    @field_validator("role_names")
+    @classmethod
+    def _every_role(cls, given: dict[Role, str]) -> dict[Role, str]:
+        return {**_default_role_names(), **given}
+
     def meaning(self, severity: Severity) -> str:
         return self.severities[severity].meaning
 
@@ -75,4 +86,4 @@ class Policy(BaseModel):
         return timedelta(minutes=self.escalation_grace_minutes)
 
     def role_name(self, role: Role) -> str:
-        return self.role_names.get(role, role.value)
+        return self.role_names[role]

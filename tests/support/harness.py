@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from typing import Any
 
 from incidentbot.clock import ManualClock
 from incidentbot.config import Settings, TeamConfig
-from incidentbot.server import make_server
+from incidentbot.server import BackgroundServer
 from incidentbot.wiring import Bot, build_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import SlackClientForTests
@@ -49,13 +48,10 @@ def running_bot(
     )
     bot = build_bot(settings, team or TeamConfig(), clock=clock)
     bot.deps.workspace.pacer._interval = 0.0  # tests post many messages to one channel at once
-    server = make_server(bot, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.effective_port}"
+    server = BackgroundServer(bot).start()
+    base_url = f"http://127.0.0.1:{server.port}"
     try:
         yield RunningBot(bot, slack, SlackClientForTests(base_url, SIGNING_SECRET), clock, base_url)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        server.stop()
         bot.close()

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from incidentbot.config import ConfigError, load_settings, load_team_config
+from incidentbot.domain.models import Role, Severity
+
+
+def test_defaults_need_no_file() -> None:
+    team = load_team_config("incidentbot.toml")
+    assert team.channel_prefix == "inc"
+    assert team.policy.cadence(Severity.SEV1) == timedelta(minutes=30)
+
+
+def test_config_file_sets_practice(tmp_path: Path) -> None:
+    file = tmp_path / "team.toml"
+    file.write_text(
+        """
+channel_prefix = "incident"
+announcement_channel = "C0ANNOUNCE"
+stakeholder_channel = "C0STAKE"
+timeline_reaction = "round_pushpin"
+
+[policy]
+first_update_minutes = 10
+escalation_grace_minutes = 3
+
+[policy.severities.1]
+meaning = "Everything is on fire"
+cadence_minutes = 20
+
+[policy.severities.2]
+meaning = "Something big is broken"
+cadence_minutes = 45
+
+[policy.severities.3]
+meaning = "Minor"
+
+[policy.severities.4]
+meaning = "Cosmetic"
+
+[policy.role_names]
+commander = "Incident lead"
+""",
+        encoding="utf-8",
+    )
+    team = load_team_config(file)
+    assert team.channel_prefix == "incident"
+    assert team.announcement_channel == "C0ANNOUNCE"
+    assert team.policy.cadence(Severity.SEV1) == timedelta(minutes=20)
+    assert team.policy.meaning(Severity.SEV1) == "Everything is on fire"
+    assert team.policy.first_update_minutes == 10
+    assert team.policy.role_name(Role.COMMANDER) == "Incident lead"
+    assert team.policy.role_name(Role.SCRIBE) == "Scribe"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("channel_prefix = ", "not valid TOML"),
+        ("colour = 'red'", "colour"),
+        ("[policy]\nfirst_update_minutes = -5", "first_update_minutes"),
+    ],
+)
+def test_bad_config_file_is_one_clear_error(tmp_path: Path, content: str, expected: str) -> None:
+    file = tmp_path / "bad.toml"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
+        load_team_config(file)
+
+
+def test_settings_from_environment() -> None:
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": "http://127.0.0.1:9/api", "PORT": "8080"}
+    )
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert settings.port == 8080
+    assert settings.database_url == "sqlite:///./incidentbot.db"
+    assert not settings.socket_mode
+    assert load_settings({"SLACK_APP_TOKEN": "xapp-1"}).socket_mode
