@@ -53,7 +53,7 @@ def test_times_come_back_aware_utc(store: SqlStore) -> None:
 
 
 def test_naive_times_are_refused(store: SqlStore) -> None:
-    naive = NewIncident("T1", "x", Severity.SEV1, "y", False, "U1", datetime(2026, 1, 1), None)  # noqa: DTZ001
+    naive = NewIncident("T1", "x", Severity.SEV1, "y", False, "U1", datetime(2026, 1, 1), None)
     with pytest.raises(Exception, match="naive datetime"), store.transaction() as tx:
         tx.add_incident(naive)
 
