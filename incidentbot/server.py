@@ -6,8 +6,8 @@ when the database answers.
 
 from __future__ import annotations
 
-import threading
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 

@@ -221,6 +221,7 @@ class SqlTransaction:
         )
         return self.db.execute(stmt).scalar_one_or_none() is not None
 
+
 def _incident(row: Row[Any]) -> Incident:
     data = dict(row._mapping)
     data["severity"] = Severity(data["severity"])
