@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -17,6 +18,9 @@ from incidentbot.slack.listeners.deps import Deps
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
 
+BACKGROUND_THREADS = 4
+MODAL_THREADS = 4
+
 
 @dataclass
 class Bot:
@@ -30,6 +34,8 @@ class Bot:
         return self.deps.services
 
     def close(self) -> None:
+        self.deps.modals.shutdown(wait=True)
+        self.deps.background.shutdown(wait=True)
         self.engine.dispose()
 
 
@@ -47,6 +53,13 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         channel_prefix=team.channel_prefix,
         announcement_channel=team.announcement_channel,
     )
-    deps = Deps(services=services, workspace=workspace, renderer=renderer, team=team)
+    deps = Deps(
+        services=services,
+        workspace=workspace,
+        renderer=renderer,
+        team=team,
+        background=ThreadPoolExecutor(BACKGROUND_THREADS, thread_name_prefix="after-ack"),
+        modals=ThreadPoolExecutor(MODAL_THREADS, thread_name_prefix="modals"),
+    )
     app = build_app(deps, client, settings.slack_signing_secret)
     return Bot(settings=settings, engine=engine, deps=deps, app=app)

@@ -9,9 +9,15 @@ from incidentbot.services.ports import IncidentView
 
 def visible_open_incidents(services: Services, team_id: str, user_id: str) -> list[IncidentView]:
     """Open incidents this person may see: a private one only for members of its channel."""
+    now = services.clock.now()
     with services.store.transaction() as tx:
-        views = [services.view(tx, incident) for incident in tx.open_incidents(team_id)]
-    return [view for view in views if _may_see(services, view.incident, user_id)]
+        incidents = tx.open_incidents(team_id)
+        rosters = tx.rosters([incident.id for incident in incidents])
+    return [
+        IncidentView(incident=incident, roster=rosters[incident.id], policy=services.policy, now=now)
+        for incident in incidents
+        if _may_see(services, incident, user_id)
+    ]
 
 
 def _may_see(services: Services, incident: Incident, user_id: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -130,15 +130,18 @@ class SqlTransaction:
     # roles ---------------------------------------------------------------------------------
 
     def roster(self, incident_id: int) -> Roster:
+        return self.rosters([incident_id])[incident_id]
+
+    def rosters(self, incident_ids: Sequence[int]) -> dict[int, Roster]:
+        found = {incident_id: Roster() for incident_id in incident_ids}
         rows = self.db.execute(
-            select(role_assignments.c.role, role_assignments.c.user_id).where(
-                role_assignments.c.incident_id == incident_id, role_assignments.c.ended_at.is_(None)
+            select(role_assignments.c.incident_id, role_assignments.c.role, role_assignments.c.user_id).where(
+                role_assignments.c.incident_id.in_(list(incident_ids)), role_assignments.c.ended_at.is_(None)
             )
         )
-        roster = Roster()
-        for role, user_id in rows:
-            roster = roster.with_holder(Role(role), user_id)
-        return roster
+        for incident_id, role, user_id in rows:
+            found[incident_id] = found[incident_id].with_holder(Role(role), user_id)
+        return found
 
     def role_history(self, incident_id: int) -> list[RoleAssignment]:
         rows = self.db.execute(

@@ -74,6 +74,9 @@ class MemoryStore:
                 roster = roster.with_holder(a.role, a.user_id)
         return roster
 
+    def rosters(self, incident_ids: Sequence[int]) -> dict[int, Roster]:
+        return {incident_id: self.roster(incident_id) for incident_id in incident_ids}
+
     def role_history(self, incident_id: int) -> list[RoleAssignment]:
         return [a for a in self.assignments if a.incident_id == incident_id]
 

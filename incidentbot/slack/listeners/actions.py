@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -33,26 +34,29 @@ def register(app: App, deps: Deps) -> None:
     @answering_errors(deps, actor)
     def on_open_assign_roles(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        view = deps.services.view_of(incident_id_from(action_value(body)))
-        modal = modals.roles_modal(deps.renderer, deps.services.policy, view.roster, view.incident.id)
-        deps.workspace.call(
-            "views.open", lambda: deps.workspace.client.views_open(trigger_id=body["trigger_id"], view=modal)
-        )
+        incident_id = incident_id_from(action_value(body))
+
+        def build() -> dict[str, Any]:
+            view = deps.services.view_of(incident_id)
+            return modals.roles_modal(deps.renderer, deps.services.policy, view.roster, incident_id)
+
+        deps.open_modal(str(body["trigger_id"]), build, *actor(body))
 
     @answering_errors(deps, actor)
     def on_take_role(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         value = action_value(body)
         role = Role.parse(value.split(":", 1)[-1])
+        user = str(body["user"]["id"])
         if role is not None:
-            roles.assign(
-                deps.services, incident_id_from(value), role, str(body["user"]["id"]), str(body["user"]["id"])
+            deps.later(
+                *actor(body), partial(roles.assign, deps.services, incident_id_from(value), role, user, user)
             )
 
     @answering_errors(deps, actor)
     def on_retry_setup(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        declare.set_up(deps.services, incident_id_from(action_value(body)))
+        deps.later(*actor(body), partial(declare.set_up, deps.services, incident_id_from(action_value(body))))
 
     app.action(Action.OPEN_ASSIGN_ROLES.value)(on_open_assign_roles)
     app.action(re.compile(rf"^{Action.TAKE_ROLE}:"))(on_take_role)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -54,6 +55,11 @@ class Invocation:
             return
         self.acked = True
         self.ack(text=text)
+
+    def later(self, work: Callable[[], object]) -> None:
+        """Acknowledge now and do the slow part afterwards, explaining any failure."""
+        self.acknowledge()
+        self.deps.later(self.channel_id or None, self.user_id, work)
 
     def usage(self, key: str) -> None:
         """Explain how to write the command: `[usage]` in templates/labels.toml."""
@@ -124,17 +130,15 @@ def install_core(router: Router) -> None:
 def open_declare_modal(inv: Invocation) -> None:
     inv.acknowledge()
     deps = inv.deps
-    view = modals.declare_modal(
+    build = partial(
+        modals.declare_modal,
         deps.renderer,
         deps.services.policy,
         title=inv.args,
         declarer=inv.user_id,
         origin_channel=inv.channel_id,
     )
-    # The trigger_id lives 3 s: open the modal straight after the acknowledgement.
-    deps.workspace.call(
-        "views.open", lambda: deps.workspace.client.views_open(trigger_id=inv.body["trigger_id"], view=view)
-    )
+    deps.open_modal(str(inv.body["trigger_id"]), build, inv.channel_id or None, inv.user_id)
 
 
 def assign_role(inv: Invocation) -> None:
@@ -145,8 +149,8 @@ def assign_role(inv: Invocation) -> None:
         inv.usage("role")
         return
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    inv.acknowledge()
-    roles.assign(inv.deps.services, incident.id, role, match.group(1), inv.user_id)
+    user = match.group(1)
+    inv.later(lambda: roles.assign(inv.deps.services, incident.id, role, user, inv.user_id))
 
 
 def change_severity(inv: Invocation) -> None:
@@ -155,8 +159,7 @@ def change_severity(inv: Invocation) -> None:
         inv.usage("severity")
         return
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    inv.acknowledge()
-    changes.set_severity(inv.deps.services, incident.id, severity, inv.user_id)
+    inv.later(lambda: changes.set_severity(inv.deps.services, incident.id, severity, inv.user_id))
 
 
 def change_status(inv: Invocation) -> None:
@@ -165,8 +168,7 @@ def change_status(inv: Invocation) -> None:
         inv.usage("status")
         return
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    inv.acknowledge()
-    changes.set_status(inv.deps.services, incident.id, status, inv.user_id)
+    inv.later(lambda: changes.set_status(inv.deps.services, incident.id, status, inv.user_id))
 
 
 def list_incidents(inv: Invocation) -> None:
@@ -183,4 +185,6 @@ def retry_setup(inv: Invocation) -> None:
         return
     inv.reply(inv.deps.renderer.label("usage.retrying", incidents=", ".join(i.label for i in pending)))
     for incident in pending:
-        declare.set_up(inv.deps.services, incident.id)
+        inv.deps.later(
+            inv.channel_id or None, inv.user_id, partial(declare.set_up, inv.deps.services, incident.id)
+        )

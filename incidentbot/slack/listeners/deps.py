@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec
@@ -24,6 +25,10 @@ class Deps:
     workspace: SlackWorkspace
     renderer: Renderer
     team: TeamConfig
+    background: Executor
+    """Runs the slow Slack work that follows an acknowledgement, off the request threads."""
+    modals: Executor
+    """Opens modals: a trigger_id expires 3 s after the click, so this never waits behind slow work."""
 
     def error_text(self, error: IncidentError) -> str:
         return self.renderer.render(f"errors/{error.code}.j2", detail=error.detail)
@@ -41,11 +46,45 @@ class Deps:
         except SlackUnavailable:
             log.warning("could not tell %s: %s", user_id, text[:200])
 
+    def later(self, channel_id: str | None, user_id: str, work: Callable[[], object]) -> None:
+        """Do `work` after the acknowledgement; a failure is explained to the person who asked.
+
+        A small pool of its own keeps slow Slack calls from competing with the threads that
+        acknowledge new requests.
+        """
+        self.background.submit(self.explaining_failures, channel_id, user_id, work)
+
+    def open_modal(
+        self, trigger_id: str, build: Callable[[], dict[str, Any]], channel_id: str | None, user_id: str
+    ) -> None:
+        """Build a modal and open it, after the acknowledgement, on the pool kept for modals."""
+
+        def open_it() -> None:
+            view = build()
+            self.workspace.call(
+                "views.open", lambda: self.workspace.client.views_open(trigger_id=trigger_id, view=view)
+            )
+
+        self.modals.submit(self.explaining_failures, channel_id, user_id, open_it)
+
+    def explaining_failures(self, channel_id: str | None, user_id: str, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except IncidentError as error:
+            self.tell(channel_id, user_id, self.error_text(error))
+        except SlackUnavailable as error:
+            self.tell(
+                channel_id, user_id, self.renderer.render("errors/slack_unavailable.j2", detail=str(error))
+            )
+        except Exception:
+            log.exception("work for %s failed", user_id)
+            self.tell(channel_id, user_id, self.renderer.render("errors/internal.j2"))
+
 
 def answering_errors(
     deps: Deps, where: Callable[[dict[str, Any]], tuple[str | None, str]]
 ) -> Callable[[Callable[P, None]], Callable[P, None]]:
-    """Turn errors raised after the acknowledgement into a message to the person who acted.
+    """Turn errors a listener raises after acknowledging into a message to the person who acted.
 
     `where(body)` says which channel and user to answer. Nothing reaches Slack as a traceback.
     """
@@ -55,20 +94,8 @@ def answering_errors(
         def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
             body = kwargs.get("body")
             assert isinstance(body, dict)
-            try:
-                listener(*args, **kwargs)
-            except IncidentError as error:
-                channel, user = where(body)
-                deps.tell(channel, user, deps.error_text(error))
-            except SlackUnavailable as error:
-                channel, user = where(body)
-                deps.tell(
-                    channel, user, deps.renderer.render("errors/slack_unavailable.j2", detail=str(error))
-                )
-            except Exception:
-                log.exception("listener %s failed", listener.__name__)
-                channel, user = where(body)
-                deps.tell(channel, user, deps.renderer.render("errors/internal.j2"))
+            channel, user = where(body)
+            deps.explaining_failures(channel, user, lambda: listener(*args, **kwargs))
 
         return guarded
 

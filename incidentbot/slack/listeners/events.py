@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -23,11 +24,15 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab") != "home":
             return
         user = str(event["user"])
-        views = queries.visible_open_incidents(deps.services, str(body.get("team_id", "")), user)
-        text = deps.renderer.render("list.j2", views=views)
-        deps.workspace.call(
-            "views.publish", lambda: deps.workspace.client.views_publish(user_id=user, view=home_view(text))
-        )
+        deps.later(None, user, partial(_publish_home, deps, str(body.get("team_id", "")), user))
+
+
+def _publish_home(deps: Deps, team_id: str, user: str) -> None:
+    views = queries.visible_open_incidents(deps.services, team_id, user)
+    text = deps.renderer.render("list.j2", views=views)
+    deps.workspace.call(
+        "views.publish", lambda: deps.workspace.client.views_publish(user_id=user, view=home_view(text))
+    )
 
 
 def once_per_event(deps: Deps) -> Callable[..., Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -42,7 +43,7 @@ def register(app: App, deps: Deps) -> None:
         )
         incident = declare.record(deps.services, declaration)
         ack()
-        declare.set_up(deps.services, incident.id)
+        deps.later(*_submitter(body), partial(declare.set_up, deps.services, incident.id))
 
     @answering_errors(deps, _submitter)
     def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -52,15 +53,20 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
         incident_id = int(parse.metadata(view).get("incident_id", 0))
-        current = deps.services.view_of(incident_id).roster
-        user = str(body["user"]["id"])
-        for block, role in ROLE_BLOCKS.items():
-            chosen = parse.selected_user(view, block)
-            if chosen and chosen != current.holder(role):
-                roles.assign(deps.services, incident_id, role, chosen, user)
+        chosen = {role: parse.selected_user(view, block) for block, role in ROLE_BLOCKS.items()}
+        deps.later(
+            *_submitter(body), partial(_assign_chosen, deps, incident_id, chosen, str(body["user"]["id"]))
+        )
 
     app.view(Callback.DECLARE.value)(on_declare)
     app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
+
+
+def _assign_chosen(deps: Deps, incident_id: int, chosen: dict[Role, str | None], by: str) -> None:
+    current = deps.services.view_of(incident_id).roster
+    for role, user in chosen.items():
+        if user and user != current.holder(role):
+            roles.assign(deps.services, incident_id, role, user, by)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:

@@ -1,0 +1,41 @@
+"""The baseline: a Bolt app that only acknowledges, served exactly like incidentbot's HTTP mode."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from waitress.server import create_server
+
+from incidentbot.server import SERVER_THREADS
+
+
+def build() -> App:
+    app = App(
+        client=WebClient(token="xoxb-bench", base_url=os.environ["SLACK_API_URL"]),
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+    )
+
+    def just_ack(ack: Ack, **_: Any) -> None:
+        ack()
+
+    app.command("/incident")(just_ack)
+    app.action(re.compile(".*"))(just_ack)
+    app.view(re.compile(".*"))(just_ack)
+    app.event("reaction_added")(just_ack)
+    app.event("app_home_opened")(just_ack)
+    return app
+
+
+def main() -> None:
+    handler = SlackRequestHandler(build())
+    server = create_server(handler, host="127.0.0.1", port=int(os.environ["PORT"]), threads=SERVER_THREADS)
+    server.run()
+
+
+if __name__ == "__main__":
+    main()
