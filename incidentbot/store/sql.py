@@ -206,13 +206,15 @@ class SqlTransaction:
     # deliveries ----------------------------------------------------------------------------
 
     def first_delivery(self, event_id: str, at: datetime) -> bool:
+        # RETURNING, not rowcount: psycopg 3 reports rowcount -1 here, which would read as "first".
         stmt = (
             self._upsert()(processed_events)
             .values(event_id=event_id, received_at=at)
             .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+            .returning(processed_events.c.event_id)
         )
         try:
-            return bool(self.db.execute(stmt).rowcount)
+            return self.db.execute(stmt).scalar_one_or_none() is not None
         except IntegrityError:
             return False
 
