@@ -23,6 +23,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.store.sql_timeline import TimelineSql
 from incidentbot.store.tables import (
     incidents,
     processed_events,
@@ -42,7 +43,7 @@ class SqlStore:
             yield SqlTransaction(connection)
 
 
-class SqlTransaction:
+class SqlTransaction(TimelineSql):
     def __init__(self, connection: Connection) -> None:
         self.db = connection
 
@@ -185,7 +186,7 @@ class SqlTransaction:
             "source": event.source,
             "message_ts": event.message_ts,
             "permalink": event.permalink,
-            "recorded_at": event.occurred_at,
+            "recorded_at": event.recorded_at or event.occurred_at,
         }
         stmt = self._upsert()(timeline_events).values(**values)
         if event.message_ts is not None:
