@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from incidentbot.domain.models import EventKind
 
 TEXT_MAX = 3000
-"""Longest entry text kept; Slack's own section limit, so one entry always fits one section."""
+"""Longest text a Slack modal input takes. Entries keep their full text; views shorten it."""
 
 PENDING_TEXT = "(message text not yet fetched)"
 """Stored while Slack would not give us a captured message; replaced once it does."""

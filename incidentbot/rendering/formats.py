@@ -15,6 +15,7 @@ from incidentbot.rendering.environment import safe
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+_ANY_SPECIAL = re.compile(r"[\\`*_\[\]|~&<>\r\n]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -22,6 +23,8 @@ def markdown_escape(value: object) -> str:
     if isinstance(value, safe | Markup):
         return str(value)
     text = "" if value is None else str(value)
+    if not _ANY_SPECIAL.search(text):
+        return text  # Most cells (times, names, plain sentences) need nothing: skip the work.
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     return "<br>".join(line.strip("\r") for line in text.split("\n"))

@@ -61,7 +61,7 @@ def add_note(
             NewEvent(
                 incident_id=incident.id,
                 kind=EventKind.NOTE,
-                text=clip(text),
+                text=text.strip(),
                 occurred_at=occurred_at,
                 actor_id=user_id,
                 actor_name=name or actor_name(services, user_id),
@@ -133,7 +133,7 @@ def _upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -
         NewEvent(
             incident_id=entry.incident_id,
             kind=entry.kind,
-            text=clip(entry.text),
+            text=entry.text.strip(),
             occurred_at=entry.occurred_at,
             actor_id=entry.author_id,
             actor_name=entry.author_name,
@@ -149,7 +149,7 @@ def _upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -
     return tx.update_event(
         existing.model_copy(
             update={
-                "text": clip(entry.text),
+                "text": entry.text.strip(),
                 "occurred_at": entry.occurred_at,
                 "kind": entry.kind,
                 "actor_id": entry.author_id,
@@ -234,7 +234,7 @@ def edit_entry(
         after = tx.update_event(
             before.model_copy(
                 update={
-                    "text": clip(change.text),
+                    "text": change.text.strip(),
                     "occurred_at": change.occurred_at,
                     "kind": change.kind,
                     "edited": True,

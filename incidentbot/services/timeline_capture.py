@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from incidentbot.domain.models import EventKind, Incident, TimelineEvent
-from incidentbot.domain.timeline import PENDING_TEXT, EventSource, clip, ts_to_datetime
+from incidentbot.domain.timeline import PENDING_TEXT, EventSource, ts_to_datetime
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import SlackUnavailable
@@ -149,7 +149,7 @@ def _from_message(
     return NewEvent(
         incident_id=incident.id,
         kind=EventKind.OTHER,
-        text=clip(message.text),
+        text=message.text.strip(),
         occurred_at=ts_to_datetime(message.ts) or now,
         actor_id=message.author_id,
         actor_name=message.author_name,
@@ -209,7 +209,7 @@ def _record(services: Services, incident: Incident, new: NewEvent) -> TimelineEv
 def _filled_in(entry: TimelineEvent, message: ChannelMessage, permalink: str | None) -> TimelineEvent:
     return entry.model_copy(
         update={
-            "text": clip(message.text),
+            "text": message.text.strip(),
             "actor_id": message.author_id or entry.actor_id,
             "actor_name": message.author_name or entry.actor_name,
             "permalink": permalink,

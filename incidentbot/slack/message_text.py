@@ -34,9 +34,8 @@ def readable(text: str, name_of: NameOf) -> str:
             if word in _BROADCASTS:
                 return "@" + word
             return label or word
-        if label and label != target:
-            return f"{label} ({target.removeprefix('mailto:')})"
-        return target.removeprefix("mailto:")
+        address = target.removeprefix("mailto:")
+        return f"{label} ({address})" if label and label != address else address
 
     swapped = _CONTROL.sub(swap, text)
     return swapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -91,3 +91,10 @@ def test_help_lists_the_timeline_commands(running: RunningBot) -> None:
     text = running.client.command("help").text
     assert "/incident note [HH:MM] &lt;text&gt;" in text
     assert "/incident timeline`" in text and "/incident timeline export" in text
+
+
+def test_a_long_note_is_kept_whole(running: RunningBot) -> None:
+    incident = declare(running)
+    text = "Timeline detail " + "x" * 3_900
+    running.client.command(f"note {text}", channel_id=incident.channel_id)
+    assert _notes(running, incident.id) == [text]
