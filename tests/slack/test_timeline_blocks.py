@@ -73,3 +73,10 @@ def test_the_date_is_shown_when_it_changes() -> None:
     lines = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     dated = [line for line in lines if "UTC*" in line and "2026-01-0" in line]
     assert len(dated) == 2, "the first entry, and the first one after midnight"
+
+
+def test_an_empty_timeline_says_how_to_add_to_it() -> None:
+    page = Page(INCIDENT, [], 0, 1, 0, True, "round_pushpin")
+    _, blocks = timeline_page(page, Renderer())
+    text = blocks[-1]["text"]["text"]
+    assert ":round_pushpin:" in text and "/incident note &lt;text&gt;" in text
