@@ -56,6 +56,7 @@ def add_note(
     occurred_at = now if at is None else on_today(at, now, tz)
     if occurred_at > now:
         raise TimeInFuture(f"{at} {zone_name}")
+    who = name or actor_name(services, user_id)
     with services.store.transaction() as tx:
         event = tx.add_event(
             NewEvent(
@@ -64,7 +65,7 @@ def add_note(
                 text=text.strip(),
                 occurred_at=occurred_at,
                 actor_id=user_id,
-                actor_name=name or actor_name(services, user_id),
+                actor_name=who,
                 source=EventSource.NOTE,
                 recorded_at=now,
             )
@@ -222,6 +223,7 @@ def entry_for_editing(services: Services, event_id: int, by: str) -> TimelineEve
 def edit_entry(
     services: Services, event_id: int, by: str, change: Correction, by_name: str | None = None
 ) -> TimelineEvent:
+    """Change an entry's text, time or kind; recorded as a correction unless nothing changed."""
     now = services.clock.now()
     if change.occurred_at > now:
         raise TimeInFuture(change.occurred_at.strftime("%H:%M UTC"))
@@ -231,16 +233,12 @@ def edit_entry(
         before = tx.get_event(event_id)
         if before is None or before.deleted_at is not None:
             raise EntryNotFound(str(event_id))
-        after = tx.update_event(
-            before.model_copy(
-                update={
-                    "text": change.text.strip(),
-                    "occurred_at": change.occurred_at,
-                    "kind": change.kind,
-                    "edited": True,
-                }
-            )
-        )
+        wanted = {"text": change.text.strip(), "kind": change.kind, "occurred_at": change.occurred_at}
+        if int(change.occurred_at.timestamp()) == int(before.occurred_at.timestamp()):
+            wanted["occurred_at"] = before.occurred_at  # The picker has whole seconds: unchanged.
+        if all(getattr(before, key) == value for key, value in wanted.items()):
+            return before
+        after = tx.update_event(before.model_copy(update={**wanted, "edited": True}))
         _record_correction(tx, after, by, name, now, _edit_summary(before, after))
     return after
 
@@ -275,8 +273,7 @@ def _edit_summary(before: TimelineEvent, after: TimelineEvent) -> str:
         changes.append(f"time was {_hhmm(before.occurred_at)}")
     if before.kind is not after.kind:
         changes.append(f"kind was {before.kind.value}")
-    detail = "; ".join(changes) or "no change"
-    return f"Edited the entry of {_hhmm(after.occurred_at)} ({detail})"
+    return f"Edited the entry of {_hhmm(after.occurred_at)} ({'; '.join(changes)})"
 
 
 def _record_correction(

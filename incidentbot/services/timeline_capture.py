@@ -3,7 +3,8 @@
 The entry takes the message's own time, author, text and permalink. When Slack will not hand
 over the message (an outage, or rate limits outlasting the client's retries) the entry is
 recorded anyway with what the reaction event says (time from the ts, author from `item_user`)
-and a placeholder text; the next capture in the same incident fetches it again and fills it in.
+and a placeholder text; the next capture in the same incident, or the next look at the timeline,
+fetches it again and fills it in.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def test_a_note_at_a_time_is_utc_when_the_person_has_no_time_zone(running: Runni
     incident = declare(running)
     running.client.command("note 09:42:30 Alert fired", channel_id=incident.channel_id)
     reply = running.slack.wait_for("chat.postEphemeral")[-1].args["text"]
-    assert "at 09:42 UTC" in reply and "UTC (your Slack profile has no time zone)" in reply
+    assert "at 09:42 UTC" in reply and "UTC (Slack gave no time zone for you)" in reply
     note = wait_until(lambda: [e for e in entries(running, incident.id) if e.source == "note"])[0]
     assert note.occurred_at == datetime(2026, 1, 1, 9, 42, 30, tzinfo=UTC)
 

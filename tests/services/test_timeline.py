@@ -185,3 +185,14 @@ def test_with_names_fills_in_missing_names(services: Services, workspace: Record
     nameless = [e.model_copy(update={"actor_name": None}) for e in events * 3]
     named = timeline.with_names(services, nameless)
     assert {e.actor_name for e in named} == {"alice"}
+
+
+def test_an_edit_that_changes_nothing_records_nothing(services: Services, store: MemoryStore) -> None:
+    incident = _incident(services)
+    services.clock.advance(timedelta(microseconds=250))  # type: ignore[attr-defined]
+    note = timeline.add_note(services, incident, "U003", "Restarted", name="carol").event
+    whole_seconds = note.occurred_at.replace(microsecond=0)
+    assert whole_seconds != note.occurred_at
+    same = timeline.Correction("Restarted ", whole_seconds, EventKind.NOTE)
+    assert timeline.edit_entry(services, note.id, "U001", same) == note
+    assert [e.kind for e in store.events(incident.id)][-1] is EventKind.NOTE, "no correction recorded"
