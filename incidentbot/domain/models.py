@@ -100,6 +100,8 @@ class EventKind(StrEnum):
     MITIGATION = "mitigation"
     DECISION = "decision"
     OTHER = "other"
+    # A commander or scribe edited or removed an entry; kept so the record shows who changed what.
+    TIMELINE_CORRECTED = "timeline_corrected"
 
 
 class _Record(BaseModel):
@@ -156,6 +158,11 @@ class TimelineEvent(_Record):
     actor_name: str | None = None
     message_ts: str | None = None
     permalink: str | None = None
+    source: str = "auto"
+    """How it was recorded: auto, reaction, shortcut or note (`domain.timeline.EventSource`)."""
+    edited: bool = False
+    deleted_at: datetime | None = None
+    recorded_at: datetime | None = None
 
 
 class Roster(_Record):

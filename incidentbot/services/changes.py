@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incidentbot.domain.models import EventKind, Incident, Severity, Status
+from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.ports import NewEvent
 
@@ -38,11 +39,14 @@ def _apply(
     by: str,
 ) -> Incident:
     now = services.clock.now()
+    name = actor_name(services, by)
     with services.store.transaction() as tx:
         current = tx.get_incident(incident.id, for_update=True) or incident
         changed = tx.save_incident(current.model_copy(update=changes))
         event = tx.add_event(
-            NewEvent(incident_id=incident.id, kind=kind, text=text, occurred_at=now, actor_id=by)
+            NewEvent(
+                incident_id=incident.id, kind=kind, text=text, occurred_at=now, actor_id=by, actor_name=name
+            )
         )
         view = services.view(tx, changed)
     if event is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from incidentbot.domain.models import EventKind, Incident, Role, SetupState, Severity
 from incidentbot.domain.naming import channel_name
+from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound, NameTaken, SlackUnavailable
 from incidentbot.services.ports import NewEvent, NewIncident, iter_roles
@@ -42,6 +43,7 @@ class Declaration:
 def record(services: Services, declaration: Declaration) -> Incident:
     """Store the incident, its roles, its first commitment and its first timeline entry."""
     now = services.clock.now()
+    declarer = actor_name(services, declaration.declared_by)
     with services.store.transaction() as tx:
         incident = tx.add_incident(
             NewIncident(
@@ -64,6 +66,7 @@ def record(services: Services, declaration: Declaration) -> Incident:
                 text=f"Incident declared at {declaration.severity.label}: {declaration.title}",
                 occurred_at=now,
                 actor_id=declaration.declared_by,
+                actor_name=declarer,
             )
         )
         return incident

@@ -43,6 +43,8 @@ class NewEvent:
     message_ts: str | None = None
     permalink: str | None = None
     source: str = "auto"
+    recorded_at: datetime | None = None
+    """When the bot wrote it down; defaults to `occurred_at`, right for events happening now."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,17 @@ class Person:
     is_bot: bool = False
     deleted: bool = False
     tz: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelMessage:
+    """A Slack message as the timeline records it: text readable, mentions turned into names."""
+
+    ts: str
+    author_id: str | None
+    """A user id, or a bot id (`B…`) for integrations."""
+    author_name: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,21 @@ class Transaction(Protocol):
         """True the first time a Slack event id is seen; False for a retry or a replay."""
         ...
 
+    def event_for_message(self, incident_id: int, message_ts: str) -> TimelineEvent | None:
+        """The entry recorded for this message, removed ones included."""
+        ...
+
+    def get_event(self, event_id: int) -> TimelineEvent | None: ...
+    def update_event(self, event: TimelineEvent) -> TimelineEvent:
+        """Write back text, time, kind, actor, permalink, source, edited and deleted_at."""
+        ...
+
+    def unfetched_captures(self, incident_id: int, limit: int) -> list[TimelineEvent]:
+        """Captured entries still waiting for their message text."""
+        ...
+
+    def teams_with_incident(self, number: int) -> list[str]: ...
+
 
 class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
@@ -126,6 +154,19 @@ class Workspace(Protocol):
 
     def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None: ...
     def channel_members(self, channel_id: str) -> set[str]: ...
+    def message(self, channel_id: str, ts: str) -> ChannelMessage | None:
+        """A message of a channel or of one of its threads; None when it no longer exists."""
+        ...
+
+    def permalink(self, channel_id: str, ts: str) -> str | None: ...
+    def mark_captured(self, channel_id: str, ts: str) -> None:
+        """The bot's own reaction on a message, confirming it is on the timeline."""
+        ...
+
+    def unmark_captured(self, channel_id: str, ts: str) -> None: ...
+    def timeline_reactions(self, channel_id: str, ts: str) -> int:
+        """How many people still have the timeline reaction on a message."""
+        ...
 
 
 def iter_roles(roster: Roster) -> Iterator[tuple[Role, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incidentbot.domain.models import EventKind, Incident, Role
+from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import (
     BotUser,
@@ -28,6 +29,7 @@ def check_assignable(services: Services, user_id: str) -> Person:
 def assign(services: Services, incident_id: int, role: Role, user_id: str, by: str) -> Incident:
     """Give `role` to `user_id`, relieve the previous holder, and tell everyone."""
     person = check_assignable(services, user_id)
+    by_name = actor_name(services, by)
     now = services.clock.now()
     with services.store.transaction() as tx:
         incident = tx.get_incident(incident_id, for_update=True)
@@ -48,6 +50,7 @@ def assign(services: Services, incident_id: int, role: Role, user_id: str, by: s
                 text=f"{services.policy.role_name(role)}: {person.name}",
                 occurred_at=now,
                 actor_id=by,
+                actor_name=by_name,
             )
         )
         view = services.view(tx, incident)

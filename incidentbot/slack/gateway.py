@@ -23,13 +23,17 @@ from slack_sdk.http_retry.builtin_handlers import (
 from incidentbot.domain.models import Role, TimelineEvent
 from incidentbot.rendering import Renderer
 from incidentbot.services.errors import NameTaken, SlackUnavailable
-from incidentbot.services.ports import IncidentView, Person
+from incidentbot.services.ports import ChannelMessage, IncidentView, Person
 from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks.common import fallback, sections
+from incidentbot.slack.message_text import channel_message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PERSON_CACHE_SECONDS = 300.0
+CONFIRM_REACTION = "white_check_mark"
+# Answers meaning the message (or its thread) is gone, as opposed to Slack being unavailable.
+_GONE = frozenset({"thread_not_found", "message_not_found"})
 
 
 def make_client(token: str, base_url: str) -> WebClient:
@@ -238,6 +242,98 @@ class SlackWorkspace:
             "conversations.members",
             lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=1000),
         )
+
+    # the timeline ----------------------------------------------------------------------------
+
+    def message(self, channel_id: str, ts: str) -> ChannelMessage | None:
+        raw = self._raw_message(channel_id, ts)
+        return channel_message(raw, self.name_of) if raw else None
+
+    def _raw_message(self, channel_id: str, ts: str) -> dict[str, Any] | None:
+        history = self.call(
+            "conversations.history",
+            lambda: self.client.conversations_history(channel=channel_id, latest=ts, inclusive=True, limit=1),
+        )
+        found = _with_ts(history.get("messages"), ts)
+        if found is not None:
+            return found
+        # A reaction event does not say whether the message is a thread reply: look there too.
+        try:
+            replies = self.client.conversations_replies(
+                channel=channel_id, ts=ts, oldest=ts, latest=ts, inclusive=True, limit=10
+            )
+        except SlackApiError as error:
+            if error.response.get("error") in _GONE:
+                return None
+            raise SlackUnavailable(f"conversations.replies: {error.response.get('error')}") from error
+        except (SlackClientError, OSError) as error:
+            raise SlackUnavailable(f"conversations.replies: {type(error).__name__}") from error
+        return _with_ts(replies.get("messages"), ts)
+
+    def name_of(self, user_id: str) -> str:
+        try:
+            person = self.person(user_id)
+        except SlackUnavailable:
+            return user_id
+        return person.name if person else user_id
+
+    def permalink(self, channel_id: str, ts: str) -> str | None:
+        response = self.call(
+            "chat.getPermalink", lambda: self.client.chat_getPermalink(channel=channel_id, message_ts=ts)
+        )
+        link = response.get("permalink")
+        return str(link) if link else None
+
+    @property
+    def confirm_reaction(self) -> str:
+        return CONFIRM_REACTION if self.reaction != CONFIRM_REACTION else "ballot_box_with_check"
+
+    def mark_captured(self, channel_id: str, ts: str) -> None:
+        self._react("reactions.add", channel_id, ts, harmless="already_reacted")
+
+    def unmark_captured(self, channel_id: str, ts: str) -> None:
+        self._react("reactions.remove", channel_id, ts, harmless="no_reaction")
+
+    def _react(self, method: str, channel_id: str, ts: str, *, harmless: str) -> None:
+        call = self.client.reactions_add if method == "reactions.add" else self.client.reactions_remove
+        try:
+            call(channel=channel_id, timestamp=ts, name=self.confirm_reaction)
+        except SlackApiError as error:
+            if error.response.get("error") != harmless:
+                raise SlackUnavailable(f"{method}: {error.response.get('error')}") from error
+        except (SlackClientError, OSError) as error:
+            raise SlackUnavailable(f"{method}: {type(error).__name__}") from error
+
+    def timeline_reactions(self, channel_id: str, ts: str) -> int:
+        try:
+            response = self.client.reactions_get(channel=channel_id, timestamp=ts, full=True)
+        except SlackApiError as error:
+            if error.response.get("error") in {"message_not_found", "no_item_specified"}:
+                return 0
+            raise SlackUnavailable(f"reactions.get: {error.response.get('error')}") from error
+        except (SlackClientError, OSError) as error:
+            raise SlackUnavailable(f"reactions.get: {type(error).__name__}") from error
+        reactions = (response.get("message") or {}).get("reactions") or []
+        return sum(
+            int(r.get("count") or 0)
+            for r in reactions
+            if str(r.get("name", "")).split("::")[0] == self.reaction
+        )
+
+    def upload_text(self, channel_id: str, filename: str, content: str, title: str, comment: str) -> None:
+        self.call(
+            "files.upload",
+            lambda: self.client.files_upload_v2(
+                channel=channel_id, content=content, filename=filename, title=title, initial_comment=comment
+            ),
+        )
+
+
+def _with_ts(messages: Any, ts: str) -> dict[str, Any] | None:
+    for message in messages or []:
+        if isinstance(message, dict) and message.get("ts") == ts and message.get("subtype") != "tombstone":
+            return message
+    return None
 
 
 def _channel(view: IncidentView) -> str:

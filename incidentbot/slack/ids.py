@@ -10,6 +10,11 @@ class Callback(StrEnum):
 
     DECLARE = "declare_incident"
     ASSIGN_ROLES = "assign_roles"
+    ADD_TO_TIMELINE = "add_to_timeline"
+    """The message shortcut declared in manifest.yml."""
+    TIMELINE_ADD = "timeline_add"
+    TIMELINE_EDIT = "timeline_edit"
+    TIMELINE_DELETE = "timeline_delete"
 
 
 class Action(StrEnum):
@@ -18,6 +23,10 @@ class Action(StrEnum):
     OPEN_ASSIGN_ROLES = "open_assign_roles"
     TAKE_ROLE = "take_role"
     RETRY_SETUP = "retry_setup"
+    TIMELINE_PAGE = "timeline_page"
+    """Prefix: `timeline_page:earlier` and `timeline_page:later`, value `<incident id>:<page>`."""
+    TIMELINE_ENTRY = "timeline_entry"
+    """The overflow menu on an entry: `edit:<event id>` or `delete:<event id>`."""
 
 
 class Block(StrEnum):
@@ -30,6 +39,9 @@ class Block(StrEnum):
     COMMS = "comms"
     SCRIBE = "scribe"
     OPTIONS = "options"
+    ENTRY_TEXT = "entry_text"
+    ENTRY_TIME = "entry_time"
+    ENTRY_KIND = "entry_kind"
 
 
 VALUE = "value"

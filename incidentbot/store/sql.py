@@ -22,6 +22,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.store.sql_timeline import TimelineSql
 from incidentbot.store.tables import (
     incidents,
     processed_events,
@@ -41,7 +42,7 @@ class SqlStore:
             yield SqlTransaction(connection)
 
 
-class SqlTransaction:
+class SqlTransaction(TimelineSql):
     def __init__(self, connection: Connection) -> None:
         self.db = connection
 
@@ -195,7 +196,7 @@ class SqlTransaction:
             "source": event.source,
             "message_ts": event.message_ts,
             "permalink": event.permalink,
-            "recorded_at": event.occurred_at,
+            "recorded_at": event.recorded_at or event.occurred_at,
         }
         stmt = self._upsert()(timeline_events).values(**values)
         if event.message_ts is not None:
@@ -216,6 +217,7 @@ class SqlTransaction:
     # deliveries ----------------------------------------------------------------------------
 
     def first_delivery(self, event_id: str, at: datetime) -> bool:
+        # RETURNING, not rowcount: psycopg 3 reports rowcount -1 here, which would read as "first".
         stmt = (
             self._upsert()(processed_events)
             .values(event_id=event_id, received_at=at)

@@ -108,6 +108,7 @@ def test_slack_failure_keeps_the_incident_and_retry_finishes_it(running: Running
     incident = declare(running)
     assert incident.setup_state is SetupState.FAILED
     assert "conversations.create" in (incident.setup_error or "")
+    # The failure is saved before the DM goes out: wait for the DM rather than race it.
     notice = wait_until(
         lambda: [c for c in running.slack.ok_calls_to("chat.postMessage") if c.args["channel"] == "U001"]
     )[-1]

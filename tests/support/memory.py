@@ -18,8 +18,9 @@ from incidentbot.domain.models import (
     Status,
     TimelineEvent,
 )
+from incidentbot.domain.timeline import PENDING_TEXT, EventSource
 from incidentbot.services.errors import NameTaken, SlackUnavailable
-from incidentbot.services.ports import IncidentView, NewEvent, NewIncident, Person
+from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
 
 
 @dataclass
@@ -101,18 +102,49 @@ class MemoryStore:
         ):
             return None
         fields = {k: getattr(event, k) for k in TimelineEvent.model_fields if hasattr(event, k)}
+        fields["recorded_at"] = event.recorded_at or event.occurred_at
         recorded = TimelineEvent(id=next(self.ids), **fields)
         self.timeline.append(recorded)
         return recorded
 
     def events(self, incident_id: int) -> list[TimelineEvent]:
-        return sorted((e for e in self.timeline if e.incident_id == incident_id), key=lambda e: e.occurred_at)
+        return sorted(
+            (e for e in self.timeline if e.incident_id == incident_id and e.deleted_at is None),
+            key=lambda e: (e.occurred_at, e.id),
+        )
 
     def first_delivery(self, event_id: str, at: datetime) -> bool:
         if event_id in self.deliveries:
             return False
         self.deliveries.add(event_id)
         return True
+
+    def event_for_message(self, incident_id: int, message_ts: str) -> TimelineEvent | None:
+        return next(
+            (e for e in self.timeline if e.incident_id == incident_id and e.message_ts == message_ts), None
+        )
+
+    def get_event(self, event_id: int) -> TimelineEvent | None:
+        return next((e for e in self.timeline if e.id == event_id), None)
+
+    def update_event(self, event: TimelineEvent) -> TimelineEvent:
+        index = next(i for i, e in enumerate(self.timeline) if e.id == event.id)
+        self.timeline[index] = event
+        return event
+
+    def unfetched_captures(self, incident_id: int, limit: int) -> list[TimelineEvent]:
+        waiting = [
+            e
+            for e in self.timeline
+            if e.incident_id == incident_id
+            and e.source == EventSource.REACTION
+            and e.text == PENDING_TEXT
+            and e.deleted_at is None
+        ]
+        return waiting[:limit]
+
+    def teams_with_incident(self, number: int) -> list[str]:
+        return sorted({i.team_id for i in self.incidents.values() if i.number == number})
 
 
 @dataclass
@@ -130,6 +162,9 @@ class RecordingWorkspace:
     taken_names: set[str] = field(default_factory=set)
     failing: set[str] = field(default_factory=set)
     members: dict[str, set[str]] = field(default_factory=dict)
+    messages: dict[tuple[str, str], ChannelMessage] = field(default_factory=dict)
+    marks: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Timeline reactions people have on each message, as `timeline_reactions` reports them."""
 
     def _record(self, name: str, payload: Any) -> None:
         if name in self.failing:
@@ -185,3 +220,21 @@ class RecordingWorkspace:
 
     def channel_members(self, channel_id: str) -> set[str]:
         return self.members.get(channel_id, set())
+
+    def message(self, channel_id: str, ts: str) -> ChannelMessage | None:
+        self._record("message", (channel_id, ts))
+        return self.messages.get((channel_id, ts))
+
+    def permalink(self, channel_id: str, ts: str) -> str | None:
+        self._record("permalink", (channel_id, ts))
+        return f"https://example.slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
+
+    def mark_captured(self, channel_id: str, ts: str) -> None:
+        self._record("mark_captured", (channel_id, ts))
+
+    def unmark_captured(self, channel_id: str, ts: str) -> None:
+        self._record("unmark_captured", (channel_id, ts))
+
+    def timeline_reactions(self, channel_id: str, ts: str) -> int:
+        self._record("timeline_reactions", (channel_id, ts))
+        return self.marks.get((channel_id, ts), 0)

@@ -15,6 +15,7 @@ from incidentbot.services import changes, declare, queries, roles
 from incidentbot.services.errors import IncidentError
 from incidentbot.slack.blocks import modals
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.timeline_commands import install_timeline
 
 COMMAND = "/incident"
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -100,6 +101,7 @@ def help_text(deps: Deps, router: Router) -> str:
 
 def register(app: App, deps: Deps, router: Router) -> None:
     install_core(router)
+    install_timeline(router, deps.renderer)
 
     @answering_errors(deps, lambda body: (body.get("channel_id"), str(body["user_id"])))
     def on_incident(ack: Ack, body: dict[str, Any]) -> None:

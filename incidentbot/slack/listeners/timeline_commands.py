@@ -1,0 +1,72 @@
+"""`/incident note …` and `/incident timeline [export]`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from incidentbot.domain.timeline import NoteProblem, NoteRefused, parse_note
+from incidentbot.rendering import Renderer
+from incidentbot.services import timeline
+from incidentbot.services.errors import SlackUnavailable
+from incidentbot.slack.listeners.timeline_show import export_to_channel, render_page
+
+if TYPE_CHECKING:
+    from incidentbot.slack.listeners.commands import Invocation, Router
+
+
+def install_timeline(router: Router, renderer: Renderer) -> None:
+    router.add(("note",), add_note, renderer.label("timeline.help_note"))
+    router.add(("timeline", "tl"), show_timeline, renderer.label("timeline.help_timeline"))
+    router.help_lines.append(renderer.label("timeline.help_export"))
+
+
+def add_note(inv: Invocation) -> None:
+    deps = inv.deps
+    request = parse_note(inv.args)
+    if isinstance(request, NoteRefused):
+        if request.problem is NoteProblem.EMPTY:
+            inv.reply(deps.renderer.label("timeline.usage_note"))
+        else:
+            inv.reply(deps.renderer.render("timeline/note_time_malformed.j2", given=request.given))
+        return
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    if request.at is not None:
+        inv.acknowledge()  # Reading a clock time needs the person's time zone from Slack.
+    added = timeline.add_note(
+        deps.services,
+        incident,
+        inv.user_id,
+        request.text,
+        request.at,
+        name=str(inv.body.get("user_name") or "") or None,
+    )
+    inv.reply(
+        deps.renderer.render(
+            "timeline/note_added.j2",
+            incident=incident,
+            event=added.event,
+            zone_name=added.zone_name,
+            local_time=added.local_time,
+            explicit=request.at is not None,
+        )
+    )
+
+
+def show_timeline(inv: Invocation) -> None:
+    deps = inv.deps
+    wanted = inv.args.strip().lower()
+    if wanted not in {"", "export"}:
+        inv.reply(deps.renderer.label("timeline.usage_timeline"))
+        return
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    inv.acknowledge()
+    if wanted == "export":
+        export_to_channel(deps, incident)
+        return
+    text, blocks = render_page(deps, incident, inv.user_id, None)
+    try:
+        deps.workspace.ephemeral(inv.channel_id, inv.user_id, text, blocks)
+    except SlackUnavailable:
+        # Slack refuses ephemerals to people outside the channel (a public one can be read without
+        # joining): send the same page by DM.
+        deps.workspace.dm(inv.user_id, text, blocks)

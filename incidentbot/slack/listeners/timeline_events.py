@@ -1,0 +1,73 @@
+"""The timeline reaction added or removed, and captured messages edited afterwards.
+
+Repeated deliveries of one event never get here: `events.once_per_event` drops them first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from incidentbot.services import timeline_capture
+from incidentbot.services.timeline_capture import Marked, Outcome
+from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.message_text import channel_message
+
+
+def _reactor(body: dict[str, Any]) -> tuple[str | None, str]:
+    event = body.get("event") or {}
+    return (event.get("item") or {}).get("channel"), str(event.get("user") or "")
+
+
+def marked(event: dict[str, Any], reaction: str, bot_user_id: str | None) -> Marked | None:
+    """The message marked with the timeline reaction, or None for any other reaction."""
+    item = event.get("item") or {}
+    name = str(event.get("reaction") or "").split("::", 1)[0]  # skin tones: `name::skin-tone-2`
+    user = str(event.get("user") or "")
+    if name != reaction or item.get("type") != "message" or not user or user == bot_user_id:
+        return None
+    channel, ts = item.get("channel"), item.get("ts")
+    if not isinstance(channel, str) or not isinstance(ts, str):
+        return None
+    item_user = event.get("item_user")
+    return Marked(channel, ts, user, item_user if isinstance(item_user, str) else None)
+
+
+def register(app: App, deps: Deps) -> None:
+    reaction = deps.team.timeline_reaction
+
+    @answering_errors(deps, _reactor)
+    def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
+        mark = marked(event, reaction, context.get("bot_user_id"))
+        if mark is None:
+            return
+        result = timeline_capture.capture(deps.services, mark)
+        template = {Outcome.GONE: "capture_gone", Outcome.PENDING: "capture_pending"}.get(result.outcome)
+        if template:
+            text = deps.renderer.render(f"timeline/{template}.j2", incident=result.incident)
+            deps.tell(mark.channel_id, mark.reactor, text)
+
+    @answering_errors(deps, _reactor)
+    def on_reaction_removed(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
+        mark = marked(event, reaction, context.get("bot_user_id"))
+        if mark is not None:
+            timeline_capture.release(deps.services, mark.channel_id, mark.ts)
+
+    def on_message(event: dict[str, Any]) -> None:
+        # Every message in the bot's channels arrives here; only edits of captured ones matter.
+        if event.get("subtype") != "message_changed":
+            return
+        now, before = event.get("message") or {}, event.get("previous_message") or {}
+        channel, ts = event.get("channel"), now.get("ts")
+        if not isinstance(channel, str) or not isinstance(ts, str):
+            return
+        if now.get("text") == before.get("text") and now.get("files") == before.get("files"):
+            return  # An unfurl or a reaction count, not an edit of the words.
+        timeline_capture.message_edited(
+            deps.services, channel, ts, lambda: channel_message(now, deps.workspace.name_of)
+        )
+
+    app.event("reaction_added")(on_reaction_added)
+    app.event("reaction_removed")(on_reaction_removed)
+    app.event("message")(on_message)

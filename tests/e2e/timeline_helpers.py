@@ -1,0 +1,70 @@
+"""Steps shared by the timeline's end-to-end tests: reactions as Slack sends them, and reading entries."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from incidentbot.domain.models import TimelineEvent
+from incidentbot.store.sql_timeline import timeline_event
+from incidentbot.store.tables import timeline_events
+from tests.support.harness import RunningBot
+
+_event_ids = itertools.count(1)
+
+
+def ts_at(hour: int, minute: int, second: int = 0, micros: int = 100) -> str:
+    """A Slack ts on the test clock's day (2026-01-01), as Slack writes them."""
+    when = datetime(2026, 1, 1, hour, minute, second, tzinfo=UTC)
+    return f"{int(when.timestamp())}.{micros:06d}"
+
+
+def reaction(
+    channel: str,
+    ts: str,
+    *,
+    user: str = "U002",
+    name: str = "pushpin",
+    item_user: str | None = "U001",
+    removed: bool = False,
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "reaction_removed" if removed else "reaction_added",
+        "user": user,
+        "reaction": name,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": f"{datetime.now(UTC).timestamp():.6f}",
+    }
+    if item_user:
+        event["item_user"] = item_user
+    return event
+
+
+def send(running: RunningBot, event: dict[str, Any], event_id: str | None = None, **kw: Any) -> Any:
+    response = running.client.event(event, event_id=event_id or f"Ev{next(_event_ids):06d}", **kw)
+    assert response.status == 200, response.body
+    return response
+
+
+def all_rows(running: RunningBot, incident_id: int) -> list[TimelineEvent]:
+    """Every entry, removed ones included, straight from the database."""
+    with running.services.store.transaction() as tx:
+        rows = tx.db.execute(
+            select(timeline_events)
+            .where(timeline_events.c.incident_id == incident_id)
+            .order_by(timeline_events.c.id)
+        )
+        return [timeline_event(row) for row in rows]
+
+
+def entries(running: RunningBot, incident_id: int) -> list[TimelineEvent]:
+    with running.services.store.transaction() as tx:
+        return tx.events(incident_id)
+
+
+def captured(running: RunningBot, incident_id: int, ts: str) -> TimelineEvent | None:
+    with running.services.store.transaction() as tx:
+        return tx.event_for_message(incident_id, ts)
