@@ -5,6 +5,7 @@ Repeated deliveries of one event never get here: `events.once_per_event` drops t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -34,25 +35,29 @@ def marked(event: dict[str, Any], reaction: str, bot_user_id: str | None) -> Mar
     return Marked(channel, ts, user, item_user if isinstance(item_user, str) else None)
 
 
+def _capture(deps: Deps, mark: Marked) -> None:
+    result = timeline_capture.capture(deps.services, mark)
+    template = {Outcome.GONE: "capture_gone", Outcome.PENDING: "capture_pending"}.get(result.outcome)
+    if template:
+        text = deps.renderer.render(f"timeline/{template}.j2", incident=result.incident)
+        deps.tell(mark.channel_id, mark.reactor, text)
+
+
 def register(app: App, deps: Deps) -> None:
     reaction = deps.team.timeline_reaction
 
     @answering_errors(deps, _reactor)
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         mark = marked(event, reaction, context.get("bot_user_id"))
-        if mark is None:
-            return
-        result = timeline_capture.capture(deps.services, mark)
-        template = {Outcome.GONE: "capture_gone", Outcome.PENDING: "capture_pending"}.get(result.outcome)
-        if template:
-            text = deps.renderer.render(f"timeline/{template}.j2", incident=result.incident)
-            deps.tell(mark.channel_id, mark.reactor, text)
+        if mark is not None:
+            deps.later(mark.channel_id, mark.reactor, partial(_capture, deps, mark))
 
     @answering_errors(deps, _reactor)
     def on_reaction_removed(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         mark = marked(event, reaction, context.get("bot_user_id"))
         if mark is not None:
-            timeline_capture.release(deps.services, mark.channel_id, mark.ts)
+            work = partial(timeline_capture.release, deps.services, mark.channel_id, mark.ts)
+            deps.later(mark.channel_id, mark.reactor, work)
 
     def on_message(event: dict[str, Any]) -> None:
         # Every message in the bot's channels arrives here; only edits of captured ones matter.
