@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from incidentbot.config import ConfigError, load_settings, load_team_config
 from incidentbot.server import make_server
+from incidentbot.services.declare import resume_interrupted
 from incidentbot.wiring import build_bot
 
 log = logging.getLogger("incidentbot")
@@ -26,6 +28,7 @@ def main() -> int:
         return EXIT_CONFIG
 
     bot = build_bot(settings, team)
+    threading.Thread(target=resume_interrupted, args=(bot.services,), name="resume", daemon=True).start()
     if settings.socket_mode:
         log.info("starting in Socket Mode")
         SocketModeHandler(bot.app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]

@@ -6,6 +6,7 @@ when the database answers.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from incidentbot.wiring import Bot
 
+log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 SERVER_THREADS = 32
 
@@ -30,7 +32,14 @@ def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[by
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return _health(bot, start_response)
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except Exception:
+            # Bolt parses the body before it checks the signature; a body it cannot parse is the
+            # sender's mistake, not a server error.
+            log.warning("refused a request Bolt could not parse", exc_info=True)
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"bad request\n"]
 
     return application
 

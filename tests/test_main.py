@@ -88,3 +88,6 @@ def test_http_mode_serves_healthz_against_a_slack_emulator(tmp_path: Path) -> No
         finally:
             process.terminate()
             process.wait(timeout=10)
+        log = process.stderr.read().decode() if process.stderr else ""
+        assert "serving HTTP on port" in log
+        assert "xoxb-test" not in log and "secret" not in log, "secrets never reach the log"

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from incidentbot.domain.models import Role, Severity
+from incidentbot.domain.permissions import Permissions
 
 
 class SeverityPolicy(BaseModel):
@@ -52,6 +53,7 @@ class Policy(BaseModel):
     escalation_grace_minutes: int = Field(default=5, ge=1)
     snooze_choices_minutes: tuple[int, ...] = (5, 15, 30)
     role_names: dict[Role, str] = Field(default_factory=_default_role_names)
+    permissions: Permissions = Field(default_factory=Permissions)
 
     @field_validator("severities")
     @classmethod

@@ -148,3 +148,10 @@ def _mark_failed(services: Services, incident_id: int, reason: str) -> Incident:
 def pending_setups(services: Services, team_id: str) -> list[Incident]:
     with services.store.transaction() as tx:
         return [i for i in tx.open_incidents(team_id) if i.setup_state is not SetupState.READY]
+
+
+def resume_interrupted(services: Services) -> list[Incident]:
+    """Finish setups a stopped process left half-way (a declaration is acknowledged once recorded)."""
+    with services.store.transaction() as tx:
+        interrupted = tx.interrupted_setups()
+    return [set_up(services, incident.id) for incident in interrupted]

@@ -8,6 +8,7 @@ from incidentbot.services.errors import (
     BotUser,
     IncidentClosed,
     IncidentNotFound,
+    NotPermitted,
     SlackUnavailable,
     UnknownUser,
 )
@@ -34,8 +35,11 @@ def assign(services: Services, incident_id: int, role: Role, user_id: str, by: s
             raise IncidentNotFound(str(incident_id))
         if not incident.is_open:
             raise IncidentClosed(incident.label)
-        if tx.roster(incident.id).holder(role) == user_id:
+        roster = tx.roster(incident.id)
+        if roster.holder(role) == user_id:
             return incident
+        if not services.policy.permissions.may_assign(roster, role, by):
+            raise NotPermitted("the incident commander")
         tx.assign_role(incident.id, role, user_id, by, now)
         tx.add_event(
             NewEvent(

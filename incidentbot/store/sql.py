@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from incidentbot.domain.models import (
     EventKind,
@@ -108,6 +107,14 @@ class SqlTransaction(ResolutionSql):
             select(incidents)
             .where(incidents.c.team_id == team_id, incidents.c.status != Status.RESOLVED.value)
             .order_by(incidents.c.number)
+        )
+        return [_incident(row) for row in rows]
+
+    def interrupted_setups(self) -> list[Incident]:
+        rows = self.db.execute(
+            select(incidents)
+            .where(incidents.c.setup_state == SetupState.PENDING.value)
+            .order_by(incidents.c.id)
         )
         return [_incident(row) for row in rows]
 
@@ -211,11 +218,9 @@ class SqlTransaction(ResolutionSql):
             self._upsert()(processed_events)
             .values(event_id=event_id, received_at=at)
             .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+            .returning(processed_events.c.event_id)
         )
-        try:
-            return bool(self.db.execute(stmt).rowcount)
-        except IntegrityError:
-            return False
+        return self.db.execute(stmt).scalar_one_or_none() is not None
 
 
 def _incident(row: Row[Any]) -> Incident:

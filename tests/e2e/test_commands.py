@@ -116,3 +116,12 @@ def test_list_shows_open_incidents_but_private_only_to_members(running: RunningB
     for_outsider = running.client.command("list", user_id="U004").body.decode()
     assert "Public one" in for_outsider and "Secret one" not in for_outsider
     assert secret.is_private
+
+
+def test_only_the_commander_can_hand_over_command(running: RunningBot) -> None:
+    incident = declare(running, user="U001")
+    running.slack.clear_calls()
+    running.client.command("role ic <@U002>", user_id="U002", channel_id=incident.channel_id)
+    note = running.slack.wait_for("chat.postEphemeral")[0].args
+    assert note["user"] == "U002" and "Only the incident commander can do that" in note["text"]
+    assert running.services.view_of(incident.id).roster.commander == "U001"

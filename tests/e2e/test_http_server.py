@@ -35,3 +35,12 @@ def test_stale_timestamp_is_refused_as_a_replay(running: RunningBot) -> None:
 
 def test_unknown_path_is_404(running: RunningBot) -> None:
     assert running.client.get("/nowhere").status == 404
+
+
+def test_a_redelivered_event_is_handled_once(running: RunningBot) -> None:
+    event = {"type": "app_home_opened", "user": "U002", "tab": "home"}
+    for retry in (None, 1, 2):
+        assert running.client.event(event, event_id="EvSame", retry_num=retry).status == 200
+    running.client.event(event, event_id="EvOther")
+    running.slack.wait_for("views.publish", count=2)
+    assert running.slack.count("views.publish") == 2

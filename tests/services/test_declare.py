@@ -69,3 +69,13 @@ def test_name_taken_tries_the_next_suffix(services: Services, workspace: Recordi
     workspace.taken_names.update({"inc-1-checkout-failing", "inc-1-checkout-failing-2"})
     incident = declare.set_up(services, declare.record(services, _declaration()).id)
     assert incident.channel_name == "inc-1-checkout-failing-3"
+
+
+def test_a_restart_resumes_setups_left_half_way(services: Services, workspace: RecordingWorkspace) -> None:
+    first = declare.record(services, _declaration())
+    second = declare.record(services, _declaration(title="Search slow"))
+    declare.set_up(services, second.id)
+    resumed = declare.resume_interrupted(services)
+    assert [i.id for i in resumed] == [first.id]
+    assert resumed[0].setup_state is SetupState.READY
+    assert workspace.names().count("create_channel") == 2

@@ -60,6 +60,9 @@ class MemoryStore:
     def open_incidents(self, team_id: str) -> list[Incident]:
         return [i for i in self.incidents.values() if i.team_id == team_id and i.is_open]
 
+    def interrupted_setups(self) -> list[Incident]:
+        return [i for i in self.incidents.values() if i.setup_state is SetupState.PENDING]
+
     def save_incident(self, incident: Incident) -> Incident:
         self.incidents[incident.id] = incident
         return incident

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from incidentbot.domain.models import Role, Severity
+from incidentbot.domain.permissions import Permissions
+from incidentbot.domain.policy import Policy
+from incidentbot.services import declare, roles
+from incidentbot.services.context import Services
+from incidentbot.services.errors import BotUser, NotPermitted, UnknownUser
+from tests.support.memory import RecordingWorkspace
+
+
+def _incident(services: Services) -> int:
+    declaration = declare.Declaration("T1", "DB down", Severity.SEV2, "Logins fail", declared_by="U001")
+    return declare.set_up(services, declare.record(services, declaration).id).id
+
+
+def test_assigning_relieves_the_previous_holder_and_tells_everyone(
+    services: Services, workspace: RecordingWorkspace
+) -> None:
+    incident_id = _incident(services)
+    roles.assign(services, incident_id, Role.COMMS, "U002", "U001")
+    assert services.view_of(incident_id).roster.comms == "U002"
+    assert ("post_role_change", (Role.COMMS, "U002", "U001")) in workspace.calls
+    assert ("send_role_checklist", (Role.COMMS, "U002")) in workspace.calls
+    with services.store.transaction() as tx:
+        assert tx.events(incident_id)[-1].text == "Communications lead: bob"
+
+
+def test_only_the_commander_hands_over_command(services: Services) -> None:
+    incident_id = _incident(services)
+    with pytest.raises(NotPermitted):
+        roles.assign(services, incident_id, Role.COMMANDER, "U002", "U002")
+    roles.assign(services, incident_id, Role.COMMANDER, "U002", "U001")
+    assert services.view_of(incident_id).roster.commander == "U002"
+
+
+def test_the_rule_can_be_relaxed(services: Services) -> None:
+    relaxed = Policy(permissions=Permissions(commander_only_reassigns_commander=False))
+    services = Services(services.store, services.workspace, relaxed, services.clock)
+    incident_id = _incident(services)
+    roles.assign(services, incident_id, Role.COMMANDER, "U002", "U002")
+    assert services.view_of(incident_id).roster.commander == "U002"
+
+
+def test_bots_and_strangers_cannot_hold_roles(services: Services) -> None:
+    incident_id = _incident(services)
+    with pytest.raises(BotUser):
+        roles.assign(services, incident_id, Role.SCRIBE, "UBOT", "U001")
+    with pytest.raises(UnknownUser):
+        roles.assign(services, incident_id, Role.SCRIBE, "U404", "U001")
