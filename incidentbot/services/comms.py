@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from incidentbot.domain.action_items import ActionItem
 from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding, comms_text_problem
@@ -23,6 +23,7 @@ from incidentbot.services.resolution_errors import InvalidCommsText, NotResolved
 from incidentbot.services.resolution_ports import NewCommsText
 
 TIMELINE_EXCERPT = 200
+CUSTOMER_FALLBACK_CADENCE = timedelta(hours=1)
 _EVENT_TEXT = {
     CommsAudience.CUSTOMER: "Customer update ({stage}): {excerpt}",
     CommsAudience.STAKEHOLDER: "Stakeholder summary posted: {excerpt}",
@@ -41,7 +42,7 @@ class DraftFacts:
     resolution: Resolution | None
     metrics: IncidentMetrics
     actions: list[ActionItem]
-    customer_texts: int
+    latest_customer_text: str | None
 
 
 def draft_facts(services: Services, incident_id: int, stage: Status | None = None) -> DraftFacts:
@@ -51,10 +52,14 @@ def draft_facts(services: Services, incident_id: int, stage: Status | None = Non
         if incident is None:
             raise IncidentNotFound(str(incident_id))
         updates = tx.updates_of(incident_id)
+        customer_texts = tx.comms_texts(incident_id, CommsAudience.CUSTOMER)
         latest = updates[-1] if updates else None
         next_update = incident.next_update_due or (latest.next_update_at if latest else None)
-        if next_update is None and incident.is_open:
-            next_update = services.policy.suggested_next_update(incident.severity, now)
+        if incident.is_open and (next_update is None or next_update <= now):
+            # Customers are always told when they will hear more, whatever the internal cadence.
+            next_update = services.policy.suggested_next_update(incident.severity, now) or (
+                now + CUSTOMER_FALLBACK_CADENCE
+            )
         return DraftFacts(
             view=services.view(tx, incident),
             stage=stage or incident.status,
@@ -63,7 +68,7 @@ def draft_facts(services: Services, incident_id: int, stage: Status | None = Non
             resolution=tx.resolution(incident_id),
             metrics=measure_in(tx, incident, now),
             actions=tx.action_items(incident_id),
-            customer_texts=len(tx.comms_texts(incident_id, CommsAudience.CUSTOMER)),
+            latest_customer_text=customer_texts[-1].text if customer_texts else None,
         )
 
 

@@ -20,10 +20,11 @@ from incidentbot.domain.models import (
 )
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import IncidentView, NewEvent, NewIncident, Person
+from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
 
 
 @dataclass
-class MemoryStore:
+class MemoryStore(ResolutionMemory):
     incidents: dict[int, Incident] = field(default_factory=dict)
     assignments: list[RoleAssignment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
@@ -113,7 +114,7 @@ class MemoryStore:
 
 
 @dataclass
-class RecordingWorkspace:
+class RecordingWorkspace(ResolutionRecording):
     """Records what the services asked Slack to do; can be told to fail."""
 
     people: dict[str, Person] = field(
