@@ -39,10 +39,8 @@ class ResolutionSlack:
         def dm(self, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
 
     def post_resolution(self, view: IncidentView, resolution: Resolution, metrics: IncidentMetrics) -> None:
-        text = self.renderer.render(
-            "resolution/resolved.j2", **incident_context(view, resolution=resolution, metrics=metrics)
-        )
-        self.post(_channel(view), text)
+        text, shown = blocks.resolution_message(view, resolution, metrics, self.renderer)
+        self.post(_channel(view), text, shown)
 
     def offer_postmortem(self, view: IncidentView, user_id: str) -> None:
         text, shown = blocks.postmortem_offer(view, self.renderer)

@@ -26,7 +26,10 @@ TODAY = date(2026, 1, 1)
             "Add a lock timeout <@U002|bob> due:2026-02-01 P1",
             ("Add a lock timeout", "U002", date(2026, 2, 1), Priority.P1),
         ),
-        ("p3 <@W123> Page on checkout errors in 7d", ("Page on checkout errors", "W123", date(2026, 1, 8), Priority.P3)),
+        (
+            "p3 <@W123> Page on checkout errors in 7d",
+            ("Page on checkout errors", "W123", date(2026, 1, 8), Priority.P3),
+        ),
         ("Write the runbook in 2 weeks", ("Write the runbook", None, date(2026, 1, 15), Priority.P2)),
         ("Audit alerts due:10d", ("Audit alerts", None, date(2026, 1, 11), Priority.P2)),
         ("Audit alerts due:+2w", ("Audit alerts", None, date(2026, 1, 15), Priority.P2)),

@@ -79,7 +79,9 @@ def test_measure_a_resolved_incident_stops_at_the_resolution() -> None:
 
 
 def test_summarize_takes_medians_and_pools_promises() -> None:
-    quick = measure(declared_at=T0, resolved_at=at(20), now=at(100), posted=[at(4)], commitment_states=["met"])
+    quick = measure(
+        declared_at=T0, resolved_at=at(20), now=at(100), posted=[at(4)], commitment_states=["met"]
+    )
     slow = measure(
         declared_at=T0,
         resolved_at=at(60),

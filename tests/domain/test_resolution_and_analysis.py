@@ -23,7 +23,9 @@ from incidentbot.domain.resolution import (
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("text", "number"), [("", None), (" 1200 ", 1200), ("1,200", 1200), ("12 000", 12000)])
+@pytest.mark.parametrize(
+    ("text", "number"), [("", None), (" 1200 ", 1200), ("1,200", 1200), ("12 000", 12000)]
+)
 def test_users_affected_reads_common_spellings(text: str, number: int | None) -> None:
     assert parse_users_affected(text) == number
 

@@ -119,13 +119,19 @@ def test_reminders_stop_when_the_owner_leaves_or_the_item_is_gone(
     item = action_items.add(services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001")
     workspace.people["U002"] = Person("U002", "bob", deleted=True)
     action_items.remind_overdue(services, store.action_reminders(item.id)[0])
-    action_items.remind_overdue(services, ActionReminder(id=999, incident_id=None, subject_id=None, due_at=END_OF_DAY))
-    action_items.remind_overdue(services, ActionReminder(id=998, incident_id=1, subject_id=12345, due_at=END_OF_DAY))
+    action_items.remind_overdue(
+        services, ActionReminder(id=999, incident_id=None, subject_id=None, due_at=END_OF_DAY)
+    )
+    action_items.remind_overdue(
+        services, ActionReminder(id=998, incident_id=1, subject_id=12345, due_at=END_OF_DAY)
+    )
     assert "remind_action_owner" not in workspace.names()
     assert len(store.action_reminders(item.id)) == 1
 
 
-def test_reopening_an_overdue_item_restarts_the_daily_reminder(services: Services, store: MemoryStore) -> None:
+def test_reopening_an_overdue_item_restarts_the_daily_reminder(
+    services: Services, store: MemoryStore
+) -> None:
     incident_id = _incident(services)
     item = action_items.add(services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001")
     action_items.set_state(services, item.id, ActionState.DONE)

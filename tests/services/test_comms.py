@@ -45,8 +45,13 @@ def test_customer_texts_are_kept_in_order_as_the_public_history(
     services.clock.advance(timedelta(minutes=30))
     flagged = [StoredFinding(rule="jargon", start=0, end=3, text="OOM", message="m")]
     second = comms.save(
-        services, incident_id, CommsAudience.CUSTOMER, "OOM again. Next update 15:00 UTC.", "U002",
-        findings=flagged, stage=Status.IDENTIFIED,
+        services,
+        incident_id,
+        CommsAudience.CUSTOMER,
+        "OOM again. Next update 15:00 UTC.",
+        "U002",
+        findings=flagged,
+        stage=Status.IDENTIFIED,
     )
     history = comms.history(services, incident_id)
     assert [t.id for t in history] == [first.id, second.id]
@@ -62,11 +67,17 @@ def test_stakeholder_and_executive_texts_go_to_the_stakeholder_channel(
     services: Services, workspace: RecordingWorkspace
 ) -> None:
     incident_id = _incident(services)
-    comms.save(services, incident_id, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE")
+    comms.save(
+        services, incident_id, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE"
+    )
     with pytest.raises(NotResolvedYet):
-        comms.save(services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE")
+        comms.save(
+            services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
+        )
     resolve.resolve(services, incident_id, resolve.ResolutionInput("Rolled back", "EU users"), "U001")
-    comms.save(services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE")
+    comms.save(
+        services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
+    )
     assert _posted(workspace) == [("stakeholder", "CSTAKE"), ("executive", "CSTAKE")]
 
 
@@ -75,13 +86,18 @@ def test_private_incidents_and_teams_without_a_stakeholder_channel_stay_in_the_i
 ) -> None:
     private = _incident(services, private=True)
     public = _incident(services)
-    comms.save(services, private, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE")
+    comms.save(
+        services, private, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE"
+    )
     comms.save(services, public, CommsAudience.STAKEHOLDER, "Logins fail.", "U002")
     channels = [services.view_of(i).incident.channel_id for i in (private, public)]
     assert _posted(workspace) == [("stakeholder", channels[0]), ("stakeholder", channels[1])]
 
 
-@pytest.mark.parametrize(("text", "problem"), [("", "comms_text_empty"), ("  \n ", "comms_text_empty"), ("x" * 10_240, "comms_text_too_long")])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("", "comms_text_empty"), ("  \n ", "comms_text_empty"), ("x" * 10_240, "comms_text_too_long")],
+)
 def test_empty_or_huge_texts_are_refused_and_nothing_is_kept(
     services: Services, workspace: RecordingWorkspace, text: str, problem: str
 ) -> None:
@@ -106,9 +122,11 @@ def test_drafts_always_promise_a_future_next_update(services: Services) -> None:
 
 def test_checker_settings_per_audience_and_stage() -> None:
     no_promise = "We're investigating reports of failed logins."
-    assert [f.rule for f in checking.comms_findings(no_promise, CommsAudience.CUSTOMER, Status.INVESTIGATING)] == [
-        "missing-next-update"
-    ]
+    assert [
+        f.rule for f in checking.comms_findings(no_promise, CommsAudience.CUSTOMER, Status.INVESTIGATING)
+    ] == ["missing-next-update"]
     assert checking.comms_findings(no_promise, CommsAudience.CUSTOMER, Status.RESOLVED) == []
     assert checking.comms_findings(no_promise, CommsAudience.EXECUTIVE, Status.RESOLVED) == []
-    assert checking.postmortem_findings("Bob recklessly pushed an untested config.")[0].rule == "personal-blame"
+    assert (
+        checking.postmortem_findings("Bob recklessly pushed an untested config.")[0].rule == "personal-blame"
+    )

@@ -17,7 +17,11 @@ from tests.support.comms_rows import add_commitment, add_update
 
 def test_gather_collects_the_record_the_analysis_and_the_actions(services: Services) -> None:
     declaration = declare.Declaration(
-        team_id="T1", title="Checkout", severity=Severity.SEV1, impact="Checkout fails", declared_by="U001",
+        team_id="T1",
+        title="Checkout",
+        severity=Severity.SEV1,
+        impact="Checkout fails",
+        declared_by="U001",
         comms="U002",
     )
     incident_id = declare.set_up(services, declare.record(services, declaration).id).id
@@ -25,17 +29,29 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
     add_update(services.store, incident_id, start + timedelta(minutes=12))
     add_commitment(services.store, incident_id, start + timedelta(minutes=15), "met")
     add_commitment(services.store, incident_id, start + timedelta(minutes=45), "missed")
-    comms.save(services, incident_id, CommsAudience.CUSTOMER, "We're on it. Next update by 12:45 UTC.", "U002")
+    comms.save(
+        services, incident_id, CommsAudience.CUSTOMER, "We're on it. Next update by 12:45 UTC.", "U002"
+    )
     analysis.add_factor(services, incident_id, FactorCategory.TOOLING, "No lock timeout", "U001")
     analysis.add_five_whys(services, incident_id, "Old", ["first"], "", "U001")
-    analysis.add_five_whys(services, incident_id, "Checkout failed", ["Lock held", "", "No timeout"], "No review", "U002")
+    analysis.add_five_whys(
+        services, incident_id, "Checkout failed", ["Lock held", "", "No timeout"], "No review", "U002"
+    )
     analysis.add_went_well(services, incident_id, "Alert fired in a minute", "U002")
-    action_items.add(services, incident_id, ActionDraft("Add a timeout", owner_id="U002", due_on=date(2026, 1, 9),
-                                                        success_metric="No lock over 5 s"), "U001")
+    action_items.add(
+        services,
+        incident_id,
+        ActionDraft(
+            "Add a timeout", owner_id="U002", due_on=date(2026, 1, 9), success_metric="No lock over 5 s"
+        ),
+        "U001",
+    )
     action_items.add(services, incident_id, ActionDraft("Look at alerts"), "U001")
     assert isinstance(services.clock, ManualClock)
     services.clock.advance(timedelta(minutes=50))
-    resolve.resolve(services, incident_id, resolve.ResolutionInput("Killed the migration", "No checkouts"), "U001")
+    resolve.resolve(
+        services, incident_id, resolve.ResolutionInput("Killed the migration", "No checkouts"), "U001"
+    )
 
     data = postmortem.gather_in_slack(services, incident_id)
     assert data.people == {"commander": "alice", "comms": "bob"}
@@ -45,7 +61,10 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
     assert data.factors[FactorCategory.TOOLING] == ["No lock timeout"]
     assert data.five_whys is not None and data.five_whys.whys == ("Lock held", "No timeout")
     assert data.went_well == ["Alert fired in a minute"]
-    assert [(row.number, row.owner, row.is_smart) for row in data.actions] == [(1, "bob", True), (2, "", False)]
+    assert [(row.number, row.owner, row.is_smart) for row in data.actions] == [
+        (1, "bob", True),
+        (2, "", False),
+    ]
     assert data.not_smart[0].gaps == (SmartGap.NO_OWNER, SmartGap.NO_DUE_DATE, SmartGap.NO_SUCCESS_METRIC)
     assert data.customer_updates == 1
     assert data.review_on == date(2026, 1, 31)

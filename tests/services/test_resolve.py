@@ -117,7 +117,9 @@ def test_a_reopened_incident_can_be_resolved_again(services: Services, store: Me
     resolve.resolve(services, incident_id, FIXED, "U001")
     changes.set_status(services, incident_id, Status.INVESTIGATING, "U001")
     _clock(services).advance(timedelta(hours=1))
-    again = resolve.resolve(services, incident_id, resolve.ResolutionInput("Second fix", "Same users"), "U002")
+    again = resolve.resolve(
+        services, incident_id, resolve.ResolutionInput("Second fix", "Same users"), "U002"
+    )
     assert store.resolution(incident_id) == again
     assert again.fix == "Second fix"
     assert services.view_of(incident_id).incident.status is Status.RESOLVED

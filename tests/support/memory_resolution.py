@@ -68,7 +68,8 @@ class ResolutionMemory:
 
     def set_comms_message(self, comms_id: int, message_ts: str) -> None:
         self.wrap.comms = [
-            t.model_copy(update={"message_ts": message_ts}) if t.id == comms_id else t for t in self.wrap.comms
+            t.model_copy(update={"message_ts": message_ts}) if t.id == comms_id else t
+            for t in self.wrap.comms
         ]
 
     def comms_texts(self, incident_id: int, audience: CommsAudience | None = None) -> list[CommsText]:

@@ -32,7 +32,8 @@ from slack_sdk.models.views import View
 from incidentbot.domain.action_items import ACTION_TEXT_MAX, SUCCESS_METRIC_MAX, ActionItem, Priority
 from incidentbot.domain.analysis import ANALYSIS_TEXT_MAX, MAX_WHYS, FactorCategory, FiveWhys
 from incidentbot.domain.comms import COMMS_TEXT_MAX, CommsAudience
-from incidentbot.domain.resolution import RESOLUTION_TEXT_MAX
+from incidentbot.domain.metrics import IncidentMetrics
+from incidentbot.domain.resolution import RESOLUTION_TEXT_MAX, Resolution
 from incidentbot.rendering import Renderer
 from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks.common import Blocks, actions, button, context, sections
@@ -139,6 +140,17 @@ def resolve_modal(renderer: Renderer, incident_id: int, channel_id: str) -> dict
     ]
     metadata = {"incident_id": incident_id, "channel": channel_id}
     return _modal(renderer, WrapUpCallback.RESOLVE, "resolve", blocks, metadata)
+
+
+def resolution_message(
+    view: IncidentView, resolution: Resolution, metrics: IncidentMetrics, renderer: Renderer
+) -> tuple[str, Blocks]:
+    """The internal resolution update, with the texts still owed to customers and leadership."""
+    text = renderer.render(
+        "resolution/resolved.j2", **incident_context(view, resolution=resolution, metrics=metrics)
+    )
+    owed = comms_buttons(renderer, view.incident.id, resolved=True)
+    return text, [*sections(text), actions(*owed)]
 
 
 def postmortem_offer(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:
