@@ -193,8 +193,10 @@ class ResolutionSql:
                 index_elements=[reminders.c.kind, reminders.c.subject_id, reminders.c.due_at],
                 index_where=reminders.c.commitment_id.is_(None),
             )
+            # RETURNING tells a skipped row apart on every driver; an INSERT's rowcount may be -1.
+            .returning(reminders.c.id)
         )
-        return bool(self.db.execute(stmt).rowcount)
+        return self.db.execute(stmt).scalar_one_or_none() is not None
 
     def action_reminders(self, item_id: int) -> list[ActionReminder]:
         rows = self.db.execute(
