@@ -53,14 +53,14 @@ def test_customer_draft_is_editable_and_a_good_text_is_saved_at_once(team: Runni
     assert response.status == 200 and not response.body
     message = posted(team, incident.channel_id, "Customer update (investigating)").args["text"]
     assert ">We're investigating reports of failed logins" in message
-    [saved] = wait_until(lambda: kept(team, incident.id))
+    # The message's ts is stored right after posting: wait for it rather than for the row.
+    [saved] = wait_until(lambda: [t for t in kept(team, incident.id) if t.message_ts])
     assert (saved.audience, saved.stage, saved.author_id, saved.findings) == (
         "customer",
         "investigating",
         "U002",
         (),
     )
-    assert saved.message_ts is not None
 
 
 def test_findings_come_back_as_a_review_and_post_anyway_keeps_them(team: RunningBot) -> None:

@@ -99,6 +99,7 @@ def test_declare_update_resolve_analyse_and_draft_the_postmortem(running: Runnin
     running.client.command("wentwell", channel_id=channel)
     well = {"text": {"value": signing.plain("The alert fired within a minute")}}
     assert not submit(running, "went_well", well, last_modal(running, count=5)).body
+    wait_until(lambda: _analysis_count(running, incident.id) == 4)
 
     running.client.command(
         "action Add a lock timeout to migrations <@U002|bob> due:2026-01-15 P1", channel_id=channel
@@ -170,6 +171,11 @@ def test_declare_update_resolve_analyse_and_draft_the_postmortem(running: Runnin
     assert initial["why_3"] == "Migrations have no lock timeout" and initial["why_4"] is None
     running.client.action("open_went_well", str(incident.id), channel_id=channel)
     assert last_modal(running, count=2)["callback_id"] == "went_well"
+
+
+def _analysis_count(running: RunningBot, incident_id: int) -> int:
+    with running.services.store.transaction() as tx:
+        return len(tx.analysis_entries(incident_id))
 
 
 def _action_count(running: RunningBot, incident_id: int) -> int:
