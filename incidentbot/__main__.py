@@ -14,6 +14,8 @@ from collections.abc import Sequence
 # name → (module, one-line description)
 COMMANDS: dict[str, tuple[str, str]] = {
     "timeline": ("incidentbot.cli.timeline", "print an incident's timeline as Markdown or CSV"),
+    "postmortem": ("incidentbot.cli.postmortem", "print an incident's blameless postmortem draft"),
+    "lint": ("incidentbot.cli.lint", "check a text for blame, speculation, jargon and other anti-patterns"),
 }
 
 

@@ -18,6 +18,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.domain.policy import Policy
+from incidentbot.services.resolution_ports import ResolutionTransaction, ResolutionWorkspace
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class IncidentView:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class Transaction(Protocol):
+class Transaction(ResolutionTransaction, Protocol):
     """One unit of work against the store; committed when the context exits cleanly."""
 
     def add_incident(self, new: NewIncident) -> Incident: ...
@@ -132,7 +133,7 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
 
-class Workspace(Protocol):
+class Workspace(ResolutionWorkspace, Protocol):
     """Everything the bot does in Slack, in incident terms. Raises SlackUnavailable or NameTaken."""
 
     def person(self, user_id: str) -> Person | None: ...

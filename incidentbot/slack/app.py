@@ -11,6 +11,7 @@ from incidentbot.slack.listeners import (
     actions,
     commands,
     events,
+    resolution,
     timeline_events,
     timeline_interactions,
     views,
@@ -35,4 +36,5 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     actions.register(app, deps)
     timeline_events.register(app, deps)
     timeline_interactions.register(app, deps)
+    resolution.register(app, deps, router)
     return app

@@ -26,6 +26,7 @@ from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, Person
 from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks.common import fallback, sections
+from incidentbot.slack.gateway_resolution import ResolutionSlack
 from incidentbot.slack.message_text import channel_message
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class ChannelPacer:
             self._sleep(slot - now)
 
 
-class SlackWorkspace:
+class SlackWorkspace(ResolutionSlack):
     def __init__(
         self,
         client: WebClient,

@@ -22,6 +22,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.store.sql_resolution import ResolutionSql
 from incidentbot.store.sql_timeline import TimelineSql
 from incidentbot.store.tables import (
     incidents,
@@ -42,7 +43,7 @@ class SqlStore:
             yield SqlTransaction(connection)
 
 
-class SqlTransaction(TimelineSql):
+class SqlTransaction(TimelineSql, ResolutionSql):
     def __init__(self, connection: Connection) -> None:
         self.db = connection
 

@@ -234,3 +234,14 @@ analysis_entries = Table(
     Column("author_id", String(32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+# Reminders without a commitment (overdue action items) are kept once per subject and day.
+Index(
+    "uq_reminders_subject_once",
+    reminders.c.kind,
+    reminders.c.subject_id,
+    reminders.c.due_at,
+    unique=True,
+    sqlite_where=reminders.c.commitment_id.is_(None),
+    postgresql_where=reminders.c.commitment_id.is_(None),
+)

@@ -21,10 +21,11 @@ from incidentbot.domain.models import (
 from incidentbot.domain.timeline import PENDING_TEXT, EventSource
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
 
 
 @dataclass
-class MemoryStore:
+class MemoryStore(ResolutionMemory):
     incidents: dict[int, Incident] = field(default_factory=dict)
     assignments: list[RoleAssignment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
@@ -148,7 +149,7 @@ class MemoryStore:
 
 
 @dataclass
-class RecordingWorkspace:
+class RecordingWorkspace(ResolutionRecording):
     """Records what the services asked Slack to do; can be told to fail."""
 
     people: dict[str, Person] = field(

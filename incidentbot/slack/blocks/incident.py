@@ -9,7 +9,7 @@ from incidentbot.domain.models import Role
 from incidentbot.rendering import Renderer
 from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
-from incidentbot.slack.ids import Action
+from incidentbot.slack.ids import Action, WrapUpAction
 
 
 def incident_context(view: IncidentView, **extra: Any) -> dict[str, Any]:
@@ -51,6 +51,7 @@ def summary_buttons(view: IncidentView, renderer: Renderer) -> list[Any]:
     for role in view.roster.unfilled():
         label = renderer.label("buttons.take_role", role=view.policy.role_name(role).lower())
         buttons.append(button(label, f"{Action.TAKE_ROLE}:{role.value}", f"{incident_id}:{role.value}"))
+    buttons.append(button(renderer.label("wrapup_buttons.resolve"), WrapUpAction.OPEN_RESOLVE, incident_id))
     return buttons
 
 

@@ -1,0 +1,155 @@
+"""Action items: add them with an owner and a due date, mark them done, and chase overdue ones.
+
+An open item with an owner and a due date gets a durable `action_overdue` reminder for the end
+of its due day (UTC). When it fires, the owner gets one DM and the next day's reminder is
+scheduled; the reminders table's unique key makes each day's reminder exist once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from incidentbot.domain.action_items import (
+    ActionDraft,
+    ActionInputError,
+    ActionItem,
+    ActionState,
+    check_due,
+    next_reminder,
+    parse_action,
+)
+from incidentbot.services.context import Services
+from incidentbot.services.errors import IncidentNotFound
+from incidentbot.services.ports import Transaction
+from incidentbot.services.resolution_errors import ActionItemNotFound, InvalidActionItem
+from incidentbot.services.resolution_ports import ActionReminder, NewActionItem
+
+REMIND_EVERY = timedelta(days=1)
+
+
+class ReminderRow(Protocol):
+    """What the handler reads from a reminder, whichever engine hands it over."""
+
+    @property
+    def subject_id(self) -> int | None: ...
+    @property
+    def due_at(self) -> datetime: ...
+
+
+def parse(services: Services, text: str) -> ActionDraft:
+    """The `/incident action …` text as a draft; InvalidActionItem says what to fix."""
+    try:
+        return parse_action(text, services.clock.now().date())
+    except ActionInputError as error:
+        raise InvalidActionItem(error.problem, error.detail) from None
+
+
+def check_owner(services: Services, owner_id: str | None) -> None:
+    """One person who is still here: not a bot, not someone who left the workspace."""
+    if owner_id is None:
+        return
+    person = services.workspace.person(owner_id)
+    if person is None:
+        raise InvalidActionItem("owner_unknown")
+    if person.deleted:
+        raise InvalidActionItem("owner_left", person.name)
+    if person.is_bot:
+        raise InvalidActionItem("owner_bot")
+
+
+def add(services: Services, incident_id: int, draft: ActionDraft, by: str) -> ActionItem:
+    check_owner(services, draft.owner_id)
+    now = services.clock.now()
+    if draft.due_on is not None:
+        try:
+            check_due(draft.due_on, now.date())
+        except ActionInputError as error:
+            raise InvalidActionItem(error.problem, error.detail) from None
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        item = tx.add_action_item(
+            NewActionItem(
+                incident_id=incident_id,
+                text=draft.text,
+                created_by=by,
+                created_at=now,
+                owner_id=draft.owner_id,
+                due_on=draft.due_on,
+                priority=draft.priority,
+                success_metric=draft.success_metric,
+            )
+        )
+        _schedule(tx, item, now)
+        view = services.view(tx, incident)
+    services.workspace.post_action_item(view, item, by)
+    return item
+
+
+def items(services: Services, incident_id: int) -> list[ActionItem]:
+    with services.store.transaction() as tx:
+        return tx.action_items(incident_id)
+
+
+def set_state(services: Services, item_id: int, state: ActionState) -> ActionItem:
+    """Done or reopened; reopening an overdue item restarts its daily reminders."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        item = tx.set_action_state(item_id, state, now if state is ActionState.DONE else None)
+        if item is None:
+            raise ActionItemNotFound(str(item_id))
+        _schedule(tx, item, now)
+    return item
+
+
+def _schedule(tx: Transaction, item: ActionItem, now: datetime) -> None:
+    if item.is_open and item.owner_id and item.due_on is not None:
+        tx.schedule_action_reminder(item, next_reminder(item.due_on, now))
+
+
+def remind_overdue(services: Services, reminder: ReminderRow) -> None:
+    """The reminders engine's handler for kind `action_overdue`: DM the owner, book tomorrow.
+
+    Nothing happens, and nothing more is scheduled, for an item that is done or gone, or whose
+    owner has left the workspace (the postmortem still lists it under that owner).
+    """
+    if reminder.subject_id is None:
+        return
+    with services.store.transaction() as tx:
+        item = tx.action_item(reminder.subject_id)
+        incident = tx.get_incident(item.incident_id) if item else None
+        if item is None or incident is None or not item.is_open or not item.owner_id or not item.due_on:
+            return
+        view = services.view(tx, incident)
+    if _has_left(services, item.owner_id):
+        return
+    with services.store.transaction() as tx:
+        tx.schedule_action_reminder(item, reminder.due_at + REMIND_EVERY)
+    services.workspace.remind_action_owner(view, item, item.owner_id)
+
+
+def _has_left(services: Services, user_id: str) -> bool:
+    person = services.workspace.person(user_id)
+    return person is None or person.deleted
+
+
+# Stand-in for the reminders engine, which claims due rows of every kind with a lease and
+# dispatches them by kind; on merge these two functions are replaced by registering
+# `remind_overdue` for ACTION_OVERDUE with that engine.
+
+
+def due_action_reminders(tx: Transaction, now: datetime) -> list[ActionReminder]:
+    return tx.pending_action_reminders(now)
+
+
+def fire_due_action_reminders(services: Services) -> int:
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        due = due_action_reminders(tx, now)
+    for reminder in due:
+        remind_overdue(services, reminder)
+        with services.store.transaction() as tx:
+            tx.finish_action_reminder(reminder.id, now)
+    return len(due)

@@ -1,0 +1,42 @@
+"""The communication record of one incident, and of every incident in a recent period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from incidentbot.domain.metrics import IncidentMetrics, PeriodMetrics, measure, summarize
+from incidentbot.domain.models import EventKind, Incident
+from incidentbot.services.context import Services
+from incidentbot.services.errors import IncidentNotFound
+from incidentbot.services.ports import Transaction
+
+STATS_PERIOD = timedelta(days=30)
+
+
+def measure_in(tx: Transaction, incident: Incident, now: datetime) -> IncidentMetrics:
+    resolution = tx.resolution(incident.id)
+    return measure(
+        declared_at=incident.declared_at,
+        resolved_at=incident.resolved_at,
+        now=now,
+        posted=[update.posted_at for update in tx.updates_of(incident.id)],
+        commitment_states=[c.state for c in tx.commitments_of(incident.id)],
+        nags_sent=tx.count_events(incident.id, EventKind.NAG),
+        started_at=resolution.started_at if resolution else None,
+    )
+
+
+def incident_metrics(services: Services, incident_id: int) -> tuple[Incident, IncidentMetrics]:
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        return incident, measure_in(tx, incident, services.clock.now())
+
+
+def period_metrics(services: Services, team_id: str, period: timedelta = STATS_PERIOD) -> PeriodMetrics:
+    """Incidents declared in the last `period` (30 days unless told otherwise)."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        incidents = tx.incidents_declared_since(team_id, now - period)
+        return summarize([measure_in(tx, incident, now) for incident in incidents])

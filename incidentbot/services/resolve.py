@@ -1,0 +1,88 @@
+"""Resolving an incident: record what fixed it and who was affected, then close it everywhere.
+
+The status goes through `changes.set_status`, which also settles the cadence machinery (pending
+nags, the open next-update commitment) and refreshes the summary, topic and announcement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from incidentbot.domain.models import EventKind, Incident, Status
+from incidentbot.domain.resolution import Resolution
+from incidentbot.services import changes
+from incidentbot.services.context import Services
+from incidentbot.services.errors import IncidentNotFound, SlackUnavailable
+from incidentbot.services.metrics import measure_in
+from incidentbot.services.ports import NewEvent
+from incidentbot.services.resolution_errors import AlreadyResolved
+
+
+@dataclass(frozen=True)
+class ResolutionInput:
+    fix: str
+    customer_impact: str
+    users_affected: int | None = None
+    root_cause: str = ""
+    started_at: datetime | None = None
+
+
+def check_resolvable(services: Services, incident_id: int) -> Incident:
+    """The incident, or AlreadyResolved when it is resolved and its resolution recorded."""
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        if not incident.is_open and tx.resolution(incident_id) is not None:
+            raise AlreadyResolved(incident.label)
+    return incident
+
+
+def resolve(services: Services, incident_id: int, given: ResolutionInput, by: str) -> Resolution:
+    """Resolve the incident and record the resolution.
+
+    An incident resolved earlier with `/incident status resolved` gets its resolution recorded
+    (keeping its resolution time); a reopened one is resolved again and the record replaced.
+    """
+    incident = check_resolvable(services, incident_id)
+    unposted: SlackUnavailable | None = None
+    if incident.is_open:
+        try:
+            changes.set_status(services, incident_id, Status.RESOLVED, by)
+        except SlackUnavailable as failure:
+            unposted = failure  # The status is saved; record the resolution before saying so.
+    with services.store.transaction() as tx:
+        current = tx.get_incident(incident_id) or incident
+        resolved_at = current.resolved_at or services.clock.now()
+        resolution = tx.save_resolution(
+            Resolution(
+                incident_id=incident_id,
+                resolved_by=by,
+                resolved_at=resolved_at,
+                fix=given.fix,
+                customer_impact=given.customer_impact,
+                users_affected=given.users_affected,
+                root_cause=given.root_cause,
+                started_at=given.started_at,
+            )
+        )
+        tx.add_event(
+            NewEvent(
+                incident_id=incident_id,
+                kind=EventKind.RESOLVED,
+                text=f"Resolved: {given.fix}",
+                occurred_at=services.clock.now(),
+                actor_id=by,
+            )
+        )
+        metrics = measure_in(tx, current, services.clock.now())
+        view = services.view(tx, current)
+    services.workspace.post_resolution(view, resolution, metrics)
+    try:
+        services.workspace.offer_postmortem(view, view.roster.commander or by)
+    except SlackUnavailable:
+        pass  # The resolution is posted; `/incident postmortem` starts the draft just as well.
+    if unposted is not None:
+        raise unposted
+    return resolution

@@ -1,0 +1,100 @@
+"""Steps shared by the commands, buttons and forms of resolution, comms texts and postmortems."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from incidentbot.domain.comms import CommsAudience, StoredFinding
+from incidentbot.domain.models import Status
+from incidentbot.domain.postmortem import review_date
+from incidentbot.rendering.markdown import TextRenderer, plain_renderer
+from incidentbot.rendering.postmortem import render_postmortem
+from incidentbot.services import checking, comms, postmortem
+from incidentbot.services.errors import NotAnIncidentChannel
+from incidentbot.slack.blocks import resolution as blocks
+from incidentbot.slack.blocks.incident import incident_context
+from incidentbot.slack.listeners.deps import Deps
+
+FINDINGS_SHOWN = 10
+Labelled = tuple[str | None, StoredFinding]
+
+
+@cache
+def drafts() -> TextRenderer:
+    return plain_renderer()
+
+
+def open_modal(deps: Deps, trigger_id: str, view: dict[str, Any]) -> None:
+    # The trigger_id lives 3 s: callers open the modal straight after acknowledging.
+    deps.workspace.call(
+        "views.open", lambda: deps.workspace.client.views_open(trigger_id=trigger_id, view=view)
+    )
+
+
+def draft_text(facts: comms.DraftFacts, audience: CommsAudience) -> str:
+    """The bot's first version of a text, from the per-stage (or per-audience) template."""
+    name = f"comms/customer_{facts.stage.value}.j2" if audience is CommsAudience.CUSTOMER else None
+    return drafts().render(
+        name or f"comms/{audience.value}.j2",
+        incident=facts.view.incident,
+        stage=facts.stage,
+        next_update_at=facts.next_update_at,
+        resolution=facts.resolution,
+        metrics=facts.metrics,
+        actions=facts.actions,
+        latest_customer=facts.latest_customer_text,
+        now=facts.view.now,
+        review_on=review_date(facts.view.incident.resolved_at, facts.view.now),
+    )
+
+
+def comms_form(
+    deps: Deps, incident_id: int, audience: CommsAudience, stage: Status | None, channel_id: str
+) -> dict[str, Any]:
+    comms.check_audience_allowed(deps.services, incident_id, audience)
+    facts = comms.draft_facts(deps.services, incident_id, stage)
+    return blocks.comms_modal(
+        deps.renderer,
+        facts.view,
+        audience=audience,
+        stage=facts.stage.value,
+        channel_id=channel_id,
+        text=draft_text(facts, audience),
+    )
+
+
+def review_text(deps: Deps, labelled: Sequence[Labelled]) -> str:
+    shown = [{"field": field, "finding": finding} for field, finding in labelled[:FINDINGS_SHOWN]]
+    return deps.renderer.render("comms/review.j2", findings=list(labelled), shown=shown)
+
+
+def post_postmortem(deps: Deps, incident_id: int) -> str:
+    """Render the draft, check it, share it as a Markdown file, and offer the analysis buttons."""
+    data = postmortem.gather_in_slack(deps.services, incident_id)
+    incident = data.incident
+    if incident.channel_id is None:
+        raise NotAnIncidentChannel(incident.label)
+    document = render_postmortem(data, deps.services.policy)
+    found = checking.postmortem_findings(document)
+    view = deps.services.view_of(incident_id)
+    comment = deps.renderer.render(
+        "postmortem/posted.j2",
+        rows=len(data.timeline),
+        actions=len(data.actions),
+        not_smart=len(data.not_smart),
+        findings=found,
+        shown=found[:FINDINGS_SHOWN],
+        **incident_context(view),
+    )
+    file_id = deps.workspace.upload_document(
+        incident.channel_id,
+        deps.renderer.label("postmortem_file.filename", number=incident.number),
+        document,
+        deps.renderer.label("postmortem_file.title", label=incident.label, title=incident.title),
+        comment,
+    )
+    text, shown = blocks.workbench(view, deps.renderer)
+    deps.workspace.post(incident.channel_id, text, shown)
+    return file_id

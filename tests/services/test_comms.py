@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from incidentbot.clock import ManualClock
+from incidentbot.domain.comms import CommsAudience, StoredFinding
+from incidentbot.domain.models import EventKind, Severity, Status
+from incidentbot.services import checking, comms, declare, resolve
+from incidentbot.services.context import Services
+from incidentbot.services.resolution_errors import InvalidCommsText, NotResolvedYet
+from tests.support.memory import MemoryStore, RecordingWorkspace
+
+GOOD = (
+    "We're investigating reports of failed logins affecting some users in Europe. Our team is "
+    "working on it; the next update will be posted by 14:30 UTC."
+)
+
+
+def _incident(services: Services, *, private: bool = False, severity: Severity = Severity.SEV1) -> int:
+    declaration = declare.Declaration(
+        team_id="T1",
+        title="Login failing",
+        severity=severity,
+        impact="Users cannot log in",
+        declared_by="U001",
+        is_private=private,
+    )
+    return declare.set_up(services, declare.record(services, declaration).id).id
+
+
+def _posted(workspace: RecordingWorkspace) -> list[tuple[str, str]]:
+    posts = [payload for name, payload in workspace.calls if name == "post_comms_text"]
+    return [(text.audience.value, channel) for text, channel in posts]
+
+
+def test_customer_texts_are_kept_in_order_as_the_public_history(
+    services: Services, store: MemoryStore, workspace: RecordingWorkspace
+) -> None:
+    incident_id = _incident(services)
+    channel = services.view_of(incident_id).incident.channel_id
+    first = comms.save(services, incident_id, CommsAudience.CUSTOMER, GOOD, "U002")
+    assert isinstance(services.clock, ManualClock)
+    services.clock.advance(timedelta(minutes=30))
+    flagged = [StoredFinding(rule="jargon", start=0, end=3, text="OOM", message="m")]
+    second = comms.save(
+        services,
+        incident_id,
+        CommsAudience.CUSTOMER,
+        "OOM again. Next update 15:00 UTC.",
+        "U002",
+        findings=flagged,
+        stage=Status.IDENTIFIED,
+    )
+    history = comms.history(services, incident_id)
+    assert [t.id for t in history] == [first.id, second.id]
+    assert [t.stage for t in history] == [Status.INVESTIGATING, Status.IDENTIFIED]
+    assert history[1].findings == tuple(flagged)
+    assert history[0].message_ts == first.message_ts is not None
+    assert _posted(workspace) == [("customer", channel), ("customer", channel)]
+    events = [e for e in store.events(incident_id) if e.kind is EventKind.COMMUNICATION]
+    assert events[0].text.startswith("Customer update (investigating): We're investigating")
+
+
+def test_stakeholder_and_executive_texts_go_to_the_stakeholder_channel(
+    services: Services, workspace: RecordingWorkspace
+) -> None:
+    incident_id = _incident(services)
+    comms.save(
+        services, incident_id, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE"
+    )
+    with pytest.raises(NotResolvedYet):
+        comms.save(
+            services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
+        )
+    resolve.resolve(services, incident_id, resolve.ResolutionInput("Rolled back", "EU users"), "U001")
+    comms.save(
+        services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
+    )
+    assert _posted(workspace) == [("stakeholder", "CSTAKE"), ("executive", "CSTAKE")]
+
+
+def test_private_incidents_and_teams_without_a_stakeholder_channel_stay_in_the_incident_channel(
+    services: Services, workspace: RecordingWorkspace
+) -> None:
+    private = _incident(services, private=True)
+    public = _incident(services)
+    comms.save(
+        services, private, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE"
+    )
+    comms.save(services, public, CommsAudience.STAKEHOLDER, "Logins fail.", "U002")
+    channels = [services.view_of(i).incident.channel_id for i in (private, public)]
+    assert _posted(workspace) == [("stakeholder", channels[0]), ("stakeholder", channels[1])]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("", "comms_text_empty"), ("  \n ", "comms_text_empty"), ("x" * 10_240, "comms_text_too_long")],
+)
+def test_empty_or_huge_texts_are_refused_and_nothing_is_kept(
+    services: Services, workspace: RecordingWorkspace, text: str, problem: str
+) -> None:
+    incident_id = _incident(services)
+    with pytest.raises(InvalidCommsText) as refused:
+        comms.save(services, incident_id, CommsAudience.CUSTOMER, text, "U002")
+    assert refused.value.detail == problem
+    assert comms.history(services, incident_id) == []
+    assert "post_comms_text" not in workspace.names()
+
+
+def test_drafts_always_promise_a_future_next_update(services: Services) -> None:
+    minor = _incident(services, severity=Severity.SEV3)
+    facts = comms.draft_facts(services, minor)
+    assert facts.next_update_at is not None and facts.next_update_at > services.clock.now()
+    major = _incident(services)
+    assert isinstance(services.clock, ManualClock)
+    services.clock.advance(timedelta(minutes=40))  # the first update (due at 15 min) is overdue
+    facts = comms.draft_facts(services, major)
+    assert facts.next_update_at == services.clock.now() + timedelta(minutes=30)
+
+
+def test_checker_settings_per_audience_and_stage() -> None:
+    no_promise = "We're investigating reports of failed logins."
+    assert [
+        f.rule for f in checking.comms_findings(no_promise, CommsAudience.CUSTOMER, Status.INVESTIGATING)
+    ] == ["missing-next-update"]
+    assert checking.comms_findings(no_promise, CommsAudience.CUSTOMER, Status.RESOLVED) == []
+    assert checking.comms_findings(no_promise, CommsAudience.EXECUTIVE, Status.RESOLVED) == []
+    assert (
+        checking.postmortem_findings("Bob recklessly pushed an untested config.")[0].rule == "personal-blame"
+    )

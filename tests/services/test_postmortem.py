@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from incidentbot.clock import ManualClock
+from incidentbot.domain.action_items import ActionDraft, SmartGap
+from incidentbot.domain.analysis import FactorCategory
+from incidentbot.domain.comms import CommsAudience
+from incidentbot.domain.models import Severity
+from incidentbot.services import action_items, analysis, comms, declare, postmortem, resolve
+from incidentbot.services.context import Services
+from incidentbot.services.errors import IncidentNotFound
+from tests.support.comms_rows import add_commitment, add_update
+
+
+def test_gather_collects_the_record_the_analysis_and_the_actions(services: Services) -> None:
+    declaration = declare.Declaration(
+        team_id="T1",
+        title="Checkout",
+        severity=Severity.SEV1,
+        impact="Checkout fails",
+        declared_by="U001",
+        comms="U002",
+    )
+    incident_id = declare.set_up(services, declare.record(services, declaration).id).id
+    start = services.clock.now()
+    add_update(services.store, incident_id, start + timedelta(minutes=12))
+    add_commitment(services.store, incident_id, start + timedelta(minutes=15), "met")
+    add_commitment(services.store, incident_id, start + timedelta(minutes=45), "missed")
+    comms.save(
+        services, incident_id, CommsAudience.CUSTOMER, "We're on it. Next update by 12:45 UTC.", "U002"
+    )
+    analysis.add_factor(services, incident_id, FactorCategory.TOOLING, "No lock timeout", "U001")
+    analysis.add_five_whys(services, incident_id, "Old", ["first"], "", "U001")
+    analysis.add_five_whys(
+        services, incident_id, "Checkout failed", ["Lock held", "", "No timeout"], "No review", "U002"
+    )
+    analysis.add_went_well(services, incident_id, "Alert fired in a minute", "U002")
+    action_items.add(
+        services,
+        incident_id,
+        ActionDraft(
+            "Add a timeout", owner_id="U002", due_on=date(2026, 1, 9), success_metric="No lock over 5 s"
+        ),
+        "U001",
+    )
+    action_items.add(services, incident_id, ActionDraft("Look at alerts"), "U001")
+    assert isinstance(services.clock, ManualClock)
+    services.clock.advance(timedelta(minutes=50))
+    resolve.resolve(
+        services, incident_id, resolve.ResolutionInput("Killed the migration", "No checkouts"), "U001"
+    )
+
+    data = postmortem.gather_in_slack(services, incident_id)
+    assert data.people == {"commander": "alice", "comms": "bob"}
+    assert data.resolution is not None and data.resolution.fix == "Killed the migration"
+    assert data.metrics.time_to_first_update == timedelta(minutes=12)
+    assert (data.metrics.adherence.met, data.metrics.adherence.missed) == (1, 1)
+    assert data.factors[FactorCategory.TOOLING] == ["No lock timeout"]
+    assert data.five_whys is not None and data.five_whys.whys == ("Lock held", "No timeout")
+    assert data.went_well == ["Alert fired in a minute"]
+    assert [(row.number, row.owner, row.is_smart) for row in data.actions] == [
+        (1, "bob", True),
+        (2, "", False),
+    ]
+    assert data.not_smart[0].gaps == (SmartGap.NO_OWNER, SmartGap.NO_DUE_DATE, SmartGap.NO_SUCCESS_METRIC)
+    assert data.customer_updates == 1
+    assert data.review_on == date(2026, 1, 31)
+    actors = {row.actor for row in data.timeline}
+    assert actors == {"alice", "bob"}
+
+
+def test_gather_without_slack_uses_ids_and_knows_missing_incidents(services: Services) -> None:
+    declaration = declare.Declaration(
+        team_id="T1", title="Checkout", severity=Severity.SEV3, impact="Slow", declared_by="U001"
+    )
+    incident_id = declare.record(services, declaration).id
+    data = postmortem.gather(services.store, incident_id, services.clock.now())
+    assert data.people == {"commander": "U001"}
+    assert data.resolution is None and data.actions == []
+    with pytest.raises(IncidentNotFound):
+        postmortem.gather(services.store, 404, services.clock.now())
