@@ -25,7 +25,9 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     app = App(
         client=client,
         signing_secret=signing_secret or "socket-mode-has-no-signing-secret",
-        # Answer Slack first, work after: listeners run in a pool once they have acknowledged.
+        # Answer Slack first, then work: a listener runs on this pool and the HTTP answer leaves
+        # as soon as it calls ack(). Some listeners still post or upload after acknowledging, so
+        # they must not hold the request thread (see docs/performance.md).
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
