@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./incidentbot.db"
     port: int = Field(default=3000, ge=1, le=65535)
     incidentbot_config: str = DEFAULT_CONFIG_FILE
+    reminder_interval_seconds: float = Field(default=2.0, gt=0, le=60)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -18,6 +18,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.domain.policy import Policy
+from incidentbot.services.update_ports import UpdatesTransaction, UpdatesWorkspace
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class IncidentView:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class Transaction(Protocol):
+class Transaction(UpdatesTransaction, Protocol):
     """One unit of work against the store; committed when the context exits cleanly."""
 
     def add_incident(self, new: NewIncident) -> Incident: ...
@@ -96,7 +97,7 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
 
-class Workspace(Protocol):
+class Workspace(UpdatesWorkspace, Protocol):
     """Everything the bot does in Slack, in incident terms. Raises SlackUnavailable or NameTaken."""
 
     def person(self, user_id: str) -> Person | None: ...

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from incidentbot.slack.listeners import actions, commands, events, views
+from incidentbot.slack.listeners import actions, commands, events, updates, views
 from incidentbot.slack.listeners.deps import Deps
 
 LISTENER_THREADS = 32
@@ -26,4 +26,5 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     commands.register(app, deps, router)
     views.register(app, deps)
     actions.register(app, deps)
+    updates.register(app, deps, router)
     return app

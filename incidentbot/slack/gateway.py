@@ -20,11 +20,14 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import Role, TimelineEvent
+from incidentbot.domain.updates import Update
 from incidentbot.rendering import Renderer
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import IncidentView, Person
 from incidentbot.slack.blocks import incident as incident_blocks
+from incidentbot.slack.blocks import updates as update_blocks
 from incidentbot.slack.blocks.common import fallback, sections
 
 log = logging.getLogger(__name__)
@@ -238,6 +241,22 @@ class SlackWorkspace:
             "conversations.members",
             lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=1000),
         )
+
+    # updates and nags ------------------------------------------------------------------------
+
+    def post_update(self, view: IncidentView, update: Update) -> str:
+        text, blocks = update_blocks.internal_update(view, update, self.renderer)
+        return self.post(_channel(view), text, blocks)
+
+    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
+        text, blocks = update_blocks.nag(view, commitment, self.renderer)
+        return self.dm(owner, text, blocks)
+
+    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
+        self.post(_channel(view), update_blocks.nag_notice(view, commitment, owner, self.renderer))
+
+    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
+        self.post(_channel(view), update_blocks.escalation(view, commitment, self.renderer))
 
 
 def _channel(view: IncidentView) -> str:

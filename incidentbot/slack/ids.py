@@ -10,6 +10,7 @@ class Callback(StrEnum):
 
     DECLARE = "declare_incident"
     ASSIGN_ROLES = "assign_roles"
+    POST_UPDATE = "post_update"
 
 
 class Action(StrEnum):
@@ -18,6 +19,9 @@ class Action(StrEnum):
     OPEN_ASSIGN_ROLES = "open_assign_roles"
     TAKE_ROLE = "take_role"
     RETRY_SETUP = "retry_setup"
+    OPEN_UPDATE = "open_update"
+    SNOOZE = "snooze_update"
+    """Followed by `:<minutes>`; the value is `<commitment id>:<minutes>`."""
 
 
 class Block(StrEnum):
@@ -30,6 +34,13 @@ class Block(StrEnum):
     COMMS = "comms"
     SCRIBE = "scribe"
     OPTIONS = "options"
+    STATUS = "status"
+    THEORY = "theory"
+    TRIED = "tried"
+    DOING = "doing"
+    CUSTOMER_TEXT = "customer_text"
+    NEXT_PRESET = "next_preset"
+    NEXT_AT = "next_at"
 
 
 VALUE = "value"

@@ -23,6 +23,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.store.sql_updates import UpdatesSql
 from incidentbot.store.tables import (
     incidents,
     processed_events,
@@ -42,7 +43,7 @@ class SqlStore:
             yield SqlTransaction(connection)
 
 
-class SqlTransaction:
+class SqlTransaction(UpdatesSql):
     def __init__(self, connection: Connection) -> None:
         self.db = connection
 

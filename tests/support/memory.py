@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import (
     Incident,
     Role,
@@ -18,12 +19,14 @@ from incidentbot.domain.models import (
     Status,
     TimelineEvent,
 )
+from incidentbot.domain.updates import Update
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import IncidentView, NewEvent, NewIncident, Person
+from tests.support.memory_updates import MemoryUpdates
 
 
 @dataclass
-class MemoryStore:
+class MemoryStore(MemoryUpdates):
     incidents: dict[int, Incident] = field(default_factory=dict)
     assignments: list[RoleAssignment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
@@ -179,3 +182,17 @@ class RecordingWorkspace:
 
     def channel_members(self, channel_id: str) -> set[str]:
         return self.members.get(channel_id, set())
+
+    def post_update(self, view: IncidentView, update: Update) -> str:
+        self._record("post_update", update)
+        return f"2.{update.id:04d}"
+
+    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
+        self._record("send_nag", (commitment.id, owner))
+        return f"3.{commitment.id:04d}"
+
+    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
+        self._record("post_nag_notice", (commitment.id, owner))
+
+    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
+        self._record("post_escalation", (commitment.id, view.roster.commander, view.roster.comms))
