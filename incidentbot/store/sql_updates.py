@@ -172,9 +172,11 @@ class UpdatesSql:
         candidates = select(reminders.c.id).where(due).order_by(reminders.c.due_at).limit(limit)
         if self.db.dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
+        # A CTE runs once; PostgreSQL may re-run an `IN (subquery … LIMIT)` and take more than `limit`.
+        chosen = candidates.cte("chosen")
         rows = self.db.execute(
             update(reminders)
-            .where(reminders.c.id.in_(candidates.scalar_subquery()), due)
+            .where(reminders.c.id == chosen.c.id, due)
             .values(claimed_by=worker, claimed_until=until)
             .returning(reminders)
         )
