@@ -28,7 +28,11 @@ def main() -> int:
         return EXIT_CONFIG
 
     bot = build_bot(settings, team)
-    reminders = ReminderScheduler(bot.services, interval_seconds=settings.reminder_interval_seconds)
+    reminders = ReminderScheduler(
+        bot.services,
+        interval_seconds=settings.reminder_interval_seconds,
+        parallel=settings.reminder_parallelism,
+    )
     reminders.start()
     try:
         if settings.socket_mode:

@@ -34,10 +34,12 @@ class ReminderScheduler:
         services: Services,
         *,
         interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
+        parallel: int = 1,
         worker_id: str | None = None,
     ) -> None:
         self.services = services
         self.interval_seconds = interval_seconds
+        self.parallel = parallel
         self.worker_id = worker_id or worker_name()
         self._scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
 
@@ -54,11 +56,16 @@ class ReminderScheduler:
             next_run_time=datetime.now(UTC),
         )
         self._scheduler.start()
-        log.info("reminders: firing every %.1f s as %s", self.interval_seconds, self.worker_id)
+        log.info(
+            "reminders: firing every %.1f s as %s, %d at a time",
+            self.interval_seconds,
+            self.worker_id,
+            self.parallel,
+        )
 
     def tick(self) -> None:
         try:
-            report = fire_due(self.services, self.worker_id)
+            report = fire_due(self.services, self.worker_id, parallel=self.parallel)
         except Exception:
             # The database may be briefly unreachable; the next tick tries again.
             log.exception("reminders: firing failed")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Services, Reminder], None]
 LEASE = timedelta(seconds=60)
 BATCH = 20
-MAX_ROUNDS = 50
+MAX_DELIVERIES = 1000
+"""Per call; the next scheduler tick carries on."""
 
 
 class ReminderObsolete(Exception):
@@ -67,18 +69,54 @@ def run_due(
     worker: str,
     handlers: Mapping[str, Handler],
     *,
+    parallel: int = 1,
     limit: int = BATCH,
-    max_rounds: int = MAX_ROUNDS,
+    max_deliveries: int = MAX_DELIVERIES,
 ) -> FireReport:
-    """Deliver everything due now, batch after batch, including follow-ups the batch made due."""
-    report = FireReport()
-    for _ in range(max_rounds):
-        batch = claim(services, worker, limit)
+    """Deliver everything due now, including follow-ups the deliveries made due.
+
+    With `parallel` > 1, that many deliveries run at once, and more rows are claimed as soon as
+    one finishes: a message stuck behind Slack's `Retry-After` does not hold up the others. At
+    most twice `parallel` rows are claimed but not started, so leases stay fresh.
+    """
+    if parallel <= 1:
+        return _run_serially(services, worker, handlers, limit, max_deliveries)
+    report, started = FireReport(), 0
+    with ThreadPoolExecutor(parallel, thread_name_prefix="reminders") as pool:
+        running: set[Future[FireReport]] = set()
+        while True:
+            room = min(limit, 2 * parallel - len(running), max_deliveries - started)
+            batch = claim(services, worker, room) if room > 0 else []
+            started += len(batch)
+            running.update(pool.submit(deliver, services, reminder, handlers) for reminder in batch)
+            if not running:
+                return report
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                report.add(_outcome(future))
+
+
+def _run_serially(
+    services: Services, worker: str, handlers: Mapping[str, Handler], limit: int, max_deliveries: int
+) -> FireReport:
+    report, started = FireReport(), 0
+    while started < max_deliveries:
+        batch = claim(services, worker, min(limit, max_deliveries - started))
         if not batch:
             break
+        started += len(batch)
         for reminder in batch:
             report.add(deliver(services, reminder, handlers))
     return report
+
+
+def _outcome(future: Future[FireReport]) -> FireReport:
+    try:
+        return future.result()
+    except Exception:
+        # The store failed around the delivery; the lease expires and the row is taken again.
+        log.exception("reminder delivery failed")
+        return FireReport(retried=1)
 
 
 def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handler]) -> FireReport:

@@ -16,6 +16,8 @@ HANDLERS: Mapping[str, Handler] = {
 }
 
 
-def fire_due(services: Services, worker_id: str, handlers: Mapping[str, Handler] = HANDLERS) -> FireReport:
+def fire_due(
+    services: Services, worker_id: str, handlers: Mapping[str, Handler] = HANDLERS, *, parallel: int = 1
+) -> FireReport:
     """Deliver every reminder due now; called every few seconds by each bot process."""
-    return run_due(services, worker_id, handlers)
+    return run_due(services, worker_id, handlers, parallel=parallel)

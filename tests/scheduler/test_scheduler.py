@@ -75,7 +75,7 @@ def test_a_worker_killed_mid_delivery_is_taken_over_once_its_lease_expires(
         assert _nags_to(restarted, "U002") == 1
 
 
-def _start_firing(database_url: str, slack: FakeSlack, worker: str) -> subprocess.Popen[str]:
+def _start_firing(database_url: str, slack: FakeSlack, worker: str, parallel: int) -> subprocess.Popen[str]:
     command = [
         sys.executable,
         "-m",
@@ -86,6 +86,8 @@ def _start_firing(database_url: str, slack: FakeSlack, worker: str) -> subproces
         slack.url,
         "--worker",
         worker,
+        "--parallel",
+        str(parallel),
     ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -108,7 +110,10 @@ def test_two_processes_fire_each_nag_exactly_once(
     migrate(engine)
     for index in range(count):
         slack.add_user(f"UC{index:05d}", f"comms{index}")
-    processes = [_start_firing(url, slack, worker) for worker in ("proc-a", "proc-b")]
+    # One process delivers one at a time, the other four at once, as deployed on PostgreSQL.
+    processes = [
+        _start_firing(url, slack, worker, parallel) for worker, parallel in (("proc-a", 1), ("proc-b", 4))
+    ]
     try:
         now = datetime.now(UTC)
         seeded = seed_due_incidents(
@@ -144,6 +149,6 @@ def test_two_processes_fire_each_nag_exactly_once(
         rows = connection.execute(reminder_rows.select()).mappings().all()
     nag_rows = [row for row in rows if row["kind"] == "nag"]
     assert {row["state"] for row in nag_rows} == {"done"}
-    assert {row["claimed_by"] for row in nag_rows} == {"proc-a", "proc-b"}, reports
+    assert {row["claimed_by"] for row in nag_rows} == {"proc-a", "proc-b"}, f"both took a share: {reports}"
     assert sum(r["delivered"] for r in reports) == 2 * count
     engine.dispose()

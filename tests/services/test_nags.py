@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -335,3 +336,35 @@ def test_the_handler_table_takes_new_kinds(services: Services, store: MemoryStor
     report = fire_due(services, "w1", handlers)
     assert [r.subject_id for r in seen] == [7]
     assert (report.delivered, report.retried) == (1, 1), "a kind nobody handles waits, it is not dropped"
+
+
+def test_parallel_delivery_sends_each_once(
+    services: Services, store: MemoryStore, workspace: RecordingWorkspace
+) -> None:
+    for _ in range(30):
+        _declare(services)
+    _advance(services, minutes=15)
+    report = fire_due(services, "w1", parallel=4)
+    assert report.delivered == 60
+    nagged = [commitment for commitment, _ in _calls(workspace, "send_nag")]  # type: ignore[misc]
+    assert len(nagged) == len(set(nagged)) == 30
+
+
+def test_a_stuck_delivery_does_not_hold_up_the_others(services: Services, store: MemoryStore) -> None:
+    others_done = threading.Event()
+    fast: list[int] = []
+
+    def slow(_services: Services, _reminder: Reminder) -> None:
+        assert others_done.wait(timeout=5), "the others waited for the stuck one"
+
+    def quick(_services: Services, reminder: Reminder) -> None:
+        fast.append(reminder.id)
+        if len(fast) == 10:
+            others_done.set()
+
+    with store.transaction() as tx:
+        tx.add_reminder(NewReminder(kind="slow", due_at=services.clock.now() - timedelta(seconds=1)))
+        for n in range(10):
+            tx.add_reminder(NewReminder(kind="quick", due_at=services.clock.now(), subject_id=n))
+    report = fire_due(services, "w1", {"slow": slow, "quick": quick}, parallel=2)
+    assert report.delivered == 11 and len(fast) == 10

@@ -26,6 +26,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--slack-url", required=True)
     parser.add_argument("--worker", required=True)
+    parser.add_argument("--parallel", type=int, default=1)
     parser.add_argument("--pause", type=float, default=0.05, help="seconds between rounds that found nothing")
     args = parser.parse_args(argv)
 
@@ -46,7 +47,7 @@ def main(argv: list[str]) -> int:
     total = FireReport()
     try:
         while not stop.is_set():
-            report = fire_due(bot.services, args.worker)
+            report = fire_due(bot.services, args.worker, parallel=args.parallel)
             total.add(report)
             if not (report.delivered or report.cancelled or report.retried or report.lost):
                 time.sleep(args.pause)

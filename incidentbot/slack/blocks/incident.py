@@ -52,7 +52,7 @@ def summary_buttons(view: IncidentView, renderer: Renderer) -> list[Any]:
         label = renderer.label("buttons.take_role", role=view.policy.role_name(role).lower())
         buttons.append(button(label, f"{Action.TAKE_ROLE}:{role.value}", f"{incident_id}:{role.value}"))
     buttons.append(
-        button(renderer.label("buttons.post_update"), Action.OPEN_UPDATE, incident_id, style="primary")
+        button(renderer.label("update_buttons.post_update"), Action.OPEN_UPDATE, incident_id, style="primary")
     )
     return buttons
 

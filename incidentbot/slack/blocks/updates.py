@@ -185,7 +185,7 @@ def nag_buttons(view: IncidentView, commitment: Commitment, renderer: Renderer) 
     for minutes in view.policy.snooze_choices_minutes:
         buttons.append(
             button(
-                renderer.label("buttons.snooze", minutes=minutes),
+                renderer.label("update_buttons.snooze", minutes=minutes),
                 f"{Action.SNOOZE}:{minutes}",
                 f"{commitment.id}:{minutes}",
             )
@@ -195,7 +195,10 @@ def nag_buttons(view: IncidentView, commitment: Commitment, renderer: Renderer) 
 
 def post_update_button(view: IncidentView, renderer: Renderer) -> Any:
     return button(
-        renderer.label("buttons.post_update"), Action.OPEN_UPDATE, str(view.incident.id), style="primary"
+        renderer.label("update_buttons.post_update"),
+        Action.OPEN_UPDATE,
+        str(view.incident.id),
+        style="primary",
     )
 
 
