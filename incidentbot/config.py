@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./incidentbot.db"
     port: int = Field(default=3000, ge=1, le=65535)
     incidentbot_config: str = DEFAULT_CONFIG_FILE
+    reminder_interval_seconds: float = Field(default=2.0, gt=0, le=60)
+    reminder_threads: int = Field(default=8, ge=1, le=64)
+
+    @property
+    def reminder_parallelism(self) -> int:
+        # SQLite has one writer: parallel deliveries would only queue on its lock.
+        return 1 if self.database_url.startswith("sqlite") else self.reminder_threads
 
     @field_validator("slack_api_url")
     @classmethod

@@ -9,6 +9,7 @@ import threading
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from incidentbot.config import ConfigError, load_settings, load_team_config
+from incidentbot.scheduler import ReminderScheduler
 from incidentbot.server import make_server
 from incidentbot.services.declare import resume_interrupted
 from incidentbot.wiring import build_bot
@@ -19,6 +20,7 @@ EXIT_CONFIG = 2
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick is noise
     try:
         settings = load_settings()
         settings.check_ready()
@@ -29,17 +31,25 @@ def main() -> int:
 
     bot = build_bot(settings, team)
     threading.Thread(target=resume_interrupted, args=(bot.services,), name="resume", daemon=True).start()
-    if settings.socket_mode:
-        log.info("starting in Socket Mode")
-        SocketModeHandler(bot.app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
-        return 0
-
-    server = make_server(bot, port=settings.port)
-    log.info("serving HTTP on port %s: POST /slack/events, GET /healthz", settings.port)
+    reminders = ReminderScheduler(
+        bot.services,
+        interval_seconds=settings.reminder_interval_seconds,
+        parallel=settings.reminder_parallelism,
+    )
+    reminders.start()
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+        if settings.socket_mode:
+            log.info("starting in Socket Mode")
+            SocketModeHandler(bot.app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+            return 0
+
+        server = make_server(bot, port=settings.port)
+        log.info("serving HTTP on port %s: POST /slack/events, GET /healthz", settings.port)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
     finally:
+        reminders.stop()
         bot.close()
     return 0

@@ -23,7 +23,7 @@ from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
 from incidentbot.services.ports import Transaction
 from incidentbot.services.resolution_errors import ActionItemNotFound, InvalidActionItem
-from incidentbot.services.resolution_ports import ActionReminder, NewActionItem
+from incidentbot.services.resolution_ports import NewActionItem
 
 REMIND_EVERY = timedelta(days=1)
 
@@ -133,23 +133,3 @@ def remind_overdue(services: Services, reminder: ReminderRow) -> None:
 def _has_left(services: Services, user_id: str) -> bool:
     person = services.workspace.person(user_id)
     return person is None or person.deleted
-
-
-# Stand-in for the reminders engine, which claims due rows of every kind with a lease and
-# dispatches them by kind; on merge these two functions are replaced by registering
-# `remind_overdue` for ACTION_OVERDUE with that engine.
-
-
-def due_action_reminders(tx: Transaction, now: datetime) -> list[ActionReminder]:
-    return tx.pending_action_reminders(now)
-
-
-def fire_due_action_reminders(services: Services) -> int:
-    now = services.clock.now()
-    with services.store.transaction() as tx:
-        due = due_action_reminders(tx, now)
-    for reminder in due:
-        remind_overdue(services, reminder)
-        with services.store.transaction() as tx:
-            tx.finish_action_reminder(reminder.id, now)
-    return len(due)

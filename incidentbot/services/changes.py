@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incidentbot.domain.models import EventKind, Incident, Severity, Status
+from incidentbot.services import commitments
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.ports import NewEvent
@@ -42,6 +43,8 @@ def _apply(
     name = actor_name(services, by)
     with services.store.transaction() as tx:
         current = tx.get_incident(incident.id, for_update=True) or incident
+        if current.is_open and changes.get("status") is Status.RESOLVED:
+            commitments.cancel_open(tx, incident.id, now)
         changed = tx.save_incident(current.model_copy(update=changes))
         event = tx.add_event(
             NewEvent(

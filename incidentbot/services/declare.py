@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from incidentbot.domain.commitments import CommitmentSource
 from incidentbot.domain.models import EventKind, Incident, Role, SetupState, Severity
 from incidentbot.domain.naming import channel_name
+from incidentbot.services import commitments
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound, NameTaken, SlackUnavailable
@@ -59,6 +61,15 @@ def record(services: Services, declaration: Declaration) -> Incident:
         )
         for role, user_id in declaration.holders().items():
             tx.assign_role(incident.id, role, user_id, declaration.declared_by, now)
+        if incident.next_update_due is not None:
+            commitments.open_commitment(
+                tx,
+                incident.id,
+                incident.next_update_due,
+                made_by=None,
+                at=now,
+                source=CommitmentSource.DECLARE,
+            )
         tx.add_event(
             NewEvent(
                 incident_id=incident.id,

@@ -19,6 +19,7 @@ from incidentbot.domain.models import (
 )
 from incidentbot.domain.policy import Policy
 from incidentbot.services.resolution_ports import ResolutionTransaction, ResolutionWorkspace
+from incidentbot.services.update_ports import UpdatesTransaction, UpdatesWorkspace
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class IncidentView:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class Transaction(ResolutionTransaction, Protocol):
+class Transaction(ResolutionTransaction, UpdatesTransaction, Protocol):
     """One unit of work against the store; committed when the context exits cleanly."""
 
     def add_incident(self, new: NewIncident) -> Incident: ...
@@ -133,7 +134,7 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
 
-class Workspace(ResolutionWorkspace, Protocol):
+class Workspace(ResolutionWorkspace, UpdatesWorkspace, Protocol):
     """Everything the bot does in Slack, in incident terms. Raises SlackUnavailable or NameTaken."""
 
     def person(self, user_id: str) -> Person | None: ...

@@ -14,6 +14,7 @@ from incidentbot.slack.listeners import (
     resolution,
     timeline_events,
     timeline_interactions,
+    updates,
     views,
 )
 from incidentbot.slack.listeners.deps import Deps
@@ -39,4 +40,5 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     timeline_events.register(app, deps)
     timeline_interactions.register(app, deps)
     resolution.register(app, deps, router)
+    updates.register(app, deps, router)
     return app

@@ -20,11 +20,14 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import Role, TimelineEvent
+from incidentbot.domain.updates import Update
 from incidentbot.rendering import Renderer
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, Person
 from incidentbot.slack.blocks import incident as incident_blocks
+from incidentbot.slack.blocks import updates as update_blocks
 from incidentbot.slack.blocks.common import fallback, sections
 from incidentbot.slack.gateway_resolution import ResolutionSlack
 from incidentbot.slack.message_text import channel_message
@@ -328,6 +331,22 @@ class SlackWorkspace(ResolutionSlack):
                 channel=channel_id, content=content, filename=filename, title=title, initial_comment=comment
             ),
         )
+
+    # updates and nags ------------------------------------------------------------------------
+
+    def post_update(self, view: IncidentView, update: Update) -> str:
+        text, blocks = update_blocks.internal_update(view, update, self.renderer)
+        return self.post(_channel(view), text, blocks)
+
+    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
+        text, blocks = update_blocks.nag(view, commitment, self.renderer)
+        return self.dm(owner, text, blocks)
+
+    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
+        self.post(_channel(view), update_blocks.nag_notice(view, commitment, owner, self.renderer))
+
+    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
+        self.post(_channel(view), update_blocks.escalation(view, commitment, self.renderer))
 
 
 def _with_ts(messages: Any, ts: str) -> dict[str, Any] | None:

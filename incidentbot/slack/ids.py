@@ -15,6 +15,7 @@ class Callback(StrEnum):
     TIMELINE_ADD = "timeline_add"
     TIMELINE_EDIT = "timeline_edit"
     TIMELINE_DELETE = "timeline_delete"
+    POST_UPDATE = "post_update"
 
 
 class Action(StrEnum):
@@ -27,6 +28,9 @@ class Action(StrEnum):
     """Prefix: `timeline_page:earlier` and `timeline_page:later`, value `<incident id>:<page>`."""
     TIMELINE_ENTRY = "timeline_entry"
     """The overflow menu on an entry: `edit:<event id>` or `delete:<event id>`."""
+    OPEN_UPDATE = "open_update"
+    SNOOZE = "snooze_update"
+    """Followed by `:<minutes>`; the value is `<commitment id>:<minutes>`."""
 
 
 class Block(StrEnum):
@@ -42,6 +46,13 @@ class Block(StrEnum):
     ENTRY_TEXT = "entry_text"
     ENTRY_TIME = "entry_time"
     ENTRY_KIND = "entry_kind"
+    STATUS = "status"
+    THEORY = "theory"
+    TRIED = "tried"
+    DOING = "doing"
+    CUSTOMER_TEXT = "customer_text"
+    NEXT_PRESET = "next_preset"
+    NEXT_AT = "next_at"
 
 
 VALUE = "value"

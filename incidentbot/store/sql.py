@@ -24,6 +24,7 @@ from incidentbot.domain.models import (
 from incidentbot.services.ports import NewEvent, NewIncident
 from incidentbot.store.sql_resolution import ResolutionSql
 from incidentbot.store.sql_timeline import TimelineSql
+from incidentbot.store.sql_updates import UpdatesSql
 from incidentbot.store.tables import (
     incidents,
     processed_events,
@@ -43,7 +44,7 @@ class SqlStore:
             yield SqlTransaction(connection, self.engine)
 
 
-class SqlTransaction(TimelineSql, ResolutionSql):
+class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql):
     def __init__(self, connection: Connection, engine: Engine) -> None:
         self.db = connection
         self._engine = engine

@@ -206,25 +206,6 @@ class ResolutionSql:
         )
         return [_reminder(row) for row in rows]
 
-    def pending_action_reminders(self, now: datetime) -> list[ActionReminder]:
-        rows = self.db.execute(
-            select(reminders)
-            .where(
-                reminders.c.kind == ACTION_OVERDUE,
-                reminders.c.state == PENDING,
-                reminders.c.due_at <= now,
-            )
-            .order_by(reminders.c.due_at, reminders.c.id)
-        )
-        return [_reminder(row) for row in rows]
-
-    def finish_action_reminder(self, reminder_id: int, at: datetime) -> None:
-        self.db.execute(
-            update(reminders).where(reminders.c.id == reminder_id).values(state=DONE, fired_at=at)
-        )
-
-    # postmortem analysis ---------------------------------------------------------------------
-
     def add_analysis_entry(self, new: NewAnalysisEntry) -> AnalysisEntry:
         row = self.db.execute(
             insert(analysis_entries)

@@ -10,6 +10,9 @@ import pytest
 
 from incidentbot.clock import ManualClock
 from incidentbot.config import TeamConfig
+from incidentbot.domain.models import Severity, Status
+from incidentbot.domain.updates import UpdateDraft
+from incidentbot.services import updates
 from tests.e2e.helpers import declare
 from tests.e2e.wrapup_helpers import (
     ANNOUNCE,
@@ -20,7 +23,6 @@ from tests.e2e.wrapup_helpers import (
     submit_resolve,
     told,
 )
-from tests.support.comms_rows import add_commitment, add_update
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
 
@@ -56,11 +58,17 @@ def test_resolve_closes_everywhere_and_offers_the_postmortem(announcing: Running
     incident = declare(running, comms="U002")
     start = running.clock.now()
     store = running.services.store
-    add_update(store, incident.id, start + timedelta(minutes=9), author_id="U002")
-    add_commitment(store, incident.id, start + timedelta(minutes=15), "met")
+    running.clock.advance(timedelta(minutes=9))
+    draft = UpdateDraft(
+        status=Status.IDENTIFIED,
+        severity=Severity.SEV1,
+        theory="Gateway configuration change",
+        next_update_at=start + timedelta(minutes=60),
+    )
+    updates.publish(running.services, updates.record(running.services, incident.id, "U002", draft))
     running.client.command("resolve", channel_id=incident.channel_id)
     assert last_modal(running)["callback_id"] == "resolve_incident"
-    running.clock.advance(timedelta(minutes=42))
+    running.clock.advance(timedelta(minutes=33))
     running.slack.clear_calls()
 
     started = int((start - timedelta(minutes=6)).timestamp())

@@ -69,7 +69,7 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
     assert data.customer_updates == 1
     assert data.review_on == date(2026, 1, 31)
     actors = {row.actor for row in data.timeline}
-    assert actors == {"alice", "bob"}
+    assert actors == {"alice", "bob", "incidentbot"}, "events the bot itself recorded name the bot"
 
 
 def test_gather_without_slack_uses_ids_and_knows_missing_incidents(services: Services) -> None:

@@ -11,6 +11,7 @@ from incidentbot.domain.action_items import ActionState, Priority
 from incidentbot.domain.analysis import AnalysisKind, FactorCategory
 from incidentbot.domain.comms import CommsAudience, StoredFinding
 from incidentbot.domain.models import EventKind, Severity, Status
+from incidentbot.domain.reminders import ReminderState
 from incidentbot.domain.resolution import Resolution
 from incidentbot.services.ports import NewEvent, NewIncident
 from incidentbot.services.resolution_ports import NewActionItem, NewAnalysisEntry, NewCommsText
@@ -68,8 +69,9 @@ def test_one_reminder_per_item_and_day_even_when_raced(store: SqlStore, incident
     assert created.count(True) == 1
     with store.transaction() as tx:
         assert tx.schedule_action_reminder(item, due + timedelta(days=1))
-        assert [r.due_at for r in tx.pending_action_reminders(due)] == [due]
-        tx.finish_action_reminder(tx.pending_action_reminders(due)[0].id, due)
+        [claimed] = tx.claim_reminders("worker", due, due + timedelta(minutes=1), 10)
+        assert (claimed.kind, claimed.due_at) == ("action_overdue", due)
+        assert tx.finish_reminder(claimed.id, "worker", ReminderState.DONE, due)
         assert [(r.due_at, r.state) for r in tx.action_reminders(item.id)] == [
             (due, "done"),
             (due + timedelta(days=1), "pending"),

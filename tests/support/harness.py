@@ -10,6 +10,8 @@ from typing import Any
 from incidentbot.clock import ManualClock
 from incidentbot.config import Settings, TeamConfig
 from incidentbot.server import BackgroundServer
+from incidentbot.services.reminders import FireReport
+from incidentbot.services.schedule import fire_due
 from incidentbot.wiring import Bot, build_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import SlackClientForTests
@@ -33,6 +35,10 @@ class RunningBot:
     def incident(self, number: int = 1, team_id: str = "T0001") -> Any:
         with self.bot.services.store.transaction() as tx:
             return tx.incident_by_number(team_id, number)
+
+    def fire_due(self, worker: str = "test-worker") -> FireReport:
+        """Deliver due reminders now, as the scheduler's next tick would (tests move `clock` first)."""
+        return fire_due(self.bot.services, worker)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import (
     Incident,
     Role,
@@ -19,13 +20,15 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.domain.timeline import PENDING_TEXT, EventSource
+from incidentbot.domain.updates import Update
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
 from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
+from tests.support.memory_updates import MemoryUpdates
 
 
 @dataclass
-class MemoryStore(ResolutionMemory):
+class MemoryStore(ResolutionMemory, MemoryUpdates):
     incidents: dict[int, Incident] = field(default_factory=dict)
     assignments: list[RoleAssignment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
@@ -239,3 +242,17 @@ class RecordingWorkspace(ResolutionRecording):
     def timeline_reactions(self, channel_id: str, ts: str) -> int:
         self._record("timeline_reactions", (channel_id, ts))
         return self.marks.get((channel_id, ts), 0)
+
+    def post_update(self, view: IncidentView, update: Update) -> str:
+        self._record("post_update", update)
+        return f"2.{update.id:04d}"
+
+    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
+        self._record("send_nag", (commitment.id, owner))
+        return f"3.{commitment.id:04d}"
+
+    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
+        self._record("post_nag_notice", (commitment.id, owner))
+
+    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
+        self._record("post_escalation", (commitment.id, view.roster.commander, view.roster.comms))

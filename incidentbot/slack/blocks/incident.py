@@ -51,6 +51,9 @@ def summary_buttons(view: IncidentView, renderer: Renderer) -> list[Any]:
     for role in view.roster.unfilled():
         label = renderer.label("buttons.take_role", role=view.policy.role_name(role).lower())
         buttons.append(button(label, f"{Action.TAKE_ROLE}:{role.value}", f"{incident_id}:{role.value}"))
+    buttons.append(
+        button(renderer.label("update_buttons.post_update"), Action.OPEN_UPDATE, incident_id, style="primary")
+    )
     buttons.append(button(renderer.label("wrapup_buttons.resolve"), WrapUpAction.OPEN_RESOLVE, incident_id))
     return buttons
 

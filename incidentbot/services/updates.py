@@ -1,0 +1,151 @@
+"""Posting a structured update: settle the promise it keeps, record the one it makes, post it.
+
+`record` does all the bookkeeping in one transaction (quick, before Slack is acknowledged);
+`publish` does the slow Slack work afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from incidentbot.domain.commitments import CommitmentSource, CommitmentState
+from incidentbot.domain.models import EventKind, Incident, Status, TimelineEvent
+from incidentbot.domain.updates import Update, UpdateDraft, next_update_problem
+from incidentbot.services import commitments
+from incidentbot.services.commitments import hhmm
+from incidentbot.services.context import Services
+from incidentbot.services.errors import IncidentClosed, IncidentNotFound, SlackUnavailable
+from incidentbot.services.ports import IncidentView, NewEvent, Transaction
+from incidentbot.services.update_ports import NewUpdate
+
+
+class Field(StrEnum):
+    """Parts of the update form a problem can be pinned to."""
+
+    STATUS = "status"
+    THEORY = "theory"
+    NEXT_PRESET = "next_preset"
+    NEXT_AT = "next_at"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    update: Update
+    view: IncidentView
+    changes: list[TimelineEvent] = field(default_factory=list)
+
+
+def previous(services: Services, incident_id: int) -> Update | None:
+    with services.store.transaction() as tx:
+        return tx.latest_update(incident_id)
+
+
+def problems(
+    services: Services, incident_id: int, user_id: str, draft: UpdateDraft, *, exact_given: bool
+) -> dict[Field, str]:
+    """What stops this update from being posted, as field → problem key (empty when fine)."""
+    incident = services.view_of(incident_id).incident
+    found: dict[Field, str] = {}
+    if not incident.is_open:
+        found[Field.STATUS] = "incident_resolved"
+    elif membership := _membership_problem(services, incident, user_id):
+        found[Field.STATUS] = membership
+    if draft.is_empty:
+        found[Field.THEORY] = "all_empty"
+    timing = next_update_problem(services.policy, draft, services.clock.now(), exact_given=exact_given)
+    if timing == "next_update_past":
+        found[Field.NEXT_AT] = timing
+    elif timing:
+        found[Field.NEXT_PRESET] = timing
+    return found
+
+
+def _membership_problem(services: Services, incident: Incident, user_id: str) -> str | None:
+    if incident.channel_id is None:
+        return None
+    try:
+        members = services.workspace.channel_members(incident.channel_id)
+    except SlackUnavailable:
+        return "membership_unknown"
+    return None if user_id in members else "not_in_channel"
+
+
+def record(services: Services, incident_id: int, author_id: str, draft: UpdateDraft) -> Recorded:
+    """Store the update, settle the commitment it keeps and open the one it makes, in one go."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        if not incident.is_open:
+            raise IncidentClosed(incident.label)
+        changed, events = _apply_changes(tx, incident, draft, author_id, now)
+        commitments.settle_live(tx, incident.id, CommitmentState.MET, now)
+        next_due = draft.next_update_at if changed.is_open else None
+        if next_due is not None:
+            commitments.open_commitment(
+                tx, incident.id, next_due, made_by=author_id, at=now, source=CommitmentSource.UPDATE
+            )
+        update = tx.add_update(
+            NewUpdate(incident_id=incident.id, author_id=author_id, posted_at=now, draft=draft)
+        )
+        tx.add_event(
+            NewEvent(
+                incident_id=incident.id,
+                kind=EventKind.UPDATE_POSTED,
+                text=_posted_text(draft, next_due),
+                occurred_at=now,
+                actor_id=author_id,
+            )
+        )
+        saved = tx.save_incident(changed.model_copy(update={"next_update_due": next_due}))
+        return Recorded(update=update, view=services.view(tx, saved), changes=events)
+
+
+def _apply_changes(
+    tx: Transaction, incident: Incident, draft: UpdateDraft, by: str, now: datetime
+) -> tuple[Incident, list[TimelineEvent]]:
+    """Severity and status as the update states them, each change with its own timeline entry."""
+    changed, events = incident, []
+    if draft.severity is not incident.severity:
+        text = f"Severity changed from {incident.severity.label} to {draft.severity.label}"
+        changed = changed.model_copy(update={"severity": draft.severity})
+        events.append(_event(tx, incident.id, EventKind.SEVERITY_CHANGED, text, by, now))
+    if draft.status is not incident.status:
+        # The same rule as `/incident status`: resolving stamps the time.
+        text = f"Status changed from {incident.status.value} to {draft.status.value}"
+        resolved_at = now if draft.status is Status.RESOLVED else None
+        changed = changed.model_copy(update={"status": draft.status, "resolved_at": resolved_at})
+        events.append(_event(tx, incident.id, EventKind.STATUS_CHANGED, text, by, now))
+    return changed, [event for event in events if event is not None]
+
+
+def _event(
+    tx: Transaction, incident_id: int, kind: EventKind, text: str, by: str, now: datetime
+) -> TimelineEvent | None:
+    return tx.add_event(NewEvent(incident_id=incident_id, kind=kind, text=text, occurred_at=now, actor_id=by))
+
+
+def _posted_text(draft: UpdateDraft, next_due: datetime | None) -> str:
+    promise = f"next update by {hhmm(next_due)}" if next_due else "no fixed time for the next update"
+    return f"Update posted ({draft.status.value}); {promise}"
+
+
+def publish(services: Services, recorded: Recorded) -> Update:
+    """Post the update in the channel, then the change notices, then refresh the summary."""
+    workspace, view = services.workspace, recorded.view
+    ts = workspace.post_update(view, recorded.update)
+    with services.store.transaction() as tx:
+        tx.set_update_message(recorded.update.id, ts)
+    for event in recorded.changes:
+        workspace.post_change(view, event)
+    workspace.refresh_summary(view)
+    if view.incident.announcement_ts:
+        workspace.refresh_announcement(view)
+    return recorded.update.model_copy(update={"message_ts": ts})
+
+
+def post(services: Services, incident_id: int, author_id: str, draft: UpdateDraft) -> Update:
+    return publish(services, record(services, incident_id, author_id, draft))

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from incidentbot.domain.commitments import Commitment, CommitmentSource, CommitmentState
+from incidentbot.domain.models import Severity, Status
+from incidentbot.domain.policy import Policy
+from incidentbot.domain.reminders import retry_delay
+from incidentbot.domain.updates import (
+    UpdateDraft,
+    chosen_next_update,
+    default_preset,
+    next_update_presets,
+    next_update_problem,
+    parse_preset,
+)
+
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def _commitment(state: CommitmentState = CommitmentState.OPEN) -> Commitment:
+    return Commitment(
+        id=1,
+        incident_id=1,
+        due_at=NOW,
+        made_by=None,
+        made_at=NOW - timedelta(minutes=15),
+        source=CommitmentSource.DECLARE,
+        state=state,
+    )
+
+
+def test_settling_on_time_keeps_the_requested_outcome() -> None:
+    assert _commitment().outcome(CommitmentState.MET, NOW) is CommitmentState.MET
+    assert _commitment().outcome(CommitmentState.SUPERSEDED, NOW) is CommitmentState.SUPERSEDED
+
+
+def test_settling_late_or_after_a_miss_stays_missed() -> None:
+    late = NOW + timedelta(seconds=1)
+    assert _commitment().outcome(CommitmentState.MET, late) is CommitmentState.MISSED
+    assert _commitment().outcome(CommitmentState.CANCELLED, late) is CommitmentState.MISSED
+    missed = _commitment(CommitmentState.MISSED)
+    assert missed.outcome(CommitmentState.SUPERSEDED, NOW) is CommitmentState.MISSED
+
+
+def test_retry_backoff_doubles_up_to_five_minutes() -> None:
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
+    assert retry_delay(50) == timedelta(minutes=5)
+
+
+def test_presets_follow_the_severity_cadence() -> None:
+    policy = Policy()
+    assert next_update_presets(policy, Severity.SEV1) == [15, 30, 60]
+    assert default_preset(policy, Severity.SEV1) == 30
+    assert default_preset(policy, Severity.SEV2) == 60
+    assert default_preset(policy, Severity.SEV3) is None
+    custom = Policy.model_validate({"severities": {1: {"meaning": "x", "cadence_minutes": 20}}})
+    assert next_update_presets(custom, Severity.SEV1) == [15, 20, 30, 60]
+
+
+def test_preset_values_are_checked() -> None:
+    assert parse_preset("30") == 30
+    assert parse_preset("none") is None
+    assert parse_preset("0") is None
+    assert parse_preset("99999") is None
+    assert parse_preset(None) is None
+
+
+def test_the_exact_time_wins_over_the_preset() -> None:
+    exact = NOW + timedelta(minutes=42)
+    assert chosen_next_update(30, exact, NOW) == exact
+    assert chosen_next_update(30, None, NOW) == NOW + timedelta(minutes=30)
+    assert chosen_next_update(None, None, NOW) is None
+
+
+def _draft(severity: Severity, at: datetime | None, status: Status = Status.INVESTIGATING) -> UpdateDraft:
+    return UpdateDraft(status=status, severity=severity, theory="x", next_update_at=at)
+
+
+def test_next_update_rules() -> None:
+    policy = Policy()
+    past = NOW - timedelta(minutes=1)
+    assert next_update_problem(policy, _draft(Severity.SEV1, None), NOW, exact_given=False) == (
+        "next_update_missing"
+    )
+    assert next_update_problem(policy, _draft(Severity.SEV2, None), NOW, exact_given=False) == (
+        "next_update_missing"
+    )
+    assert next_update_problem(policy, _draft(Severity.SEV3, None), NOW, exact_given=False) is None
+    assert (
+        next_update_problem(policy, _draft(Severity.SEV1, past), NOW, exact_given=True) == "next_update_past"
+    )
+    resolved = _draft(Severity.SEV1, None, Status.RESOLVED)
+    assert next_update_problem(policy, resolved, NOW, exact_given=False) is None
+
+
+def test_an_update_with_only_customer_wording_is_not_empty() -> None:
+    assert UpdateDraft(status=Status.INVESTIGATING, severity=Severity.SEV1).is_empty
+    assert not UpdateDraft(status=Status.INVESTIGATING, severity=Severity.SEV1, customer_text="hi").is_empty
