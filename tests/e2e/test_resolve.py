@@ -164,3 +164,16 @@ def test_help_lists_the_new_commands(running: RunningBot) -> None:
     text = running.client.command("help").body.decode()
     for word in ("resolve", "comms", "postmortem", "whys", "action", "stats"):
         assert f"/incident {word}" in text
+
+
+def test_resolving_through_the_form_stops_the_pending_nag(running: RunningBot) -> None:
+    incident = declare(running, comms="U002")
+    resolve(running, incident)
+    running.clock.advance(timedelta(minutes=30))
+    report = running.fire_due()
+    assert report.delivered == 0
+    nags = [c for c in running.slack.ok_calls_to("chat.postMessage") if c.args["channel"] == "U002"]
+    assert not [c for c in nags if "update" in c.args["text"].lower() and "overdue" in c.args["text"].lower()]
+    with running.services.store.transaction() as tx:
+        states = {r.kind: r.state for r in tx.reminders(incident.id)}
+    assert states and all(state == "cancelled" for state in states.values()), states

@@ -59,13 +59,15 @@ class Deps:
     ) -> None:
         """Build a modal and open it, after the acknowledgement, on the pool kept for modals."""
 
-        def open_it() -> None:
-            view = build()
-            self.workspace.call(
-                "views.open", lambda: self.workspace.client.views_open(trigger_id=trigger_id, view=view)
-            )
+        self.modals.submit(
+            self.explaining_failures, channel_id, user_id, lambda: self.show_modal(trigger_id, build())
+        )
 
-        self.modals.submit(self.explaining_failures, channel_id, user_id, open_it)
+    def show_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Open a modal now; a trigger_id dies 3 s after the click, so call this right after acking."""
+        self.workspace.call(
+            "views.open", lambda: self.workspace.client.views_open(trigger_id=trigger_id, view=view)
+        )
 
     def explaining_failures(self, channel_id: str | None, user_id: str, work: Callable[[], object]) -> None:
         try:

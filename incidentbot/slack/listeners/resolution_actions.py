@@ -16,7 +16,7 @@ from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.ids import WrapUpAction
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from
 from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.resolution_common import comms_form, open_modal, post_postmortem
+from incidentbot.slack.listeners.resolution_common import comms_form, post_postmortem
 
 Listener = Callable[..., None]
 
@@ -51,7 +51,7 @@ def _open_resolve(deps: Deps) -> Listener:
         ack()
         incident = resolve.check_resolvable(deps.services, incident_id_from(action_value(body)))
         form = blocks.resolve_modal(deps.renderer, incident.id, incident.channel_id or "")
-        open_modal(deps, _trigger(body), form)
+        deps.show_modal(_trigger(body), form)
 
     return on_open_resolve
 
@@ -69,7 +69,7 @@ def _open_five_whys(deps: Deps) -> Listener:
         ack()
         incident_id = incident_id_from(action_value(body))
         current = analysis.current_five_whys(deps.services, incident_id)
-        open_modal(deps, _trigger(body), blocks.five_whys_modal(deps.renderer, incident_id, current))
+        deps.show_modal(_trigger(body), blocks.five_whys_modal(deps.renderer, incident_id, current))
 
     return on_open_five_whys
 
@@ -78,7 +78,7 @@ def _open_simple(deps: Deps, build: Callable[..., dict[str, Any]]) -> Listener:
     def on_open(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         incident = deps.services.view_of(incident_id_from(action_value(body))).incident
-        open_modal(deps, _trigger(body), build(deps.renderer, incident.id))
+        deps.show_modal(_trigger(body), build(deps.renderer, incident.id))
 
     return on_open
 
@@ -89,7 +89,7 @@ def _open_action_item(deps: Deps) -> Listener:
         incident = deps.services.view_of(incident_id_from(action_value(body))).incident
         today = deps.services.clock.now().date()
         form = blocks.action_modal(deps.renderer, incident.id, incident.channel_id or "", today)
-        open_modal(deps, _trigger(body), form)
+        deps.show_modal(_trigger(body), form)
 
     return on_open_action_item
 
@@ -101,7 +101,7 @@ def _open_comms(deps: Deps) -> Listener:
         audience = CommsAudience.parse(value.partition(":")[2]) or CommsAudience.CUSTOMER
         incident = deps.services.view_of(incident_id_from(value)).incident
         form = comms_form(deps, incident.id, audience, None, incident.channel_id or "")
-        open_modal(deps, _trigger(body), form)
+        deps.show_modal(_trigger(body), form)
 
     return on_open_comms
 

@@ -10,7 +10,7 @@ from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.listeners.commands import Invocation, Router
 from incidentbot.slack.listeners.deps import Deps
-from incidentbot.slack.listeners.resolution_common import comms_form, open_modal, post_postmortem
+from incidentbot.slack.listeners.resolution_common import comms_form, post_postmortem
 
 HISTORY = "history"
 
@@ -37,7 +37,7 @@ def open_resolve(inv: Invocation) -> None:
     incident = deps.services.incident_in_channel(inv.channel_id)
     resolve.check_resolvable(deps.services, incident.id)
     inv.acknowledge()
-    open_modal(deps, _trigger(inv), blocks.resolve_modal(deps.renderer, incident.id, inv.channel_id))
+    deps.show_modal(_trigger(inv), blocks.resolve_modal(deps.renderer, incident.id, inv.channel_id))
 
 
 def comms_command(inv: Invocation) -> None:
@@ -56,7 +56,7 @@ def comms_command(inv: Invocation) -> None:
     incident = deps.services.incident_in_channel(inv.channel_id)
     form = comms_form(deps, incident.id, audience, stage, inv.channel_id)
     inv.acknowledge()
-    open_modal(deps, _trigger(inv), form)
+    deps.show_modal(_trigger(inv), form)
 
 
 def postmortem_command(inv: Invocation) -> None:
@@ -71,19 +71,19 @@ def open_five_whys(inv: Invocation) -> None:
     incident = deps.services.incident_in_channel(inv.channel_id)
     current = analysis.current_five_whys(deps.services, incident.id)
     inv.acknowledge()
-    open_modal(deps, _trigger(inv), blocks.five_whys_modal(deps.renderer, incident.id, current))
+    deps.show_modal(_trigger(inv), blocks.five_whys_modal(deps.renderer, incident.id, current))
 
 
 def open_factor(inv: Invocation) -> None:
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
     inv.acknowledge()
-    open_modal(inv.deps, _trigger(inv), blocks.factor_modal(inv.deps.renderer, incident.id))
+    inv.deps.show_modal(_trigger(inv), blocks.factor_modal(inv.deps.renderer, incident.id))
 
 
 def open_went_well(inv: Invocation) -> None:
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
     inv.acknowledge()
-    open_modal(inv.deps, _trigger(inv), blocks.went_well_modal(inv.deps.renderer, incident.id))
+    inv.deps.show_modal(_trigger(inv), blocks.went_well_modal(inv.deps.renderer, incident.id))
 
 
 def action_command(inv: Invocation) -> None:
@@ -93,9 +93,7 @@ def action_command(inv: Invocation) -> None:
     if not inv.args.strip():
         inv.acknowledge()
         today = deps.services.clock.now().date()
-        open_modal(
-            deps, _trigger(inv), blocks.action_modal(deps.renderer, incident.id, inv.channel_id, today)
-        )
+        deps.show_modal(_trigger(inv), blocks.action_modal(deps.renderer, incident.id, inv.channel_id, today))
         return
     draft = action_items.parse(deps.services, inv.args)
     action_items.check_owner(deps.services, draft.owner_id)

@@ -26,13 +26,6 @@ def drafts() -> TextRenderer:
     return plain_renderer()
 
 
-def open_modal(deps: Deps, trigger_id: str, view: dict[str, Any]) -> None:
-    # The trigger_id lives 3 s: callers open the modal straight after acknowledging.
-    deps.workspace.call(
-        "views.open", lambda: deps.workspace.client.views_open(trigger_id=trigger_id, view=view)
-    )
-
-
 def draft_text(facts: comms.DraftFacts, audience: CommsAudience) -> str:
     """The bot's first version of a text, from the per-stage (or per-audience) template."""
     name = f"comms/customer_{facts.stage.value}.j2" if audience is CommsAudience.CUSTOMER else None

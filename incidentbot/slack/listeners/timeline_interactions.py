@@ -79,9 +79,7 @@ def _shortcut(deps: Deps) -> Any:
             about=deps.renderer.render("timeline/about.j2", author=read.author_name, when=occurred_at),
         )
         view = entry_modal(form, deps.renderer)
-        deps.workspace.call(
-            "views.open", lambda: deps.workspace.client.views_open(trigger_id=body["trigger_id"], view=view)
-        )
+        deps.show_modal(str(body["trigger_id"]), view)
 
     return on_add_to_timeline
 
@@ -175,9 +173,7 @@ def _entry_menu(deps: Deps) -> Any:
             )
         else:
             view = delete_modal(event, meta, deps.renderer)
-        deps.workspace.call(
-            "views.open", lambda: deps.workspace.client.views_open(trigger_id=body["trigger_id"], view=view)
-        )
+        deps.show_modal(str(body["trigger_id"]), view)
 
     return on_entry_menu
 
