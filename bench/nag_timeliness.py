@@ -60,6 +60,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--drain-seconds", type=float, default=120.0, help="how long to wait after the last due"
     )
+    parser.add_argument("--threads", type=int, default=8, help="deliveries at once per process")
     parser.add_argument(
         "--rate-limit-ratio",
         type=float,
@@ -76,7 +77,7 @@ def free_port() -> int:
 
 
 def start_bot(
-    index: int, url: str, slack: FakeSlack, config: Path, interval: float, logs: Path
+    index: int, url: str, slack: FakeSlack, config: Path, args: argparse.Namespace, logs: Path
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {
@@ -88,7 +89,8 @@ def start_bot(
         "DATABASE_URL": url,
         "PORT": str(port),
         "INCIDENTBOT_CONFIG": str(config),
-        "REMINDER_INTERVAL_SECONDS": str(interval),
+        "REMINDER_INTERVAL_SECONDS": str(args.interval),
+        "REMINDER_THREADS": str(args.threads),
     }
     log = (logs / f"bot-{index}.log").open("wb")
     process = subprocess.Popen(
@@ -189,7 +191,8 @@ def table(
 ) -> str:
     lines = [
         f"{args.incidents:,} incidents, due times spread over {args.spread_seconds:.0f} s, "
-        f"{args.processes} bot processes, scheduler tick {args.interval:g} s, escalation grace "
+        f"{args.processes} bot processes ({args.threads} deliveries at once each), scheduler tick "
+        f"{args.interval:g} s, escalation grace "
         f"{args.grace_minutes} min, one PostgreSQL 15, fake Slack Web API"
         + (
             f" answering {args.rate_limit_ratio:.0%} of posts with 429 (Retry-After: 1)"
@@ -246,7 +249,7 @@ def main() -> int:
             slack.fail_ratio("chat.postMessage", args.rate_limit_ratio, status=429, retry_after=1)
         try:
             for index in range(args.processes):
-                process, port = start_bot(index, url, slack, config, args.interval, work)
+                process, port = start_bot(index, url, slack, config, args, work)
                 bots.append(process)
                 wait_healthy(port)
             first_due = datetime.now(UTC) + timedelta(seconds=args.lead_seconds)

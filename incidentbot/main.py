@@ -45,10 +45,9 @@ def main() -> int:
 
         server = make_server(bot, port=settings.port)
         log.info("serving HTTP on port %s: POST /slack/events, GET /healthz", settings.port)
-        try:
-            server.run()
-        except KeyboardInterrupt:
-            pass
+        server.run()
+    except KeyboardInterrupt:
+        pass
     finally:
         reminders.stop()
         bot.close()

@@ -96,6 +96,10 @@ def _follow_up(
 def deliver_nag_notice(services: Services, reminder: Reminder) -> None:
     target = live_target(services, reminder)
     services.workspace.post_nag_notice(target.view, target.commitment, target.owner)
+    try:
+        services.workspace.refresh_summary(target.view)  # from "in N min" to "overdue"
+    except SlackUnavailable:
+        pass  # The notice went out; repeating it for the summary's sake would be worse.
 
 
 def deliver_escalation(services: Services, reminder: Reminder) -> None:

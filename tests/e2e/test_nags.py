@@ -42,6 +42,8 @@ def test_sev1_nag_cycle_end_to_end(running: RunningBot) -> None:
     assert "I'll ask the commander <@U001>" in nag.args["text"]
     [notice] = wait_for_post(running, channel, "is overdue")
     assert "<@U002>, please post it" in notice.args["text"]
+    summary = running.slack.last("chat.update").args
+    assert summary["ts"] == incident.summary_ts and "*Next update due 12:15 UTC* (now)" in summary["text"]
 
     running.clock.advance(timedelta(minutes=2))  # 12:17
     submit_update(running, incident, preset="30")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -152,3 +154,42 @@ def test_two_processes_fire_each_nag_exactly_once(
     assert {row["claimed_by"] for row in nag_rows} == {"proc-a", "proc-b"}, f"both took a share: {reports}"
     assert sum(r["delivered"] for r in reports) == 2 * count
     engine.dispose()
+
+
+def test_app_process_fires_reminders_and_stops_cleanly(slack: FakeSlack, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    now = datetime.now(UTC)
+    [seeded] = seed_due_incidents(SqlStore(engine), [now - timedelta(seconds=1)], declared_at=now)
+    engine.dispose()
+    slack.add_user(seeded.comms, "comms")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SLACK_BOT_TOKEN": "xoxb-app-test",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": slack.url,
+        "DATABASE_URL": url,
+        "PORT": str(_free_port()),
+        "REMINDER_INTERVAL_SECONDS": "0.2",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        slack.wait_until(
+            lambda: any(c.args["channel"] == seeded.comms for c in slack.ok_calls_to("chat.postMessage")),
+            timeout=20,
+            what="the nag from the app process",
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=20)[0].decode()
+    assert process.returncode == 0, output
+    assert "reminders: firing every 0.2 s" in output
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
