@@ -12,16 +12,8 @@ class Permissions(BaseModel):
 
     commander_only_reassigns_commander: bool = True
     """Handing over command is the commander's call, not anyone's in the channel."""
-    commander_only_resolves: bool = True
-    timeline_editors: tuple[Role, ...] = (Role.COMMANDER, Role.SCRIBE)
 
     def may_assign(self, roster: Roster, role: Role, actor: str) -> bool:
         if role is not Role.COMMANDER or not self.commander_only_reassigns_commander:
             return True
         return roster.commander in (None, actor)
-
-    def may_resolve(self, roster: Roster, actor: str) -> bool:
-        return not self.commander_only_resolves or roster.commander in (None, actor)
-
-    def may_edit_timeline(self, roster: Roster, actor: str) -> bool:
-        return any(roster.holder(role) == actor for role in self.timeline_editors)
