@@ -81,3 +81,13 @@ def test_settings_from_environment() -> None:
     assert settings.database_url == "sqlite:///./incidentbot.db"
     assert not settings.socket_mode
     assert load_settings({"SLACK_APP_TOKEN": "xapp-1"}).socket_mode
+
+
+def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    file = tmp_path / "incidentbot.toml"
+    file.write_text(example, encoding="utf-8")
+    team = load_team_config(file)
+    assert team.policy.cadence(Severity.SEV2) == timedelta(minutes=60)
+    assert team.policy.snooze_choices_minutes == (5, 15, 30)
