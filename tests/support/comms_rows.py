@@ -1,7 +1,7 @@
-"""Writes `updates` and `commitments` rows directly, as the updates feature will.
+"""Writes `updates` and `commitments` rows directly, as the update flow does.
 
-Resolution, metrics and postmortems only read these tables; the update form that fills them
-belongs to another feature, so tests put the rows in place themselves.
+Resolution, metrics and postmortem tests only read these tables, so they set up exact histories
+(a late update, a missed promise) without driving the update form and the clock through them.
 """
 
 from __future__ import annotations
