@@ -185,6 +185,3 @@ class Roster(_Record):
 
     def unfilled(self) -> list[Role]:
         return [role for role in Role if self.holder(role) is None]
-
-    def roles_of(self, user_id: str) -> list[Role]:
-        return [role for role in Role if self.holder(role) == user_id]

@@ -105,6 +105,3 @@ class Renderer:
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context).strip()
-
-    def has(self, name: str) -> bool:
-        return name in self.env.list_templates()

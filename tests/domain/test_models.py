@@ -32,7 +32,6 @@ def test_roster_knows_who_owes_the_update() -> None:
     assert roster.update_owner == "U1"
     assert roster.with_holder(Role.COMMS, "U2").update_owner == "U2"
     assert roster.unfilled() == [Role.COMMS, Role.SCRIBE]
-    assert Roster(commander="U1", scribe="U1").roles_of("U1") == [Role.COMMANDER, Role.SCRIBE]
 
 
 def test_default_cadence_follows_the_practice() -> None:
