@@ -33,7 +33,8 @@ def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[by
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return _health(bot, start_response)
         try:
-            return slack(environ, start_response)
+            with bot.deps.ack_first.answering():
+                return slack(environ, start_response)
         except Exception:
             # Bolt parses the body before it checks the signature; a body it cannot parse is the
             # sender's mistake, not a server error.

@@ -18,8 +18,11 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **options)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    options.setdefault("pool_size", 10)
-    options.setdefault("max_overflow", 20)
+    # As many pooled connections as threads that may hold one at once (request threads, the
+    # pools that work after an ack, reminder deliveries): a connection opened beyond the pool
+    # is closed on return, and opening PostgreSQL connections in a burst costs more than holding them.
+    options.setdefault("pool_size", 40)
+    options.setdefault("max_overflow", 10)
     return create_engine(url, pool_pre_ping=True, **options)
 
 

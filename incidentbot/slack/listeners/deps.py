@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, ParamSpec
 
@@ -13,10 +13,15 @@ from incidentbot.config import TeamConfig
 from incidentbot.rendering import Renderer
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentError, SlackUnavailable
+from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.gateway import SlackWorkspace
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
+LATER_PATIENCE_SECONDS = 2.0
+"""How long work after an ack gives way to acknowledgements before it runs regardless."""
+MODAL_PATIENCE_SECONDS = 0.5
+"""Shorter for modals: their trigger_id expires 3 s after the click."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Deps:
     """Runs the slow Slack work that follows an acknowledgement, off the request threads."""
     modals: Executor
     """Opens modals: a trigger_id expires 3 s after the click, so this never waits behind slow work."""
+    ack_first: AckFirst = field(default_factory=AckFirst)
+    """Counts the requests being acknowledged; work after an ack waits for them (see ack_first.py)."""
 
     def error_text(self, error: IncidentError) -> str:
         return self.renderer.render(f"errors/{error.code}.j2", detail=error.detail)
@@ -52,7 +59,7 @@ class Deps:
         A small pool of its own keeps slow Slack calls from competing with the threads that
         acknowledge new requests.
         """
-        self.background.submit(self.explaining_failures, channel_id, user_id, work)
+        self.background.submit(self._after_acks, LATER_PATIENCE_SECONDS, channel_id, user_id, work)
 
     def open_modal(
         self, trigger_id: str, build: Callable[[], dict[str, Any]], channel_id: str | None, user_id: str
@@ -60,8 +67,18 @@ class Deps:
         """Build a modal and open it, after the acknowledgement, on the pool kept for modals."""
 
         self.modals.submit(
-            self.explaining_failures, channel_id, user_id, lambda: self.show_modal(trigger_id, build())
+            self._after_acks,
+            MODAL_PATIENCE_SECONDS,
+            channel_id,
+            user_id,
+            lambda: self.show_modal(trigger_id, build()),
         )
+
+    def _after_acks(
+        self, patience: float, channel_id: str | None, user_id: str, work: Callable[[], object]
+    ) -> None:
+        self.ack_first.wait_for_quiet(patience)
+        self.explaining_failures(channel_id, user_id, work)
 
     def show_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal now; a trigger_id dies 3 s after the click, so call this right after acking."""
