@@ -152,7 +152,7 @@ def test_period_metrics_cover_incidents_declared_in_the_last_30_days(
     add_commitment(store, recent, services.clock.now() + timedelta(minutes=30), "missed")
     _clock(services).advance(timedelta(hours=1))
     resolve.resolve(services, recent, FIXED, "U001")
-    period = metrics.period_metrics(services, "T1")
+    period = metrics.period_metrics(services, "T1", "U001")
     assert period.incidents == 1
     assert period.median_time_to_first_update == timedelta(minutes=20)
     assert (period.adherence.met, period.adherence.missed) == (0, 1)

@@ -117,7 +117,7 @@ def stats_command(inv: Invocation) -> None:
     try:
         incident = deps.services.incident_in_channel(inv.channel_id)
     except NotAnIncidentChannel:
-        period = metrics.period_metrics(deps.services, inv.team_id)
+        period = metrics.period_metrics(deps.services, inv.team_id, inv.user_id)
         days = metrics.STATS_PERIOD.days
         inv.reply(deps.renderer.render("stats/period.j2", period=period, days=days))
         return
