@@ -8,7 +8,8 @@ from incidentbot.domain.models import Role, Roster
 
 
 class Permissions(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # A misspelt rule in the config file is an error, not a silently kept default.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     commander_only_reassigns_commander: bool = True
     """Handing over command is the commander's call, not anyone's in the channel."""
