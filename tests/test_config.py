@@ -91,3 +91,14 @@ def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     team = load_team_config(file)
     assert team.policy.cadence(Severity.SEV2) == timedelta(minutes=60)
     assert team.policy.snooze_choices_minutes == (5, 15, 30)
+
+
+def test_permission_rules_come_from_the_config_file(tmp_path: Path) -> None:
+    file = tmp_path / "incidentbot.toml"
+    file.write_text("[policy.permissions]\ncommander_only_resolves = false\n", encoding="utf-8")
+    rules = load_team_config(file).policy.permissions
+    assert not rules.commander_only_resolves
+    assert rules.commander_only_reassigns_commander and rules.commander_or_scribe_edits_timeline
+    file.write_text("[policy.permissions]\ncommander_only_resolve = false\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="commander_only_resolve"):
+        load_team_config(file)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from incidentbot.domain.models import EventKind, Incident, Severity, Status
-from incidentbot.services import commitments
+from incidentbot.services import authority, commitments
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.ports import NewEvent
@@ -18,9 +18,13 @@ def set_severity(services: Services, incident_id: int, severity: Severity, by: s
 
 
 def set_status(services: Services, incident_id: int, status: Status, by: str) -> Incident:
+    """Move to `status`; resolving or reopening is refused to those who may not (OnlyCommanderResolves)."""
     incident = services.view_of(incident_id).incident
     if incident.status is status:
         return incident
+    if status is Status.RESOLVED or not incident.is_open:
+        with services.store.transaction() as tx:
+            authority.require_resolver(tx, services.policy.permissions, incident_id, by)
     changes: dict[str, object] = {"status": status}
     if status is Status.RESOLVED:
         changes["resolved_at"] = services.clock.now()

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from incidentbot.domain.metrics import IncidentMetrics, PeriodMetrics, measure, summarize
 from incidentbot.domain.models import EventKind, Incident
+from incidentbot.services import queries
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
 from incidentbot.services.ports import Transaction
@@ -34,9 +35,17 @@ def incident_metrics(services: Services, incident_id: int) -> tuple[Incident, In
         return incident, measure_in(tx, incident, services.clock.now())
 
 
-def period_metrics(services: Services, team_id: str, period: timedelta = STATS_PERIOD) -> PeriodMetrics:
-    """Incidents declared in the last `period` (30 days unless told otherwise)."""
+def period_metrics(
+    services: Services, team_id: str, user_id: str, period: timedelta = STATS_PERIOD
+) -> PeriodMetrics:
+    """Incidents declared in the last `period` (30 days unless told otherwise) that `user_id` may see.
+
+    A private incident counts only for the members of its channel: for anyone else even one more
+    in the count would tell that it exists.
+    """
     now = services.clock.now()
     with services.store.transaction() as tx:
-        incidents = tx.incidents_declared_since(team_id, now - period)
-        return summarize([measure_in(tx, incident, now) for incident in incidents])
+        declared = tx.incidents_declared_since(team_id, now - period)
+    shown = [incident for incident in declared if queries.may_see(services, incident, user_id)]
+    with services.store.transaction() as tx:
+        return summarize([measure_in(tx, incident, now) for incident in shown])

@@ -16,11 +16,15 @@ def visible_open_incidents(services: Services, team_id: str, user_id: str) -> li
     return [
         IncidentView(incident=incident, roster=rosters[incident.id], policy=services.policy, now=now)
         for incident in incidents
-        if _may_see(services, incident, user_id)
+        if may_see(services, incident, user_id)
     ]
 
 
-def _may_see(services: Services, incident: Incident, user_id: str) -> bool:
+def may_see(services: Services, incident: Incident, user_id: str) -> bool:
+    """Everyone sees a public incident; a private one only the members of its channel.
+
+    SlackUnavailable when Slack cannot say who the members are: membership is never guessed.
+    """
     if not incident.is_private:
         return True
     if incident.channel_id is None:

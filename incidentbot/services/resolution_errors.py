@@ -29,3 +29,9 @@ class ActionItemNotFound(IncidentError):
 
 class InvalidCommsText(IncidentError):
     code = "invalid_comms_text"
+
+
+class OnlyCommanderResolves(IncidentError):
+    """`detail` is the commander's user id."""
+
+    code = "only_commander_resolves"

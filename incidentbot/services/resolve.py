@@ -11,7 +11,7 @@ from datetime import datetime
 
 from incidentbot.domain.models import EventKind, Incident, Status
 from incidentbot.domain.resolution import Resolution
-from incidentbot.services import changes
+from incidentbot.services import authority, changes
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound, SlackUnavailable
 from incidentbot.services.metrics import measure_in
@@ -28,14 +28,20 @@ class ResolutionInput:
     started_at: datetime | None = None
 
 
-def check_resolvable(services: Services, incident_id: int) -> Incident:
-    """The incident, or AlreadyResolved when it is resolved and its resolution recorded."""
+def check_resolvable(services: Services, incident_id: int, by: str) -> Incident:
+    """The incident, if `by` may resolve it now.
+
+    AlreadyResolved when it is resolved and its resolution recorded; OnlyCommanderResolves when
+    the team leaves resolving to the commander and `by` is not them. Called before the resolve
+    form opens, so nobody fills it in for nothing, and again when it is submitted.
+    """
     with services.store.transaction() as tx:
         incident = tx.get_incident(incident_id)
         if incident is None:
             raise IncidentNotFound(str(incident_id))
         if not incident.is_open and tx.resolution(incident_id) is not None:
             raise AlreadyResolved(incident.label)
+        authority.require_resolver(tx, services.policy.permissions, incident_id, by)
     return incident
 
 
@@ -44,8 +50,9 @@ def resolve(services: Services, incident_id: int, given: ResolutionInput, by: st
 
     An incident resolved earlier with `/incident status resolved` gets its resolution recorded
     (keeping its resolution time); a reopened one is resolved again and the record replaced.
+    Refused (OnlyCommanderResolves) for anyone the permissions do not allow to resolve it.
     """
-    incident = check_resolvable(services, incident_id)
+    incident = check_resolvable(services, incident_id, by)
     unposted: SlackUnavailable | None = None
     if incident.is_open:
         try:

@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from incidentbot.domain.models import EventKind, Incident, Role, TimelineEvent
+from incidentbot.domain.models import EventKind, Incident, TimelineEvent
+from incidentbot.domain.permissions import Permissions
 from incidentbot.domain.timeline import ClockTime, EventSource, clip, on_today, zone
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentError, IncidentNotFound, SlackUnavailable
 from incidentbot.services.ports import NewEvent, Transaction
-
-EDITORS = (Role.COMMANDER, Role.SCRIBE)
 
 
 class TimeInFuture(IncidentError):
@@ -197,7 +196,7 @@ def with_names(services: Services, events: Sequence[TimelineEvent]) -> list[Time
 def is_editor(services: Services, incident_id: int, user_id: str) -> bool:
     with services.store.transaction() as tx:
         roster = tx.roster(incident_id)
-    return any(roster.holder(role) == user_id for role in EDITORS)
+    return services.policy.permissions.may_edit_timeline(roster, user_id)
 
 
 # corrections ------------------------------------------------------------------------------------
@@ -211,12 +210,12 @@ class Correction:
 
 
 def entry_for_editing(services: Services, event_id: int, by: str) -> TimelineEvent:
-    """The entry, if `by` may change it (commander or scribe); NotEditor or EntryNotFound otherwise."""
+    """The entry, if `by` may change it (`Permissions.may_edit_timeline`); NotEditor or EntryNotFound."""
     with services.store.transaction() as tx:
         event = tx.get_event(event_id)
         if event is None or event.deleted_at is not None or event.kind is EventKind.TIMELINE_CORRECTED:
             raise EntryNotFound(str(event_id))
-        _check_editor(tx, event.incident_id, by)
+        _check_editor(tx, services.policy.permissions, event.incident_id, by)
         return event
 
 
@@ -257,11 +256,10 @@ def delete_entry(services: Services, event_id: int, by: str, by_name: str | None
     return removed
 
 
-def _check_editor(tx: Transaction, incident_id: int, user_id: str) -> None:
+def _check_editor(tx: Transaction, permissions: Permissions, incident_id: int, user_id: str) -> None:
     if tx.get_incident(incident_id) is None:
         raise IncidentNotFound(str(incident_id))
-    roster = tx.roster(incident_id)
-    if not any(roster.holder(role) == user_id for role in EDITORS):
+    if not permissions.may_edit_timeline(tx.roster(incident_id), user_id):
         raise NotEditor(user_id)
 
 

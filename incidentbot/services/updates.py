@@ -13,7 +13,7 @@ from enum import StrEnum
 from incidentbot.domain.commitments import CommitmentSource, CommitmentState
 from incidentbot.domain.models import EventKind, Incident, Status, TimelineEvent
 from incidentbot.domain.updates import Update, UpdateDraft, next_update_problem
-from incidentbot.services import commitments
+from incidentbot.services import authority, commitments
 from incidentbot.services.commitments import hhmm
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentClosed, IncidentNotFound, SlackUnavailable
@@ -52,6 +52,8 @@ def problems(
         found[Field.STATUS] = "incident_resolved"
     elif membership := _membership_problem(services, incident, user_id):
         found[Field.STATUS] = membership
+    elif draft.status is Status.RESOLVED and not _may_resolve(services, incident_id, user_id):
+        found[Field.STATUS] = "only_commander_resolves"
     if draft.is_empty:
         found[Field.THEORY] = "all_empty"
     timing = next_update_problem(services.policy, draft, services.clock.now(), exact_given=exact_given)
@@ -72,6 +74,11 @@ def _membership_problem(services: Services, incident: Incident, user_id: str) ->
     return None if user_id in members else "not_in_channel"
 
 
+def _may_resolve(services: Services, incident_id: int, user_id: str) -> bool:
+    with services.store.transaction() as tx:
+        return services.policy.permissions.may_resolve(tx.roster(incident_id), user_id)
+
+
 def record(services: Services, incident_id: int, author_id: str, draft: UpdateDraft) -> Recorded:
     """Store the update, settle the commitment it keeps and open the one it makes, in one go."""
     now = services.clock.now()
@@ -81,6 +88,8 @@ def record(services: Services, incident_id: int, author_id: str, draft: UpdateDr
             raise IncidentNotFound(str(incident_id))
         if not incident.is_open:
             raise IncidentClosed(incident.label)
+        if draft.status is Status.RESOLVED:
+            authority.require_resolver(tx, services.policy.permissions, incident.id, author_id)
         changed, events = _apply_changes(tx, incident, draft, author_id, now)
         commitments.settle_live(tx, incident.id, CommitmentState.MET, now)
         next_due = draft.next_update_at if changed.is_open else None

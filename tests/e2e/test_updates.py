@@ -144,7 +144,9 @@ def test_sev3_update_may_leave_the_next_time_open(running: RunningBot) -> None:
 
 def test_resolving_through_an_update_ends_the_commitments(running: RunningBot) -> None:
     incident = declare(running, comms="U002")
-    submit_update(running, incident, status="resolved", preset=None, theory="Rolled back; errors gone")
+    submit_update(
+        running, incident, user="U001", status="resolved", preset=None, theory="Rolled back; errors gone"
+    )
     wait_published(running, incident.channel_id, "Status changed from investigating to resolved")
     resolved = running.incident()
     assert resolved.next_update_due is None

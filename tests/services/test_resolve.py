@@ -92,9 +92,9 @@ def test_resolve_without_any_update_still_works_and_says_so(
 ) -> None:
     incident_id = _declared(services)
     _clock(services).advance(timedelta(minutes=30))
-    resolve.resolve(services, incident_id, FIXED, "U002")
+    resolve.resolve(services, incident_id, FIXED, "U001")
     resolution, measured = next(payload for name, payload in workspace.calls if name == "post_resolution")
-    assert resolution.resolved_by == "U002"
+    assert resolution.resolved_by == "U001"
     assert measured.updates_posted == 0
     assert measured.time_to_first_update is None
     assert measured.longest_silence.length == timedelta(minutes=30)
@@ -109,7 +109,7 @@ def test_an_incident_closed_by_status_gets_its_resolution_recorded_once(
     resolution = resolve.resolve(services, incident_id, FIXED, "U001")
     assert resolution.resolved_at == closed.resolved_at
     with pytest.raises(AlreadyResolved):
-        resolve.check_resolvable(services, incident_id)
+        resolve.check_resolvable(services, incident_id, "U001")
 
 
 def test_a_reopened_incident_can_be_resolved_again(services: Services, store: MemoryStore) -> None:
@@ -118,7 +118,7 @@ def test_a_reopened_incident_can_be_resolved_again(services: Services, store: Me
     changes.set_status(services, incident_id, Status.INVESTIGATING, "U001")
     _clock(services).advance(timedelta(hours=1))
     again = resolve.resolve(
-        services, incident_id, resolve.ResolutionInput("Second fix", "Same users"), "U002"
+        services, incident_id, resolve.ResolutionInput("Second fix", "Same users"), "U001"
     )
     assert store.resolution(incident_id) == again
     assert again.fix == "Second fix"
@@ -152,7 +152,7 @@ def test_period_metrics_cover_incidents_declared_in_the_last_30_days(
     add_commitment(store, recent, services.clock.now() + timedelta(minutes=30), "missed")
     _clock(services).advance(timedelta(hours=1))
     resolve.resolve(services, recent, FIXED, "U001")
-    period = metrics.period_metrics(services, "T1")
+    period = metrics.period_metrics(services, "T1", "U001")
     assert period.incidents == 1
     assert period.median_time_to_first_update == timedelta(minutes=20)
     assert (period.adherence.met, period.adherence.missed) == (0, 1)

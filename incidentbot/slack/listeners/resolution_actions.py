@@ -49,7 +49,7 @@ def register(app: App, deps: Deps) -> None:
 def _open_resolve(deps: Deps) -> Listener:
     def on_open_resolve(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        incident = resolve.check_resolvable(deps.services, incident_id_from(action_value(body)))
+        incident = resolve.check_resolvable(deps.services, incident_id_from(action_value(body)), _user(body))
         form = blocks.resolve_modal(deps.renderer, incident.id, incident.channel_id or "")
         deps.show_modal(_trigger(body), form)
 

@@ -35,7 +35,7 @@ def _trigger(inv: Invocation) -> str:
 def open_resolve(inv: Invocation) -> None:
     deps = inv.deps
     incident = deps.services.incident_in_channel(inv.channel_id)
-    resolve.check_resolvable(deps.services, incident.id)
+    resolve.check_resolvable(deps.services, incident.id, inv.user_id)
     inv.acknowledge()
     deps.show_modal(_trigger(inv), blocks.resolve_modal(deps.renderer, incident.id, inv.channel_id))
 
@@ -117,7 +117,7 @@ def stats_command(inv: Invocation) -> None:
     try:
         incident = deps.services.incident_in_channel(inv.channel_id)
     except NotAnIncidentChannel:
-        period = metrics.period_metrics(deps.services, inv.team_id)
+        period = metrics.period_metrics(deps.services, inv.team_id, inv.user_id)
         days = metrics.STATS_PERIOD.days
         inv.reply(deps.renderer.render("stats/period.j2", period=period, days=days))
         return

@@ -37,7 +37,11 @@ from incidentbot.domain.resolution import (
     started_at_problem,
 )
 from incidentbot.services import action_items, analysis, checking, comms, resolve
-from incidentbot.services.resolution_errors import InvalidActionItem
+from incidentbot.services.resolution_errors import (
+    AlreadyResolved,
+    InvalidActionItem,
+    OnlyCommanderResolves,
+)
 from incidentbot.slack import parse
 from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.ids import VALUE, WrapUpBlock, WrapUpCallback, why_block
@@ -86,14 +90,28 @@ Listener = Callable[..., None]
 def _on_resolve(deps: Deps) -> Listener:
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         incident_id = _incident_id(view)
+        user = str(body["user"]["id"])
         errors, given = _resolution_input(deps, incident_id, view)
+        if refused := _refusal(deps, incident_id, user):
+            errors = refused
         if errors or given is None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        resolve.resolve(deps.services, incident_id, given, str(body["user"]["id"]))
+        resolve.resolve(deps.services, incident_id, given, user)
 
     return on_resolve
+
+
+def _refusal(deps: Deps, incident_id: int, user: str) -> Errors:
+    """Answered in the form, so what the person wrote is still there to pass on to the commander."""
+    try:
+        resolve.check_resolvable(deps.services, incident_id, user)
+    except OnlyCommanderResolves:
+        return _invalid(deps, {WrapUpBlock.FIX: "only_commander_resolves"})
+    except AlreadyResolved:
+        pass  # Nothing to keep: `resolve` says so once the form has closed.
+    return {}
 
 
 def _resolution_input(
