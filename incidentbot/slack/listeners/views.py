@@ -63,10 +63,7 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _assign_chosen(deps: Deps, incident_id: int, chosen: dict[Role, str | None], by: str) -> None:
-    current = deps.services.view_of(incident_id).roster
-    for role, user in chosen.items():
-        if user and user != current.holder(role):
-            roles.assign(deps.services, incident_id, role, user, by)
+    roles.assign_chosen(deps.services, incident_id, chosen, by)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
