@@ -1,9 +1,14 @@
-"""Changing an incident's severity or status from its channel."""
+"""Changing an incident's severity or status from its channel.
+
+The change, its channel notice and the summary sync are recorded together; the messages are sent
+right after, and DeliveryDelayed tells the person when Slack held the notice up.
+"""
 
 from __future__ import annotations
 
 from incidentbot.domain.models import EventKind, Incident, Severity, Status
-from incidentbot.services import authority, commitments
+from incidentbot.domain.outbox import OutboxKind
+from incidentbot.services import authority, commitments, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.ports import NewEvent
@@ -55,10 +60,7 @@ def _apply(
                 incident_id=incident.id, kind=kind, text=text, occurred_at=now, actor_id=by, actor_name=name
             )
         )
-        view = services.view(tx, changed)
-    if event is not None:
-        services.workspace.post_change(view, event)
-    services.workspace.refresh_summary(view)
-    if changed.announcement_ts:
-        services.workspace.refresh_announcement(view)
+        notice = outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, event.id, now) if event else None
+        sync = outbox.enqueue_sync(tx, incident.id, now)
+    outbox.send_or_explain(services, [notice, sync])
     return changed

@@ -1,22 +1,29 @@
 """Declaring an incident: record it first, then build its Slack home step by step.
 
-Recording is quick and happens before Slack is acknowledged, so an acknowledged declaration is
-never lost. Building the channel is slow and may fail half-way; every step saves its result on
-the incident, so `set_up` can be run again and carries on from where it stopped.
+Recording is quick and happens before Slack is acknowledged, and it writes the `set_up` outbox
+row in the same transaction: an acknowledged declaration is never lost, nor is the building of its
+channel. Building is slow and may fail half-way; every step saves its result on the incident, so
+the job carries on from where it stopped, first in the thread that took the declaration and, when
+Slack is unavailable, from the scheduler with a backoff (see `services/outbox.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from incidentbot.domain.commitments import CommitmentSource
 from incidentbot.domain.models import EventKind, Incident, Role, SetupState, Severity
 from incidentbot.domain.naming import channel_name
-from incidentbot.services import commitments
+from incidentbot.domain.outbox import OutboxKind
+from incidentbot.domain.reminders import Reminder, ReminderState
+from incidentbot.services import commitments, outbox, reminders
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound, NameTaken, SlackUnavailable
-from incidentbot.services.ports import NewEvent, NewIncident, iter_roles
+from incidentbot.services.ports import NewEvent, NewIncident, Transaction, iter_roles
+from incidentbot.services.reminders import ReminderObsolete
 
 MAX_NAME_ATTEMPTS = 20
 
@@ -80,57 +87,92 @@ def record(services: Services, declaration: Declaration) -> Incident:
                 actor_name=declarer,
             )
         )
+        outbox.enqueue(tx, OutboxKind.SET_UP, incident.id, incident.id, now)
         return incident
 
 
 def set_up(services: Services, incident_id: int) -> Incident:
-    """Create the channel, invite people, post the alert and the pinned summary, announce.
+    """Build the incident's Slack home now, carrying on from where an earlier attempt stopped.
 
-    Safe to call again after a failure: finished steps are skipped.
+    The work is the incident's `set_up` outbox row, written with the declaration (or here, when
+    an earlier one ended for good); this delivers it in the calling thread, ahead of any retry
+    time, unless another worker holds it. When Slack is unavailable the row stays pending and the
+    scheduler retries it with a backoff, so `/incident retry` and the Retry button mean "try now".
     """
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        if incident.setup_state is SetupState.READY:
+            return incident
+        job = _pending_set_up(tx, incident_id) or outbox.enqueue(
+            tx, OutboxKind.SET_UP, incident_id, incident_id, services.clock.now()
+        )
+    outbox.send_now(services, [job])
+    return services.view_of(incident_id).incident
+
+
+def deliver_set_up(services: Services, reminder: Reminder) -> None:
+    """The `set_up` outbox handler. Every step saves its result, so a retry skips what is done."""
+    incident_id = reminder.subject_id or 0
     try:
-        incident = _set_up_steps(services, incident_id)
-    except (SlackUnavailable, NameTaken) as failure:
-        return _mark_failed(services, incident_id, str(failure) or type(failure).__name__)
-    return incident
+        _set_up_steps(services, incident_id, partial(reminders.keep_lease, services, reminder))
+    except NameTaken as failure:
+        _mark_failed(services, incident_id, str(failure) or type(failure).__name__)
+        return
+    except SlackUnavailable as failure:
+        _mark_delayed(services, incident_id, str(failure) or type(failure).__name__)
+        raise  # the row goes back to the queue with a backoff
+    _send_checklists(services, incident_id)
+    _mark_ready(services, reminder, incident_id)
 
 
-def _set_up_steps(services: Services, incident_id: int) -> Incident:
+def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
+    """Tell the declarer how the delayed setup stands when this message goes out."""
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(reminder.subject_id or 0)
+        if incident is None:
+            raise ReminderObsolete
+        if incident.setup_state is not SetupState.READY and _pending_set_up(tx, incident.id) is None:
+            raise ReminderObsolete  # it failed for good, and that failure was reported
+        view = services.view(tx, incident)
+    services.workspace.report_setup_delayed(view, incident.declared_by, incident.setup_error or "")
+
+
+def _set_up_steps(services: Services, incident_id: int, keep_lease: Callable[[], None]) -> None:
     view = services.view_of(incident_id)
     incident = view.incident
     workspace = services.workspace
     if incident.channel_id is None:
-        channel_id, name = _create_channel(services, incident)
-        incident = _save(
-            services, incident.model_copy(update={"channel_id": channel_id, "channel_name": name})
-        )
+        channel_id, name = _create_channel(services, incident, keep_lease)
+        incident = _save(services, incident_id, channel_id=channel_id, channel_name=name)
     assert incident.channel_id is not None
+    keep_lease()
     view = services.view_of(incident_id)
     people = sorted({incident.declared_by, *(u for _, u in iter_roles(view.roster))})
     workspace.invite(incident.channel_id, people)
     if incident.summary_ts is None:
+        keep_lease()
         workspace.post_alert(view)
         summary_ts = workspace.post_summary(view)
-        incident = _save(services, incident.model_copy(update={"summary_ts": summary_ts}))
+        incident = _save(services, incident_id, summary_ts=summary_ts)
+    keep_lease()
     view = services.view_of(incident_id)
     workspace.refresh_summary(view)
     if services.announcement_channel and not incident.is_private and incident.announcement_ts is None:
+        keep_lease()
         ts = workspace.announce(view, services.announcement_channel)
-        incident = _save(
-            services,
-            incident.model_copy(
-                update={"announcement_channel_id": services.announcement_channel, "announcement_ts": ts}
-            ),
+        _save(
+            services, incident_id, announcement_channel_id=services.announcement_channel, announcement_ts=ts
         )
-    for role, user_id in iter_roles(view.roster):
-        if user_id != incident.declared_by or role is not Role.COMMANDER:
-            workspace.send_role_checklist(view, role, user_id)
-    return _save(services, incident.model_copy(update={"setup_state": SetupState.READY, "setup_error": None}))
 
 
-def _create_channel(services: Services, incident: Incident) -> tuple[str, str]:
+def _create_channel(
+    services: Services, incident: Incident, keep_lease: Callable[[], None]
+) -> tuple[str, str]:
     for attempt in range(MAX_NAME_ATTEMPTS):
         name = channel_name(services.channel_prefix, incident.number, incident.title, attempt)
+        keep_lease()
         try:
             return services.workspace.create_channel(name, private=incident.is_private), name
         except NameTaken:
@@ -138,12 +180,65 @@ def _create_channel(services: Services, incident: Incident) -> tuple[str, str]:
     raise NameTaken(f"every name up to {name} is taken")
 
 
-def _save(services: Services, incident: Incident) -> Incident:
+def _send_checklists(services: Services, incident_id: int) -> None:
+    """Each role holder's checklist DM, one outbox row per assignment, so none is sent twice."""
+    now = services.clock.now()
     with services.store.transaction() as tx:
-        return tx.save_incident(incident)
+        incident = tx.get_incident(incident_id)
+        assert incident is not None
+        rows = []
+        for role, user_id in iter_roles(tx.roster(incident_id)):
+            assignment = tx.role_assignment_id(incident_id, role)
+            if assignment is not None and (user_id != incident.declared_by or role is not Role.COMMANDER):
+                rows.append(outbox.enqueue_once(tx, OutboxKind.ROLE_CHECKLIST, incident_id, assignment, now))
+    # One that fails is retried on its own; it does not hold up the incident.
+    outbox.send_now(services, rows)
+
+
+def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> None:
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        if not reminders.complete(tx, reminder, now):
+            return  # another worker took the setup over and finishes it
+        incident = tx.get_incident(incident_id, for_update=True)
+        assert incident is not None
+        tx.save_incident(incident.model_copy(update={"setup_state": SetupState.READY, "setup_error": None}))
+        # A change made while the channel was being built may have found no summary to edit.
+        raced = tx.outbox_rows(OutboxKind.SYNC_SUMMARY, incident_id)
+        sync = outbox.enqueue_sync(tx, incident_id, now) if raced else None
+    outbox.send_now(services, [sync])
+
+
+def _save(services: Services, incident_id: int, **fields: object) -> Incident:
+    # Only the fields this step produced: a change made meanwhile by someone else stays.
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        return tx.save_incident(incident.model_copy(update=fields))
+
+
+def _pending_set_up(tx: Transaction, incident_id: int) -> Reminder | None:
+    pending = [r for r in tx.outbox_rows(OutboxKind.SET_UP, incident_id) if r.state is ReminderState.PENDING]
+    return pending[0] if pending else None
+
+
+def _mark_delayed(services: Services, incident_id: int, reason: str) -> None:
+    """Keep the reason on the incident, and tell the declarer once that the bot keeps trying."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            return
+        tx.save_incident(
+            incident.model_copy(update={"setup_state": SetupState.FAILED, "setup_error": reason})
+        )
+        notice = outbox.enqueue_once(tx, OutboxKind.SETUP_DELAYED, incident_id, incident_id, now)
+    outbox.send_now(services, [notice])
 
 
 def _mark_failed(services: Services, incident_id: int, reason: str) -> Incident:
+    """A failure retrying cannot mend (every channel name taken): record it and offer Retry."""
     with services.store.transaction() as tx:
         incident = tx.get_incident(incident_id, for_update=True)
         if incident is None:
@@ -165,7 +260,7 @@ def pending_setups(services: Services, team_id: str) -> list[Incident]:
 
 
 def resume_interrupted(services: Services) -> list[Incident]:
-    """Finish setups a stopped process left half-way (a declaration is acknowledged once recorded)."""
+    """Start at once the setups a stopped process left pending (the scheduler would, a bit later)."""
     with services.store.transaction() as tx:
         interrupted = tx.interrupted_setups()
     return [set_up(services, incident.id) for incident in interrupted]

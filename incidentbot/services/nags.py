@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 
 from incidentbot.domain.commitments import Commitment, CommitmentSource, CommitmentState
 from incidentbot.domain.models import EventKind, Role
+from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder, ReminderKind
-from incidentbot.services import commitments, reminders
+from incidentbot.services import commitments, outbox, reminders
 from incidentbot.services.commitments import hhmm
 from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentClosed, IncidentNotFound, SlackUnavailable
+from incidentbot.services.errors import IncidentClosed, IncidentNotFound
 from incidentbot.services.ports import IncidentView, NewEvent, Transaction
 from incidentbot.services.reminders import ReminderObsolete
 from incidentbot.services.update_errors import AlreadySnoozed, UpdateAlreadyPosted
@@ -96,10 +97,12 @@ def _follow_up(
 def deliver_nag_notice(services: Services, reminder: Reminder) -> None:
     target = live_target(services, reminder)
     services.workspace.post_nag_notice(target.view, target.commitment, target.owner)
-    try:
-        services.workspace.refresh_summary(target.view)  # from "in N min" to "overdue"
-    except SlackUnavailable:
-        pass  # The notice went out; repeating it for the summary's sake would be worse.
+    with services.store.transaction() as tx:
+        # The summary goes from "in N min" to "overdue" on its own row: a failure there never
+        # repeats the notice.
+        done = reminders.complete(tx, reminder, services.clock.now())
+        sync = outbox.enqueue_sync(tx, target.commitment.incident_id, services.clock.now()) if done else None
+    outbox.send_now(services, [sync])
 
 
 def deliver_escalation(services: Services, reminder: Reminder) -> None:
@@ -158,12 +161,10 @@ def snooze(services: Services, commitment_id: int, minutes: int, by: str) -> Sno
         )
         saved = tx.save_incident(incident.model_copy(update={"next_update_due": new.due_at}))
         view = services.view(tx, saved)
-    try:
-        if event is not None:
-            services.workspace.post_change(view, event)
-        services.workspace.refresh_summary(view)
-    except SlackUnavailable:
-        pass  # The snooze is recorded and its nag scheduled; the summary catches up on the next change.
+        notice = outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, event.id, now) if event else None
+        sync = outbox.enqueue_sync(tx, incident.id, now)
+    # The snooze and its messages are recorded; what Slack does not take now is sent later.
+    outbox.send_now(services, [notice, sync])
     return Snoozed(commitment=new, view=view)
 
 

@@ -18,6 +18,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.domain.policy import Policy
+from incidentbot.services.outbox_ports import OutboxTransaction, OutboxWorkspace
 from incidentbot.services.resolution_ports import ResolutionTransaction, ResolutionWorkspace
 from incidentbot.services.update_ports import UpdatesTransaction, UpdatesWorkspace
 
@@ -80,7 +81,7 @@ class IncidentView:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class Transaction(ResolutionTransaction, UpdatesTransaction, Protocol):
+class Transaction(ResolutionTransaction, UpdatesTransaction, OutboxTransaction, Protocol):
     """One unit of work against the store; committed when the context exits cleanly."""
 
     def add_incident(self, new: NewIncident) -> Incident: ...
@@ -134,7 +135,7 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
 
-class Workspace(ResolutionWorkspace, UpdatesWorkspace, Protocol):
+class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol):
     """Everything the bot does in Slack, in incident terms. Raises SlackUnavailable or NameTaken."""
 
     def person(self, user_id: str) -> Person | None: ...

@@ -38,6 +38,14 @@ class ReminderObsolete(Exception):
     """What the reminder was about has gone (an update came, the incident ended): send nothing."""
 
 
+class ReminderNotYet(Exception):
+    """The message must follow one that is still waiting: released like a failure, tried later."""
+
+
+class LeaseLost(Exception):
+    """Our lease ran out and another worker has taken the reminder over: leave it to them."""
+
+
 @dataclass
 class FireReport:
     delivered: int = 0
@@ -56,6 +64,13 @@ class FireReport:
 def complete(tx: Transaction, reminder: Reminder, at: datetime) -> bool:
     """Mark the reminder done inside the handler's own transaction; False if the lease was lost."""
     return tx.finish_reminder(reminder.id, reminder.claimed_by or "", ReminderState.DONE, at)
+
+
+def keep_lease(services: Services, reminder: Reminder) -> None:
+    """Renew the lease before another slow step of one delivery; LeaseLost when it is gone."""
+    with services.store.transaction() as tx:
+        if not tx.renew_claim(reminder.id, reminder.claimed_by or "", services.clock.now() + LEASE):
+            raise LeaseLost
 
 
 def claim(services: Services, worker: str, limit: int = BATCH) -> list[Reminder]:
@@ -133,8 +148,10 @@ def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handl
     except ReminderObsolete:
         _finish(services, reminder, ReminderState.CANCELLED)
         return FireReport(cancelled=1)
-    except SlackUnavailable as error:
-        _release(services, reminder, str(error))
+    except LeaseLost:
+        return FireReport(lost=1)
+    except (SlackUnavailable, ReminderNotYet) as error:
+        _release(services, reminder, str(error) or type(error).__name__)
         return FireReport(retried=1)
     except Exception as error:
         # A bug must not lose the reminder nor spin on it: log it and retry with the same backoff.

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incidentbot.domain.models import EventKind, Incident, Status
+from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.resolution import Resolution
-from incidentbot.services import authority, changes
+from incidentbot.services import authority, changes, outbox
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound, SlackUnavailable
-from incidentbot.services.metrics import measure_in
 from incidentbot.services.ports import NewEvent
 from incidentbot.services.resolution_errors import AlreadyResolved
 
@@ -74,7 +74,7 @@ def resolve(services: Services, incident_id: int, given: ResolutionInput, by: st
                 started_at=given.started_at,
             )
         )
-        tx.add_event(
+        event = tx.add_event(
             NewEvent(
                 incident_id=incident_id,
                 kind=EventKind.RESOLVED,
@@ -83,13 +83,21 @@ def resolve(services: Services, incident_id: int, given: ResolutionInput, by: st
                 actor_id=by,
             )
         )
-        metrics = measure_in(tx, current, services.clock.now())
+        post = outbox.enqueue(
+            tx,
+            OutboxKind.RESOLUTION_POST,
+            incident_id,
+            event.id if event else incident_id,
+            services.clock.now(),
+        )
         view = services.view(tx, current)
-    services.workspace.post_resolution(view, resolution, metrics)
+    held = outbox.send_now(services, [post])
     try:
         services.workspace.offer_postmortem(view, view.roster.commander or by)
     except SlackUnavailable:
         pass  # The resolution is posted; `/incident postmortem` starts the draft just as well.
     if unposted is not None:
         raise unposted
+    if held:
+        raise outbox.DeliveryDelayed(held[0].last_error or "")
     return resolution

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from incidentbot.domain.models import EventKind, Incident, Role
+from collections.abc import Mapping
+
+from incidentbot.domain.models import EventKind, Incident, Role, RoleAssignment
+from incidentbot.domain.outbox import OutboxKind
+from incidentbot.domain.reminders import Reminder
+from incidentbot.services import outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import (
@@ -10,10 +15,11 @@ from incidentbot.services.errors import (
     IncidentClosed,
     IncidentNotFound,
     NotPermitted,
-    SlackUnavailable,
     UnknownUser,
 )
-from incidentbot.services.ports import NewEvent, Person
+from incidentbot.services.outbox import DeliveryDelayed
+from incidentbot.services.ports import IncidentView, NewEvent, Person
+from incidentbot.services.reminders import ReminderNotYet, ReminderObsolete
 
 
 def check_assignable(services: Services, user_id: str) -> Person:
@@ -27,7 +33,11 @@ def check_assignable(services: Services, user_id: str) -> Person:
 
 
 def assign(services: Services, incident_id: int, role: Role, user_id: str, by: str) -> Incident:
-    """Give `role` to `user_id`, relieve the previous holder, and tell everyone."""
+    """Give `role` to `user_id`, relieve the previous holder, and tell everyone.
+
+    The assignment and its messages (channel notice, checklist DM, summary sync) are recorded
+    together and sent right after; DeliveryDelayed when Slack held one of them up.
+    """
     person = check_assignable(services, user_id)
     by_name = actor_name(services, by)
     now = services.clock.now()
@@ -53,14 +63,51 @@ def assign(services: Services, incident_id: int, role: Role, user_id: str, by: s
                 actor_name=by_name,
             )
         )
-        view = services.view(tx, incident)
-    workspace = services.workspace
-    assert incident.channel_id is not None
-    workspace.invite(incident.channel_id, [user_id])
-    workspace.post_role_change(view, role, user_id, by)
-    workspace.send_role_checklist(view, role, user_id)
-    try:
-        workspace.refresh_summary(view)
-    except SlackUnavailable:
-        pass  # The role is recorded; the summary catches up on the next change.
+        assignment = tx.role_assignment_id(incident.id, role)
+        assert assignment is not None
+        rows = [
+            outbox.enqueue(tx, OutboxKind.ROLE_NOTICE, incident.id, assignment, now),
+            outbox.enqueue(tx, OutboxKind.ROLE_CHECKLIST, incident.id, assignment, now),
+            outbox.enqueue_sync(tx, incident.id, now),
+        ]
+    outbox.send_or_explain(services, rows)
     return incident
+
+
+def assign_chosen(services: Services, incident_id: int, chosen: Mapping[Role, str | None], by: str) -> None:
+    """Assign every role the roles form changed; Slack holding up one notice stops none of them."""
+    current = services.view_of(incident_id).roster
+    held: DeliveryDelayed | None = None
+    for role, user_id in chosen.items():
+        if user_id and user_id != current.holder(role):
+            try:
+                assign(services, incident_id, role, user_id, by)
+            except DeliveryDelayed as delay:
+                held = held or delay
+    if held is not None:
+        raise held
+
+
+def deliver_role_notice(services: Services, reminder: Reminder) -> None:
+    """The `role_notice` outbox handler: invite the new holder, then say so in the channel."""
+    assignment, view = _assignment(services, reminder)
+    channel = view.incident.channel_id
+    if channel is None:
+        raise ReminderNotYet("the incident's channel is not set up yet")
+    services.workspace.invite(channel, [assignment.user_id])
+    services.workspace.post_role_change(view, assignment.role, assignment.user_id, assignment.assigned_by)
+
+
+def deliver_role_checklist(services: Services, reminder: Reminder) -> None:
+    """The `role_checklist` outbox handler: the DM of what the role does."""
+    assignment, view = _assignment(services, reminder)
+    services.workspace.send_role_checklist(view, assignment.role, assignment.user_id)
+
+
+def _assignment(services: Services, reminder: Reminder) -> tuple[RoleAssignment, IncidentView]:
+    with services.store.transaction() as tx:
+        assignment = tx.role_assignment(reminder.subject_id or 0)
+        incident = tx.get_incident(assignment.incident_id) if assignment else None
+        if assignment is None or incident is None:
+            raise ReminderObsolete
+        return assignment, services.view(tx, incident)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import ReminderKind
-from incidentbot.services import action_items, nags
+from incidentbot.services import action_items, declare, nags, notices, roles, updates
 from incidentbot.services.context import Services
 from incidentbot.services.reminders import FireReport, Handler, run_due
 from incidentbot.services.resolution_ports import ACTION_OVERDUE
@@ -15,6 +16,14 @@ HANDLERS: Mapping[str, Handler] = {
     ReminderKind.NAG_NOTICE: nags.deliver_nag_notice,
     ReminderKind.ESCALATION: nags.deliver_escalation,
     ACTION_OVERDUE: action_items.remind_overdue,
+    OutboxKind.SET_UP: declare.deliver_set_up,
+    OutboxKind.SETUP_DELAYED: declare.deliver_setup_delayed,
+    OutboxKind.PUBLISH_UPDATE: updates.deliver_update,
+    OutboxKind.CHANGE_NOTICE: notices.deliver_change_notice,
+    OutboxKind.ROLE_NOTICE: roles.deliver_role_notice,
+    OutboxKind.ROLE_CHECKLIST: roles.deliver_role_checklist,
+    OutboxKind.SYNC_SUMMARY: notices.deliver_sync_summary,
+    OutboxKind.RESOLUTION_POST: notices.deliver_resolution,
 }
 
 

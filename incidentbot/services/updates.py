@@ -1,7 +1,7 @@
 """Posting a structured update: settle the promise it keeps, record the one it makes, post it.
 
-`record` does all the bookkeeping in one transaction (quick, before Slack is acknowledged);
-`publish` does the slow Slack work afterwards.
+`record` does all the bookkeeping in one transaction (quick, before Slack is acknowledged),
+including the outbox rows of the messages it owes; `publish` sends them afterwards.
 """
 
 from __future__ import annotations
@@ -12,12 +12,15 @@ from enum import StrEnum
 
 from incidentbot.domain.commitments import CommitmentSource, CommitmentState
 from incidentbot.domain.models import EventKind, Incident, Status, TimelineEvent
+from incidentbot.domain.outbox import OutboxKind
+from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.domain.updates import Update, UpdateDraft, next_update_problem
-from incidentbot.services import authority, commitments
+from incidentbot.services import authority, commitments, outbox, reminders
 from incidentbot.services.commitments import hhmm
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentClosed, IncidentNotFound, SlackUnavailable
 from incidentbot.services.ports import IncidentView, NewEvent, Transaction
+from incidentbot.services.reminders import ReminderObsolete
 from incidentbot.services.update_ports import NewUpdate
 
 
@@ -35,6 +38,8 @@ class Recorded:
     update: Update
     view: IncidentView
     changes: list[TimelineEvent] = field(default_factory=list)
+    deliveries: tuple[Reminder, ...] = ()
+    """The outbox rows `publish` sends: the update, its change notices, the summary sync."""
 
 
 def previous(services: Services, incident_id: int) -> Update | None:
@@ -110,7 +115,12 @@ def record(services: Services, incident_id: int, author_id: str, draft: UpdateDr
             )
         )
         saved = tx.save_incident(changed.model_copy(update={"next_update_due": next_due}))
-        return Recorded(update=update, view=services.view(tx, saved), changes=events)
+        deliveries = (
+            outbox.enqueue(tx, OutboxKind.PUBLISH_UPDATE, incident.id, update.id, now),
+            *(outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, e.id, now) for e in events),
+            outbox.enqueue_sync(tx, incident.id, now),
+        )
+        return Recorded(update=update, view=services.view(tx, saved), changes=events, deliveries=deliveries)
 
 
 def _apply_changes(
@@ -143,17 +153,44 @@ def _posted_text(draft: UpdateDraft, next_due: datetime | None) -> str:
 
 
 def publish(services: Services, recorded: Recorded) -> Update:
-    """Post the update in the channel, then the change notices, then refresh the summary."""
-    workspace, view = services.workspace, recorded.view
-    ts = workspace.post_update(view, recorded.update)
+    """Send what `record` queued: the update, then its change notices, then the summary.
+
+    DeliveryDelayed when Slack did not take the update or a notice; it stays queued and is sent
+    once Slack answers.
+    """
+    outbox.send_or_explain(services, recorded.deliveries)
     with services.store.transaction() as tx:
-        tx.set_update_message(recorded.update.id, ts)
-    for event in recorded.changes:
-        workspace.post_change(view, event)
-    workspace.refresh_summary(view)
-    if view.incident.announcement_ts:
-        workspace.refresh_announcement(view)
-    return recorded.update.model_copy(update={"message_ts": ts})
+        return _stored(tx, recorded.update.incident_id, recorded.update.id) or recorded.update
+
+
+def deliver_update(services: Services, reminder: Reminder) -> None:
+    """The `publish_update` outbox handler: post the update unless it already has its message.
+
+    The message's ts is saved with the done mark as soon as Slack answers, so a retry after a
+    later step failed never posts it again. The change notices it brought come right after it.
+    """
+    with services.store.transaction() as tx:
+        update = _stored(tx, reminder.incident_id or 0, reminder.subject_id or 0)
+        incident = tx.get_incident(update.incident_id) if update else None
+        if update is None or incident is None:
+            raise ReminderObsolete
+        view = services.view(tx, incident)
+    if update.message_ts is None:
+        ts = services.workspace.post_update(view, update)
+        with services.store.transaction() as tx:
+            tx.set_update_message(update.id, ts)
+            reminders.complete(tx, reminder, services.clock.now())
+    with services.store.transaction() as tx:
+        notices = [
+            r
+            for r in tx.reminders(update.incident_id)
+            if r.kind == OutboxKind.CHANGE_NOTICE and r.state is ReminderState.PENDING
+        ]
+    outbox.send_now(services, notices)
+
+
+def _stored(tx: Transaction, incident_id: int, update_id: int) -> Update | None:
+    return next((u for u in tx.updates(incident_id) if u.id == update_id), None)
 
 
 def post(services: Services, incident_id: int, author_id: str, draft: UpdateDraft) -> Update:

@@ -29,6 +29,7 @@ from incidentbot.services.ports import ChannelMessage, IncidentView, Person
 from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks import updates as update_blocks
 from incidentbot.slack.blocks.common import fallback, sections
+from incidentbot.slack.gateway_outbox import OutboxSlack
 from incidentbot.slack.gateway_resolution import ResolutionSlack
 from incidentbot.slack.message_text import channel_message
 
@@ -70,7 +71,7 @@ class ChannelPacer:
             self._sleep(slot - now)
 
 
-class SlackWorkspace(ResolutionSlack):
+class SlackWorkspace(ResolutionSlack, OutboxSlack):
     def __init__(
         self,
         client: WebClient,

@@ -22,6 +22,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.store.sql_outbox import OutboxSql
 from incidentbot.store.sql_resolution import ResolutionSql
 from incidentbot.store.sql_timeline import TimelineSql
 from incidentbot.store.sql_updates import UpdatesSql
@@ -44,7 +45,7 @@ class SqlStore:
             yield SqlTransaction(connection, self.engine)
 
 
-class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql):
+class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql):
     def __init__(self, connection: Connection, engine: Engine) -> None:
         self.db = connection
         self._engine = engine

@@ -112,7 +112,8 @@ def test_slack_failure_keeps_the_incident_and_retry_finishes_it(running: Running
     notice = wait_until(
         lambda: [c for c in running.slack.ok_calls_to("chat.postMessage") if c.args["channel"] == "U001"]
     )[-1]
-    assert "couldn't finish setting up" in notice.args["text"]
+    assert "Slack is not answering right now (conversations.create: internal_error)" in notice.args["text"]
+    assert "I keep trying on my own" in notice.args["text"]
     assert any(
         e.get("action_id") == "retry_setup" for b in notice.args["blocks"] for e in b.get("elements", [])
     )

@@ -17,6 +17,7 @@ from tests.e2e.update_helpers import (
     wait_published,
 )
 from tests.support.harness import RunningBot
+from tests.support.reminder_rows import cadence
 
 
 def _kinds(running: RunningBot, incident_id: int) -> list[EventKind]:
@@ -122,7 +123,7 @@ def test_resolution_stops_the_pending_nag(running: RunningBot) -> None:
     _advance_and_fire(running, minutes=30)
     assert not [c for c in posts_to(running, "U002") if "was due at" in c.args["text"]]
     with running.services.store.transaction() as tx:
-        assert [r.state for r in tx.reminders(incident.id)] == [ReminderState.CANCELLED]
+        assert [r.state for r in cadence(tx.reminders(incident.id))] == [ReminderState.CANCELLED]
         assert [c.state for c in tx.commitments(incident.id)] == [CommitmentState.CANCELLED]
 
 
@@ -155,7 +156,7 @@ def test_undeliverable_nag_stays_pending_and_is_retried(running: RunningBot) -> 
     running.slack.inject("chat.postMessage", error="fatal_error")
     _advance_and_fire(running, minutes=15)
     with running.services.store.transaction() as tx:
-        [nag] = tx.reminders(incident.id)
+        [nag] = cadence(tx.reminders(incident.id))
     assert (nag.state, nag.attempts) == (ReminderState.PENDING, 1)
     assert nag.last_error == "chat.postMessage: fatal_error"
     assert not [c for c in posts_to(running, "U002") if "was due at" in c.args["text"]]

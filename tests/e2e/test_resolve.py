@@ -25,6 +25,7 @@ from tests.e2e.wrapup_helpers import (
 )
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
+from tests.support.reminder_rows import cadence
 
 
 @pytest.fixture
@@ -175,5 +176,5 @@ def test_resolving_through_the_form_stops_the_pending_nag(running: RunningBot) -
     nags = [c for c in running.slack.ok_calls_to("chat.postMessage") if c.args["channel"] == "U002"]
     assert not [c for c in nags if "update" in c.args["text"].lower() and "overdue" in c.args["text"].lower()]
     with running.services.store.transaction() as tx:
-        states = {r.kind: r.state for r in tx.reminders(incident.id)}
+        states = {r.kind: r.state for r in cadence(tx.reminders(incident.id))}
     assert states and all(state == "cancelled" for state in states.values()), states

@@ -24,6 +24,7 @@ from tests.e2e.update_helpers import posts_to, wait_for_post
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
 from tests.support.postgres import ThrowawayPostgres
+from tests.support.reminder_rows import cadence
 from tests.support.seeding import seed_due_incidents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def test_apscheduler_job_fires_due_reminders(running: RunningBot) -> None:
     finally:
         scheduler.stop()
     with running.services.store.transaction() as tx:
-        [nag, *_] = tx.reminders(running.incident().id)
+        [nag, *_] = cadence(tx.reminders(running.incident().id))
     assert (nag.kind, nag.state, nag.claimed_by) == ("nag", ReminderState.DONE, "apscheduler-test")
     assert nag.fired_at == running.clock.now()
 

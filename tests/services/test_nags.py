@@ -19,6 +19,7 @@ from incidentbot.services.schedule import HANDLERS, fire_due
 from incidentbot.services.update_errors import AlreadySnoozed, UpdateAlreadyPosted
 from incidentbot.services.update_ports import NewReminder
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.reminder_rows import cadence
 
 
 def _clock(services: Services) -> ManualClock:
@@ -65,7 +66,7 @@ def test_declaring_commits_the_first_update_with_one_nag(services: Services, sto
     [commitment] = store.commitments(incident.id)
     assert commitment.source is CommitmentSource.DECLARE and commitment.made_by is None
     assert commitment.due_at == incident.declared_at + timedelta(minutes=15) == incident.next_update_due
-    [nag] = store.reminders(incident.id)
+    [nag] = cadence(store.reminders(incident.id))
     assert (nag.kind, nag.due_at, nag.commitment_id) == ("nag", commitment.due_at, commitment.id)
 
 
@@ -208,7 +209,7 @@ def test_resolving_cancels_the_commitment_and_its_reminders(
     changes.set_status(services, incident.id, Status.RESOLVED, "U001")
     [commitment] = store.commitments(incident.id)
     assert commitment.state is CommitmentState.CANCELLED
-    assert [r.state for r in store.reminders(incident.id)] == [ReminderState.CANCELLED]
+    assert [r.state for r in cadence(store.reminders(incident.id))] == [ReminderState.CANCELLED]
     _advance(services, hours=1)
     assert fire_due(services, "w1") == FireReport()
     assert not _calls(workspace, "send_nag")
@@ -290,13 +291,13 @@ def test_failed_delivery_is_retried_with_backoff_not_dropped(
     _advance(services, minutes=15)
     workspace.failing.add("send_nag")
     assert fire_due(services, "w1").retried == 1
-    [nag] = store.reminders(incident.id)
+    [nag] = cadence(store.reminders(incident.id))
     assert (nag.state, nag.attempts, nag.claimed_by) == (ReminderState.PENDING, 1, None)
     assert nag.last_error == "send_nag: internal_error"
     assert fire_due(services, "w1") == FireReport(), "waits for the backoff"
     _advance(services, seconds=5)
     assert fire_due(services, "w1").retried == 1
-    assert store.reminders(incident.id)[0].attempts == 2
+    assert cadence(store.reminders(incident.id))[0].attempts == 2
     workspace.failing.clear()
     _advance(services, seconds=10)
     assert fire_due(services, "w1").delivered == 2

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
+
 from incidentbot.clock import ManualClock
 from incidentbot.config import Settings, TeamConfig
 from incidentbot.server import BackgroundServer
+from incidentbot.services.outbox import CALLER_PREFIX
 from incidentbot.services.reminders import FireReport
 from incidentbot.services.schedule import fire_due
+from incidentbot.store.tables import reminders
 from incidentbot.wiring import Bot, build_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import SlackClientForTests
@@ -38,7 +43,28 @@ class RunningBot:
 
     def fire_due(self, worker: str = "test-worker") -> FireReport:
         """Deliver due reminders now, as the scheduler's next tick would (tests move `clock` first)."""
+        self.settle()
         return fire_due(self.bot.services, worker)
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot's own threads are delivering no outbox row.
+
+        Their leases run on the test's clock, so a jump of `clock` ends them at once: firing then
+        would let the scheduler take a row the bot is still sending.
+        """
+        busy = (
+            select(func.count())
+            .select_from(reminders)
+            .where(reminders.c.state == "pending", reminders.c.claimed_by.like(f"{CALLER_PREFIX}%"))
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.bot.engine.connect() as db:
+                if not db.execute(busy).scalar_one():
+                    return
+            if time.monotonic() > deadline:
+                raise AssertionError("the bot kept delivering outbox rows")
+            time.sleep(0.01)
 
 
 @contextmanager

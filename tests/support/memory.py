@@ -23,12 +23,13 @@ from incidentbot.domain.timeline import PENDING_TEXT, EventSource
 from incidentbot.domain.updates import Update
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
 from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
 from tests.support.memory_updates import MemoryUpdates
 
 
 @dataclass
-class MemoryStore(ResolutionMemory, MemoryUpdates):
+class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox):
     incidents: dict[int, Incident] = field(default_factory=dict)
     assignments: list[RoleAssignment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
@@ -152,7 +153,7 @@ class MemoryStore(ResolutionMemory, MemoryUpdates):
 
 
 @dataclass
-class RecordingWorkspace(ResolutionRecording):
+class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     """Records what the services asked Slack to do; can be told to fail."""
 
     people: dict[str, Person] = field(

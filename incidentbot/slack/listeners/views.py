@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from incidentbot.domain.models import Role, Severity
 from incidentbot.domain.validation import impact_problem, title_problem
 from incidentbot.services import declare, roles
-from incidentbot.services.errors import BotUser, UnknownUser
+from incidentbot.services.errors import BotUser, SlackUnavailable, UnknownUser
 from incidentbot.slack import parse
 from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
 from incidentbot.slack.listeners.deps import Deps, answering_errors
@@ -63,10 +63,7 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _assign_chosen(deps: Deps, incident_id: int, chosen: dict[Role, str | None], by: str) -> None:
-    current = deps.services.view_of(incident_id).roster
-    for role, user in chosen.items():
-        if user and user != current.holder(role):
-            roles.assign(deps.services, incident_id, role, user, by)
+    roles.assign_chosen(deps.services, incident_id, chosen, by)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
@@ -95,4 +92,6 @@ def _people_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
             errors[block] = deps.renderer.label("invalid.user_unknown")
         except BotUser:
             errors[block] = deps.renderer.label("invalid.user_bot")
+        except SlackUnavailable:
+            errors[block] = deps.renderer.label("invalid.user_unchecked")
     return errors

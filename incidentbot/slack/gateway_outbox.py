@@ -1,0 +1,21 @@
+"""Slack calls of the outbox; a mixin of `SlackWorkspace`, using its `dm`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from incidentbot.rendering import Renderer
+from incidentbot.services.ports import IncidentView
+from incidentbot.slack.blocks import outbox as blocks
+
+
+class OutboxSlack:
+    renderer: Renderer
+
+    if TYPE_CHECKING:
+
+        def dm(self, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
+
+    def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
+        text, shown = blocks.setup_delayed(view, self.renderer, reason)
+        self.dm(user_id, text, shown)
