@@ -9,7 +9,9 @@ leaves a lease that expires, and another worker delivers it then.
 
 Handlers are plain functions chosen by `kind` from a mapping (`services/schedule.py`). A handler
 sends its message and may call `complete` in its own transaction to record what the delivery
-changed together with the done mark; when its reason has gone away it raises `ReminderObsolete`.
+changed together with the done mark; when its reason has gone away it raises `ReminderObsolete`,
+and when it must wait for another message, `ReminderNotYet`. A handler with several slow steps
+renews its lease between them with `keep_lease`.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def test_the_declarer_hears_once_while_slack_will_not_create_the_channel(bot: Ru
     submit_declare(bot)
     told = wait_for_post(bot, "U001", "its channel is not ready yet")
     assert "service_unavailable" in told[0].args["text"]
-    for _ in range(3):
+    for _ in range(2):
         bot.settle()
         bot.clock.advance(timedelta(minutes=1))  # past the backoff, before the first update is due
         assert bot.fire_due().retried == 1
