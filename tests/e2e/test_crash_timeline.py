@@ -1,0 +1,137 @@
+"""`kill -9` in the middle of a burst of notes and pinned messages, then a restart."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine
+
+from tests.e2e.helpers import wait_until
+from tests.e2e.process_helpers import declare_ready, message_ts, pin, rows
+from tests.support.fake_slack import FakeSlack
+from tests.support.harness import SIGNING_SECRET
+from tests.support.postgres import ThrowawayPostgres
+from tests.support.processes import BotProcess
+from tests.support.signing import Response, SlackClientForTests
+
+pytestmark = pytest.mark.postgres
+BURST = 30
+CAPTURED = "SELECT message_ts FROM timeline_events WHERE source = 'reaction'"
+
+
+@dataclass
+class Scene:
+    engine: Engine
+    url: str
+    channel: str
+    pinned: list[str]
+    bot: BotProcess
+    client: SlackClientForTests
+
+    def restart(self, slack: FakeSlack, log: Path) -> BotProcess:
+        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log).start()
+        self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
+        return self.bot
+
+    def mark(self, index: int, retry_num: int | None = None) -> Response | None:
+        try:
+            event = pin(self.channel, self.pinned[index])
+            return self.client.event(event, event_id=f"EvBurst{index}", retry_num=retry_num)
+        except OSError:
+            return None  # unanswered: Slack retries it
+
+    def note(self, index: int) -> Response | None:
+        try:
+            return self.client.command(f"note Burst note {index}", channel_id=self.channel)
+        except OSError:
+            return None  # died before answering: Slack shows the person an error
+
+
+@pytest.fixture
+def scene(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Scene]:
+    url = postgres_server.create_database()
+    engine = create_engine(url)
+    bot = BotProcess(slack.url, url, SIGNING_SECRET, tmp_path / "bot.log").start()
+    client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
+    _, channel = declare_ready(engine, client, "Crash while writing the timeline")
+    pinned = [message_ts(seconds_ago=120 - i) for i in range(BURST)]
+    for index, ts in enumerate(pinned):
+        slack.add_message(channel, ts, user="U002", text=f"Observation {index}")
+    slack.latency = 0.05  # a capture reads the message from Slack: slow, so the kill lands mid-burst
+    current = Scene(engine, url, channel, pinned, bot, client)
+    yield current
+    current.bot.stop()
+    engine.dispose()
+
+
+def burst_then_kill(
+    scene: Scene, slack: FakeSlack, senders: list[Callable[[int], Response | None]]
+) -> list[list[Response | None]]:
+    with ThreadPoolExecutor(8) as pool:
+        futures = [[pool.submit(send, index) for index in range(BURST)] for send in senders]
+        wait_until(lambda: slack.count("reactions.add") >= 2, timeout=20)
+        scene.bot.kill()
+        return [[future.result() for future in sent] for sent in futures]
+
+
+def redeliver_every_pin(scene: Scene) -> None:
+    """Slack retries what got no answer (and sometimes what did) — here, all of it."""
+    for index in range(BURST):
+        answer = scene.mark(index, retry_num=1)
+        assert answer is not None and answer.status == 200
+
+
+def answered(responses: list[Response | None]) -> set[int]:
+    return {i for i, answer in enumerate(responses) if answer is not None and answer.status == 200}
+
+
+def test_kill_9_mid_burst_keeps_every_acknowledged_note_and_doubles_nothing(
+    scene: Scene, slack: FakeSlack, tmp_path: Path
+) -> None:
+    notes, marks = burst_then_kill(scene, slack, [scene.note, scene.mark])
+    acknowledged = {f"Burst note {i}" for i in answered(notes)}
+    assert acknowledged, "some notes were acknowledged before the kill"
+    recorded = Counter(
+        str(r[0]) for r in rows(scene.engine, "SELECT text FROM timeline_events WHERE source = 'note'")
+    )
+    assert acknowledged <= set(recorded), "a note is in the database before it is acknowledged"
+    assert answered(marks), "some pins were acknowledged before the kill"
+
+    scene.restart(slack, tmp_path / "bot2.log")
+    redeliver_every_pin(scene)
+    captured_before = len(rows(scene.engine, CAPTURED))
+    # Redeliveries after the restart are all acknowledged; a new pin proves they were handled.
+    late = message_ts(seconds_ago=1)
+    slack.add_message(scene.channel, late, user="U002", text="After the restart")
+    assert scene.client.event(pin(scene.channel, late), event_id="EvAfter").status == 200
+    wait_until(lambda: late in {r[0] for r in rows(scene.engine, CAPTURED)})
+
+    notes_after = Counter(
+        str(r[0]) for r in rows(scene.engine, "SELECT text FROM timeline_events WHERE source = 'note'")
+    )
+    assert notes_after == recorded, "nothing about the notes changed across the restart"
+    assert set(notes_after.values()) == {1}, "no note doubled"
+    assert set(notes_after) <= {f"Burst note {i}" for i in range(BURST)}
+    marked = Counter(str(r[0]) for r in rows(scene.engine, CAPTURED))
+    assert set(marked.values()) == {1}, "no pinned message captured twice"
+    assert len(marked) >= captured_before + 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="A pin is captured after the ack, in memory only, and its event id is claimed before "
+    "that: a process killed in between loses the capture, and Slack's retry is dropped as a repeat.",
+)
+def test_kill_9_mid_burst_of_pins_every_acknowledged_pin_is_captured_after_restart(
+    scene: Scene, slack: FakeSlack, tmp_path: Path
+) -> None:
+    (marks,) = burst_then_kill(scene, slack, [scene.mark])
+    assert answered(marks), "some pins were acknowledged before the kill"
+    scene.restart(slack, tmp_path / "bot2.log")
+    redeliver_every_pin(scene)
+    wait_until(lambda: len(rows(scene.engine, CAPTURED)) == BURST, timeout=10)
