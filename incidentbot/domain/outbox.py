@@ -33,6 +33,8 @@ class OutboxKind(StrEnum):
     """Bring the pinned summary, the channel topic and the announcement to the incident's state."""
     RESOLUTION_POST = "resolution_post"
     """The resolution message in the channel (`subject_id` is the `resolved` timeline entry)."""
+    CAPTURE = "capture"
+    """Fill in a message marked for the timeline from Slack (`subject_id` is its entry)."""
 
     @property
     def tells_the_actor(self) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import ReminderKind
-from incidentbot.services import action_items, declare, nags, notices, roles, updates
+from incidentbot.services import action_items, declare, nags, notices, roles, timeline_capture, updates
 from incidentbot.services.context import Services
 from incidentbot.services.reminders import FireReport, Handler, run_due
 from incidentbot.services.resolution_ports import ACTION_OVERDUE
@@ -24,6 +24,7 @@ HANDLERS: Mapping[str, Handler] = {
     OutboxKind.ROLE_CHECKLIST: roles.deliver_role_checklist,
     OutboxKind.SYNC_SUMMARY: notices.deliver_sync_summary,
     OutboxKind.RESOLUTION_POST: notices.deliver_resolution,
+    OutboxKind.CAPTURE: timeline_capture.deliver_capture,
 }
 
 

@@ -1,10 +1,12 @@
 """Capturing channel messages marked with the timeline reaction.
 
-The entry takes the message's own time, author, text and permalink. When Slack will not hand
-over the message (an outage, or rate limits outlasting the client's retries) the entry is
-recorded anyway with what the reaction event says (time from the ts, author from `item_user`)
-and a placeholder text; the next capture in the same incident, or the next look at the timeline,
-fetches it again and fills it in.
+Marking is recorded before the reaction event is acknowledged, in one transaction with its
+event id: the entry (its time from the ts, its author from `item_user`, a placeholder text) and
+an outbox row (`capture`) that fetches the message from Slack afterwards and fills the entry in.
+So a process that dies after the acknowledgement leaves the row for the scheduler, and Slack's
+retries of the event, which arrive on any replica, add nothing. When Slack will not hand the
+message over, the row is retried until it does; the next capture in the same incident, or the
+next look at the timeline, also fills in entries still waiting.
 """
 
 from __future__ import annotations
@@ -15,18 +17,21 @@ from datetime import datetime
 from enum import StrEnum
 
 from incidentbot.domain.models import EventKind, Incident, TimelineEvent
+from incidentbot.domain.outbox import OutboxKind
+from incidentbot.domain.reminders import Reminder
 from incidentbot.domain.timeline import PENDING_TEXT, EventSource, ts_to_datetime
+from incidentbot.services import outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import SlackUnavailable
-from incidentbot.services.ports import ChannelMessage, NewEvent
+from incidentbot.services.ports import ChannelMessage, NewEvent, Transaction
+from incidentbot.services.reminders import ReminderObsolete
 
 REFETCH_PER_CAPTURE = 5
 
 
 class Outcome(StrEnum):
     CAPTURED = "captured"
-    ALREADY = "already"
     PENDING = "pending"
     GONE = "gone"
     NOT_INCIDENT = "not_incident"
@@ -49,27 +54,71 @@ class Marked:
     item_user: str | None = None
 
 
-def capture(services: Services, marked: Marked) -> Capture:
-    incident = _incident_of(services, marked.channel_id)
-    if incident is None:
-        return Capture(Outcome.NOT_INCIDENT)
-    refetch_unfetched(services, incident)
+def mark(services: Services, marked: Marked, event_id: str | None) -> Reminder | None:
+    """Record the marked message and its capture; None for a repeated event or another channel.
+
+    The event id is claimed in the same transaction, so a process that dies before committing
+    leaves Slack's retry to record it, and one that committed has recorded everything.
+    """
+    now = services.clock.now()
     with services.store.transaction() as tx:
-        existing = tx.event_for_message(incident.id, marked.ts)
-    if existing is not None and existing.deleted_at is None:
-        _confirm(services, marked)
-        pending = existing.text == PENDING_TEXT
-        return Capture(Outcome.PENDING if pending else Outcome.ALREADY, incident, existing)
-    try:
-        message = services.workspace.message(marked.channel_id, marked.ts)
-    except SlackUnavailable:
-        return _record_unfetched(services, incident, marked)
-    if message is None:
+        if event_id is not None and not tx.first_delivery(event_id, now):
+            return None
+        incident = tx.incident_by_channel(marked.channel_id)
+        if incident is None:
+            return None
+        entry = _marked_entry(tx, incident, marked, now)
+        return outbox.enqueue(tx, OutboxKind.CAPTURE, incident.id, entry.id, now)
+
+
+def capture(services: Services, marked: Marked, event_id: str | None = None) -> Capture:
+    """`mark`, then `capture_now`: the whole capture in the caller's thread."""
+    row = mark(services, marked, event_id)
+    return capture_now(services, row) if row is not None else Capture(Outcome.NOT_INCIDENT)
+
+
+def capture_now(services: Services, row: Reminder) -> Capture:
+    """Send a `capture` row at once and say how it went, for the person who marked the message."""
+    held = outbox.send_now(services, [row])
+    with services.store.transaction() as tx:
+        entry = tx.get_event(row.subject_id or 0)
+        incident = tx.get_incident(row.incident_id or 0)
+    if held:
+        return Capture(Outcome.PENDING, incident, entry)
+    if entry is None or (entry.deleted_at is not None and entry.text == PENDING_TEXT):
         return Capture(Outcome.GONE, incident)
-    permalink = _permalink(services, marked.channel_id, marked.ts)
-    event = _record(services, incident, _from_message(incident, message, permalink, services.clock.now()))
-    _confirm(services, marked)
-    return Capture(Outcome.CAPTURED, incident, event)
+    return Capture(Outcome.CAPTURED, incident, entry)
+
+
+def deliver_capture(services: Services, reminder: Reminder) -> None:
+    """Outbox handler: fill the marked entry in from Slack and put the check mark on the message.
+
+    A message deleted in the meantime takes its entry with it. While Slack will not give the
+    message, the entry keeps what the reaction said and takes the author's name, and the row is
+    retried (`SlackUnavailable`).
+    """
+    with services.store.transaction() as tx:
+        entry = tx.get_event(reminder.subject_id or 0)
+        incident = tx.get_incident(entry.incident_id) if entry else None
+    if entry is None or incident is None or incident.channel_id is None or entry.message_ts is None:
+        raise ReminderObsolete
+    if entry.deleted_at is not None:
+        raise ReminderObsolete  # The reaction was taken off before the message was fetched.
+    refetch_unfetched(services, incident, skip=entry.id)
+    channel, ts = incident.channel_id, entry.message_ts
+    if entry.text == PENDING_TEXT:
+        try:
+            message = services.workspace.message(channel, ts)
+        except SlackUnavailable:
+            _name_the_author(services, entry)
+            _confirm(services, channel, ts)  # It is on the timeline already, text to follow.
+            raise
+        with services.store.transaction() as tx:
+            if message is None:
+                tx.update_event(entry.model_copy(update={"deleted_at": services.clock.now()}))
+                return
+            tx.update_event(_filled_in(entry, message, _permalink(services, channel, ts)))
+    _confirm(services, channel, ts)
 
 
 def release(services: Services, channel_id: str, ts: str) -> TimelineEvent | None:
@@ -116,14 +165,14 @@ def message_edited(
         return tx.update_event(existing.model_copy(update={"edited": True}))
 
 
-def refetch_unfetched(services: Services, incident: Incident) -> int:
+def refetch_unfetched(services: Services, incident: Incident, skip: int | None = None) -> int:
     """Fill in entries captured while Slack would not give their text. Returns how many were settled."""
     if incident.channel_id is None:
         return 0
     with services.store.transaction() as tx:
         waiting = tx.unfetched_captures(incident.id, REFETCH_PER_CAPTURE)
     settled = 0
-    for entry in waiting:
+    for entry in (e for e in waiting if e.id != skip):
         assert entry.message_ts is not None
         try:
             message = services.workspace.message(incident.channel_id, entry.message_ts)
@@ -144,67 +193,54 @@ def _incident_of(services: Services, channel_id: str) -> Incident | None:
         return tx.incident_by_channel(channel_id)
 
 
-def _from_message(
-    incident: Incident, message: ChannelMessage, permalink: str | None, now: datetime
-) -> NewEvent:
-    return NewEvent(
-        incident_id=incident.id,
-        kind=EventKind.OTHER,
-        text=message.text.strip(),
-        occurred_at=ts_to_datetime(message.ts) or now,
-        actor_id=message.author_id,
-        actor_name=message.author_name,
-        message_ts=message.ts,
-        permalink=permalink,
-        source=EventSource.REACTION,
-        recorded_at=now,
-    )
-
-
-def _record_unfetched(services: Services, incident: Incident, marked: Marked) -> Capture:
-    now = services.clock.now()
+def _marked_entry(tx: Transaction, incident: Incident, marked: Marked, now: datetime) -> TimelineEvent:
+    """The message's entry: as recorded, back from removal, or new with what the event says."""
+    existing = tx.event_for_message(incident.id, marked.ts)
+    if existing is not None and existing.deleted_at is None:
+        return existing  # Marked again, or by someone else: one message, one entry.
+    occurred_at = ts_to_datetime(marked.ts) or now
+    if existing is not None:
+        return tx.update_event(
+            existing.model_copy(
+                update={
+                    "kind": EventKind.OTHER,
+                    "text": PENDING_TEXT,
+                    "occurred_at": occurred_at,
+                    "actor_id": marked.item_user,
+                    "actor_name": None,
+                    "permalink": None,
+                    "source": EventSource.REACTION,
+                    "edited": False,
+                    "deleted_at": None,
+                    "recorded_at": now,
+                }
+            )
+        )
     new = NewEvent(
         incident_id=incident.id,
         kind=EventKind.OTHER,
         text=PENDING_TEXT,
-        occurred_at=ts_to_datetime(marked.ts) or now,
+        occurred_at=occurred_at,
         actor_id=marked.item_user,
-        actor_name=actor_name(services, marked.item_user),
         message_ts=marked.ts,
         source=EventSource.REACTION,
         recorded_at=now,
     )
-    event = _record(services, incident, new)
-    _confirm(services, marked)
-    return Capture(Outcome.PENDING, incident, event)
+    added = tx.add_event(new)
+    if added is None:  # Another marking of this message committed first.
+        found = tx.event_for_message(incident.id, marked.ts)
+        assert found is not None, "add_event only skips a message already recorded"
+        return found
+    return added
 
 
-def _record(services: Services, incident: Incident, new: NewEvent) -> TimelineEvent:
-    """Insert, or bring back the entry this message had before its reaction was removed."""
-    assert new.message_ts is not None
-    with services.store.transaction() as tx:
-        added = tx.add_event(new)
-        if added is not None:
-            return added
-        existing = tx.event_for_message(incident.id, new.message_ts)
-        assert existing is not None, "add_event only skips a message already recorded"
-        if existing.deleted_at is None:
-            return existing  # Someone else's reaction won the race; one message, one entry.
-        return tx.update_event(
-            existing.model_copy(
-                update={
-                    "kind": new.kind,
-                    "text": new.text,
-                    "occurred_at": new.occurred_at,
-                    "actor_id": new.actor_id,
-                    "actor_name": new.actor_name,
-                    "permalink": new.permalink,
-                    "source": new.source,
-                    "edited": False,
-                    "deleted_at": None,
-                }
-            )
-        )
+def _name_the_author(services: Services, entry: TimelineEvent) -> None:
+    if entry.actor_name or not entry.actor_id:
+        return
+    name = actor_name(services, entry.actor_id)
+    if name:
+        with services.store.transaction() as tx:
+            tx.update_event(entry.model_copy(update={"actor_name": name}))
 
 
 def _filled_in(entry: TimelineEvent, message: ChannelMessage, permalink: str | None) -> TimelineEvent:
@@ -225,8 +261,8 @@ def _permalink(services: Services, channel_id: str, ts: str) -> str | None:
         return None
 
 
-def _confirm(services: Services, marked: Marked) -> None:
+def _confirm(services: Services, channel_id: str, ts: str) -> None:
     try:
-        services.workspace.mark_captured(marked.channel_id, marked.ts)
+        services.workspace.mark_captured(channel_id, ts)
     except SlackUnavailable:
         pass  # The entry is recorded; the check mark is only a courtesy.

@@ -96,7 +96,7 @@ def test_a_thread_reply_is_fetched_from_its_thread(running: RunningBot) -> None:
     assert running.slack.last("conversations.replies").args["ts"] == reply
 
 
-def test_a_deleted_message_records_nothing_and_says_so(running: RunningBot) -> None:
+def test_a_deleted_message_leaves_no_entry_and_says_so(running: RunningBot) -> None:
     incident = declare(running)
     running.slack.add_message(incident.channel_id, ts_at(11, 0), user="U001", text="older message")
     before = len(entries(running, incident.id))
@@ -105,7 +105,8 @@ def test_a_deleted_message_records_nothing_and_says_so(running: RunningBot) -> N
     assert note["user"] == "U002" and note["channel"] == incident.channel_id
     assert "no longer exists" in note["text"]
     assert len(entries(running, incident.id)) == before
-    assert captured(running, incident.id, ts_at(11, 5)) is None
+    removed = captured(running, incident.id, ts_at(11, 5))
+    assert removed is not None and removed.deleted_at == running.clock.now(), "recorded, then removed"
     assert running.slack.count("reactions.add") == 0
 
 

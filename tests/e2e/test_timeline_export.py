@@ -13,7 +13,7 @@ import pytest
 
 from incidentbot.cli import timeline as timeline_cli
 from tests.e2e.helpers import declare, wait_until
-from tests.e2e.timeline_helpers import entries, reaction, send, ts_at
+from tests.e2e.timeline_helpers import captured, entries, reaction, send, ts_at
 from tests.support.harness import RunningBot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +30,7 @@ def _story(running: RunningBot) -> int:
     running.slack.add_message(channel, ts, user="U002", text="Gateway | config <@U003>\nrolled back")
     send(running, reaction(channel, ts))
     running.client.command("note <!here> error rate *normal*", channel_id=channel)
+    wait_until(lambda: captured(running, incident.id, ts))
     wait_until(lambda: len(entries(running, incident.id)) == 6)
     return int(incident.id)
 

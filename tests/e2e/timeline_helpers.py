@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from incidentbot.domain.models import TimelineEvent
+from incidentbot.domain.outbox import OutboxKind
+from incidentbot.domain.reminders import ReminderState
 from incidentbot.store.sql_timeline import timeline_event
 from incidentbot.store.tables import timeline_events
 from tests.support.harness import RunningBot
@@ -66,5 +68,9 @@ def entries(running: RunningBot, incident_id: int) -> list[TimelineEvent]:
 
 
 def captured(running: RunningBot, incident_id: int, ts: str) -> TimelineEvent | None:
+    """The message's entry once every capture of it has been tried; None before that."""
     with running.services.store.transaction() as tx:
-        return tx.event_for_message(incident_id, ts)
+        entry = tx.event_for_message(incident_id, ts)
+        rows = tx.outbox_rows(OutboxKind.CAPTURE, entry.id) if entry else []
+    untried = [r for r in rows if r.state is ReminderState.PENDING and r.last_error is None]
+    return None if untried else entry

@@ -6,12 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from incidentbot.clock import ManualClock
 from incidentbot.domain.models import EventKind, Incident, Role, Severity
+from incidentbot.domain.outbox import CALLER_FIRST, OutboxKind
+from incidentbot.domain.reminders import ReminderState
 from incidentbot.domain.timeline import PENDING_TEXT, ClockTime
 from incidentbot.services import declare, timeline, timeline_capture
 from incidentbot.services.context import Services
 from incidentbot.services.ports import ChannelMessage
+from incidentbot.services.schedule import fire_due
 from incidentbot.services.timeline_capture import Marked, Outcome
+from tests.support import reminder_rows
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 TS = "1767268680.000100"  # 2026-01-01 11:58:00.0001 UTC
@@ -36,7 +41,9 @@ def _message(text: str = "Rolled back", ts: str = TS) -> ChannelMessage:
     return ChannelMessage(ts=ts, author_id="U002", author_name="bob", text=text)
 
 
-def test_capture_records_the_message_and_confirms(services: Services, workspace: RecordingWorkspace) -> None:
+def test_capture_records_the_message_and_confirms(
+    services: Services, workspace: RecordingWorkspace, store: MemoryStore
+) -> None:
     incident = _incident(services)
     assert incident.channel_id
     workspace.messages[(incident.channel_id, TS)] = _message()
@@ -47,7 +54,8 @@ def test_capture_records_the_message_and_confirms(services: Services, workspace:
     assert result.event.permalink and result.event.kind is EventKind.OTHER
     assert workspace.names()[-1] == "mark_captured"
     again = timeline_capture.capture(services, Marked(incident.channel_id, TS, "U004", "U002"))
-    assert again.outcome is Outcome.ALREADY and again.event == result.event
+    assert again.outcome is Outcome.CAPTURED and again.event == result.event
+    assert [e.text for e in store.events(incident.id)].count("Rolled back") == 1
 
 
 def test_capture_elsewhere_does_nothing(services: Services, workspace: RecordingWorkspace) -> None:
@@ -63,6 +71,8 @@ def test_a_gone_message_is_not_recorded(services: Services, store: MemoryStore) 
     result = timeline_capture.capture(services, Marked(incident.channel_id, TS, "U003"))
     assert result.outcome is Outcome.GONE
     assert [e.kind for e in store.events(incident.id)] == [EventKind.DECLARED]
+    removed = store.event_for_message(incident.id, TS)
+    assert removed is not None and removed.deleted_at == services.clock.now()
 
 
 def test_unavailable_slack_records_what_is_known_then_fills_in(
@@ -196,3 +206,52 @@ def test_an_edit_that_changes_nothing_records_nothing(services: Services, store:
     same = timeline.Correction("Restarted ", whole_seconds, EventKind.NOTE)
     assert timeline.edit_entry(services, note.id, "U001", same) == note
     assert [e.kind for e in store.events(incident.id)][-1] is EventKind.NOTE, "no correction recorded"
+
+
+def test_a_mark_is_recorded_with_its_event_id_and_a_repeat_adds_nothing(
+    services: Services, workspace: RecordingWorkspace, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    assert incident.channel_id
+    marked = Marked(incident.channel_id, TS, "U003", "U002")
+    before = len(workspace.calls)
+    row = timeline_capture.mark(services, marked, "Ev1")
+    assert row is not None and row.kind == OutboxKind.CAPTURE
+    entry = store.event_for_message(incident.id, TS)
+    assert entry is not None and (entry.text, entry.actor_id) == (PENDING_TEXT, "U002")
+    assert len(workspace.calls) == before, "nothing is asked of Slack before the acknowledgement"
+    assert timeline_capture.mark(services, marked, "Ev1") is None
+    assert len(reminder_rows.outbox(store.reminders(incident.id), OutboxKind.CAPTURE)) == 1
+
+
+def test_a_mark_left_behind_by_a_dead_process_is_captured_by_the_scheduler(
+    services: Services, workspace: RecordingWorkspace, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    assert incident.channel_id and isinstance(services.clock, ManualClock)
+    workspace.messages[(incident.channel_id, TS)] = _message("Failover started")
+    assert timeline_capture.mark(services, Marked(incident.channel_id, TS, "U003", "U002"), "Ev2")
+    assert fire_due(services, "w1").delivered == 0, "left to the thread that recorded it at first"
+    services.clock.advance(CALLER_FIRST)
+    assert fire_due(services, "w1").delivered == 1
+    entry = store.event_for_message(incident.id, TS)
+    assert entry is not None and entry.text == "Failover started" and entry.permalink
+    assert workspace.names()[-1] == "mark_captured"
+    assert fire_due(services, "w1").delivered == 0
+
+
+def test_a_mark_whose_reaction_was_taken_off_first_is_not_fetched(
+    services: Services, workspace: RecordingWorkspace, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    channel = incident.channel_id
+    assert channel
+    row = timeline_capture.mark(services, Marked(channel, TS, "U003", "U002"), None)
+    assert row is not None
+    workspace.marks[(channel, TS)] = 0
+    assert timeline_capture.release(services, channel, TS) is not None
+    assert timeline_capture.capture_now(services, row).outcome is Outcome.GONE
+    assert "message" not in workspace.names()
+    assert [r.state for r in reminder_rows.outbox(store.reminders(incident.id), OutboxKind.CAPTURE)] == [
+        ReminderState.CANCELLED
+    ]

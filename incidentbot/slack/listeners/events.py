@@ -35,6 +35,10 @@ def _publish_home(deps: Deps, team_id: str, user: str) -> None:
     )
 
 
+CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added"})
+"""Events whose listener claims the event id in the transaction that records what it asked for."""
+
+
 def once_per_event(deps: Deps) -> Callable[..., Any]:
     """Slack redelivers an event (X-Slack-Retry-Num) when it thinks we were slow: drop repeats.
 
@@ -43,7 +47,10 @@ def once_per_event(deps: Deps) -> Callable[..., Any]:
 
     def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str):
+        event = body.get("event")
+        kind = event.get("type") if isinstance(event, dict) else None
+        claimed_later = isinstance(kind, str) and kind in CLAIMED_WITH_THEIR_RECORD
+        if isinstance(event_id, str) and not claimed_later:
             with deps.services.store.transaction() as tx:
                 first = tx.first_delivery(event_id, deps.services.clock.now())
             if not first:

@@ -1,6 +1,7 @@
 """The timeline reaction added or removed, and captured messages edited afterwards.
 
-Repeated deliveries of one event never get here: `events.once_per_event` drops them first.
+Repeated deliveries of one event add nothing: `reaction_added` claims its event id in the
+transaction that records the mark, and `events.once_per_event` drops repeats of the others.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from incidentbot.domain.reminders import Reminder
 from incidentbot.services import timeline_capture
 from incidentbot.services.timeline_capture import Marked, Outcome
 from incidentbot.slack.listeners.deps import Deps, answering_errors
@@ -35,8 +37,8 @@ def marked(event: dict[str, Any], reaction: str, bot_user_id: str | None) -> Mar
     return Marked(channel, ts, user, item_user if isinstance(item_user, str) else None)
 
 
-def _capture(deps: Deps, mark: Marked) -> None:
-    result = timeline_capture.capture(deps.services, mark)
+def _capture(deps: Deps, mark: Marked, row: Reminder) -> None:
+    result = timeline_capture.capture_now(deps.services, row)
     template = {Outcome.GONE: "capture_gone", Outcome.PENDING: "capture_pending"}.get(result.outcome)
     if template:
         text = deps.renderer.render(f"timeline/{template}.j2", incident=result.incident)
@@ -49,8 +51,12 @@ def register(app: App, deps: Deps) -> None:
     @answering_errors(deps, _reactor)
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         mark = marked(event, reaction, context.get("bot_user_id"))
-        if mark is not None:
-            deps.later(mark.channel_id, mark.reactor, partial(_capture, deps, mark))
+        if mark is None:
+            return
+        event_id = body.get("event_id")
+        row = timeline_capture.mark(deps.services, mark, event_id if isinstance(event_id, str) else None)
+        if row is not None:
+            deps.later(mark.channel_id, mark.reactor, partial(_capture, deps, mark, row))
 
     @answering_errors(deps, _reactor)
     def on_reaction_removed(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
