@@ -36,7 +36,7 @@ def _publish_home(deps: Deps, team_id: str, user: str) -> None:
 
 
 CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added"})
-"""Events whose listener claims the event id in the transaction that records what it asked for."""
+"""Events whose id is claimed in the transaction that records them (`timeline_events.record_marks`)."""
 
 
 def once_per_event(deps: Deps) -> Callable[..., Any]:

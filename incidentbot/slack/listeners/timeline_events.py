@@ -1,21 +1,26 @@
 """The timeline reaction added or removed, and captured messages edited afterwards.
 
-Repeated deliveries of one event add nothing: `reaction_added` claims its event id in the
-transaction that records the mark, and `events.once_per_event` drops repeats of the others.
+Repeated deliveries of one event add nothing: `record_marks` claims a `reaction_added` event's
+id in the transaction that records the mark, and `events.once_per_event` drops repeats of the
+others.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 from incidentbot.domain.reminders import Reminder
 from incidentbot.services import timeline_capture
 from incidentbot.services.timeline_capture import Marked, Outcome
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.message_text import channel_message
+
+CAPTURE_ROW = "timeline_capture_row"
+"""Where `record_marks` leaves the capture row it recorded, for the listener to send."""
 
 
 def _reactor(body: dict[str, Any]) -> tuple[str | None, str]:
@@ -25,7 +30,9 @@ def _reactor(body: dict[str, Any]) -> tuple[str | None, str]:
 
 def marked(event: dict[str, Any], reaction: str, bot_user_id: str | None) -> Marked | None:
     """The message marked with the timeline reaction, or None for any other reaction."""
-    item = event.get("item") or {}
+    item = event.get("item")
+    if not isinstance(item, dict):
+        return None
     name = str(event.get("reaction") or "").split("::", 1)[0]  # skin tones: `name::skin-tone-2`
     user = str(event.get("user") or "")
     if name != reaction or item.get("type") != "message" or not user or user == bot_user_id:
@@ -45,17 +52,37 @@ def _capture(deps: Deps, mark: Marked, row: Reminder) -> None:
         deps.tell(mark.channel_id, mark.reactor, text)
 
 
+def record_marks(deps: Deps, reaction: str) -> Callable[..., Any]:
+    """Record a message marked with the timeline reaction before Slack hears back.
+
+    Bolt acknowledges an event before its listener runs, but after the middleware: recording
+    here means an acknowledged mark is on record. A failure answers 500, so Slack retries it.
+    """
+
+    def middleware(
+        body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        event = body.get("event")
+        if body.get("type") == "event_callback" and isinstance(event, dict):
+            mark = marked(event, reaction, context.get("bot_user_id"))
+            if event.get("type") == "reaction_added" and mark is not None:
+                event_id = body.get("event_id")
+                claim = event_id if isinstance(event_id, str) else None
+                context[CAPTURE_ROW] = timeline_capture.mark(deps.services, mark, claim)
+        return next()
+
+    return middleware
+
+
 def register(app: App, deps: Deps) -> None:
     reaction = deps.team.timeline_reaction
+    app.middleware(record_marks(deps, reaction))
 
     @answering_errors(deps, _reactor)
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         mark = marked(event, reaction, context.get("bot_user_id"))
-        if mark is None:
-            return
-        event_id = body.get("event_id")
-        row = timeline_capture.mark(deps.services, mark, event_id if isinstance(event_id, str) else None)
-        if row is not None:
+        row = context.get(CAPTURE_ROW)
+        if mark is not None and isinstance(row, Reminder):
             deps.later(mark.channel_id, mark.reactor, partial(_capture, deps, mark, row))
 
     @answering_errors(deps, _reactor)
