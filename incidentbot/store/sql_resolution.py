@@ -14,7 +14,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from incidentbot.domain.action_items import ActionItem, ActionState
 from incidentbot.domain.analysis import AnalysisEntry, AnalysisKind, FactorCategory
 from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding
-from incidentbot.domain.metrics import CommitmentRecord, UpdateRecord
 from incidentbot.domain.models import EventKind, Incident, Status
 from incidentbot.domain.resolution import Resolution
 from incidentbot.services.resolution_ports import (
@@ -27,13 +26,11 @@ from incidentbot.services.resolution_ports import (
 from incidentbot.store.tables import (
     action_items,
     analysis_entries,
-    commitments,
     comms_texts,
     incidents,
     reminders,
     resolutions,
     timeline_events,
-    updates,
 )
 
 PENDING = "pending"
@@ -66,41 +63,7 @@ class ResolutionSql:
         ).one_or_none()
         return Resolution.model_validate(dict(row._mapping)) if row else None
 
-    # what the updates feature records ------------------------------------------------------
-
-    def updates_of(self, incident_id: int) -> list[UpdateRecord]:
-        rows = self.db.execute(
-            select(updates)
-            .where(updates.c.incident_id == incident_id)
-            .order_by(updates.c.posted_at, updates.c.id)
-        )
-        return [
-            UpdateRecord(
-                posted_at=row.posted_at,
-                author_id=row.author_id,
-                status=row.status,
-                next_update_at=row.next_update_at,
-                customer_text=row.customer_text,
-            )
-            for row in rows
-        ]
-
-    def commitments_of(self, incident_id: int) -> list[CommitmentRecord]:
-        rows = self.db.execute(
-            select(commitments)
-            .where(commitments.c.incident_id == incident_id)
-            .order_by(commitments.c.made_at, commitments.c.id)
-        )
-        return [
-            CommitmentRecord(
-                due_at=row.due_at,
-                made_at=row.made_at,
-                source=row.source,
-                state=row.state,
-                settled_at=row.settled_at,
-            )
-            for row in rows
-        ]
+    # what the timeline records ---------------------------------------------------------------
 
     def count_events(self, incident_id: int, kind: EventKind) -> int:
         query = select(func.count()).where(
