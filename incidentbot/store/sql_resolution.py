@@ -23,6 +23,7 @@ from incidentbot.services.resolution_ports import (
     NewAnalysisEntry,
     NewCommsText,
 )
+from incidentbot.store.rows import in_time_order
 from incidentbot.store.tables import (
     action_items,
     analysis_entries,
@@ -95,10 +96,10 @@ class ResolutionSql:
         self.db.execute(update(comms_texts).where(comms_texts.c.id == comms_id).values(message_ts=message_ts))
 
     def comms_texts(self, incident_id: int, audience: CommsAudience | None = None) -> list[CommsText]:
-        query = select(comms_texts).where(comms_texts.c.incident_id == incident_id)
+        query = in_time_order(comms_texts, incident_id, comms_texts.c.created_at)
         if audience is not None:
             query = query.where(comms_texts.c.audience == audience.value)
-        rows = self.db.execute(query.order_by(comms_texts.c.created_at, comms_texts.c.id))
+        rows = self.db.execute(query)
         return [_comms_text(row) for row in rows]
 
     # action items ----------------------------------------------------------------------------
@@ -185,11 +186,7 @@ class ResolutionSql:
         return _analysis_entry(row)
 
     def analysis_entries(self, incident_id: int) -> list[AnalysisEntry]:
-        rows = self.db.execute(
-            select(analysis_entries)
-            .where(analysis_entries.c.incident_id == incident_id)
-            .order_by(analysis_entries.c.created_at, analysis_entries.c.id)
-        )
+        rows = self.db.execute(in_time_order(analysis_entries, incident_id, analysis_entries.c.created_at))
         return [_analysis_entry(row) for row in rows]
 
     # looking incidents up --------------------------------------------------------------------
