@@ -138,11 +138,14 @@ def _navigation(page: Page, renderer: Renderer) -> dict[str, Any] | None:
 # modals -----------------------------------------------------------------------------------------
 
 
+_ENTRY_TITLES = {Callback.TIMELINE_ADD: "timeline.add_title", Callback.TIMELINE_EDIT: "timeline.edit_title"}
+
+
 @dataclass(frozen=True)
 class EntryForm:
-    callback_id: str
-    title: str
-    submit: str
+    """The add and the edit form are one modal; the callback says which, and so its title."""
+
+    callback_id: Callback
     text: str
     occurred_at: datetime
     kind: EventKind
@@ -182,8 +185,8 @@ def entry_modal(form: EntryForm, renderer: Renderer) -> dict[str, Any]:
     return View(
         type="modal",
         callback_id=form.callback_id,
-        title=PlainTextObject(text=form.title),
-        submit=PlainTextObject(text=form.submit),
+        title=PlainTextObject(text=label(_ENTRY_TITLES[form.callback_id])),
+        submit=PlainTextObject(text=label("timeline.save")),
         close=PlainTextObject(text=label("timeline.cancel")),
         private_metadata=json.dumps(form.metadata),
         blocks=blocks,
