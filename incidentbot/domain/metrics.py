@@ -17,28 +17,6 @@ MISSED = "missed"
 
 
 @dataclass(frozen=True)
-class UpdateRecord:
-    """One structured update as posted in the incident channel."""
-
-    posted_at: datetime
-    author_id: str
-    status: str
-    next_update_at: datetime | None = None
-    customer_text: str | None = None
-
-
-@dataclass(frozen=True)
-class CommitmentRecord:
-    """One "next update at" promise and how it ended."""
-
-    due_at: datetime
-    made_at: datetime
-    source: str
-    state: str
-    settled_at: datetime | None = None
-
-
-@dataclass(frozen=True)
 class Silence:
     start: datetime
     end: datetime

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 
 from incidentbot.domain.action_items import ActionItem
 from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding, comms_text_problem
-from incidentbot.domain.metrics import IncidentMetrics, UpdateRecord
+from incidentbot.domain.metrics import IncidentMetrics
 from incidentbot.domain.models import EventKind, Status
 from incidentbot.domain.resolution import Resolution
+from incidentbot.domain.updates import Update
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
 from incidentbot.services.metrics import measure_in
@@ -37,7 +38,7 @@ class DraftFacts:
 
     view: IncidentView
     stage: Status
-    latest_update: UpdateRecord | None
+    latest_update: Update | None
     next_update_at: datetime | None
     resolution: Resolution | None
     metrics: IncidentMetrics
@@ -51,7 +52,7 @@ def draft_facts(services: Services, incident_id: int, stage: Status | None = Non
         incident = tx.get_incident(incident_id)
         if incident is None:
             raise IncidentNotFound(str(incident_id))
-        updates = tx.updates_of(incident_id)
+        updates = tx.updates(incident_id)
         customer_texts = tx.comms_texts(incident_id, CommsAudience.CUSTOMER)
         latest = updates[-1] if updates else None
         next_update = incident.next_update_due or (latest.next_update_at if latest else None)

@@ -20,8 +20,8 @@ def measure_in(tx: Transaction, incident: Incident, now: datetime) -> IncidentMe
         declared_at=incident.declared_at,
         resolved_at=incident.resolved_at,
         now=now,
-        posted=[update.posted_at for update in tx.updates_of(incident.id)],
-        commitment_states=[c.state for c in tx.commitments_of(incident.id)],
+        posted=[update.posted_at for update in tx.updates(incident.id)],
+        commitment_states=[c.state for c in tx.commitments(incident.id)],
         nags_sent=tx.count_events(incident.id, EventKind.NAG),
         started_at=resolution.started_at if resolution else None,
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from incidentbot.domain.action_items import ActionItem, ActionState, Priority
 from incidentbot.domain.analysis import AnalysisEntry, AnalysisKind, FactorCategory
 from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding
-from incidentbot.domain.metrics import CommitmentRecord, IncidentMetrics, UpdateRecord
+from incidentbot.domain.metrics import IncidentMetrics
 from incidentbot.domain.models import EventKind, Incident, Status
 from incidentbot.domain.resolution import Resolution
 
@@ -76,9 +76,6 @@ class ResolutionTransaction(Protocol):
 
     def resolution(self, incident_id: int) -> Resolution | None: ...
 
-    # what the updates feature records (read only here)
-    def updates_of(self, incident_id: int) -> list[UpdateRecord]: ...
-    def commitments_of(self, incident_id: int) -> list[CommitmentRecord]: ...
     def count_events(self, incident_id: int, kind: EventKind) -> int: ...
 
     # texts for customers, stakeholders, executives

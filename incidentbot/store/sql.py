@@ -22,6 +22,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.store.rows import in_time_order
 from incidentbot.store.sql_outbox import OutboxSql
 from incidentbot.store.sql_resolution import ResolutionSql
 from incidentbot.store.sql_timeline import TimelineSql
@@ -158,11 +159,7 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql):
         return found
 
     def role_history(self, incident_id: int) -> list[RoleAssignment]:
-        rows = self.db.execute(
-            select(role_assignments)
-            .where(role_assignments.c.incident_id == incident_id)
-            .order_by(role_assignments.c.started_at, role_assignments.c.id)
-        )
+        rows = self.db.execute(in_time_order(role_assignments, incident_id, role_assignments.c.started_at))
         return [
             RoleAssignment(
                 incident_id=row.incident_id,

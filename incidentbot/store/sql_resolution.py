@@ -14,7 +14,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from incidentbot.domain.action_items import ActionItem, ActionState
 from incidentbot.domain.analysis import AnalysisEntry, AnalysisKind, FactorCategory
 from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding
-from incidentbot.domain.metrics import CommitmentRecord, UpdateRecord
 from incidentbot.domain.models import EventKind, Incident, Status
 from incidentbot.domain.resolution import Resolution
 from incidentbot.services.resolution_ports import (
@@ -24,16 +23,15 @@ from incidentbot.services.resolution_ports import (
     NewAnalysisEntry,
     NewCommsText,
 )
+from incidentbot.store.rows import in_time_order
 from incidentbot.store.tables import (
     action_items,
     analysis_entries,
-    commitments,
     comms_texts,
     incidents,
     reminders,
     resolutions,
     timeline_events,
-    updates,
 )
 
 PENDING = "pending"
@@ -66,41 +64,7 @@ class ResolutionSql:
         ).one_or_none()
         return Resolution.model_validate(dict(row._mapping)) if row else None
 
-    # what the updates feature records ------------------------------------------------------
-
-    def updates_of(self, incident_id: int) -> list[UpdateRecord]:
-        rows = self.db.execute(
-            select(updates)
-            .where(updates.c.incident_id == incident_id)
-            .order_by(updates.c.posted_at, updates.c.id)
-        )
-        return [
-            UpdateRecord(
-                posted_at=row.posted_at,
-                author_id=row.author_id,
-                status=row.status,
-                next_update_at=row.next_update_at,
-                customer_text=row.customer_text,
-            )
-            for row in rows
-        ]
-
-    def commitments_of(self, incident_id: int) -> list[CommitmentRecord]:
-        rows = self.db.execute(
-            select(commitments)
-            .where(commitments.c.incident_id == incident_id)
-            .order_by(commitments.c.made_at, commitments.c.id)
-        )
-        return [
-            CommitmentRecord(
-                due_at=row.due_at,
-                made_at=row.made_at,
-                source=row.source,
-                state=row.state,
-                settled_at=row.settled_at,
-            )
-            for row in rows
-        ]
+    # what the timeline records ---------------------------------------------------------------
 
     def count_events(self, incident_id: int, kind: EventKind) -> int:
         query = select(func.count()).where(
@@ -132,10 +96,10 @@ class ResolutionSql:
         self.db.execute(update(comms_texts).where(comms_texts.c.id == comms_id).values(message_ts=message_ts))
 
     def comms_texts(self, incident_id: int, audience: CommsAudience | None = None) -> list[CommsText]:
-        query = select(comms_texts).where(comms_texts.c.incident_id == incident_id)
+        query = in_time_order(comms_texts, incident_id, comms_texts.c.created_at)
         if audience is not None:
             query = query.where(comms_texts.c.audience == audience.value)
-        rows = self.db.execute(query.order_by(comms_texts.c.created_at, comms_texts.c.id))
+        rows = self.db.execute(query)
         return [_comms_text(row) for row in rows]
 
     # action items ----------------------------------------------------------------------------
@@ -222,11 +186,7 @@ class ResolutionSql:
         return _analysis_entry(row)
 
     def analysis_entries(self, incident_id: int) -> list[AnalysisEntry]:
-        rows = self.db.execute(
-            select(analysis_entries)
-            .where(analysis_entries.c.incident_id == incident_id)
-            .order_by(analysis_entries.c.created_at, analysis_entries.c.id)
-        )
+        rows = self.db.execute(in_time_order(analysis_entries, incident_id, analysis_entries.c.created_at))
         return [_analysis_entry(row) for row in rows]
 
     # looking incidents up --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from incidentbot.domain.models import Severity, Status
 from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.domain.updates import Update
 from incidentbot.services.update_ports import NewCommitment, NewReminder, NewUpdate
+from incidentbot.store.rows import in_time_order
 from incidentbot.store.tables import commitments, reminders, updates
 
 PENDING = ReminderState.PENDING.value
@@ -64,11 +65,7 @@ class UpdatesSql:
         return _update(row) if row else None
 
     def updates(self, incident_id: int) -> list[Update]:
-        rows = self.db.execute(
-            select(updates)
-            .where(updates.c.incident_id == incident_id)
-            .order_by(updates.c.posted_at, updates.c.id)
-        )
+        rows = self.db.execute(in_time_order(updates, incident_id, updates.c.posted_at))
         return [_update(row) for row in rows]
 
     def set_update_message(self, update_id: int, message_ts: str) -> None:
@@ -111,11 +108,7 @@ class UpdatesSql:
         return _commitment(row) if row else None
 
     def commitments(self, incident_id: int) -> list[Commitment]:
-        rows = self.db.execute(
-            select(commitments)
-            .where(commitments.c.incident_id == incident_id)
-            .order_by(commitments.c.made_at, commitments.c.id)
-        )
+        rows = self.db.execute(in_time_order(commitments, incident_id, commitments.c.made_at))
         return [_commitment(row) for row in rows]
 
     def mark_commitment_missed(self, commitment_id: int) -> bool:
@@ -227,11 +220,7 @@ class UpdatesSql:
         return int(done.rowcount)
 
     def reminders(self, incident_id: int) -> list[Reminder]:
-        rows = self.db.execute(
-            select(reminders)
-            .where(reminders.c.incident_id == incident_id)
-            .order_by(reminders.c.due_at, reminders.c.id)
-        )
+        rows = self.db.execute(in_time_order(reminders, incident_id, reminders.c.due_at))
         return [_reminder(row) for row in rows]
 
 

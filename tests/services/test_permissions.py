@@ -81,7 +81,7 @@ def test_only_the_commander_resolves_on_every_path(
         updates.record(services, incident.id, "U002", _resolved_update())
     assert services.view_of(incident.id).incident.status is Status.INVESTIGATING
     assert store.resolution(incident.id) is None
-    assert store.updates_of(incident.id) == []
+    assert store.updates(incident.id) == []
     assert workspace.calls == []
 
 

@@ -27,8 +27,9 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
     incident_id = declare.set_up(services, declare.record(services, declaration).id).id
     start = services.clock.now()
     add_update(services.store, incident_id, start + timedelta(minutes=12))
-    add_commitment(services.store, incident_id, start + timedelta(minutes=15), "met")
-    add_commitment(services.store, incident_id, start + timedelta(minutes=45), "missed")
+    met_at = start + timedelta(minutes=12)
+    add_commitment(services.store, incident_id, start + timedelta(minutes=15), "met", settled_at=met_at)
+    # The declaration's first-update promise stays open: resolving settles it as the missed one.
     comms.save(
         services, incident_id, CommsAudience.CUSTOMER, "We're on it. Next update by 12:45 UTC.", "U002"
     )

@@ -125,11 +125,11 @@ def test_analysis_and_the_update_records(store: SqlStore, incident_id: int) -> N
     add_update(store, incident_id, NOW + timedelta(minutes=5))
     add_commitment(store, incident_id, NOW + timedelta(minutes=15), "met", made_at=NOW)
     with store.transaction() as tx:
-        assert [u.posted_at for u in tx.updates_of(incident_id)] == [
+        assert [u.posted_at for u in tx.updates(incident_id)] == [
             NOW + timedelta(minutes=5),
             NOW + timedelta(minutes=20),
         ]
-        assert [c.state for c in tx.commitments_of(incident_id)] == ["met"]
+        assert [c.state for c in tx.commitments(incident_id)] == ["met"]
         assert tx.count_events(incident_id, EventKind.NAG) == 1
         assert [i.id for i in tx.incidents_declared_since("T1", NOW)] == [incident_id]
         assert tx.incidents_declared_since("T1", NOW + timedelta(seconds=1)) == []

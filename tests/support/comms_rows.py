@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
-from incidentbot.domain.metrics import CommitmentRecord, UpdateRecord
+from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import EventKind
+from incidentbot.domain.updates import Update
 from incidentbot.services.ports import NewEvent
 from incidentbot.store.sql import SqlStore
 from incidentbot.store.tables import commitments, updates
@@ -29,7 +30,6 @@ def add_update(
     next_update_at: datetime | None = None,
     customer_text: str | None = None,
 ) -> None:
-    record = UpdateRecord(posted_at, author_id, status, next_update_at, customer_text)
     with store.transaction() as tx:
         tx.add_event(
             NewEvent(
@@ -40,26 +40,20 @@ def add_update(
                 actor_id=author_id,
             )
         )
+    values = {
+        "incident_id": incident_id,
+        "author_id": author_id,
+        "posted_at": posted_at,
+        "status": status,
+        "severity": 1,
+        "customer_text": customer_text,
+        "next_update_at": next_update_at,
+    }
     if isinstance(store, MemoryStore):
-        store.wrap.updates.setdefault(incident_id, []).append(record)
+        row = Update.model_validate({"id": next(store.row_ids), **values})
+        store.update_rows[row.id] = row
         return
-    assert isinstance(store, SqlStore)
-    with store.transaction() as tx:
-        tx.db.execute(
-            insert(updates).values(
-                incident_id=incident_id,
-                author_id=author_id,
-                posted_at=posted_at,
-                status=status,
-                severity=1,
-                theory="",
-                tried="",
-                doing="",
-                impact="",
-                customer_text=customer_text,
-                next_update_at=next_update_at,
-            )
-        )
+    _insert(store, updates, values)
 
 
 def add_commitment(
@@ -72,22 +66,26 @@ def add_commitment(
     source: str = "update",
     settled_at: datetime | None = None,
 ) -> None:
-    record = CommitmentRecord(due_at, made_at or due_at, source, state, settled_at)
+    values = {
+        "incident_id": incident_id,
+        "due_at": due_at,
+        "made_by": None,
+        "made_at": made_at or due_at,
+        "source": source,
+        "state": state,
+        "settled_at": settled_at,
+    }
     if isinstance(store, MemoryStore):
-        store.wrap.commitments.setdefault(incident_id, []).append(record)
+        row = Commitment.model_validate({"id": next(store.row_ids), **values})
+        store.commitment_rows[row.id] = row
         return
+    _insert(store, commitments, values)
+
+
+def _insert(store: Any, table: Table, values: dict[str, Any]) -> None:
     assert isinstance(store, SqlStore)
     with store.transaction() as tx:
-        tx.db.execute(
-            insert(commitments).values(
-                incident_id=incident_id,
-                due_at=due_at,
-                made_at=record.made_at,
-                source=source,
-                state=state,
-                settled_at=settled_at,
-            )
-        )
+        tx.db.execute(insert(table).values(**values))
 
 
 def add_nag(store: Any, incident_id: int, at: datetime, to: str = "U002") -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.domain.action_items import ActionItem, ActionState
 from incidentbot.domain.analysis import AnalysisEntry
 from incidentbot.domain.comms import CommsAudience, CommsText
-from incidentbot.domain.metrics import CommitmentRecord, IncidentMetrics, UpdateRecord
+from incidentbot.domain.metrics import IncidentMetrics
 from incidentbot.domain.models import EventKind, Incident, TimelineEvent
 from incidentbot.domain.resolution import Resolution
 from incidentbot.services.ports import IncidentView
@@ -26,8 +26,6 @@ from incidentbot.services.resolution_ports import (
 @dataclass
 class WrapUpRecords:
     resolutions: dict[int, Resolution] = field(default_factory=dict)
-    updates: dict[int, list[UpdateRecord]] = field(default_factory=dict)
-    commitments: dict[int, list[CommitmentRecord]] = field(default_factory=dict)
     comms: list[CommsText] = field(default_factory=list)
     actions: dict[int, ActionItem] = field(default_factory=dict)
     reminders: list[ActionReminder] = field(default_factory=list)
@@ -51,12 +49,6 @@ class ResolutionMemory:
 
     def resolution(self, incident_id: int) -> Resolution | None:
         return self.wrap.resolutions.get(incident_id)
-
-    def updates_of(self, incident_id: int) -> list[UpdateRecord]:
-        return sorted(self.wrap.updates.get(incident_id, []), key=lambda u: u.posted_at)
-
-    def commitments_of(self, incident_id: int) -> list[CommitmentRecord]:
-        return sorted(self.wrap.commitments.get(incident_id, []), key=lambda c: c.made_at)
 
     def count_events(self, incident_id: int, kind: EventKind) -> int:
         return sum(1 for e in self.timeline if e.incident_id == incident_id and e.kind == kind)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -9,8 +11,12 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
+    PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
+
+from incidentbot.rendering import Renderer
 
 SECTION_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
@@ -57,6 +63,32 @@ def actions(*buttons: ButtonElement) -> dict[str, Any]:
 def fallback(text: str) -> str:
     """The notification text that goes with blocks; Slack shows it in notifications."""
     return text if len(text) <= TEXT_FALLBACK_LIMIT else text[: TEXT_FALLBACK_LIMIT - 1] + "…"
+
+
+def modal(
+    renderer: Renderer,
+    callback_id: str,
+    group: str,
+    blocks: Sequence[Any],
+    metadata: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    submit: str | None = None,
+) -> dict[str, Any]:
+    """A modal worded by `<group>.title`, `.submit` and `.cancel` in labels.toml unless told otherwise.
+
+    `metadata` comes back with the submission as the view's private_metadata.
+    """
+    label = renderer.label
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title or label(f"{group}.title")),
+        submit=PlainTextObject(text=submit or label(f"{group}.submit")),
+        close=PlainTextObject(text=label(f"{group}.cancel")),
+        private_metadata=json.dumps(dict(metadata)),
+        blocks=list(blocks),
+    ).to_dict()
 
 
 def home_view(text: str) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -10,16 +9,15 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from incidentbot.domain.models import Role, Roster, Severity
 from incidentbot.domain.policy import Policy
 from incidentbot.domain.validation import IMPACT_MAX, TITLE_MAX
 from incidentbot.rendering import Renderer
+from incidentbot.slack.blocks.common import modal
 from incidentbot.slack.ids import PRIVATE_OPTION, VALUE, Block, Callback
 
 
@@ -71,15 +69,7 @@ def declare_modal(
             element=CheckboxesElement(action_id=VALUE, options=[private]),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.DECLARE,
-        title=PlainTextObject(text=label("declare.title")),
-        submit=PlainTextObject(text=label("declare.submit")),
-        close=PlainTextObject(text=label("declare.cancel")),
-        private_metadata=json.dumps({"channel": origin_channel}),
-        blocks=blocks,
-    ).to_dict()
+    return modal(renderer, Callback.DECLARE, "declare", blocks, {"channel": origin_channel})
 
 
 def roles_modal(renderer: Renderer, policy: Policy, roster: Roster, incident_id: int) -> dict[str, Any]:
@@ -91,15 +81,7 @@ def roles_modal(renderer: Renderer, policy: Policy, roster: Roster, incident_id:
             (Block.SCRIBE, Role.SCRIBE),
         )
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.ASSIGN_ROLES,
-        title=PlainTextObject(text=renderer.label("roles.title")),
-        submit=PlainTextObject(text=renderer.label("roles.submit")),
-        close=PlainTextObject(text=renderer.label("roles.cancel")),
-        private_metadata=json.dumps({"incident_id": incident_id}),
-        blocks=blocks,
-    ).to_dict()
+    return modal(renderer, Callback.ASSIGN_ROLES, "roles", blocks, {"incident_id": incident_id})
 
 
 def _user_input(block: Block, label: str, hint: str | None, initial: str | None) -> InputBlock:

@@ -9,7 +9,6 @@ were reviewed, so submitting them unchanged posts them.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -22,12 +21,10 @@ from slack_sdk.models.blocks import (
     NumberInputElement,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from incidentbot.domain.action_items import ACTION_TEXT_MAX, SUCCESS_METRIC_MAX, ActionItem, Priority
 from incidentbot.domain.analysis import ANALYSIS_TEXT_MAX, MAX_WHYS, FactorCategory, FiveWhys
@@ -36,7 +33,7 @@ from incidentbot.domain.metrics import IncidentMetrics
 from incidentbot.domain.resolution import RESOLUTION_TEXT_MAX, Resolution
 from incidentbot.rendering import Renderer
 from incidentbot.services.ports import IncidentView
-from incidentbot.slack.blocks.common import Blocks, actions, button, context, sections
+from incidentbot.slack.blocks.common import Blocks, actions, button, context, modal, sections
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.ids import VALUE, WrapUpAction, WrapUpBlock, WrapUpCallback, why_block
 
@@ -58,18 +55,10 @@ def _modal(
     title: str | None = None,
     review: str | None = None,
 ) -> dict[str, Any]:
-    label = renderer.label
     shown: list[Any] = [*sections(review)] if review else []
     shown.extend(blocks)
-    return View(
-        type="modal",
-        callback_id=callback,
-        title=PlainTextObject(text=title or label(f"{group}.title")),
-        submit=PlainTextObject(text=label("review.submit") if review else label(f"{group}.submit")),
-        close=PlainTextObject(text=label(f"{group}.cancel")),
-        private_metadata=json.dumps(dict(metadata)),
-        blocks=shown,
-    ).to_dict()
+    submit = renderer.label("review.submit") if review else None
+    return modal(renderer, callback, group, shown, metadata, title=title, submit=submit)
 
 
 def _text_input(

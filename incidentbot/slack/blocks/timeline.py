@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,11 +14,9 @@ from slack_sdk.models.blocks import (
     Option,
     OverflowMenuElement,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from incidentbot.domain.models import EventKind, Incident, TimelineEvent
 from incidentbot.domain.timeline import SCRIBE_KINDS, TEXT_MAX, clip
@@ -31,6 +28,7 @@ from incidentbot.slack.blocks.common import (
     actions,
     button,
     context,
+    modal,
     sections,
 )
 from incidentbot.slack.ids import VALUE, Action, Block, Callback
@@ -138,11 +136,14 @@ def _navigation(page: Page, renderer: Renderer) -> dict[str, Any] | None:
 # modals -----------------------------------------------------------------------------------------
 
 
+_ENTRY_TITLES = {Callback.TIMELINE_ADD: "timeline.add_title", Callback.TIMELINE_EDIT: "timeline.edit_title"}
+
+
 @dataclass(frozen=True)
 class EntryForm:
-    callback_id: str
-    title: str
-    submit: str
+    """The add and the edit form are one modal; the callback says which, and so its title."""
+
+    callback_id: Callback
     text: str
     occurred_at: datetime
     kind: EventKind
@@ -179,26 +180,14 @@ def entry_modal(form: EntryForm, renderer: Renderer) -> dict[str, Any]:
             element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=form.callback_id,
-        title=PlainTextObject(text=form.title),
-        submit=PlainTextObject(text=form.submit),
-        close=PlainTextObject(text=label("timeline.cancel")),
-        private_metadata=json.dumps(form.metadata),
-        blocks=blocks,
-    ).to_dict()
+    title, save = label(_ENTRY_TITLES[form.callback_id]), label("timeline.save")
+    return modal(renderer, form.callback_id, "timeline", blocks, form.metadata, title=title, submit=save)
 
 
 def delete_modal(event: TimelineEvent, metadata: dict[str, Any], renderer: Renderer) -> dict[str, Any]:
     row = rows([event], renderer)[0]
     text = renderer.render("timeline/delete_confirm.j2", row=row, text=clip(event.text, SHOWN_CHARS))
-    return View(
-        type="modal",
-        callback_id=Callback.TIMELINE_DELETE,
-        title=PlainTextObject(text=renderer.label("timeline.delete_title")),
-        submit=PlainTextObject(text=renderer.label("timeline.delete_submit")),
-        close=PlainTextObject(text=renderer.label("timeline.cancel")),
-        private_metadata=json.dumps(metadata),
-        blocks=sections(text),
-    ).to_dict()
+    title, submit = renderer.label("timeline.delete_title"), renderer.label("timeline.delete_submit")
+    return modal(
+        renderer, Callback.TIMELINE_DELETE, "timeline", sections(text), metadata, title=title, submit=submit
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,17 +10,15 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import Severity, Status
 from incidentbot.domain.updates import FIELD_MAX, Update, default_preset, next_update_presets
 from incidentbot.rendering import Renderer
 from incidentbot.services.ports import IncidentView
-from incidentbot.slack.blocks.common import Blocks, actions, button, sections
+from incidentbot.slack.blocks.common import Blocks, actions, button, modal, sections
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.blocks.modals import severity_option
 from incidentbot.slack.ids import VALUE, Action, Block, Callback
@@ -93,15 +90,8 @@ def update_modal(renderer: Renderer, view: IncidentView, previous: Update | None
             element=DateTimePickerElement(action_id=VALUE),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.POST_UPDATE,
-        title=PlainTextObject(text=label("update.title")),
-        submit=PlainTextObject(text=label("update.submit")),
-        close=PlainTextObject(text=label("update.cancel")),
-        private_metadata=json.dumps({"incident_id": incident.id, "channel": incident.channel_id}),
-        blocks=blocks,
-    ).to_dict()
+    metadata = {"incident_id": incident.id, "channel": incident.channel_id}
+    return modal(renderer, Callback.POST_UPDATE, "update", blocks, metadata)
 
 
 def _prior(previous: Update | None, name: str) -> str:

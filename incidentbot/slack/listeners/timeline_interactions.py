@@ -64,8 +64,6 @@ def _shortcut(deps: Deps) -> Any:
         occurred_at = ts_to_datetime(read.ts) or deps.services.clock.now()
         form = EntryForm(
             callback_id=Callback.TIMELINE_ADD,
-            title=deps.renderer.label("timeline.add_title"),
-            submit=deps.renderer.label("timeline.save"),
             text=read.text,
             occurred_at=occurred_at,
             kind=EventKind.OTHER,
@@ -78,8 +76,7 @@ def _shortcut(deps: Deps) -> Any:
             },
             about=deps.renderer.render("timeline/about.j2", author=read.author_name, when=occurred_at),
         )
-        view = entry_modal(form, deps.renderer)
-        deps.show_modal(str(body["trigger_id"]), view)
+        deps.show_modal(str(body["trigger_id"]), entry_modal(form, deps.renderer))
 
     return on_add_to_timeline
 
@@ -159,18 +156,9 @@ def _entry_menu(deps: Deps) -> Any:
         event = timeline.entry_for_editing(deps.services, int(event_id), user)
         meta = {"event_id": event.id, "channel": channel, "response_url": body.get("response_url")}
         if verb == "edit":
-            view = entry_modal(
-                EntryForm(
-                    callback_id=Callback.TIMELINE_EDIT,
-                    title=deps.renderer.label("timeline.edit_title"),
-                    submit=deps.renderer.label("timeline.save"),
-                    text=event.text,
-                    occurred_at=event.occurred_at,
-                    kind=event.kind if event.kind in SCRIBE_KINDS else EventKind.OTHER,
-                    metadata=meta,
-                ),
-                deps.renderer,
-            )
+            kind = event.kind if event.kind in SCRIBE_KINDS else EventKind.OTHER
+            form = EntryForm(Callback.TIMELINE_EDIT, event.text, event.occurred_at, kind, meta)
+            view = entry_modal(form, deps.renderer)
         else:
             view = delete_modal(event, meta, deps.renderer)
         deps.show_modal(str(body["trigger_id"]), view)
