@@ -22,6 +22,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.store.sql_housekeeping import HousekeepingSql
 from incidentbot.store.sql_outbox import OutboxSql
 from incidentbot.store.sql_resolution import ResolutionSql
 from incidentbot.store.sql_timeline import TimelineSql
@@ -45,7 +46,7 @@ class SqlStore:
             yield SqlTransaction(connection, self.engine)
 
 
-class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql):
+class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, HousekeepingSql):
     def __init__(self, connection: Connection, engine: Engine) -> None:
         self.db = connection
         self._engine = engine
