@@ -102,3 +102,28 @@ def test_permission_rules_come_from_the_config_file(tmp_path: Path) -> None:
     file.write_text("[policy.permissions]\ncommander_only_resolve = false\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="commander_only_resolve"):
         load_team_config(file)
+
+
+def test_housekeeping_settings_default_to_an_hourly_sweep_keeping_30_and_7_days() -> None:
+    settings = load_settings({})
+    assert settings.housekeeping_interval_seconds == 3600
+    assert settings.retention.finished_rows == timedelta(days=30)
+    assert settings.retention.event_ids == timedelta(days=7)
+
+
+def test_housekeeping_settings_come_from_the_environment() -> None:
+    settings = load_settings(
+        {
+            "HOUSEKEEPING_INTERVAL_SECONDS": "600",
+            "FINISHED_ROWS_RETENTION_DAYS": "90",
+            "EVENT_IDS_RETENTION_DAYS": "2",
+        }
+    )
+    assert settings.housekeeping_interval_seconds == 600
+    assert settings.retention.finished_rows == timedelta(days=90)
+    assert settings.retention.event_ids == timedelta(days=2)
+
+
+def test_a_retention_under_a_day_is_refused() -> None:
+    with pytest.raises(ConfigError, match="EVENT_IDS_RETENTION_DAYS"):
+        load_settings({"EVENT_IDS_RETENTION_DAYS": "0"})
