@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from incidentbot.config import ConfigError, load_settings, load_team_config
+from incidentbot.config import ConfigError, Settings, load_settings, load_team_config
 from incidentbot.domain.models import Role, Severity
 
 
@@ -127,3 +127,9 @@ def test_housekeeping_settings_come_from_the_environment() -> None:
 def test_a_retention_under_a_day_is_refused() -> None:
     with pytest.raises(ConfigError, match="EVENT_IDS_RETENTION_DAYS"):
         load_settings({"EVENT_IDS_RETENTION_DAYS": "0"})
+
+
+def test_the_readme_lists_every_environment_setting() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in readme]
+    assert missing == []
