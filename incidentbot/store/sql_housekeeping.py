@@ -7,9 +7,10 @@ each other. A finished row never becomes pending again, so a row chosen stays re
 has one writer at a time and no `DELETE … USING`, so there the batch is an `IN (subquery …
 LIMIT)`, decided under the write lock.
 
-Finding the rows uses existing indexes: `ix_reminders_due (state, due_at)` for finished rows
-that are due long ago, the incidents' primary key for their resolution. `processed_events` has
-only its primary key; the scan for old ids stops as soon as a batch is full.
+No index was added: the search may use `ix_reminders_due (state, due_at)`, stops as soon as a
+batch is full, and runs hourly. `processed_events` has only its primary key, so a sweep with
+nothing to delete reads that table once: about 50 ms for a million ids on PostgreSQL, once an
+hour, which does not justify an index on `received_at` that every event's insert would maintain.
 """
 
 from __future__ import annotations
