@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from incidentbot.domain.policy import Policy
+from incidentbot.services.housekeeping import Retention
 
 DEFAULT_CONFIG_FILE = "incidentbot.toml"
 
@@ -57,11 +59,21 @@ class Settings(BaseSettings):
     incidentbot_config: str = DEFAULT_CONFIG_FILE
     reminder_interval_seconds: float = Field(default=2.0, gt=0, le=60)
     reminder_threads: int = Field(default=8, ge=1, le=64)
+    housekeeping_interval_seconds: float = Field(default=3600, ge=60, le=86400)
+    finished_rows_retention_days: int = Field(default=30, ge=1)
+    event_ids_retention_days: int = Field(default=7, ge=1)
 
     @property
     def reminder_parallelism(self) -> int:
         # SQLite has one writer: parallel deliveries would only queue on its lock.
         return 1 if self.database_url.startswith("sqlite") else self.reminder_threads
+
+    @property
+    def retention(self) -> Retention:
+        return Retention(
+            finished_rows=timedelta(days=self.finished_rows_retention_days),
+            event_ids=timedelta(days=self.event_ids_retention_days),
+        )
 
     @field_validator("slack_api_url")
     @classmethod

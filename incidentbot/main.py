@@ -35,6 +35,8 @@ def main() -> int:
         bot.services,
         interval_seconds=settings.reminder_interval_seconds,
         parallel=settings.reminder_parallelism,
+        housekeeping_interval_seconds=settings.housekeeping_interval_seconds,
+        retention=settings.retention,
     )
     reminders.start()
     try:

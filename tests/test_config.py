@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from incidentbot.config import ConfigError, load_settings, load_team_config
+from incidentbot.config import ConfigError, Settings, load_settings, load_team_config
 from incidentbot.domain.models import Role, Severity
 
 
@@ -102,3 +102,34 @@ def test_permission_rules_come_from_the_config_file(tmp_path: Path) -> None:
     file.write_text("[policy.permissions]\ncommander_only_resolve = false\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="commander_only_resolve"):
         load_team_config(file)
+
+
+def test_housekeeping_settings_default_to_an_hourly_sweep_keeping_30_and_7_days() -> None:
+    settings = load_settings({})
+    assert settings.housekeeping_interval_seconds == 3600
+    assert settings.retention.finished_rows == timedelta(days=30)
+    assert settings.retention.event_ids == timedelta(days=7)
+
+
+def test_housekeeping_settings_come_from_the_environment() -> None:
+    settings = load_settings(
+        {
+            "HOUSEKEEPING_INTERVAL_SECONDS": "600",
+            "FINISHED_ROWS_RETENTION_DAYS": "90",
+            "EVENT_IDS_RETENTION_DAYS": "2",
+        }
+    )
+    assert settings.housekeeping_interval_seconds == 600
+    assert settings.retention.finished_rows == timedelta(days=90)
+    assert settings.retention.event_ids == timedelta(days=2)
+
+
+def test_a_retention_under_a_day_is_refused() -> None:
+    with pytest.raises(ConfigError, match="EVENT_IDS_RETENTION_DAYS"):
+        load_settings({"EVENT_IDS_RETENTION_DAYS": "0"})
+
+
+def test_the_readme_lists_every_environment_setting() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in readme]
+    assert missing == []

@@ -1,9 +1,10 @@
-"""One interval job per process that delivers due reminders.
+"""Interval jobs per process: one delivers due reminders, one sweeps away finished rows.
 
 APScheduler only supplies the heartbeat. Due times live in the `reminders` table and are claimed
 there, so nothing is kept in APScheduler's memory job store: a restart loses nothing, and any
 number of processes may run this job against one database (APScheduler's own shared job stores
-are not safe across processes, which is why none is used).
+are not safe across processes, which is why none is used). The housekeeping job is as safe to
+run on every process: it only deletes rows nothing reads any more (`services/housekeeping.py`).
 """
 
 from __future__ import annotations
@@ -12,15 +13,20 @@ import logging
 import os
 import socket
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from incidentbot.services import housekeeping
 from incidentbot.services.context import Services
+from incidentbot.services.housekeeping import DEFAULT_RETENTION, Retention
 from incidentbot.services.schedule import fire_due
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_SECONDS = 2.0
+DEFAULT_HOUSEKEEPING_SECONDS = 3600.0
+HOUSEKEEPING_FIRST_RUN = timedelta(minutes=1)
+"""After start-up's own work; soon enough that processes restarted often still sweep."""
 
 
 def worker_name() -> str:
@@ -36,11 +42,15 @@ class ReminderScheduler:
         interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
         parallel: int = 1,
         worker_id: str | None = None,
+        housekeeping_interval_seconds: float = DEFAULT_HOUSEKEEPING_SECONDS,
+        retention: Retention = DEFAULT_RETENTION,
     ) -> None:
         self.services = services
         self.interval_seconds = interval_seconds
         self.parallel = parallel
         self.worker_id = worker_id or worker_name()
+        self.housekeeping_interval_seconds = housekeeping_interval_seconds
+        self.retention = retention
         self._scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
 
     def start(self) -> None:
@@ -54,6 +64,17 @@ class ReminderScheduler:
             misfire_grace_time=None,
             # At once: what came due while no process was running goes out right after start.
             next_run_time=datetime.now(UTC),
+        )
+        first_sweep = min(HOUSEKEEPING_FIRST_RUN, timedelta(seconds=self.housekeeping_interval_seconds))
+        self._scheduler.add_job(
+            self.housekeep,
+            "interval",
+            seconds=self.housekeeping_interval_seconds,
+            id="housekeeping",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC) + first_sweep,
         )
         self._scheduler.start()
         log.info(
@@ -77,6 +98,13 @@ class ReminderScheduler:
                 report.cancelled,
                 report.retried,
             )
+
+    def housekeep(self) -> None:
+        try:
+            housekeeping.sweep(self.services, self.retention)
+        except Exception:
+            # Nothing is lost by sweeping later; the next run carries on where this one stopped.
+            log.exception("housekeeping failed")
 
     def stop(self) -> None:
         if self._scheduler.running:

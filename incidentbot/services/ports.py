@@ -18,6 +18,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.domain.policy import Policy
+from incidentbot.services.housekeeping_ports import HousekeepingTransaction
 from incidentbot.services.outbox_ports import OutboxTransaction, OutboxWorkspace
 from incidentbot.services.resolution_ports import ResolutionTransaction, ResolutionWorkspace
 from incidentbot.services.update_ports import UpdatesTransaction, UpdatesWorkspace
@@ -81,7 +82,9 @@ class IncidentView:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class Transaction(ResolutionTransaction, UpdatesTransaction, OutboxTransaction, Protocol):
+class Transaction(
+    ResolutionTransaction, UpdatesTransaction, OutboxTransaction, HousekeepingTransaction, Protocol
+):
     """One unit of work against the store; committed when the context exits cleanly."""
 
     def add_incident(self, new: NewIncident) -> Incident: ...

@@ -23,6 +23,7 @@ from incidentbot.domain.models import (
 )
 from incidentbot.services.ports import NewEvent, NewIncident
 from incidentbot.store.rows import in_time_order
+from incidentbot.store.sql_housekeeping import HousekeepingSql
 from incidentbot.store.sql_outbox import OutboxSql
 from incidentbot.store.sql_resolution import ResolutionSql
 from incidentbot.store.sql_timeline import TimelineSql
@@ -46,7 +47,7 @@ class SqlStore:
             yield SqlTransaction(connection, self.engine)
 
 
-class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql):
+class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, HousekeepingSql):
     def __init__(self, connection: Connection, engine: Engine) -> None:
         self.db = connection
         self._engine = engine

@@ -23,17 +23,19 @@ from incidentbot.domain.timeline import PENDING_TEXT, EventSource
 from incidentbot.domain.updates import Update
 from incidentbot.services.errors import NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
 from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
 from tests.support.memory_updates import MemoryUpdates
 
 
 @dataclass
-class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox):
+class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeeping):
     incidents: dict[int, Incident] = field(default_factory=dict)
     assignments: list[RoleAssignment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     deliveries: set[str] = field(default_factory=set)
+    delivery_times: dict[str, datetime] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -122,6 +124,7 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox):
         if event_id in self.deliveries:
             return False
         self.deliveries.add(event_id)
+        self.delivery_times[event_id] = at
         return True
 
     def event_for_message(self, incident_id: int, message_ts: str) -> TimelineEvent | None:
