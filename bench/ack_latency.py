@@ -127,7 +127,7 @@ def main() -> None:
                 errors[name] += sum(1 for a in answers if not 200 <= a.status < 300)
                 results[name].append(summary([a.seconds for a in answers]))
                 time.sleep(2)  # let the bot's after-ack work drain between bursts
-        effects = _side_effects(database_url, slack, args.burst, args.rounds)
+        effects = _side_effects(database_url, slack, args.burst, args.rounds, args.only)
         _print_table(results, errors, args, effects)
     finally:
         for process in (bot, bare):
@@ -155,10 +155,11 @@ async def _prepare(port: int, database_url: str) -> tuple[str, int]:
 
 
 def _side_effects(
-    database_url: str, slack: FakeSlackProcess, burst: int, rounds: int
+    database_url: str, slack: FakeSlackProcess, burst: int, rounds: int, only: int | None
 ) -> dict[str, tuple[int, int]]:
     """(expected, found) for what each kind of request must have left behind."""
-    per_kind = {kind: sum(1 for i in range(burst) if i % 6 == kind) * rounds for kind in range(6)}
+    sent = [i % 6 if only is None else only for i in range(burst)]
+    per_kind = {kind: sent.count(kind) * rounds for kind in range(6)}
     engine = create_engine(database_url)
     deadline = time.monotonic() + 120
     found: dict[str, tuple[int, int]] = {}

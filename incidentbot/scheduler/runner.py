@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -54,34 +55,28 @@ class ReminderScheduler:
         self._scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
 
     def start(self) -> None:
-        self._scheduler.add_job(
-            self.tick,
-            "interval",
-            seconds=self.interval_seconds,
-            id="fire_due_reminders",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-            # At once: what came due while no process was running goes out right after start.
-            next_run_time=datetime.now(UTC),
-        )
+        # At once: what came due while no process was running goes out right after start.
+        self._every(self.tick, self.interval_seconds, "fire_due_reminders", timedelta(0))
         first_sweep = min(HOUSEKEEPING_FIRST_RUN, timedelta(seconds=self.housekeeping_interval_seconds))
-        self._scheduler.add_job(
-            self.housekeep,
-            "interval",
-            seconds=self.housekeeping_interval_seconds,
-            id="housekeeping",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-            next_run_time=datetime.now(UTC) + first_sweep,
-        )
+        self._every(self.housekeep, self.housekeeping_interval_seconds, "housekeeping", first_sweep)
         self._scheduler.start()
         log.info(
             "reminders: firing every %.1f s as %s, %d at a time",
             self.interval_seconds,
             self.worker_id,
             self.parallel,
+        )
+
+    def _every(self, job: Callable[[], object], seconds: float, job_id: str, first_in: timedelta) -> None:
+        self._scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC) + first_in,
         )
 
     def tick(self) -> None:
