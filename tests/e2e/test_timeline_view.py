@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from incidentbot.domain.models import EventKind
+from incidentbot.domain.reminders import Reminder
 from incidentbot.services.ports import NewEvent
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.timeline_helpers import all_rows, entries
-from tests.support import signing
+from tests.support import reminder_rows, signing
 from tests.support.fake_slack import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from tests.support.harness import RunningBot
 
@@ -32,6 +33,11 @@ def _fill(running: RunningBot, incident_id: int, count: int, long_one: int | Non
             )
 
 
+def _messages_owed(running: RunningBot, incident_id: int) -> list[Reminder]:
+    with running.services.store.transaction() as tx:
+        return reminder_rows.pending(reminder_rows.outbox(tx.reminders(incident_id)))
+
+
 def _shown(call_args: dict[str, Any]) -> str:
     return "\n".join(
         b["text"]["text"] for b in call_args["blocks"] if b["type"] in ("section", "context") and "text" in b
@@ -51,6 +57,7 @@ def test_the_timeline_is_shown_to_the_caller_only(running: RunningBot) -> None:
     running.client.command("severity 2", channel_id=incident.channel_id)
     wait_until(lambda: len(entries(running, incident.id)) == 2)
     running.client.command("note Error rate back under 1%", channel_id=incident.channel_id)
+    wait_until(lambda: not _messages_owed(running, incident.id))  # the severity notice and summary edit
     running.slack.clear_calls()
     assert running.client.command("timeline", user_id="U001", channel_id=incident.channel_id).status == 200
     shown = running.slack.wait_for("chat.postEphemeral")[0].args
