@@ -113,11 +113,12 @@ def deliver_capture(services: Services, reminder: Reminder) -> None:
             _name_the_author(services, entry)
             _confirm(services, channel, ts)  # It is on the timeline already, text to follow.
             raise
+        permalink = _permalink(services, channel, ts) if message is not None else None
         with services.store.transaction() as tx:
             if message is None:
                 tx.update_event(entry.model_copy(update={"deleted_at": services.clock.now()}))
                 return
-            tx.update_event(_filled_in(entry, message, _permalink(services, channel, ts)))
+            tx.update_event(_filled_in(entry, message, permalink))
     _confirm(services, channel, ts)
 
 
