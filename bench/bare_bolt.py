@@ -11,7 +11,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from waitress.server import create_server
 
-from incidentbot.server import SERVER_THREADS
+from incidentbot.server import SERVER_THREADS, share_the_interpreter_often
 
 
 def build() -> App:
@@ -33,6 +33,7 @@ def build() -> App:
 
 def main() -> None:
     handler = SlackRequestHandler(build())
+    share_the_interpreter_often()
     server = create_server(handler, host="127.0.0.1", port=int(os.environ["PORT"]), threads=SERVER_THREADS)
     server.run()
 

@@ -16,6 +16,7 @@ from incidentbot.slack.app import build_app
 from incidentbot.slack.gateway import SlackWorkspace, make_client
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.store.db import make_engine, migrate
+from incidentbot.store.journal import BatchingJournal
 from incidentbot.store.sql import SqlStore
 
 BACKGROUND_THREADS = 4
@@ -26,6 +27,7 @@ MODAL_THREADS = 4
 class Bot:
     settings: Settings
     engine: Engine
+    journal: BatchingJournal
     deps: Deps
     app: App
 
@@ -36,6 +38,7 @@ class Bot:
     def close(self) -> None:
         self.deps.modals.shutdown(wait=True)
         self.deps.background.shutdown(wait=True)
+        self.journal.close()
         self.engine.dispose()
 
 
@@ -45,6 +48,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     renderer = Renderer()
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
     workspace = SlackWorkspace(client, renderer, reaction=team.timeline_reaction)
+    journal = BatchingJournal(engine)
     services = Services(
         store=SqlStore(engine),
         workspace=workspace,
@@ -52,6 +56,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         clock=clock or SystemClock(),
         channel_prefix=team.channel_prefix,
         announcement_channel=team.announcement_channel,
+        journal=journal,
     )
     deps = Deps(
         services=services,
@@ -62,4 +67,4 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         modals=ThreadPoolExecutor(MODAL_THREADS, thread_name_prefix="modals"),
     )
     app = build_app(deps, client, settings.slack_signing_secret)
-    return Bot(settings=settings, engine=engine, deps=deps, app=app)
+    return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app)

@@ -43,6 +43,8 @@ class Reminder(BaseModel):
     attempts: int = 0
     last_error: str | None = None
     fired_at: datetime | None = None
+    payload: str | None = None
+    """A journalled request: what was asked, as JSON (see `domain/journal.py`)."""
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -8,7 +8,7 @@ from incidentbot.clock import Clock
 from incidentbot.domain.models import Incident
 from incidentbot.domain.policy import Policy
 from incidentbot.services.errors import IncidentNotFound, NotAnIncidentChannel
-from incidentbot.services.ports import IncidentView, Store, Transaction, Workspace
+from incidentbot.services.ports import IncidentView, Journal, Store, Transaction, Workspace
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class Services:
     clock: Clock
     channel_prefix: str = "inc"
     announcement_channel: str | None = None
+    journal: Journal | None = None
+    """Batches journalled requests; without one, each is written in a transaction of its own."""
 
     def view(self, tx: Transaction, incident: Incident) -> IncidentView:
         return IncidentView(

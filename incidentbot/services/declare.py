@@ -1,24 +1,27 @@
 """Declaring an incident: record it first, then build its Slack home step by step.
 
-Recording is quick and happens before Slack is acknowledged, and it writes the `set_up` outbox
-row in the same transaction: an acknowledged declaration is never lost, nor is the building of its
-channel. Building is slow and may fail half-way; every step saves its result on the incident, so
-the job carries on from where it stopped, first in the thread that took the declaration and, when
-Slack is unavailable, from the scheduler with a backoff (see `services/outbox.py`).
+The submitted declaration is journalled before Slack is acknowledged and recorded just after
+(`services/journal.py`); recording writes the `set_up` outbox row in the same transaction, so an
+acknowledged declaration is never lost, nor is the building of its channel. Building is slow and
+may fail half-way; every step saves its result on the incident, so the job carries on from where
+it stopped, first in the thread that took the declaration and, when Slack is unavailable, from the
+scheduler with a backoff (see `services/outbox.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
+
+from pydantic import BaseModel, ConfigDict
 
 from incidentbot.domain.commitments import CommitmentSource
 from incidentbot.domain.models import EventKind, Incident, Role, SetupState, Severity
 from incidentbot.domain.naming import channel_name
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder, ReminderState
-from incidentbot.services import commitments, outbox, reminders
+from incidentbot.services import commitments, journal, outbox, reminders
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound, NameTaken, SlackUnavailable
@@ -28,8 +31,11 @@ from incidentbot.services.reminders import ReminderObsolete
 MAX_NAME_ATTEMPTS = 20
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(BaseModel):
+    """What the declare modal asked for; journalled as it is (`services/journal.py`)."""
+
+    model_config = ConfigDict(frozen=True)
+
     team_id: str
     title: str
     severity: Severity
@@ -49,11 +55,21 @@ class Declaration:
         return chosen
 
 
-def record(services: Services, declaration: Declaration) -> Incident:
-    """Store the incident, its roles, its first commitment and its first timeline entry."""
-    now = services.clock.now()
+def record(
+    services: Services,
+    declaration: Declaration,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
+) -> Incident:
+    """Store the incident, its roles, its first commitment and its first timeline entry.
+
+    `received_at` and `request` are the journalled request's, when applying one.
+    """
+    now = received_at or services.clock.now()
     declarer = actor_name(services, declaration.declared_by)
     with services.store.transaction() as tx:
+        journal.settle(tx, request, services.clock.now())
         incident = tx.add_incident(
             NewIncident(
                 team_id=declaration.team_id,
@@ -89,6 +105,12 @@ def record(services: Services, declaration: Declaration) -> Incident:
         )
         outbox.enqueue(tx, OutboxKind.SET_UP, incident.id, incident.id, now)
         return incident
+
+
+def apply_declaration(services: Services, request: Reminder) -> Incident:
+    """Record a journalled declaration, as of when it was submitted."""
+    declaration = Declaration.model_validate_json(journal.payload(request))
+    return record(services, declaration, received_at=request.due_at, request=request)
 
 
 def set_up(services: Services, incident_id: int) -> Incident:

@@ -24,6 +24,12 @@ class OutboxTransaction(Protocol):
         """
         ...
 
+    def add_request_row(
+        self, kind: str, payload: str, received_at: datetime, hold_until: datetime
+    ) -> Reminder:
+        """A journalled request (`services/journal.py`), due at its receipt, held until `hold_until`."""
+        ...
+
     def outbox_rows(self, kind: str, subject_id: int) -> list[Reminder]:
         """Every outbox row of this kind about this subject, in any state, oldest first."""
         ...

@@ -18,6 +18,7 @@ from incidentbot.domain.models import (
     TimelineEvent,
 )
 from incidentbot.domain.policy import Policy
+from incidentbot.domain.reminders import Reminder
 from incidentbot.services.housekeeping_ports import HousekeepingTransaction
 from incidentbot.services.outbox_ports import OutboxTransaction, OutboxWorkspace
 from incidentbot.services.resolution_ports import ResolutionTransaction, ResolutionWorkspace
@@ -136,6 +137,14 @@ class Transaction(
 
 class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
+
+
+class Journal(Protocol):
+    """Writes journalled requests, many per commit under load (`store/journal.py`)."""
+
+    def append(self, kind: str, payload: str, received_at: datetime, hold_until: datetime) -> Reminder:
+        """The request's row, once committed."""
+        ...
 
 
 class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol):

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import ReminderKind
-from incidentbot.services import action_items, declare, nags, notices, roles, timeline_capture, updates
+from incidentbot.services import (
+    action_items,
+    declare,
+    nags,
+    notices,
+    roles,
+    timeline,
+    timeline_capture,
+    updates,
+)
 from incidentbot.services.context import Services
+from incidentbot.services.journal import replaying
 from incidentbot.services.reminders import FireReport, Handler, run_due
 from incidentbot.services.resolution_ports import ACTION_OVERDUE
 
@@ -25,6 +36,9 @@ HANDLERS: Mapping[str, Handler] = {
     OutboxKind.SYNC_SUMMARY: notices.deliver_sync_summary,
     OutboxKind.RESOLUTION_POST: notices.deliver_resolution,
     OutboxKind.CAPTURE: timeline_capture.deliver_capture,
+    JournalKind.DECLARE: replaying(declare.apply_declaration),
+    JournalKind.NOTE: replaying(timeline.apply_note),
+    JournalKind.MARK: replaying(timeline_capture.apply_mark),
 }
 
 

@@ -6,13 +6,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import BaseModel
+
 from incidentbot.domain.models import EventKind, Incident, TimelineEvent
 from incidentbot.domain.permissions import Permissions
-from incidentbot.domain.timeline import ClockTime, EventSource, clip, on_today, zone
+from incidentbot.domain.reminders import Reminder
+from incidentbot.domain.timeline import (
+    ClockTime,
+    EventSource,
+    NoteRefused,
+    clip,
+    on_today,
+    parse_note,
+    zone,
+)
+from incidentbot.services import journal
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentError, IncidentNotFound, SlackUnavailable
 from incidentbot.services.ports import NewEvent, Transaction
+from incidentbot.services.reminders import ReminderObsolete
 
 
 class TimeInFuture(IncidentError):
@@ -32,6 +45,7 @@ class NotEditor(IncidentError):
 
 @dataclass(frozen=True)
 class NoteAdded:
+    incident: Incident
     event: TimelineEvent
     zone_name: str
     local_time: datetime
@@ -45,18 +59,23 @@ def add_note(
     text: str,
     at: ClockTime | None = None,
     name: str | None = None,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
 ) -> NoteAdded:
     """Record a note now, or at a clock time of today in the person's Slack time zone.
 
     Only a clock time needs Slack (for the time zone); pass `name` to record a plain note without it.
+    `received_at` and `request` are the journalled request's, when applying one.
     """
-    now = services.clock.now()
+    now = received_at or services.clock.now()
     tz, zone_name = zone(_person_tz(services, user_id) if at else None)
     occurred_at = now if at is None else on_today(at, now, tz)
     if occurred_at > now:
         raise TimeInFuture(f"{at} {zone_name}")
     who = name or actor_name(services, user_id)
     with services.store.transaction() as tx:
+        journal.settle(tx, request, services.clock.now())
         event = tx.add_event(
             NewEvent(
                 incident_id=incident.id,
@@ -70,7 +89,36 @@ def add_note(
             )
         )
     assert event is not None, "notes carry no message ts, so they never collide"
-    return NoteAdded(event=event, zone_name=zone_name, local_time=occurred_at.astimezone(tz))
+    return NoteAdded(incident, event, zone_name, occurred_at.astimezone(tz))
+
+
+class NoteRequest(BaseModel):
+    """`/incident note …` as typed, journalled before the ack (`services/journal.py`)."""
+
+    channel_id: str
+    user_id: str
+    user_name: str | None
+    words: str
+    """Everything after `note`; checked by `parse_note` before it was accepted."""
+
+
+def apply_note(services: Services, request: Reminder) -> NoteAdded:
+    """Add a journalled note, as of when it was typed."""
+    note = NoteRequest.model_validate_json(journal.payload(request))
+    parsed = parse_note(note.words)
+    if isinstance(parsed, NoteRefused):
+        raise ReminderObsolete(f"note {request.id} was refused: {parsed.problem}")
+    incident = services.incident_in_channel(note.channel_id)
+    return add_note(
+        services,
+        incident,
+        note.user_id,
+        parsed.text,
+        parsed.at,
+        name=note.user_name,
+        received_at=request.due_at,
+        request=request,
+    )
 
 
 def _person_tz(services: Services, user_id: str) -> str | None:

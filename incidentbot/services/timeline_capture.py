@@ -1,10 +1,11 @@
 """Capturing channel messages marked with the timeline reaction.
 
-Marking is recorded before the reaction event is acknowledged, in one transaction with its
-event id: the entry (its time from the ts, its author from `item_user`, a placeholder text) and
-an outbox row (`capture`) that fetches the message from Slack afterwards and fills the entry in.
-So a process that dies after the acknowledgement leaves the row for the scheduler, and Slack's
-retries of the event, which arrive on any replica, add nothing. When Slack will not hand the
+A reaction event is journalled before it is acknowledged (`services/journal.py`) and applied just
+after by `mark`, in one transaction with its event id: the entry (its time from the ts, its author
+from `item_user`, a placeholder text) and an outbox row (`capture`) that fetches the message from
+Slack afterwards and fills the entry in. So a process that dies after the acknowledgement leaves
+the journal row, then the capture row, for the scheduler, and Slack's retries of the event, which
+arrive on any replica, add nothing. When Slack will not hand the
 message over, the row is retried until it does; the next capture in the same incident, or the
 next look at the timeline, also fills in entries still waiting.
 """
@@ -16,11 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import BaseModel
+
 from incidentbot.domain.models import EventKind, Incident, TimelineEvent
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder
 from incidentbot.domain.timeline import PENDING_TEXT, EventSource, ts_to_datetime
-from incidentbot.services import outbox
+from incidentbot.services import journal, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import SlackUnavailable
@@ -54,14 +57,23 @@ class Marked:
     item_user: str | None = None
 
 
-def mark(services: Services, marked: Marked, event_id: str | None) -> Reminder | None:
+def mark(
+    services: Services,
+    marked: Marked,
+    event_id: str | None,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
+) -> Reminder | None:
     """Record the marked message and its capture; None for a repeated event or another channel.
 
     The event id is claimed in the same transaction, so a process that dies before committing
-    leaves Slack's retry to record it, and one that committed has recorded everything.
+    leaves the journalled request (or Slack's retry) to record it, and one that committed has
+    recorded everything. `received_at` and `request` are the journalled request's, if any.
     """
-    now = services.clock.now()
+    now = received_at or services.clock.now()
     with services.store.transaction() as tx:
+        journal.settle(tx, request, services.clock.now())
         if event_id is not None and not tx.first_delivery(event_id, now):
             return None
         incident = tx.incident_by_channel(marked.channel_id)
@@ -69,6 +81,23 @@ def mark(services: Services, marked: Marked, event_id: str | None) -> Reminder |
             return None
         entry = _marked_entry(tx, incident, marked, now)
         return outbox.enqueue(tx, OutboxKind.CAPTURE, incident.id, entry.id, now)
+
+
+class MarkRequest(BaseModel):
+    """A `reaction_added` with the timeline reaction, journalled before the ack."""
+
+    channel_id: str
+    ts: str
+    reactor: str
+    item_user: str | None
+    event_id: str | None
+
+
+def apply_mark(services: Services, request: Reminder) -> Reminder | None:
+    """Record a journalled mark as of its event; its capture row, or None (repeat, other channel)."""
+    got = MarkRequest.model_validate_json(journal.payload(request))
+    marked = Marked(got.channel_id, got.ts, got.reactor, got.item_user)
+    return mark(services, marked, got.event_id, received_at=request.due_at, request=request)
 
 
 def capture(services: Services, marked: Marked, event_id: str | None = None) -> Capture:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from incidentbot.domain.models import Role, RoleAssignment
@@ -23,6 +23,18 @@ from incidentbot.store.tables import reminders, role_assignments
 PENDING = ReminderState.PENDING.value
 _TICK = timedelta(microseconds=1)
 _INSERT_ATTEMPTS = 5
+
+
+def request_row(kind: str, payload: str, received_at: datetime, hold_until: datetime) -> dict[str, Any]:
+    """The values of a journalled request's row; with no subject, it never collides with another."""
+    return {
+        "kind": kind,
+        "due_at": received_at,
+        "state": PENDING,
+        "claimed_until": hold_until,
+        "attempts": 0,
+        "payload": payload,
+    }
 
 
 class OutboxSql:
@@ -66,6 +78,14 @@ class OutboxSql:
             if row is not None:
                 return _reminder(row)
         raise RuntimeError(f"could not queue {kind} for {subject_id}: its instants kept being taken")
+
+    def add_request_row(
+        self, kind: str, payload: str, received_at: datetime, hold_until: datetime
+    ) -> Reminder:
+        row = self.db.execute(
+            insert(reminders).values(request_row(kind, payload, received_at, hold_until)).returning(reminders)
+        ).one()
+        return _reminder(row)
 
     def outbox_rows(self, kind: str, subject_id: int) -> list[Reminder]:
         rows = self.db.execute(

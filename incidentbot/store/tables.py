@@ -168,6 +168,7 @@ reminders = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("fired_at", UtcDateTime),
+    Column("payload", Text),
     UniqueConstraint("kind", "commitment_id", "subject_id", "due_at", name="uq_reminders_once"),
     Index("ix_reminders_due", "state", "due_at"),
 )

@@ -6,6 +6,12 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from sqlalchemy import select
+
+from incidentbot.domain.journal import JournalKind
+from incidentbot.domain.reminders import Reminder
+from incidentbot.store.sql_updates import _reminder
+from incidentbot.store.tables import reminders
 from tests.support import signing
 from tests.support.harness import RunningBot
 
@@ -62,3 +68,13 @@ def wait_until(probe: Callable[[], T | None], timeout: float = 10.0) -> T:
             return result
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {probe}")
+
+
+def pending_requests(running: RunningBot) -> list[Reminder]:
+    """Journalled requests not yet applied (or given up on)."""
+    kinds = [kind.value for kind in JournalKind]
+    with running.services.store.transaction() as tx:
+        rows = tx.db.execute(
+            select(reminders).where(reminders.c.kind.in_(kinds), reminders.c.state == "pending")
+        )
+        return [_reminder(row) for row in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from incidentbot.domain.models import Severity, Status
 from tests.e2e.helpers import declare, submit_declare, wait_until
+from tests.e2e.timeline_helpers import command_reply
 from tests.support.harness import RunningBot
 
 
@@ -119,9 +120,9 @@ def test_list_shows_open_incidents_but_private_only_to_members(running: RunningB
     declare(running, title="Public one")
     submit_declare(running, title="Secret one", private=True)
     secret = wait_until(lambda: (i := running.incident(2)) and i.setup_state == "ready" and i)
-    for_member = running.client.command("list", user_id="U001").body.decode()
+    for_member = command_reply(running, "list", user_id="U001")
     assert "Public one" in for_member and "Secret one" in for_member
-    for_outsider = running.client.command("list", user_id="U004").body.decode()
+    for_outsider = command_reply(running, "list", user_id="U004")
     assert "Public one" in for_outsider and "Secret one" not in for_outsider
     assert secret.is_private
 

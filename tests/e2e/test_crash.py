@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -46,7 +47,12 @@ def test_kill_9_mid_burst_loses_no_acknowledged_declaration(
     engine = create_engine(url)
     with engine.connect() as db:
         recorded = {row[0] for row in db.execute(text("SELECT title FROM incidents"))}
-    assert acknowledged <= recorded, "every acknowledged declaration was in the database before the ack"
+        journalled = {
+            json.loads(row[0])["title"]
+            for row in db.execute(text("SELECT payload FROM reminders WHERE kind = 'apply_declare'"))
+        }
+    assert acknowledged <= journalled, "every acknowledged declaration was in the database before the ack"
+    assert recorded <= journalled
 
     restarted = BotProcess(slack.url, url, SIGNING_SECRET, tmp_path / "bot2.log").start()
     try:
@@ -54,16 +60,20 @@ def test_kill_9_mid_burst_loses_no_acknowledged_declaration(
         def all_ready() -> list[tuple[str, str]] | None:
             with engine.connect() as db:
                 rows = db.execute(text("SELECT title, channel_id, setup_state FROM incidents")).all()
-            return [(r[0], r[1]) for r in rows] if all(r[2] == "ready" for r in rows) else None
+            titles = {r[0] for r in rows}
+            done = titles >= journalled and all(r[2] == "ready" for r in rows)
+            return [(r[0], r[1]) for r in rows] if done else None
 
-        # A setup the killed process was in the middle of is leased to it: the restarted one
-        # takes it once that 60 s lease has run out (docs/scheduling.md, the outbox).
+        # A declaration or setup the killed process was in the middle of is leased to it: the
+        # restarted one takes it once that 60 s lease has run out (docs/scheduling.md).
         rows = wait_until(all_ready, timeout=150)
     finally:
         restarted.stop()
         engine.dispose()
+    titles = [title for title, _ in rows]
+    assert sorted(titles) == sorted(journalled), "every journalled declaration recorded once"
     channels = [channel for _, channel in rows]
-    assert len(channels) == len(set(channels)) == len(recorded), "one channel per incident, none doubled"
+    assert len(channels) == len(set(channels)) == len(journalled), "one channel per incident, none doubled"
     pinned = {c.args["channel"] for c in slack.ok_calls_to("pins.add")}
     # Every incident got its pinned summary. (A kill in the few milliseconds between Slack
     # accepting the summary and the database saving its ts makes the restart post it again:

@@ -16,7 +16,7 @@ from incidentbot.config import TeamConfig
 from incidentbot.domain.permissions import Permissions
 from incidentbot.domain.policy import Policy
 from tests.e2e.helpers import declare, wait_until
-from tests.e2e.timeline_helpers import entries
+from tests.e2e.timeline_helpers import entries, note
 from tests.e2e.update_helpers import modal_errors, submit_update
 from tests.e2e.wrapup_helpers import ephemeral_to, last_modal, resolve, submit_resolve, told
 from tests.support.fake_slack import FakeSlack
@@ -105,17 +105,17 @@ def test_with_the_rule_off_anyone_resolves_and_reopens(relaxed: RunningBot) -> N
 def test_with_the_timeline_rule_off_anyone_corrects_entries(relaxed: RunningBot) -> None:
     running = relaxed
     incident = _declared(running)
-    running.client.command("note Wrong channel, ignore", user_id="U002", channel_id=incident.channel_id)
-    note = next(e for e in entries(running, incident.id) if e.source == "note")
+    note(running, "Wrong channel, ignore", user_id="U002", channel_id=incident.channel_id)
+    entry = next(e for e in entries(running, incident.id) if e.source == "note")
     running.slack.clear_calls()
     running.client.command("timeline", user_id="U004", channel_id=incident.channel_id)
     shown = running.slack.wait_for("chat.postEphemeral")[0].args
     assert [b for b in shown["blocks"] if b.get("accessory")], "everyone gets the edit menu"
     running.client.action(
-        "timeline_entry", selected_option=f"delete:{note.id}", user_id="U004", channel_id=incident.channel_id
+        "timeline_entry", selected_option=f"delete:{entry.id}", user_id="U004", channel_id=incident.channel_id
     )
     view = last_modal(running)
     assert view["callback_id"] == "timeline_delete"
     running.client.submit("timeline_delete", {}, user_id="U004", private_metadata=view["private_metadata"])
-    wait_until(lambda: note.id not in [e.id for e in entries(running, incident.id)])
+    wait_until(lambda: entry.id not in [e.id for e in entries(running, incident.id)])
     assert entries(running, incident.id)[-1].actor_id == "U004"

@@ -62,8 +62,14 @@ def test_notes_and_pins_alternating_between_replicas_are_recorded_once(
 
     for index in range(ROUNDS):
         note = clients[index % 2].command(f"note Step {index} done", channel_id=channel)
-        assert note.status == 200 and f"Step {index} done" in note.text
+        assert note.status == 200
         assert same_event_on_both(index) == [200, 200]
+
+    def confirmed(index: int) -> bool:
+        return any(f"Step {index} done" in c.args["text"] for c in slack.calls_to("chat.postEphemeral"))
+
+    # A note is confirmed once it is on the timeline, by the replica that applied it.
+    slack.wait_until(lambda: all(confirmed(index) for index in range(ROUNDS)), timeout=20)
 
     def captured() -> list[tuple[object, ...]] | None:
         found = rows(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.e2e.helpers import declare, wait_until
-from tests.e2e.timeline_helpers import entries
+from tests.e2e.helpers import declare, pending_requests, wait_until
+from tests.e2e.timeline_helpers import entries, note
 from tests.support.harness import RunningBot
 
 
@@ -15,13 +15,12 @@ def _notes(running: RunningBot, incident_id: int) -> list[str]:
 
 def test_a_note_is_recorded_now_with_its_author(running: RunningBot) -> None:
     incident = declare(running)
-    reply = running.client.command("note Rolled back deploy 4512", channel_id=incident.channel_id)
-    assert reply.status == 200
-    assert "Added to the timeline of #1 at 12:00 UTC: Rolled back deploy 4512" in reply.text
-    note = entries(running, incident.id)[-1]
-    assert (note.kind, note.source, note.text) == ("note", "note", "Rolled back deploy 4512")
-    assert (note.actor_id, note.actor_name) == ("U001", "alice")
-    assert note.occurred_at == note.recorded_at == running.clock.now()
+    reply = note(running, "Rolled back deploy 4512", channel_id=incident.channel_id)
+    assert "Added to the timeline of #1 at 12:00 UTC: Rolled back deploy 4512" in reply
+    added = entries(running, incident.id)[-1]
+    assert (added.kind, added.source, added.text) == ("note", "note", "Rolled back deploy 4512")
+    assert (added.actor_id, added.actor_name) == ("U001", "alice")
+    assert added.occurred_at == added.recorded_at == running.clock.now()
 
 
 def test_a_note_at_a_time_reads_it_in_the_persons_slack_time_zone(running: RunningBot) -> None:
@@ -75,7 +74,7 @@ def test_an_empty_note_is_refused_with_an_example(running: RunningBot) -> None:
 
 def test_here_in_a_note_is_escaped_in_the_reply(running: RunningBot) -> None:
     incident = declare(running)
-    reply = running.client.command("note <!here> & <@U002> look", channel_id=incident.channel_id).text
+    reply = note(running, "<!here> & <@U002> look", channel_id=incident.channel_id)
     assert "&lt;!here&gt; &amp; &lt;@U002&gt; look" in reply
     assert "<!here>" not in reply
     assert _notes(running, incident.id) == ["<!here> & <@U002> look"], "stored as typed, escaped when shown"
@@ -83,8 +82,9 @@ def test_here_in_a_note_is_escaped_in_the_reply(running: RunningBot) -> None:
 
 def test_a_note_outside_an_incident_channel_says_where_to_go(running: RunningBot) -> None:
     declare(running)
-    reply = running.client.command("note Something", channel_id="C0000").text
+    reply = note(running, "Something", channel_id="C0000")
     assert "only inside an incident channel" in reply
+    assert pending_requests(running) == [], "a request that cannot be applied is closed, not retried"
 
 
 def test_help_lists_the_timeline_commands(running: RunningBot) -> None:
@@ -96,5 +96,5 @@ def test_help_lists_the_timeline_commands(running: RunningBot) -> None:
 def test_a_long_note_is_kept_whole(running: RunningBot) -> None:
     incident = declare(running)
     text = "Timeline detail " + "x" * 3_900
-    running.client.command(f"note {text}", channel_id=incident.channel_id)
+    note(running, text, channel_id=incident.channel_id)
     assert _notes(running, incident.id) == [text]

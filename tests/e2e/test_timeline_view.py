@@ -9,7 +9,7 @@ from incidentbot.domain.models import EventKind
 from incidentbot.domain.reminders import Reminder
 from incidentbot.services.ports import NewEvent
 from tests.e2e.helpers import declare, wait_until
-from tests.e2e.timeline_helpers import all_rows, entries
+from tests.e2e.timeline_helpers import all_rows, entries, note
 from tests.support import reminder_rows, signing
 from tests.support.fake_slack import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from tests.support.harness import RunningBot
@@ -56,7 +56,7 @@ def test_the_timeline_is_shown_to_the_caller_only(running: RunningBot) -> None:
     incident = declare(running)
     running.client.command("severity 2", channel_id=incident.channel_id)
     wait_until(lambda: len(entries(running, incident.id)) == 2)
-    running.client.command("note Error rate back under 1%", channel_id=incident.channel_id)
+    note(running, "Error rate back under 1%", channel_id=incident.channel_id)
     wait_until(lambda: not _messages_owed(running, incident.id))  # the severity notice and summary edit
     running.slack.clear_calls()
     assert running.client.command("timeline", user_id="U001", channel_id=incident.channel_id).status == 200
@@ -104,16 +104,16 @@ def test_a_long_timeline_is_paged_within_slacks_limits(running: RunningBot) -> N
 
 def test_the_commander_can_edit_an_entry_and_the_change_is_recorded(running: RunningBot) -> None:
     incident = declare(running, scribe="U003")
-    running.client.command("note Restarted the API", user_id="U002", channel_id=incident.channel_id)
-    note = next(e for e in entries(running, incident.id) if e.source == "note")
+    note(running, "Restarted the API", user_id="U002", channel_id=incident.channel_id)
+    entry = next(e for e in entries(running, incident.id) if e.source == "note")
     running.slack.clear_calls()
     running.client.command("timeline", user_id="U001", channel_id=incident.channel_id)
     shown = running.slack.wait_for("chat.postEphemeral")[0].args
     menus = [b["accessory"] for b in shown["blocks"] if b.get("accessory")]
-    assert menus and {o["value"] for o in menus[-1]["options"]} == {f"edit:{note.id}", f"delete:{note.id}"}
+    assert menus and {o["value"] for o in menus[-1]["options"]} == {f"edit:{entry.id}", f"delete:{entry.id}"}
 
     running.client.action(
-        "timeline_entry", selected_option=f"edit:{note.id}", user_id="U001", channel_id=incident.channel_id
+        "timeline_entry", selected_option=f"edit:{entry.id}", user_id="U001", channel_id=incident.channel_id
     )
     view = running.slack.wait_for("views.open")[0].args["view"]
     assert view["callback_id"] == "timeline_edit"
@@ -131,7 +131,7 @@ def test_the_commander_can_edit_an_entry_and_the_change_is_recorded(running: Run
     assert answer.status == 200
     told = running.slack.wait_for("chat.postEphemeral", count=2)[-1].args
     assert "Updated the timeline entry" in told["text"]
-    edited = next(e for e in entries(running, incident.id) if e.id == note.id)
+    edited = next(e for e in entries(running, incident.id) if e.id == entry.id)
     assert (edited.text, edited.kind, edited.edited) == ("Restarted the API on all nodes", "action", True)
     assert edited.occurred_at == datetime(2026, 1, 1, 11, 55, tzinfo=UTC)
     correction = entries(running, incident.id)[-1]
@@ -142,11 +142,11 @@ def test_the_commander_can_edit_an_entry_and_the_change_is_recorded(running: Run
 
 def test_the_scribe_can_remove_an_entry_and_the_removal_is_recorded(running: RunningBot) -> None:
     incident = declare(running, scribe="U003")
-    running.client.command("note Wrong channel, ignore", user_id="U002", channel_id=incident.channel_id)
-    note = next(e for e in entries(running, incident.id) if e.source == "note")
+    note(running, "Wrong channel, ignore", user_id="U002", channel_id=incident.channel_id)
+    entry = next(e for e in entries(running, incident.id) if e.source == "note")
     running.client.action(
         "timeline_entry",
-        selected_option=f"delete:{note.id}",
+        selected_option=f"delete:{entry.id}",
         user_id="U003",
         channel_id=incident.channel_id,
         response_url=running.slack.response_url("list"),
@@ -157,8 +157,8 @@ def test_the_scribe_can_remove_an_entry_and_the_removal_is_recorded(running: Run
     running.client.submit("timeline_delete", {}, user_id="U003", private_metadata=view["private_metadata"])
     told = running.slack.wait_for("chat.postEphemeral")[-1].args
     assert told["user"] == "U003" and "Removed the entry of 12:00 UTC" in told["text"]
-    assert note.id not in [e.id for e in entries(running, incident.id)]
-    row = next(r for r in all_rows(running, incident.id) if r.id == note.id)
+    assert entry.id not in [e.id for e in entries(running, incident.id)]
+    row = next(r for r in all_rows(running, incident.id) if r.id == entry.id)
     assert row.deleted_at == running.clock.now(), "kept in the database, stamped as removed"
     correction = entries(running, incident.id)[-1]
     assert correction.kind == "timeline_corrected" and correction.actor_id == "U003"
@@ -179,15 +179,15 @@ def test_someone_outside_the_channel_gets_the_timeline_by_dm(running: RunningBot
 
 def test_others_cannot_edit_or_remove_entries(running: RunningBot) -> None:
     incident = declare(running, comms="U004", scribe="U003")
-    running.client.command("note Keep me", user_id="U004", channel_id=incident.channel_id)
-    note = next(e for e in entries(running, incident.id) if e.source == "note")
+    note(running, "Keep me", user_id="U004", channel_id=incident.channel_id)
+    entry = next(e for e in entries(running, incident.id) if e.source == "note")
     running.slack.clear_calls()
     running.client.command("timeline", user_id="U004", channel_id=incident.channel_id)
     shown = running.slack.wait_for("chat.postEphemeral")[0].args
     assert not [b for b in shown["blocks"] if b.get("accessory")], "no edit menu for others"
 
     running.client.action(
-        "timeline_entry", selected_option=f"delete:{note.id}", user_id="U004", channel_id=incident.channel_id
+        "timeline_entry", selected_option=f"delete:{entry.id}", user_id="U004", channel_id=incident.channel_id
     )
     refusal = running.slack.wait_for("chat.postEphemeral", count=2)[-1].args
     assert refusal["user"] == "U004"
@@ -195,17 +195,17 @@ def test_others_cannot_edit_or_remove_entries(running: RunningBot) -> None:
     assert running.slack.count("views.open") == 0
 
     # A submission forged past the menu is refused too.
-    meta = f'{{"event_id": {note.id}, "channel": "{incident.channel_id}"}}'
+    meta = f'{{"event_id": {entry.id}, "channel": "{incident.channel_id}"}}'
     running.client.submit("timeline_delete", {}, user_id="U004", private_metadata=meta)
     running.slack.wait_for("chat.postEphemeral", count=3)
     state = {
         "entry_text": {"value": signing.plain("Changed")},
-        "entry_time": {"value": signing.datetimepicker(int(note.occurred_at.timestamp()))},
+        "entry_time": {"value": signing.datetimepicker(int(entry.occurred_at.timestamp()))},
         "entry_kind": {"value": signing.static_select("other")},
     }
     answer = running.client.submit("timeline_edit", state, user_id="U004", private_metadata=meta).json()
     assert "Only the incident commander or the scribe" in answer["errors"]["entry_text"]
-    kept = next(e for e in entries(running, incident.id) if e.id == note.id)
+    kept = next(e for e in entries(running, incident.id) if e.id == entry.id)
     assert (kept.text, kept.edited) == ("Keep me", False)
 
 

@@ -74,3 +74,29 @@ def captured(running: RunningBot, incident_id: int, ts: str) -> TimelineEvent | 
         rows = tx.outbox_rows(OutboxKind.CAPTURE, entry.id) if entry else []
     untried = [r for r in rows if r.state is ReminderState.PENDING and r.last_error is None]
     return None if untried else entry
+
+
+def told(running: RunningBot, user: str) -> list[str]:
+    """Everything the bot said to `user` alone: ephemerals, and DMs where it could not post."""
+    dm = running.slack.dm_channel_id(user)
+    ephemerals = [c.args for c in running.slack.calls_to("chat.postEphemeral") if c.args.get("user") == user]
+    dms = [
+        c.args for c in running.slack.ok_calls_to("chat.postMessage") if c.args.get("channel") in (dm, user)
+    ]
+    return [str(args.get("text") or "") for args in ephemerals + dms]
+
+
+def command_reply(
+    running: RunningBot, text: str, *, user_id: str = "U001", channel_id: str = "C0GENERAL"
+) -> str:
+    """Send `/incident <text>` and return what the person is told after the ack (notes, lists)."""
+    before = len(told(running, user_id))
+    response = running.client.command(text, user_id=user_id, channel_id=channel_id)
+    assert response.status == 200, response.body
+    running.slack.wait_until(lambda: len(told(running, user_id)) > before, what=f"a reply to {user_id}")
+    return told(running, user_id)[before]
+
+
+def note(running: RunningBot, words: str, *, channel_id: str, user_id: str = "U001") -> str:
+    """`/incident note <words>`; returns the reply, which comes once the note is on the timeline."""
+    return command_reply(running, f"note {words}", user_id=user_id, channel_id=channel_id)

@@ -24,7 +24,12 @@ def _relaxed(services: Services, **rules: bool) -> Services:
 def _incident(services: Services) -> Incident:
     """Alice commands, bob is the scribe, carol and dave hold no role."""
     declaration = declare.Declaration(
-        "T1", "DB down", Severity.SEV2, "Logins fail", declared_by="U001", scribe="U002"
+        team_id="T1",
+        title="DB down",
+        severity=Severity.SEV2,
+        impact="Logins fail",
+        declared_by="U001",
+        scribe="U002",
     )
     return declare.set_up(services, declare.record(services, declaration).id)
 

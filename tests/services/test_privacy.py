@@ -13,7 +13,12 @@ from tests.support.memory import RecordingWorkspace
 
 def _declared(services: Services, title: str, *, private: bool) -> int:
     declaration = declare.Declaration(
-        "T1", title, Severity.SEV2, "Logins fail", declared_by="U001", is_private=private
+        team_id="T1",
+        title=title,
+        severity=Severity.SEV2,
+        impact="Logins fail",
+        declared_by="U001",
+        is_private=private,
     )
     return declare.set_up(services, declare.record(services, declaration).id).id
 

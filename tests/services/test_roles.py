@@ -12,7 +12,9 @@ from tests.support.memory import RecordingWorkspace
 
 
 def _incident(services: Services) -> int:
-    declaration = declare.Declaration("T1", "DB down", Severity.SEV2, "Logins fail", declared_by="U001")
+    declaration = declare.Declaration(
+        team_id="T1", title="DB down", severity=Severity.SEV2, impact="Logins fail", declared_by="U001"
+    )
     return declare.set_up(services, declare.record(services, declaration).id).id
 
 

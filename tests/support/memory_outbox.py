@@ -38,6 +38,15 @@ class MemoryOutbox:
         self.reminder_rows[reminder.id] = reminder
         return reminder
 
+    def add_request_row(
+        self, kind: str, payload: str, received_at: datetime, hold_until: datetime
+    ) -> Reminder:
+        reminder = Reminder(
+            id=next(self.row_ids), kind=kind, due_at=received_at, claimed_until=hold_until, payload=payload
+        )
+        self.reminder_rows[reminder.id] = reminder
+        return reminder
+
     def outbox_rows(self, kind: str, subject_id: int) -> list[Reminder]:
         return sorted(
             (

@@ -174,6 +174,11 @@ def change_status(inv: Invocation) -> None:
 
 
 def list_incidents(inv: Invocation) -> None:
+    # Read after the ack: under a burst, a query before it would hold up everyone else's.
+    inv.later(partial(_send_list, inv))
+
+
+def _send_list(inv: Invocation) -> None:
     views = queries.visible_open_incidents(inv.deps.services, inv.team_id, inv.user_id)
     inv.reply(inv.deps.renderer.render("list.j2", views=views))
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
+from incidentbot.domain.journal import JournalKind
+from incidentbot.domain.reminders import Reminder
 from incidentbot.domain.timeline import NoteProblem, NoteRefused, parse_note
 from incidentbot.rendering import Renderer
-from incidentbot.services import timeline
+from incidentbot.services import journal, timeline
 from incidentbot.services.errors import SlackUnavailable
 from incidentbot.slack.listeners.timeline_show import export_to_channel, render_page
 
@@ -21,6 +24,7 @@ def install_timeline(router: Router, renderer: Renderer) -> None:
 
 
 def add_note(inv: Invocation) -> None:
+    """Journal the note before the ack, add it after (`services/journal.py`), then confirm."""
     deps = inv.deps
     request = parse_note(inv.args)
     if isinstance(request, NoteRefused):
@@ -29,25 +33,28 @@ def add_note(inv: Invocation) -> None:
         else:
             inv.reply(deps.renderer.render("timeline/note_time_malformed.j2", given=request.given))
         return
-    incident = deps.services.incident_in_channel(inv.channel_id)
-    if request.at is not None:
-        inv.acknowledge()  # Reading a clock time needs the person's time zone from Slack.
-    added = timeline.add_note(
-        deps.services,
-        incident,
-        inv.user_id,
-        request.text,
-        request.at,
-        name=str(inv.body.get("user_name") or "") or None,
+    note = timeline.NoteRequest(
+        channel_id=inv.channel_id,
+        user_id=inv.user_id,
+        user_name=str(inv.body.get("user_name") or "") or None,
+        words=inv.args,
     )
+    row = journal.accept(deps.services, JournalKind.NOTE, note)
+    inv.later(partial(_confirm_note, inv, row, explicit=request.at is not None))
+
+
+def _confirm_note(inv: Invocation, row: Reminder, *, explicit: bool) -> None:
+    added = journal.apply_now(inv.deps.services, row, timeline.apply_note)
+    if added is None:
+        return
     inv.reply(
-        deps.renderer.render(
+        inv.deps.renderer.render(
             "timeline/note_added.j2",
-            incident=incident,
+            incident=added.incident,
             event=added.event,
             zone_name=added.zone_name,
             local_time=added.local_time,
-            explicit=request.at is not None,
+            explicit=explicit,
         )
     )
 

@@ -1,8 +1,8 @@
 """The timeline reaction added or removed, and captured messages edited afterwards.
 
-Repeated deliveries of one event add nothing: `record_marks` claims a `reaction_added` event's
-id in the transaction that records the mark, and `events.once_per_event` drops repeats of the
-others.
+Repeated deliveries of one event add nothing: `record_marks` journals a `reaction_added` event,
+whose id is claimed in the transaction that records the mark, and `events.once_per_event` drops
+repeats of the others.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.reminders import Reminder
-from incidentbot.services import timeline_capture
+from incidentbot.services import journal, timeline_capture
 from incidentbot.services.timeline_capture import Marked, Outcome
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.message_text import channel_message
 
-CAPTURE_ROW = "timeline_capture_row"
-"""Where `record_marks` leaves the capture row it recorded, for the listener to send."""
+MARK_REQUEST = "timeline_mark_request"
+"""Where `record_marks` leaves the journalled mark, for the listener to apply."""
 
 
 def _reactor(body: dict[str, Any]) -> tuple[str | None, str]:
@@ -44,7 +45,10 @@ def marked(event: dict[str, Any], reaction: str, bot_user_id: str | None) -> Mar
     return Marked(channel, ts, user, item_user if isinstance(item_user, str) else None)
 
 
-def _capture(deps: Deps, mark: Marked, row: Reminder) -> None:
+def _capture(deps: Deps, mark: Marked, request: Reminder) -> None:
+    row = journal.apply_now(deps.services, request, timeline_capture.apply_mark)
+    if row is None:
+        return
     result = timeline_capture.capture_now(deps.services, row)
     template = {Outcome.GONE: "capture_gone", Outcome.PENDING: "capture_pending"}.get(result.outcome)
     if template:
@@ -53,9 +57,9 @@ def _capture(deps: Deps, mark: Marked, row: Reminder) -> None:
 
 
 def record_marks(deps: Deps, reaction: str) -> Callable[..., Any]:
-    """Record a message marked with the timeline reaction before Slack hears back.
+    """Journal a message marked with the timeline reaction before Slack hears back.
 
-    Bolt acknowledges an event before its listener runs, but after the middleware: recording
+    Bolt acknowledges an event before its listener runs, but after the middleware: journalling
     here means an acknowledged mark is on record. A failure answers 500, so Slack retries it.
     """
 
@@ -67,8 +71,14 @@ def record_marks(deps: Deps, reaction: str) -> Callable[..., Any]:
             mark = marked(event, reaction, context.get("bot_user_id"))
             if event.get("type") == "reaction_added" and mark is not None:
                 event_id = body.get("event_id")
-                claim = event_id if isinstance(event_id, str) else None
-                context[CAPTURE_ROW] = timeline_capture.mark(deps.services, mark, claim)
+                request = timeline_capture.MarkRequest(
+                    channel_id=mark.channel_id,
+                    ts=mark.ts,
+                    reactor=mark.reactor,
+                    item_user=mark.item_user,
+                    event_id=event_id if isinstance(event_id, str) else None,
+                )
+                context[MARK_REQUEST] = journal.accept(deps.services, JournalKind.MARK, request)
         return next()
 
     return middleware
@@ -81,7 +91,7 @@ def register(app: App, deps: Deps) -> None:
     @answering_errors(deps, _reactor)
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         mark = marked(event, reaction, context.get("bot_user_id"))
-        row = context.get(CAPTURE_ROW)
+        row = context.get(MARK_REQUEST)
         if mark is not None and isinstance(row, Reminder):
             deps.later(mark.channel_id, mark.reactor, partial(_capture, deps, mark, row))
 

@@ -1,4 +1,4 @@
-"""Modal submissions: validate inline, record, acknowledge, then do the slow Slack work."""
+"""Modal submissions: validate inline, journal, acknowledge, then record and do the slow Slack work."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.models import Role, Severity
+from incidentbot.domain.reminders import Reminder
 from incidentbot.domain.validation import impact_problem, title_problem
-from incidentbot.services import declare, roles
+from incidentbot.services import declare, journal, roles
 from incidentbot.services.errors import BotUser, SlackUnavailable, UnknownUser
 from incidentbot.slack import parse
 from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
@@ -41,9 +43,9 @@ def register(app: App, deps: Deps) -> None:
             comms=parse.selected_user(view, Block.COMMS),
             scribe=parse.selected_user(view, Block.SCRIBE),
         )
-        incident = declare.record(deps.services, declaration)
+        request = journal.accept(deps.services, JournalKind.DECLARE, declaration)
         ack()
-        deps.later(*_submitter(body), partial(declare.set_up, deps.services, incident.id))
+        deps.later(*_submitter(body), partial(_record_and_set_up, deps, request))
 
     @answering_errors(deps, _submitter)
     def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -60,6 +62,12 @@ def register(app: App, deps: Deps) -> None:
 
     app.view(Callback.DECLARE.value)(on_declare)
     app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
+
+
+def _record_and_set_up(deps: Deps, request: Reminder) -> None:
+    incident = journal.apply_now(deps.services, request, declare.apply_declaration)
+    if incident is not None:
+        declare.set_up(deps.services, incident.id)
 
 
 def _assign_chosen(deps: Deps, incident_id: int, chosen: dict[Role, str | None], by: str) -> None:

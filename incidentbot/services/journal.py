@@ -1,0 +1,106 @@
+"""The journal: accept a request before Slack's ack, apply it after, exactly once.
+
+A listener calls `accept` with what the request asks for. The row it gets back is committed, so
+the acknowledgement that follows is a promise the bot keeps even if its process dies a moment
+later. After the ack, `apply_now` claims the row and applies it in the calling thread; each apply
+function records its effects and marks the row done in one transaction (`settle`), so a request
+is applied once however often it is tried. A row that no caller took — the process died — waits
+`CALLER_FIRST`, then the scheduler applies it through `replaying`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from incidentbot.domain.journal import JournalKind
+from incidentbot.domain.outbox import CALLER_FIRST
+from incidentbot.domain.reminders import Reminder, ReminderState, retry_delay
+from incidentbot.services.context import Services
+from incidentbot.services.errors import IncidentError, SlackUnavailable
+from incidentbot.services.outbox import CALLER_PREFIX, DeliveryDelayed
+from incidentbot.services.ports import Transaction
+from incidentbot.services.reminders import LEASE, Handler, LeaseLost, ReminderObsolete, complete
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Apply = Callable[[Services, Reminder], T]
+
+
+def accept(services: Services, kind: JournalKind, request: BaseModel) -> Reminder:
+    """Record the request, due now; returns once it is committed."""
+    now = services.clock.now()
+    payload = request.model_dump_json()
+    if services.journal is not None:
+        return services.journal.append(kind, payload, now, now + CALLER_FIRST)
+    with services.store.transaction() as tx:
+        return tx.add_request_row(kind, payload, now, now + CALLER_FIRST)
+
+
+def settle(tx: Transaction, row: Reminder | None, at: datetime) -> None:
+    """Mark the request applied in the transaction that applies it; LeaseLost if another took it."""
+    if row is not None and not complete(tx, row, at):
+        raise LeaseLost
+
+
+def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
+    """Apply the request here and now; None when another worker has it (or had it).
+
+    An IncidentError (not an incident channel, a time in the future …) ends the request: it is
+    raised for the listener to explain. When Slack or the store fails, the row is released for the
+    scheduler to apply later, and the person hears that it is delayed.
+    """
+    worker = f"{CALLER_PREFIX}{uuid.uuid4().hex}"
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        claimed = tx.claim_reminder_ids([row.id], worker, now, now + LEASE)
+    if not claimed:
+        return None
+    try:
+        return apply(services, claimed[0])
+    except LeaseLost:
+        return None
+    except IncidentError:
+        _end(services, claimed[0])
+        raise
+    except SlackUnavailable as error:
+        _release(services, claimed[0], error)
+        raise DeliveryDelayed(str(error)) from error
+    except Exception as error:
+        _release(services, claimed[0], error)
+        raise
+
+
+def replaying(apply: Apply[object]) -> Handler:
+    """The scheduler's handler for a request its caller never applied; nobody waits for an answer."""
+
+    def handler(services: Services, row: Reminder) -> None:
+        try:
+            apply(services, row)
+        except IncidentError as error:
+            log.info("journalled %s %s cannot be applied: %s", row.kind, row.id, error.code)
+            raise ReminderObsolete from error
+
+    return handler
+
+
+def payload(row: Reminder) -> str:
+    if row.payload is None:
+        raise ReminderObsolete(f"{row.kind} {row.id} has no payload")
+    return row.payload
+
+
+def _end(services: Services, row: Reminder) -> None:
+    with services.store.transaction() as tx:
+        tx.finish_reminder(row.id, row.claimed_by or "", ReminderState.CANCELLED, services.clock.now())
+
+
+def _release(services: Services, row: Reminder, error: Exception) -> None:
+    retry_at = services.clock.now() + retry_delay(row.attempts + 1)
+    with services.store.transaction() as tx:
+        tx.release_reminder(row.id, row.claimed_by or "", retry_at, f"{type(error).__name__}: {error}")

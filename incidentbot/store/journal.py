@@ -1,0 +1,106 @@
+"""Journal rows written many to a commit: the cost of recording a request before its ack, shared.
+
+Under a burst, hundreds of requests each want one small row committed before Slack hears back.
+Committed one by one, they queue behind each other for the database and the interpreter lock;
+here one writer thread takes every row waiting, inserts them in one statement and commits once,
+and each caller returns as soon as its own row is durable. A lone request costs one insert, as
+before; a burst of 300 costs a handful of commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert
+
+from incidentbot.domain.reminders import Reminder
+from incidentbot.store.sql_outbox import request_row
+from incidentbot.store.sql_updates import _reminder
+from incidentbot.store.tables import reminders
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 500
+WAIT_SECONDS = 10.0
+"""How long a caller waits for its row; Slack has given up long before."""
+
+
+@dataclass
+class _Pending:
+    values: dict[str, Any]
+    written: Future[Reminder] = field(default_factory=Future)
+
+
+class BatchingJournal:
+    """`append` blocks until the row is committed; rows arriving together share one commit."""
+
+    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._waiting: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None
+        self._closed = False
+        self.commits = 0
+        """How many commits wrote the rows so far (for tests and benchmarks)."""
+
+    def append(self, kind: str, payload: str, received_at: datetime, hold_until: datetime) -> Reminder:
+        pending = _Pending(request_row(kind, payload, received_at, hold_until))
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the journal is closed")
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_forever, name="journal", daemon=True)
+                self._writer.start()
+            self._waiting.put(pending)
+        return pending.written.result(timeout=WAIT_SECONDS)
+
+    def close(self) -> None:
+        """Write what is waiting, then stop the writer."""
+        with self._lock:
+            self._closed = True
+            writer = self._writer
+            self._waiting.put(None)
+        if writer is not None:
+            writer.join(timeout=WAIT_SECONDS)
+
+    def _write_forever(self) -> None:
+        while True:
+            first = self._waiting.get()
+            if first is None:
+                return
+            batch, stop = self._take_waiting(first)
+            self._write(batch)
+            if stop:
+                return
+
+    def _take_waiting(self, first: _Pending) -> tuple[list[_Pending], bool]:
+        batch = [first]
+        while len(batch) < self._max_batch:
+            try:
+                item = self._waiting.get_nowait()
+            except queue.Empty:
+                return batch, False
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
+
+    def _write(self, batch: list[_Pending]) -> None:
+        statement = insert(reminders).returning(*reminders.c, sort_by_parameter_order=True)
+        try:
+            with self._engine.begin() as db:
+                rows = db.execute(statement, [pending.values for pending in batch]).all()
+            self.commits += 1
+        except Exception as error:
+            log.exception("could not write %d journal rows", len(batch))
+            for pending in batch:
+                pending.written.set_exception(error)
+            return
+        for pending, row in zip(batch, rows, strict=True):
+            pending.written.set_result(_reminder(row))

@@ -1,0 +1,136 @@
+"""The journal against the in-memory store: accepted before the ack, applied once, replayed if dropped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from incidentbot.clock import ManualClock
+from incidentbot.domain.journal import JournalKind
+from incidentbot.domain.models import Incident, Severity
+from incidentbot.domain.reminders import ReminderState
+from incidentbot.services import declare, journal, timeline, timeline_capture
+from incidentbot.services.context import Services
+from incidentbot.services.errors import NotAnIncidentChannel
+from incidentbot.services.schedule import fire_due
+from tests.support.memory import MemoryStore
+
+
+def _clock(services: Services) -> ManualClock:
+    assert isinstance(services.clock, ManualClock)
+    return services.clock
+
+
+def _declaration(title: str = "Checkout failing") -> declare.Declaration:
+    return declare.Declaration(
+        team_id="T1", title=title, severity=Severity.SEV2, impact="Checkout fails", declared_by="U001"
+    )
+
+
+def _incident(services: Services) -> Incident:
+    return declare.set_up(services, declare.record(services, _declaration()).id)
+
+
+def _note(channel_id: str, words: str) -> timeline.NoteRequest:
+    return timeline.NoteRequest(channel_id=channel_id, user_id="U002", user_name="bob", words=words)
+
+
+def _notes(store: MemoryStore, incident_id: int) -> list[str]:
+    with store.transaction() as tx:
+        return [e.text for e in tx.events(incident_id) if e.source == "note"]
+
+
+def _state(store: MemoryStore, row_id: int) -> ReminderState:
+    return store.reminder_rows[row_id].state
+
+
+def test_an_accepted_note_is_applied_once_as_of_when_it_was_typed(
+    services: Services, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    typed_at = services.clock.now()
+    row = journal.accept(services, JournalKind.NOTE, _note(incident.channel_id or "", "Rolled back"))
+    assert row.payload is not None and _state(store, row.id) is ReminderState.PENDING
+    assert _notes(store, incident.id) == [], "accepting records the request, not yet the note"
+
+    _clock(services).advance(timedelta(seconds=2))
+    added = journal.apply_now(services, row, timeline.apply_note)
+    assert added is not None and added.event.occurred_at == typed_at
+    assert added.incident.id == incident.id
+    assert journal.apply_now(services, row, timeline.apply_note) is None, "a done request is not taken"
+    _clock(services).advance(timedelta(minutes=5))
+    fire_due(services, "scheduler")
+    assert _notes(store, incident.id) == ["Rolled back"]
+    assert _state(store, row.id) is ReminderState.DONE
+
+
+def test_a_request_its_caller_never_applied_is_applied_by_the_scheduler(
+    services: Services, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    typed_at = services.clock.now()
+    row = journal.accept(services, JournalKind.NOTE, _note(incident.channel_id or "", "Failover done"))
+
+    fire_due(services, "scheduler")
+    assert _notes(store, incident.id) == [], "the caller has the row first"
+    _clock(services).advance(timedelta(seconds=11))
+    fire_due(services, "scheduler")
+    with store.transaction() as tx:
+        (entry,) = [e for e in tx.events(incident.id) if e.source == "note"]
+    assert (entry.text, entry.occurred_at, entry.actor_name) == ("Failover done", typed_at, "bob")
+    assert _state(store, row.id) is ReminderState.DONE
+    assert journal.apply_now(services, row, timeline.apply_note) is None
+
+
+def test_a_note_outside_an_incident_channel_ends_its_request_and_is_explained(
+    services: Services, store: MemoryStore
+) -> None:
+    row = journal.accept(services, JournalKind.NOTE, _note("C0GENERAL", "Lost"))
+    with pytest.raises(NotAnIncidentChannel):
+        journal.apply_now(services, row, timeline.apply_note)
+    assert _state(store, row.id) is ReminderState.CANCELLED, "not retried: it can never apply"
+
+
+def test_a_replayed_request_that_cannot_apply_is_cancelled_quietly(
+    services: Services, store: MemoryStore
+) -> None:
+    row = journal.accept(services, JournalKind.NOTE, _note("C0GENERAL", "Lost"))
+    _clock(services).advance(timedelta(seconds=11))
+    report = fire_due(services, "scheduler")
+    assert (report.cancelled, report.retried) == (1, 0)
+    assert _state(store, row.id) is ReminderState.CANCELLED
+
+
+def test_a_declaration_replayed_after_a_crash_is_recorded_once_as_of_its_submission(
+    services: Services, store: MemoryStore
+) -> None:
+    submitted_at = services.clock.now()
+    row = journal.accept(services, JournalKind.DECLARE, _declaration("Replayed"))
+    _clock(services).advance(timedelta(seconds=11))
+    fire_due(services, "scheduler")
+    fire_due(services, "scheduler")
+    declared = [i for i in store.incidents.values() if i.title == "Replayed"]
+    assert len(declared) == 1
+    assert declared[0].declared_at == submitted_at
+    assert declared[0].next_update_due == services.policy.first_update_due(submitted_at)
+    assert _state(store, row.id) is ReminderState.DONE
+
+
+def test_a_mark_repeated_by_slack_is_applied_once(services: Services, store: MemoryStore) -> None:
+    incident = _incident(services)
+    mark = timeline_capture.MarkRequest(
+        channel_id=incident.channel_id or "",
+        ts="1767268800.000100",
+        reactor="U002",
+        item_user="U003",
+        event_id="Ev1",
+    )
+    first = journal.accept(services, JournalKind.MARK, mark)
+    retry = journal.accept(services, JournalKind.MARK, mark)
+    capture_row = journal.apply_now(services, first, timeline_capture.apply_mark)
+    assert capture_row is not None
+    assert journal.apply_now(services, retry, timeline_capture.apply_mark) is None
+    assert _state(store, retry.id) is ReminderState.DONE, "the repeat is closed, with nothing added"
+    with store.transaction() as tx:
+        assert [e.message_ts for e in tx.events(incident.id) if e.source == "reaction"] == [mark.ts]

@@ -1,0 +1,92 @@
+"""Journal rows written many to a commit, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from incidentbot.domain.reminders import ReminderState
+from incidentbot.store.db import make_engine, migrate
+from incidentbot.store.journal import BatchingJournal
+from incidentbot.store.tables import reminders
+
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+HOLD = NOW + timedelta(seconds=10)
+CALLERS = 40
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_a_lone_request_is_committed_before_append_returns(engine: Engine) -> None:
+    journal = BatchingJournal(engine)
+    row = journal.append("apply_note", '{"words": "one"}', NOW, HOLD)
+    journal.close()
+    assert (row.kind, row.payload, row.due_at, row.claimed_until) == (
+        "apply_note",
+        '{"words": "one"}',
+        NOW,
+        HOLD,
+    )
+    assert (row.state, row.claimed_by, row.subject_id) == (ReminderState.PENDING, None, None)
+    with engine.connect() as db:
+        assert db.execute(select(reminders.c.payload).where(reminders.c.id == row.id)).scalar_one() == (
+            '{"words": "one"}'
+        )
+    assert journal.commits == 1
+
+
+def test_requests_arriving_together_share_commits_and_each_gets_its_own_row(engine: Engine) -> None:
+    journal = BatchingJournal(engine)
+    journal.append("apply_note", "{}", NOW, HOLD)  # the writer is up
+    commits_before = journal.commits
+    # Hold the writer on its first batch so that the others queue up behind it, as in a burst.
+    first_write = threading.Event()
+    release = threading.Event()
+    write = journal._write
+
+    def held_write(batch: list) -> None:  # type: ignore[type-arg]
+        first_write.set()
+        release.wait(5)
+        write(batch)
+
+    journal._write = held_write  # type: ignore[method-assign]
+    with ThreadPoolExecutor(CALLERS) as pool:
+        futures = [
+            pool.submit(journal.append, "apply_note", f'{{"n": {n}}}', NOW + timedelta(seconds=n), HOLD)
+            for n in range(CALLERS)
+        ]
+        assert first_write.wait(5)
+        release.set()
+        rows = [future.result() for future in futures]
+    journal.close()
+
+    assert [row.payload for row in rows] == [f'{{"n": {n}}}' for n in range(CALLERS)]
+    assert [row.due_at for row in rows] == [NOW + timedelta(seconds=n) for n in range(CALLERS)]
+    assert len({row.id for row in rows}) == CALLERS
+    assert journal.commits - commits_before < CALLERS / 4, "rows waiting together share a commit"
+    with engine.connect() as db:
+        stored = db.execute(select(reminders.c.payload).where(reminders.c.kind == "apply_note")).scalars()
+        assert len(list(stored)) == CALLERS + 1
+
+
+def test_a_failed_write_fails_its_callers_and_the_journal_carries_on(engine: Engine) -> None:
+    journal = BatchingJournal(engine)
+    with pytest.raises(IntegrityError):  # the database's own error reaches the caller
+        journal.append(None, "{}", NOW, HOLD)  # type: ignore[arg-type]  # kind is NOT NULL
+    row = journal.append("apply_note", "{}", NOW, HOLD)
+    journal.close()
+    assert row.id > 0
+    with pytest.raises(RuntimeError, match="closed"):
+        journal.append("apply_note", "{}", NOW, HOLD)
