@@ -11,7 +11,6 @@ is applied once however often it is tried. A row that no caller took — the pro
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
@@ -20,12 +19,13 @@ from pydantic import BaseModel
 
 from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.outbox import CALLER_FIRST
-from incidentbot.domain.reminders import Reminder, ReminderState, retry_delay
+from incidentbot.domain.reminders import Reminder, ReminderState
+from incidentbot.services import outbox, reminders
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentError, SlackUnavailable
-from incidentbot.services.outbox import CALLER_PREFIX, DeliveryDelayed
+from incidentbot.services.outbox import DeliveryDelayed
 from incidentbot.services.ports import Transaction
-from incidentbot.services.reminders import LEASE, Handler, LeaseLost, ReminderObsolete, complete
+from incidentbot.services.reminders import Handler, LeaseLost, ReminderObsolete, complete
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,24 +55,21 @@ def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     raised for the listener to explain. When Slack or the store fails, the row is released for the
     scheduler to apply later, and the person hears that it is delayed.
     """
-    worker = f"{CALLER_PREFIX}{uuid.uuid4().hex}"
-    now = services.clock.now()
-    with services.store.transaction() as tx:
-        claimed = tx.claim_reminder_ids([row.id], worker, now, now + LEASE)
-    if not claimed:
+    claimed = outbox.claim_for_caller(services, row, outbox.caller_worker())
+    if claimed is None:
         return None
     try:
-        return apply(services, claimed[0])
+        return apply(services, claimed)
     except LeaseLost:
         return None
     except IncidentError:
-        _end(services, claimed[0])
+        reminders.finish(services, claimed, ReminderState.CANCELLED)
         raise
     except SlackUnavailable as error:
-        _release(services, claimed[0], error)
+        reminders.release(services, claimed, _described(error))
         raise DeliveryDelayed(str(error)) from error
     except Exception as error:
-        _release(services, claimed[0], error)
+        reminders.release(services, claimed, _described(error))
         raise
 
 
@@ -95,12 +92,5 @@ def payload(row: Reminder) -> str:
     return row.payload
 
 
-def _end(services: Services, row: Reminder) -> None:
-    with services.store.transaction() as tx:
-        tx.finish_reminder(row.id, row.claimed_by or "", ReminderState.CANCELLED, services.clock.now())
-
-
-def _release(services: Services, row: Reminder, error: Exception) -> None:
-    retry_at = services.clock.now() + retry_delay(row.attempts + 1)
-    with services.store.transaction() as tx:
-        tx.release_reminder(row.id, row.claimed_by or "", retry_at, f"{type(error).__name__}: {error}")
+def _described(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"

@@ -65,19 +65,30 @@ def send_now(services: Services, rows: Iterable[Reminder | None]) -> list[Remind
     """
     from incidentbot.services.schedule import HANDLERS  # noqa: PLC0415 - its handlers import this module
 
-    worker = f"{CALLER_PREFIX}{uuid.uuid4().hex}"
+    worker = caller_worker()
     held: list[Reminder] = []
     for row in rows:
         if row is None:
             continue
-        now = services.clock.now()
-        with services.store.transaction() as tx:
-            claimed = tx.claim_reminder_ids([row.id], worker, now, now + LEASE)
-        if not claimed:
+        claimed = claim_for_caller(services, row, worker)
+        if claimed is None:
             continue
-        if deliver(services, claimed[0], HANDLERS).retried:
-            held.append(_reread(services, claimed[0]))
+        if deliver(services, claimed, HANDLERS).retried:
+            held.append(_reread(services, claimed))
     return held
+
+
+def caller_worker() -> str:
+    """A worker name for a thread delivering (or applying) what it has just recorded."""
+    return f"{CALLER_PREFIX}{uuid.uuid4().hex}"
+
+
+def claim_for_caller(services: Services, row: Reminder, worker: str) -> Reminder | None:
+    """Lease this row now, ignoring its hold and backoff but never a live lease; None if taken."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        claimed = tx.claim_reminder_ids([row.id], worker, now, now + LEASE)
+    return claimed[0] if claimed else None
 
 
 def send_or_explain(services: Services, rows: Iterable[Reminder | None]) -> None:

@@ -148,29 +148,31 @@ def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handl
             raise LookupError(f"no handler for reminder kind {reminder.kind!r}")
         handler(services, reminder)
     except ReminderObsolete:
-        _finish(services, reminder, ReminderState.CANCELLED)
+        finish(services, reminder, ReminderState.CANCELLED)
         return FireReport(cancelled=1)
     except LeaseLost:
         return FireReport(lost=1)
     except (SlackUnavailable, ReminderNotYet) as error:
-        _release(services, reminder, str(error) or type(error).__name__)
+        release(services, reminder, str(error) or type(error).__name__)
         return FireReport(retried=1)
     except Exception as error:
         # A bug must not lose the reminder nor spin on it: log it and retry with the same backoff.
         log.exception("reminder %s (%s) failed", reminder.id, reminder.kind)
-        _release(services, reminder, f"{type(error).__name__}: {error}")
+        release(services, reminder, f"{type(error).__name__}: {error}")
         return FireReport(retried=1)
-    _finish(services, reminder, ReminderState.DONE)
+    finish(services, reminder, ReminderState.DONE)
     return FireReport(delivered=1)
 
 
-def _finish(services: Services, reminder: Reminder, state: ReminderState) -> None:
+def finish(services: Services, reminder: Reminder, state: ReminderState) -> None:
+    """End a claimed reminder as done or cancelled."""
     # A no-op when the handler already completed it in its own transaction.
     with services.store.transaction() as tx:
         tx.finish_reminder(reminder.id, reminder.claimed_by or "", state, services.clock.now())
 
 
-def _release(services: Services, reminder: Reminder, error: str) -> None:
+def release(services: Services, reminder: Reminder, error: str) -> None:
+    """Give a claimed reminder back after a failure, to be taken again after the backoff."""
     retry_at = services.clock.now() + retry_delay(reminder.attempts + 1)
     log.warning(
         "reminder %s (%s) not delivered, retrying at %s: %s", reminder.id, reminder.kind, retry_at, error
