@@ -37,6 +37,7 @@ def main() -> int:
         parallel=settings.reminder_parallelism,
         housekeeping_interval_seconds=settings.housekeeping_interval_seconds,
         retention=settings.retention,
+        give_way=bot.deps.ack_first.wait_for_quiet,
     )
     reminders.start()
     try:

@@ -5,6 +5,7 @@ there, so nothing is kept in APScheduler's memory job store: a restart loses not
 number of processes may run this job against one database (APScheduler's own shared job stores
 are not safe across processes, which is why none is used). The housekeeping job is as safe to
 run on every process: it only deletes rows nothing reads any more (`services/housekeeping.py`).
+In HTTP mode both jobs first give way to requests being acknowledged (`slack/ack_first.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from incidentbot.services.schedule import fire_due
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_SECONDS = 2.0
 DEFAULT_HOUSEKEEPING_SECONDS = 3600.0
+TICK_PATIENCE_SECONDS = 1.0
+"""How long a tick gives way to requests being acknowledged; a nag goes out at most this late."""
+HOUSEKEEPING_PATIENCE_SECONDS = 30.0
+GiveWay = Callable[[float], object]
+"""Blocks while requests are being acknowledged, at most the given seconds (`AckFirst.wait_for_quiet`)."""
 HOUSEKEEPING_FIRST_RUN = timedelta(minutes=1)
 """After start-up's own work; soon enough that processes restarted often still sweep."""
 
@@ -33,6 +39,10 @@ HOUSEKEEPING_FIRST_RUN = timedelta(minutes=1)
 def worker_name() -> str:
     """Unique per process start: a restarted process must not inherit the leases of its past life."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _never_wait(_: float) -> None:
+    return None
 
 
 class ReminderScheduler:
@@ -45,6 +55,7 @@ class ReminderScheduler:
         worker_id: str | None = None,
         housekeeping_interval_seconds: float = DEFAULT_HOUSEKEEPING_SECONDS,
         retention: Retention = DEFAULT_RETENTION,
+        give_way: GiveWay | None = None,
     ) -> None:
         self.services = services
         self.interval_seconds = interval_seconds
@@ -52,6 +63,7 @@ class ReminderScheduler:
         self.worker_id = worker_id or worker_name()
         self.housekeeping_interval_seconds = housekeeping_interval_seconds
         self.retention = retention
+        self._give_way = give_way or _never_wait
         self._scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
 
     def start(self) -> None:
@@ -80,6 +92,7 @@ class ReminderScheduler:
         )
 
     def tick(self) -> None:
+        self._give_way(TICK_PATIENCE_SECONDS)
         try:
             report = fire_due(self.services, self.worker_id, parallel=self.parallel)
         except Exception:
@@ -95,6 +108,7 @@ class ReminderScheduler:
             )
 
     def housekeep(self) -> None:
+        self._give_way(HOUSEKEEPING_PATIENCE_SECONDS)
         try:
             housekeeping.sweep(self.services, self.retention)
         except Exception:

@@ -3,22 +3,34 @@
 Slack drops any request not acknowledged within 3 s, and in a burst the work that follows the
 acks (creating channels, opening modals, posting) competes with the acks for one interpreter.
 The HTTP layer counts the requests it is answering; work queued after an ack waits until none
-is left, or until its own patience runs out, so a steady stream of requests cannot starve it.
+has been in flight for a moment, or until its own patience runs out, so a steady stream of
+requests cannot starve it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+SETTLE_SECONDS = 0.05
+"""How long nothing must be in flight before the server counts as quiet.
+
+In a burst the count of requests being answered touches zero between two of them, whenever the
+server threads are faster than the socket loop handing them work; a set-up started at such an
+instant would compete with the rest of the burst for the interpreter.
+"""
+
 
 class AckFirst:
-    def __init__(self) -> None:
+    def __init__(self, settle: float = SETTLE_SECONDS) -> None:
+        self._settle = settle
         self._lock = threading.Lock()
         self._answering = 0
         self._quiet = threading.Event()
         self._quiet.set()
+        self._quiet_since = time.monotonic() - settle
 
     @contextmanager
     def answering(self) -> Iterator[None]:
@@ -32,6 +44,7 @@ class AckFirst:
             with self._lock:
                 self._answering -= 1
                 if self._answering == 0:
+                    self._quiet_since = time.monotonic()
                     self._quiet.set()
 
     @property
@@ -39,5 +52,18 @@ class AckFirst:
         return self._answering
 
     def wait_for_quiet(self, at_most: float) -> bool:
-        """Block until no request is being answered, at most `at_most` seconds; True if quiet."""
-        return self._quiet.wait(at_most)
+        """Block until nothing has been answered for the settle time, at most `at_most` seconds.
+
+        True if quiet; False when the patience ran out first.
+        """
+        deadline = time.monotonic() + at_most
+        while True:
+            if not self._quiet.wait(max(0.0, deadline - time.monotonic())):
+                return False
+            unsettled = self._quiet_since + self._settle - time.monotonic()
+            if unsettled <= 0 and self._quiet.is_set():
+                return True
+            if time.monotonic() + unsettled > deadline:
+                time.sleep(max(0.0, deadline - time.monotonic()))
+                return False
+            time.sleep(max(0.0, unsettled))

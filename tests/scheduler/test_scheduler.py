@@ -15,6 +15,7 @@ import pytest
 
 from incidentbot.domain.reminders import ReminderState
 from incidentbot.scheduler import ReminderScheduler
+from incidentbot.scheduler.runner import TICK_PATIENCE_SECONDS
 from incidentbot.services import reminders
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
@@ -47,6 +48,21 @@ def test_apscheduler_job_fires_due_reminders(running: RunningBot) -> None:
         [nag, *_] = cadence(tx.reminders(running.incident().id))
     assert (nag.kind, nag.state, nag.claimed_by) == ("nag", ReminderState.DONE, "apscheduler-test")
     assert nag.fired_at == running.clock.now()
+
+
+def test_a_tick_gives_way_to_requests_being_acknowledged_before_it_fires(running: RunningBot) -> None:
+    declare(running, comms="U002")
+    running.clock.advance(timedelta(minutes=15))
+    running.settle()
+    nags_when_asked: list[tuple[float, int]] = []
+
+    def give_way(patience: float) -> None:
+        nags_when_asked.append((patience, _nags_to(running, "U002")))
+
+    scheduler = ReminderScheduler(running.services, worker_id="polite", give_way=give_way)
+    scheduler.tick()
+    assert nags_when_asked == [(TICK_PATIENCE_SECONDS, 0)]
+    assert _nags_to(running, "U002") == 1
 
 
 def test_a_restart_fires_what_came_due_while_down_exactly_once(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from slack_bolt import BoltResponse
@@ -15,8 +16,36 @@ def test_quiet_when_nothing_is_being_answered() -> None:
     assert AckFirst().wait_for_quiet(0) is True
 
 
+def test_quiet_only_once_nothing_has_been_answered_for_the_settle_time() -> None:
+    gate = AckFirst(settle=0.05)
+    with gate.answering():
+        pass
+    # The count touched zero between two requests of a burst: not quiet yet.
+    assert gate.wait_for_quiet(0) is False
+    started = time.monotonic()
+    assert gate.wait_for_quiet(2) is True
+    assert time.monotonic() - started >= 0.04
+
+
+def test_a_request_arriving_while_work_waits_to_settle_restarts_the_wait() -> None:
+    gate = AckFirst(settle=0.1)
+    with gate.answering():
+        pass
+    results: list[bool] = []
+    waiter = threading.Thread(target=lambda: results.append(gate.wait_for_quiet(2)))
+    waiter.start()
+    time.sleep(0.05)
+    with gate.answering():
+        time.sleep(0.05)  # one more request, answered after the first settle time would have ended
+        assert results == []
+    settled_from = time.monotonic()
+    waiter.join()
+    assert results == [True]
+    assert time.monotonic() - settled_from >= 0.08
+
+
 def test_waiting_work_gives_up_after_its_patience_while_requests_keep_coming() -> None:
-    gate = AckFirst()
+    gate = AckFirst(settle=0)
     with gate.answering():
         assert gate.answering_now == 1
         assert gate.wait_for_quiet(0.01) is False
@@ -25,7 +54,7 @@ def test_waiting_work_gives_up_after_its_patience_while_requests_keep_coming() -
 
 
 def test_quiet_only_once_every_overlapping_request_is_answered() -> None:
-    gate = AckFirst()
+    gate = AckFirst(settle=0)
     first, second = gate.answering(), gate.answering()
     first.__enter__()
     second.__enter__()
@@ -36,7 +65,7 @@ def test_quiet_only_once_every_overlapping_request_is_answered() -> None:
 
 
 def test_a_failing_request_still_counts_as_answered() -> None:
-    gate = AckFirst()
+    gate = AckFirst(settle=0)
     try:
         with gate.answering():
             raise RuntimeError("listener blew up")
