@@ -2,7 +2,7 @@
 
 Under a burst, hundreds of requests each want one small row committed before Slack hears back.
 Committed one by one, they queue behind each other for the database and the interpreter lock;
-here one writer thread takes every row waiting, inserts them in one statement and commits once,
+here one writer thread takes every row waiting and inserts them in one autocommitted statement,
 and each caller returns as soon as its own row is durable. A lone request costs one insert, as
 before; a burst of 300 costs a handful of commits.
 """
@@ -12,22 +12,26 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert
 
 from incidentbot.domain.reminders import Reminder
 from incidentbot.store.sql_outbox import request_row
-from incidentbot.store.sql_updates import _reminder
 from incidentbot.store.tables import reminders
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
 WAIT_SECONDS = 10.0
 """How long a caller waits for its row; Slack has given up long before."""
+REUSE_SECONDS = 30.0
+"""The writer keeps one connection, in autocommit, between batches: a batch is then one round trip.
+Once idle this long it goes back through the pool's liveness check. A connection that dies within
+the window fails one batch (its callers answer 500) rather than risk writing the batch twice."""
 
 
 @dataclass
@@ -39,13 +43,18 @@ class _Pending:
 class BatchingJournal:
     """`append` blocks until the row is committed; rows arriving together share one commit."""
 
-    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, engine: Engine, max_batch: int = MAX_BATCH, reuse_seconds: float = REUSE_SECONDS
+    ) -> None:
         self._engine = engine
         self._max_batch = max_batch
+        self._reuse_seconds = reuse_seconds
         self._waiting: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
         self._closed = False
+        self._db: Connection | None = None
+        self._used_at = 0.0
         self.commits = 0
         """How many commits wrote the rows so far (for tests and benchmarks)."""
 
@@ -92,15 +101,30 @@ class BatchingJournal:
         return batch, False
 
     def _write(self, batch: list[_Pending]) -> None:
-        statement = insert(reminders).returning(*reminders.c, sort_by_parameter_order=True)
+        statement = insert(reminders).returning(reminders.c.id, sort_by_parameter_order=True)
         try:
-            with self._engine.begin() as db:
-                rows = db.execute(statement, [pending.values for pending in batch]).all()
+            db = self._connection()
+            ids = db.execute(statement, [pending.values for pending in batch]).scalars().all()
             self.commits += 1
         except Exception as error:
             log.exception("could not write %d journal rows", len(batch))
+            self._forget_connection()
             for pending in batch:
                 pending.written.set_exception(error)
             return
-        for pending, row in zip(batch, rows, strict=True):
-            pending.written.set_result(_reminder(row))
+        for pending, row_id in zip(batch, ids, strict=True):
+            pending.written.set_result(Reminder(id=row_id, **pending.values))
+
+    def _connection(self) -> Connection:
+        now = time.monotonic()
+        if self._db is not None and now - self._used_at > self._reuse_seconds:
+            self._forget_connection()
+        if self._db is None:
+            self._db = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._used_at = now
+        return self._db
+
+    def _forget_connection(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

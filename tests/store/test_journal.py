@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from incidentbot.domain.reminders import ReminderState
 from incidentbot.store.db import make_engine, migrate
@@ -90,3 +90,36 @@ def test_a_failed_write_fails_its_callers_and_the_journal_carries_on(engine: Eng
     assert row.id > 0
     with pytest.raises(RuntimeError, match="closed"):
         journal.append("apply_note", "{}", NOW, HOLD)
+
+
+def test_after_a_quiet_spell_the_journal_checks_its_connection_first(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL connections can be cut from the server side")
+    journal = BatchingJournal(engine, reuse_seconds=0)
+    journal.append("apply_note", "{}", NOW, HOLD)
+    _cut_other_connections(engine)
+    assert journal.append("apply_note", "{}", NOW, HOLD).id > 0
+    journal.close()
+
+
+def test_a_connection_cut_mid_burst_fails_one_batch_and_the_next_reconnects(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL connections can be cut from the server side")
+    journal = BatchingJournal(engine, reuse_seconds=3600)
+    journal.append("apply_note", "{}", NOW, HOLD)
+    _cut_other_connections(engine)
+    with pytest.raises(OperationalError):
+        journal.append("apply_note", "{}", NOW, HOLD)
+    assert journal.append("apply_note", "{}", NOW, HOLD).id > 0
+    journal.close()
+
+
+def _cut_other_connections(engine: Engine) -> None:
+    with engine.connect() as db:
+        db.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE pid <> pg_backend_pid() AND datname = current_database()"
+            )
+        )
+    engine.dispose()  # pooled connections were cut too
