@@ -4,8 +4,9 @@
 
 Both servers run as separate processes with the fake Slack Web API in a third. Each round sends
 the same mix of signed requests, all at once, to each server in turn; the table reports the
-median over rounds of p50/p99/max and the ratio bot/bare. Afterwards every request's side
-effects are counted in the database and in the Web API calls.
+median over rounds of p50/p99/max and the ratio bot/bare. After each round, every request's side
+effects are counted in the database and in the Web API calls, and the next round waits until the
+bot is idle again, so one burst's after-ack work does not weigh on the next burst's acks.
 """
 
 from __future__ import annotations
@@ -120,14 +121,17 @@ def main() -> None:
         channel, incident_id = asyncio.run(_prepare(bot_port, database_url))
         results: dict[str, list[dict[str, Any]]] = {"bare Bolt (ack only)": [], "incidentbot": []}
         errors = {"bare Bolt (ack only)": 0, "incidentbot": 0}
+        effects: dict[str, tuple[int, int]] = {}
         for round_no in range(args.rounds):
             bodies = request_mix(args.burst, channel, incident_id, round_no, args.only)
             for name, port in (("bare Bolt (ack only)", bare_port), ("incidentbot", bot_port)):
                 answers = asyncio.run(burst(port, bodies))
                 errors[name] += sum(1 for a in answers if not 200 <= a.status < 300)
                 results[name].append(summary([a.seconds for a in answers]))
-                time.sleep(2)  # let the bot's after-ack work drain between bursts
-        effects = _side_effects(database_url, slack, args.burst, args.rounds, args.only)
+            # Each burst starts from a quiet bot: the work after this burst's acks (channels to
+            # create, paced posts) must not land on the next burst's acks.
+            effects = _side_effects(database_url, slack, args.burst, round_no + 1, args.only)
+            wait_until_idle(bot.pid)
         _print_table(results, errors, args, effects)
     finally:
         for process in (bot, bare):
@@ -136,6 +140,30 @@ def main() -> None:
         slack.stop()
         if postgres:
             postgres.stop()
+
+
+IDLE_CPU_SECONDS = 0.02
+"""CPU a process may use over half a second and still count as idle (a scheduler tick, a ping)."""
+
+
+def wait_until_idle(pid: int, timeout: float = 120.0) -> None:
+    """Wait until the process has used (almost) no CPU for half a second (Linux; else a pause)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        time.sleep(5)
+        return
+
+    def cpu_seconds() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = cpu_seconds()
+        time.sleep(0.5)
+        if cpu_seconds() - before <= IDLE_CPU_SECONDS:
+            return
+    raise RuntimeError(f"process {pid} stayed busy for {timeout:.0f} s after a burst")
 
 
 async def _prepare(port: int, database_url: str) -> tuple[str, int]:
