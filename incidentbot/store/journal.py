@@ -79,14 +79,17 @@ class BatchingJournal:
             writer.join(timeout=WAIT_SECONDS)
 
     def _write_forever(self) -> None:
-        while True:
-            first = self._waiting.get()
-            if first is None:
-                return
-            batch, stop = self._take_waiting(first)
-            self._write(batch)
-            if stop:
-                return
+        try:
+            while True:
+                first = self._waiting.get()
+                if first is None:
+                    return
+                batch, stop = self._take_waiting(first)
+                self._write(batch)
+                if stop:
+                    return
+        finally:
+            self._forget_connection()
 
     def _take_waiting(self, first: _Pending) -> tuple[list[_Pending], bool]:
         batch = [first]

@@ -92,6 +92,14 @@ def test_a_failed_write_fails_its_callers_and_the_journal_carries_on(engine: Eng
         journal.append("apply_note", "{}", NOW, HOLD)
 
 
+def test_closing_the_journal_gives_its_connection_back(engine: Engine) -> None:
+    journal = BatchingJournal(engine)
+    journal.append("apply_note", "{}", NOW, HOLD)
+    assert engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    journal.close()
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
 def test_after_a_quiet_spell_the_journal_checks_its_connection_first(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("only PostgreSQL connections can be cut from the server side")
