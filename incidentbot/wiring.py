@@ -12,6 +12,7 @@ from incidentbot.clock import Clock, SystemClock
 from incidentbot.config import Settings, TeamConfig
 from incidentbot.rendering import Renderer
 from incidentbot.services.context import Services
+from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.app import build_app
 from incidentbot.slack.gateway import SlackWorkspace, make_client
 from incidentbot.slack.listeners.deps import Deps
@@ -47,7 +48,10 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     migrate(engine)
     renderer = Renderer()
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
-    workspace = SlackWorkspace(client, renderer, reaction=team.timeline_reaction)
+    ack_first = AckFirst()
+    workspace = SlackWorkspace(
+        client, renderer, reaction=team.timeline_reaction, before_call=ack_first.give_way
+    )
     journal = BatchingJournal(engine)
     services = Services(
         store=SqlStore(engine),
@@ -64,7 +68,11 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         renderer=renderer,
         team=team,
         background=ThreadPoolExecutor(BACKGROUND_THREADS, thread_name_prefix="after-ack"),
-        modals=ThreadPoolExecutor(MODAL_THREADS, thread_name_prefix="modals"),
+        # A trigger_id dies 3 s after the click: opening modals counts as answering.
+        modals=ThreadPoolExecutor(
+            MODAL_THREADS, thread_name_prefix="modals", initializer=ack_first.mark_foreground
+        ),
+        ack_first=ack_first,
     )
     app = build_app(deps, client, settings.slack_signing_secret)
     return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app)

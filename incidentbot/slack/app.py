@@ -30,7 +30,9 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
         # as soon as it calls ack(). Some listeners still post or upload after acknowledging, so
         # they must not hold the request thread (see docs/performance.md).
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+        listener_executor=ThreadPoolExecutor(
+            LISTENER_THREADS, thread_name_prefix="listener", initializer=deps.ack_first.mark_foreground
+        ),
     )
     router = commands.Router()
     events.register(app, deps)

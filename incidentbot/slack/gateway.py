@@ -53,6 +53,10 @@ def make_client(token: str, base_url: str) -> WebClient:
     return client
 
 
+def _go_ahead() -> None:
+    return None
+
+
 class ChannelPacer:
     """Keeps to about one message per second per channel, Slack's posting limit."""
 
@@ -79,8 +83,11 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
         *,
         reaction: str = "pushpin",
         pacer: ChannelPacer | None = None,
+        before_call: Callable[[], object] | None = None,
     ) -> None:
         self.client = client
+        self.before_call = before_call or _go_ahead
+        """Runs before every Web API call: background work gives way to acks there (ack_first.py)."""
         self.renderer = renderer
         self.reaction = reaction
         self.pacer = pacer or ChannelPacer()
@@ -89,6 +96,7 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
     # calling Slack ---------------------------------------------------------------------------
 
     def call(self, method: str, do: Callable[[], T]) -> T:
+        self.before_call()
         try:
             return do()
         except SlackApiError as error:

@@ -95,3 +95,47 @@ def test_the_http_server_counts_the_request_it_is_answering(running: RunningBot)
     assert running.client.command("help").status == 200
     assert during == [1]
     assert deps.ack_first.answering_now == 0
+
+
+def test_a_background_thread_gives_way_and_a_foreground_one_does_not() -> None:
+    gate = AckFirst(settle=0)
+    waited: dict[str, float] = {}
+
+    def call_slack(name: str, foreground: bool) -> None:
+        if foreground:
+            gate.mark_foreground()
+        started = time.monotonic()
+        gate.give_way(at_most=0.2)
+        waited[name] = time.monotonic() - started
+
+    with gate.answering():
+        threads = [
+            threading.Thread(target=call_slack, args=("listener", True)),
+            threading.Thread(target=call_slack, args=("after-ack", False)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert waited["listener"] < 0.1
+    assert waited["after-ack"] >= 0.19
+
+
+def test_work_under_way_pauses_at_its_next_slack_call_while_a_request_is_answered(
+    running: RunningBot,
+) -> None:
+    deps = running.bot.deps
+    first_done, second_started = threading.Event(), threading.Event()
+    may_go_on = threading.Event()
+
+    def two_calls() -> None:
+        deps.workspace.call("first", first_done.set)
+        may_go_on.wait(5)
+        deps.workspace.call("second", second_started.set)
+
+    deps.later(None, "U001", two_calls)
+    assert first_done.wait(5)
+    with deps.ack_first.answering():
+        may_go_on.set()
+        assert not second_started.wait(0.3), "background work called Slack during an ack"
+    assert second_started.wait(5)
