@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,10 +39,13 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
     delivery_times: dict[str, datetime] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    one_at_a_time: threading.RLock = field(default_factory=threading.RLock)
+    """Transactions from parallel delivery threads run one after another, as SQLite's writer does."""
 
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
-        yield self
+        with self.one_at_a_time:
+            yield self
 
     def add_incident(self, new: NewIncident) -> Incident:
         number = self.counters.get(new.team_id, 0) + 1
