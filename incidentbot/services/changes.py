@@ -6,38 +6,83 @@ right after, and DeliveryDelayed tells the person when Slack held the notice up.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from pydantic import BaseModel
+
 from incidentbot.domain.models import EventKind, Incident, Severity, Status
 from incidentbot.domain.outbox import OutboxKind
-from incidentbot.services import authority, commitments, outbox
+from incidentbot.domain.reminders import Reminder
+from incidentbot.services import authority, commitments, journal, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.ports import NewEvent
 
 
-def set_severity(services: Services, incident_id: int, severity: Severity, by: str) -> Incident:
+class ChangeRequest(BaseModel):
+    """`/incident severity …` or `/incident status …`, journalled before the ack."""
+
+    channel_id: str
+    user_id: str
+    severity: Severity | None = None
+    status: Status | None = None
+
+
+def apply_change(services: Services, request: Reminder) -> Incident:
+    """Apply a journalled severity or status change, as of when it was asked for."""
+    change = ChangeRequest.model_validate_json(journal.payload(request))
+    incident = services.incident_in_channel(change.channel_id)
+    at, by = request.due_at, change.user_id
+    if change.severity is not None:
+        return set_severity(services, incident.id, change.severity, by, received_at=at, request=request)
+    assert change.status is not None, "a change request names a severity or a status"
+    return set_status(services, incident.id, change.status, by, received_at=at, request=request)
+
+
+def set_severity(
+    services: Services,
+    incident_id: int,
+    severity: Severity,
+    by: str,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
+) -> Incident:
     incident = services.view_of(incident_id).incident
     if incident.severity is severity:
+        journal.settle_alone(services, request)
         return incident
     text = f"Severity changed from {incident.severity.label} to {severity.label}"
-    return _apply(services, incident, {"severity": severity}, EventKind.SEVERITY_CHANGED, text, by)
+    return _apply(
+        services, incident, {"severity": severity}, EventKind.SEVERITY_CHANGED, text, by, received_at, request
+    )
 
 
-def set_status(services: Services, incident_id: int, status: Status, by: str) -> Incident:
+def set_status(
+    services: Services,
+    incident_id: int,
+    status: Status,
+    by: str,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
+) -> Incident:
     """Move to `status`; resolving or reopening is refused to those who may not (OnlyCommanderResolves)."""
     incident = services.view_of(incident_id).incident
     if incident.status is status:
+        journal.settle_alone(services, request)
         return incident
     if status is Status.RESOLVED or not incident.is_open:
         with services.store.transaction() as tx:
             authority.require_resolver(tx, services.policy.permissions, incident_id, by)
     changes: dict[str, object] = {"status": status}
     if status is Status.RESOLVED:
-        changes["resolved_at"] = services.clock.now()
+        changes["resolved_at"] = received_at or services.clock.now()
         changes["next_update_due"] = None
     elif incident.resolved_at is not None:
         changes["resolved_at"] = None
     text = f"Status changed from {incident.status.value} to {status.value}"
-    return _apply(services, incident, changes, EventKind.STATUS_CHANGED, text, by)
+    return _apply(services, incident, changes, EventKind.STATUS_CHANGED, text, by, received_at, request)
 
 
 def _apply(
@@ -47,10 +92,13 @@ def _apply(
     kind: EventKind,
     text: str,
     by: str,
+    received_at: datetime | None,
+    request: Reminder | None,
 ) -> Incident:
-    now = services.clock.now()
+    now = received_at or services.clock.now()
     name = actor_name(services, by)
     with services.store.transaction() as tx:
+        journal.settle(tx, request, services.clock.now())
         current = tx.get_incident(incident.id, for_update=True) or incident
         if current.is_open and changes.get("status") is Status.RESOLVED:
             commitments.cancel_open(tx, incident.id, now)

@@ -48,6 +48,13 @@ def settle(tx: Transaction, row: Reminder | None, at: datetime) -> None:
         raise LeaseLost
 
 
+def settle_alone(services: Services, row: Reminder | None) -> None:
+    """Mark a request applied that turned out to change nothing."""
+    if row is not None:
+        with services.store.transaction() as tx:
+            settle(tx, row, services.clock.now())
+
+
 def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     """Apply the request here and now; None when another worker has it (or had it).
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
+
+from pydantic import BaseModel
 
 from incidentbot.domain.models import EventKind, Incident, Role, RoleAssignment
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder
-from incidentbot.services import outbox
+from incidentbot.services import journal, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import (
@@ -32,16 +35,71 @@ def check_assignable(services: Services, user_id: str) -> Person:
     return person
 
 
-def assign(services: Services, incident_id: int, role: Role, user_id: str, by: str) -> Incident:
+class RoleRequest(BaseModel):
+    """`/incident role <role> @person`, journalled before the ack."""
+
+    channel_id: str
+    user_id: str
+    role: Role
+    assignee: str
+
+
+class ChosenRolesRequest(BaseModel):
+    """The roles form as submitted, journalled before the ack."""
+
+    incident_id: int
+    user_id: str
+    chosen: dict[Role, str | None]
+
+
+def apply_role(services: Services, request: Reminder) -> Incident:
+    """Apply a journalled `/incident role …`, as of when it was typed."""
+    asked = RoleRequest.model_validate_json(journal.payload(request))
+    incident = services.incident_in_channel(asked.channel_id)
+    return assign(
+        services,
+        incident.id,
+        asked.role,
+        asked.assignee,
+        asked.user_id,
+        received_at=request.due_at,
+        request=request,
+    )
+
+
+def apply_chosen(services: Services, request: Reminder) -> None:
+    """Apply a journalled roles form; each assignment is its own transaction, so a replay after a
+    crash repeats only those not yet made (assigning a holder their own role changes nothing)."""
+    form = ChosenRolesRequest.model_validate_json(journal.payload(request))
+    try:
+        assign_chosen(services, form.incident_id, form.chosen, form.user_id, received_at=request.due_at)
+    except DeliveryDelayed:
+        journal.settle_alone(services, request)  # recorded; only Slack's part is late
+        raise
+    journal.settle_alone(services, request)
+
+
+def assign(
+    services: Services,
+    incident_id: int,
+    role: Role,
+    user_id: str,
+    by: str,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
+) -> Incident:
     """Give `role` to `user_id`, relieve the previous holder, and tell everyone.
 
     The assignment and its messages (channel notice, checklist DM, summary sync) are recorded
     together and sent right after; DeliveryDelayed when Slack held one of them up.
+    `received_at` and `request` are the journalled request's, when applying one.
     """
     person = check_assignable(services, user_id)
     by_name = actor_name(services, by)
-    now = services.clock.now()
+    now = received_at or services.clock.now()
     with services.store.transaction() as tx:
+        journal.settle(tx, request, services.clock.now())
         incident = tx.get_incident(incident_id, for_update=True)
         if incident is None:
             raise IncidentNotFound(str(incident_id))
@@ -74,14 +132,21 @@ def assign(services: Services, incident_id: int, role: Role, user_id: str, by: s
     return incident
 
 
-def assign_chosen(services: Services, incident_id: int, chosen: Mapping[Role, str | None], by: str) -> None:
+def assign_chosen(
+    services: Services,
+    incident_id: int,
+    chosen: Mapping[Role, str | None],
+    by: str,
+    *,
+    received_at: datetime | None = None,
+) -> None:
     """Assign every role the roles form changed; Slack holding up one notice stops none of them."""
     current = services.view_of(incident_id).roster
     held: DeliveryDelayed | None = None
     for role, user_id in chosen.items():
         if user_id and user_id != current.holder(role):
             try:
-                assign(services, incident_id, role, user_id, by)
+                assign(services, incident_id, role, user_id, by, received_at=received_at)
             except DeliveryDelayed as delay:
                 held = held or delay
     if held is not None:

@@ -9,6 +9,7 @@ from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import ReminderKind
 from incidentbot.services import (
     action_items,
+    changes,
     declare,
     nags,
     notices,
@@ -39,6 +40,9 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.DECLARE: replaying(declare.apply_declaration),
     JournalKind.NOTE: replaying(timeline.apply_note),
     JournalKind.MARK: replaying(timeline_capture.apply_mark),
+    JournalKind.CHANGE: replaying(changes.apply_change),
+    JournalKind.ROLE: replaying(roles.apply_role),
+    JournalKind.ROLES: replaying(roles.apply_chosen),
 }
 
 

@@ -22,7 +22,7 @@ def test_unknown_subcommand_answers_with_help(running: RunningBot) -> None:
 
 def test_channel_commands_outside_an_incident_channel_say_how_to_find_it(running: RunningBot) -> None:
     for command in ("role comms <@U002>", "severity 1", "status identified"):
-        text = running.client.command(command, channel_id="C0GENERAL").body.decode()
+        text = command_reply(running, command, channel_id="C0GENERAL")
         assert "only inside an incident channel" in text
         assert "/incident list" in text
 

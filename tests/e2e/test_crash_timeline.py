@@ -47,6 +47,12 @@ class Scene:
         except OSError:
             return None  # unanswered: Slack retries it
 
+    def severity(self, index: int) -> Response | None:
+        try:
+            return self.client.command(f"severity {index % 4 + 1}", channel_id=self.channel)
+        except OSError:
+            return None
+
     def note(self, index: int) -> Response | None:
         try:
             return self.client.command(f"note Burst note {index}", channel_id=self.channel)
@@ -170,3 +176,25 @@ def test_kill_9_mid_burst_of_pins_every_acknowledged_pin_is_captured_after_resta
         str(r[0]) for r in rows(scene.engine, "SELECT text FROM timeline_events WHERE source = 'reaction'")
     }
     assert texts == {f"Observation {i}" for i in range(BURST)}
+
+
+def test_kill_9_mid_burst_of_severity_changes_applies_every_acknowledged_one_after_restart(
+    scene: Scene, slack: FakeSlack, tmp_path: Path
+) -> None:
+    changes, _ = burst_then_kill(scene, slack, [scene.severity, scene.mark])
+    acknowledged = answered(changes)
+    assert acknowledged, "some changes were acknowledged before the kill"
+    kept = rows(scene.engine, "SELECT id, payload FROM reminders WHERE kind = 'apply_change'")
+    assert len(kept) >= len(acknowledged), "a change is in the database before it is acknowledged"
+
+    scene.restart(slack, tmp_path / "bot2.log")
+    take_over_now(scene)
+
+    def unapplied() -> int:
+        return len(
+            rows(scene.engine, "SELECT id FROM reminders WHERE kind = 'apply_change' AND state <> 'done'")
+        )
+
+    wait_until(lambda: unapplied() == 0, timeout=30)
+    changed = rows(scene.engine, "SELECT count(*) FROM timeline_events WHERE kind = 'severity_changed'")
+    assert 0 < int(changed[0][0]) <= len(kept), "each journalled change applied at most once"

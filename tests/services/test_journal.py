@@ -8,11 +8,11 @@ import pytest
 
 from incidentbot.clock import ManualClock
 from incidentbot.domain.journal import JournalKind
-from incidentbot.domain.models import Incident, Severity
+from incidentbot.domain.models import EventKind, Incident, Role, Severity, Status
 from incidentbot.domain.reminders import ReminderState
-from incidentbot.services import declare, journal, timeline, timeline_capture
+from incidentbot.services import changes, declare, journal, roles, timeline, timeline_capture
 from incidentbot.services.context import Services
-from incidentbot.services.errors import NotAnIncidentChannel
+from incidentbot.services.errors import IncidentError, NotAnIncidentChannel
 from incidentbot.services.schedule import fire_due
 from tests.support.memory import MemoryStore
 
@@ -134,3 +134,92 @@ def test_a_mark_repeated_by_slack_is_applied_once(services: Services, store: Mem
     assert _state(store, retry.id) is ReminderState.DONE, "the repeat is closed, with nothing added"
     with store.transaction() as tx:
         assert [e.message_ts for e in tx.events(incident.id) if e.source == "reaction"] == [mark.ts]
+
+
+def _change(channel_id: str, **change: object) -> changes.ChangeRequest:
+    return changes.ChangeRequest.model_validate({"channel_id": channel_id, "user_id": "U001", **change})
+
+
+def _events_of_kind(store: MemoryStore, incident_id: int, kind: EventKind) -> list[str]:
+    with store.transaction() as tx:
+        return [e.text for e in tx.events(incident_id) if e.kind is kind]
+
+
+def test_a_severity_change_is_applied_once_as_of_when_it_was_asked(
+    services: Services, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    asked_at = services.clock.now()
+    row = journal.accept(
+        services, JournalKind.CHANGE, _change(incident.channel_id or "", severity=Severity.SEV1)
+    )
+    _clock(services).advance(timedelta(seconds=2))
+    changed = journal.apply_now(services, row, changes.apply_change)
+    assert changed is not None and changed.severity is Severity.SEV1
+    assert journal.apply_now(services, row, changes.apply_change) is None
+    _clock(services).advance(timedelta(minutes=1))
+    fire_due(services, "scheduler")
+    with store.transaction() as tx:
+        (event,) = [e for e in tx.events(incident.id) if e.kind is EventKind.SEVERITY_CHANGED]
+    assert event.occurred_at == asked_at
+    assert _state(store, row.id) is ReminderState.DONE
+
+
+def test_a_change_that_changes_nothing_is_still_marked_applied(
+    services: Services, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    row = journal.accept(
+        services, JournalKind.CHANGE, _change(incident.channel_id or "", status="investigating")
+    )
+    assert journal.apply_now(services, row, changes.apply_change) is not None
+    assert _state(store, row.id) is ReminderState.DONE, "else the scheduler would replay it for ever"
+    assert _events_of_kind(store, incident.id, EventKind.STATUS_CHANGED) == []
+
+
+def test_a_status_change_the_person_may_not_make_is_cancelled_and_explained(
+    services: Services, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    asked = changes.ChangeRequest(
+        channel_id=incident.channel_id or "", user_id="U009", status=Status.RESOLVED
+    )
+    row = journal.accept(services, JournalKind.CHANGE, asked)
+    with pytest.raises(IncidentError):
+        journal.apply_now(services, row, changes.apply_change)
+    assert _state(store, row.id) is ReminderState.CANCELLED
+    assert services.view_of(incident.id).incident.is_open
+
+
+def test_a_role_assignment_its_caller_never_applied_is_applied_by_the_scheduler(
+    services: Services, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    asked = roles.RoleRequest(
+        channel_id=incident.channel_id or "", user_id="U001", role=Role.COMMS, assignee="U002"
+    )
+    row = journal.accept(services, JournalKind.ROLE, asked)
+    _clock(services).advance(timedelta(seconds=11))
+    fire_due(services, "scheduler")
+    assert services.view_of(incident.id).roster.holder(Role.COMMS) == "U002"
+    assert _state(store, row.id) is ReminderState.DONE
+
+
+def test_a_roles_form_replayed_after_a_crash_makes_each_assignment_once(
+    services: Services, store: MemoryStore
+) -> None:
+    incident = _incident(services)
+    form = roles.ChosenRolesRequest(
+        incident_id=incident.id, user_id="U001", chosen={Role.COMMS: "U002", Role.SCRIBE: "U001"}
+    )
+    row = journal.accept(services, JournalKind.ROLES, form)
+    # The process made the first assignment, then died before the second.
+    roles.assign(services, incident.id, Role.COMMS, "U002", "U001")
+    _clock(services).advance(timedelta(seconds=11))
+    fire_due(services, "scheduler")
+    roster = services.view_of(incident.id).roster
+    assert (roster.holder(Role.COMMS), roster.holder(Role.SCRIBE)) == ("U002", "U001")
+    assigned = _events_of_kind(store, incident.id, EventKind.ROLE_ASSIGNED)
+    assert len([text for text in assigned if text.startswith("Communications lead")]) == 1
+    assert len([text for text in assigned if text.startswith("Scribe")]) == 1
+    assert _state(store, row.id) is ReminderState.DONE

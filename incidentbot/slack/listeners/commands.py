@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from pydantic import BaseModel
 from slack_bolt import Ack, App
 
+from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.models import Role, Severity, Status
-from incidentbot.services import changes, declare, queries, roles
+from incidentbot.services import changes, declare, journal, queries, roles
 from incidentbot.services.errors import IncidentError
 from incidentbot.slack.blocks import modals
 from incidentbot.slack.listeners.deps import Deps, answering_errors
@@ -150,9 +152,10 @@ def assign_role(inv: Invocation) -> None:
     if role is None or match is None:
         inv.usage("role")
         return
-    incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    user = match.group(1)
-    inv.later(lambda: roles.assign(inv.deps.services, incident.id, role, user, inv.user_id))
+    asked = roles.RoleRequest(
+        channel_id=inv.channel_id, user_id=inv.user_id, role=role, assignee=match.group(1)
+    )
+    _journal_then_apply(inv, JournalKind.ROLE, asked, roles.apply_role)
 
 
 def change_severity(inv: Invocation) -> None:
@@ -160,8 +163,8 @@ def change_severity(inv: Invocation) -> None:
     if severity is None:
         inv.usage("severity")
         return
-    incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    inv.later(lambda: changes.set_severity(inv.deps.services, incident.id, severity, inv.user_id))
+    asked = changes.ChangeRequest(channel_id=inv.channel_id, user_id=inv.user_id, severity=severity)
+    _journal_then_apply(inv, JournalKind.CHANGE, asked, changes.apply_change)
 
 
 def change_status(inv: Invocation) -> None:
@@ -169,8 +172,17 @@ def change_status(inv: Invocation) -> None:
     if status is None:
         inv.usage("status")
         return
-    incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    inv.later(lambda: changes.set_status(inv.deps.services, incident.id, status, inv.user_id))
+    asked = changes.ChangeRequest(channel_id=inv.channel_id, user_id=inv.user_id, status=status)
+    _journal_then_apply(inv, JournalKind.CHANGE, asked, changes.apply_change)
+
+
+def _journal_then_apply(
+    inv: Invocation, kind: JournalKind, asked: BaseModel, apply: journal.Apply[object]
+) -> None:
+    """On record before the ack, applied just after it (`services/journal.py`)."""
+    services = inv.deps.services
+    row = journal.accept(services, kind, asked)
+    inv.later(lambda: journal.apply_now(services, row, apply))
 
 
 def list_incidents(inv: Invocation) -> None:

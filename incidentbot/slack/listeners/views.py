@@ -53,12 +53,14 @@ def register(app: App, deps: Deps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        ack()
-        incident_id = int(parse.metadata(view).get("incident_id", 0))
-        chosen = {role: parse.selected_user(view, block) for block, role in ROLE_BLOCKS.items()}
-        deps.later(
-            *_submitter(body), partial(_assign_chosen, deps, incident_id, chosen, str(body["user"]["id"]))
+        form = roles.ChosenRolesRequest(
+            incident_id=int(parse.metadata(view).get("incident_id", 0)),
+            user_id=str(body["user"]["id"]),
+            chosen={role: parse.selected_user(view, block) for block, role in ROLE_BLOCKS.items()},
         )
+        request = journal.accept(deps.services, JournalKind.ROLES, form)
+        ack()
+        deps.later(*_submitter(body), partial(journal.apply_now, deps.services, request, roles.apply_chosen))
 
     app.view(Callback.DECLARE.value)(on_declare)
     app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
@@ -68,10 +70,6 @@ def _record_and_set_up(deps: Deps, request: Reminder) -> None:
     incident = journal.apply_now(deps.services, request, declare.apply_declaration)
     if incident is not None:
         declare.set_up(deps.services, incident.id)
-
-
-def _assign_chosen(deps: Deps, incident_id: int, chosen: dict[Role, str | None], by: str) -> None:
-    roles.assign_chosen(deps.services, incident_id, chosen, by)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
