@@ -12,6 +12,7 @@ from incidentbot.services.context import Services
 from incidentbot.services.ports import Person
 from incidentbot.services.resolution_errors import ActionItemNotFound, InvalidActionItem
 from incidentbot.services.resolution_ports import ActionReminder
+from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 TODAY = date(2026, 1, 1)
@@ -19,10 +20,8 @@ END_OF_DAY = datetime(2026, 1, 2, tzinfo=UTC)
 
 
 def _incident(services: Services) -> int:
-    declaration = declare.Declaration(
-        team_id="T1", title="Checkout", severity=Severity.SEV2, impact="Checkout fails", declared_by="U001"
-    )
-    return declare.record(services, declaration).id
+    declared = declaration(title="Checkout", severity=Severity.SEV2, impact="Checkout fails")
+    return declare.record(services, declared).id
 
 
 def _clock(services: Services) -> ManualClock:

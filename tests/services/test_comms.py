@@ -7,9 +7,10 @@ import pytest
 from incidentbot.clock import ManualClock
 from incidentbot.domain.comms import CommsAudience, StoredFinding
 from incidentbot.domain.models import EventKind, Severity, Status
-from incidentbot.services import checking, comms, declare, resolve
+from incidentbot.services import checking, comms, resolve
 from incidentbot.services.context import Services
 from incidentbot.services.resolution_errors import InvalidCommsText, NotResolvedYet
+from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 GOOD = (
@@ -19,15 +20,9 @@ GOOD = (
 
 
 def _incident(services: Services, *, private: bool = False, severity: Severity = Severity.SEV1) -> int:
-    declaration = declare.Declaration(
-        team_id="T1",
-        title="Login failing",
-        severity=severity,
-        impact="Users cannot log in",
-        declared_by="U001",
-        is_private=private,
-    )
-    return declare.set_up(services, declare.record(services, declaration).id).id
+    return declared(
+        services, title="Login failing", severity=severity, impact="Users cannot log in", is_private=private
+    ).id
 
 
 def _posted(workspace: RecordingWorkspace) -> list[tuple[str, str]]:

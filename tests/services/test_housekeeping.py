@@ -8,14 +8,15 @@ import pytest
 
 from incidentbot.clock import ManualClock
 from incidentbot.domain.action_items import ActionDraft
-from incidentbot.domain.models import Incident, SetupState, Severity, Status
+from incidentbot.domain.models import Incident, SetupState, Status
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder, ReminderState
-from incidentbot.services import action_items, changes, declare, housekeeping, outbox, reminders
+from incidentbot.services import action_items, changes, housekeeping, outbox, reminders
 from incidentbot.services.context import Services
 from incidentbot.services.housekeeping import Retention, SweepReport
 from incidentbot.services.schedule import fire_due
 from tests.support import reminder_rows
+from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 DAY = timedelta(days=1)
@@ -28,15 +29,7 @@ def _clock(services: Services) -> ManualClock:
 
 
 def _declare(services: Services) -> Incident:
-    declaration = declare.Declaration(
-        team_id="T1",
-        title="Checkout failing",
-        severity=Severity.SEV1,
-        impact="Users cannot check out",
-        declared_by="U001",
-        comms="U002",
-    )
-    return declare.set_up(services, declare.record(services, declaration).id)
+    return declared(services, comms="U002")
 
 
 def _nagged_and_resolved(services: Services) -> Incident:

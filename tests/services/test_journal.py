@@ -14,6 +14,7 @@ from incidentbot.services import changes, declare, journal, roles, timeline, tim
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentError, NotAnIncidentChannel
 from incidentbot.services.schedule import fire_due
+from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore
 
 
@@ -23,9 +24,7 @@ def _clock(services: Services) -> ManualClock:
 
 
 def _declaration(title: str = "Checkout failing") -> declare.Declaration:
-    return declare.Declaration(
-        team_id="T1", title=title, severity=Severity.SEV2, impact="Checkout fails", declared_by="U001"
-    )
+    return declaration(title=title, severity=Severity.SEV2, impact="Checkout fails")
 
 
 def _incident(services: Services) -> Incident:

@@ -12,12 +12,13 @@ from incidentbot.domain.commitments import CommitmentSource, CommitmentState
 from incidentbot.domain.models import EventKind, Incident, Role, Severity, Status
 from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import changes, declare, nags, reminders, roles, updates
+from incidentbot.services import changes, nags, reminders, roles, updates
 from incidentbot.services.context import Services
 from incidentbot.services.reminders import FireReport, Handler
 from incidentbot.services.schedule import HANDLERS, fire_due
 from incidentbot.services.update_errors import AlreadySnoozed, UpdateAlreadyPosted
 from incidentbot.services.update_ports import NewReminder
+from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 from tests.support.reminder_rows import cadence
 
@@ -28,15 +29,7 @@ def _clock(services: Services) -> ManualClock:
 
 
 def _declare(services: Services, comms: str | None = "U002") -> Incident:
-    declaration = declare.Declaration(
-        team_id="T1",
-        title="Checkout failing",
-        severity=Severity.SEV1,
-        impact="Users cannot check out",
-        declared_by="U001",
-        comms=comms,
-    )
-    return declare.set_up(services, declare.record(services, declaration).id)
+    return declared(services, comms=comms)
 
 
 def _advance(services: Services, **delta: float) -> None:

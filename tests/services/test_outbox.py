@@ -17,6 +17,7 @@ from incidentbot.services.outbox import DeliveryDelayed
 from incidentbot.services.ports import IncidentView
 from incidentbot.services.schedule import HANDLERS, fire_due
 from tests.support import reminder_rows
+from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 
@@ -30,14 +31,7 @@ def _advance(services: Services, **delta: float) -> None:
 
 
 def _declaration(comms: str | None = "U002") -> declare.Declaration:
-    return declare.Declaration(
-        team_id="T1",
-        title="Checkout failing",
-        severity=Severity.SEV1,
-        impact="Users cannot check out",
-        declared_by="U001",
-        comms=comms,
-    )
+    return declaration(comms=comms)
 
 
 def _ready(services: Services) -> Incident:

@@ -10,9 +10,10 @@ from incidentbot.domain.models import EventKind, Incident, Role, Severity, Statu
 from incidentbot.domain.permissions import Permissions
 from incidentbot.domain.policy import Policy
 from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import changes, declare, resolve, roles, timeline, updates
+from incidentbot.services import changes, resolve, roles, timeline, updates
 from incidentbot.services.context import Services
 from incidentbot.services.resolution_errors import OnlyCommanderResolves
+from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 
@@ -23,15 +24,7 @@ def _relaxed(services: Services, **rules: bool) -> Services:
 
 def _incident(services: Services) -> Incident:
     """Alice commands, bob is the scribe, carol and dave hold no role."""
-    declaration = declare.Declaration(
-        team_id="T1",
-        title="DB down",
-        severity=Severity.SEV2,
-        impact="Logins fail",
-        declared_by="U001",
-        scribe="U002",
-    )
-    return declare.set_up(services, declare.record(services, declaration).id)
+    return declared(services, title="DB down", severity=Severity.SEV2, impact="Logins fail", scribe="U002")
 
 
 def _correction(services: Services) -> timeline.Correction:

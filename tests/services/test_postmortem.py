@@ -13,18 +13,11 @@ from incidentbot.services import action_items, analysis, comms, declare, postmor
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
 from tests.support.comms_rows import add_commitment, add_update
+from tests.support.declarations import declaration, declared
 
 
 def test_gather_collects_the_record_the_analysis_and_the_actions(services: Services) -> None:
-    declaration = declare.Declaration(
-        team_id="T1",
-        title="Checkout",
-        severity=Severity.SEV1,
-        impact="Checkout fails",
-        declared_by="U001",
-        comms="U002",
-    )
-    incident_id = declare.set_up(services, declare.record(services, declaration).id).id
+    incident_id = declared(services, title="Checkout", impact="Checkout fails", comms="U002").id
     start = services.clock.now()
     add_update(services.store, incident_id, start + timedelta(minutes=12))
     met_at = start + timedelta(minutes=12)
@@ -74,10 +67,8 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
 
 
 def test_gather_without_slack_uses_ids_and_knows_missing_incidents(services: Services) -> None:
-    declaration = declare.Declaration(
-        team_id="T1", title="Checkout", severity=Severity.SEV3, impact="Slow", declared_by="U001"
-    )
-    incident_id = declare.record(services, declaration).id
+    slow = declaration(title="Checkout", severity=Severity.SEV3, impact="Slow")
+    incident_id = declare.record(services, slow).id
     data = postmortem.gather(services.store, incident_id, services.clock.now())
     assert data.people == {"commander": "U001"}
     assert data.resolution is None and data.actions == []

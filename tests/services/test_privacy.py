@@ -5,22 +5,17 @@ from __future__ import annotations
 import pytest
 
 from incidentbot.domain.models import Severity
-from incidentbot.services import declare, metrics, queries
+from incidentbot.services import metrics, queries
 from incidentbot.services.context import Services
 from incidentbot.services.errors import SlackUnavailable
+from tests.support.declarations import declared
 from tests.support.memory import RecordingWorkspace
 
 
 def _declared(services: Services, title: str, *, private: bool) -> int:
-    declaration = declare.Declaration(
-        team_id="T1",
-        title=title,
-        severity=Severity.SEV2,
-        impact="Logins fail",
-        declared_by="U001",
-        is_private=private,
-    )
-    return declare.set_up(services, declare.record(services, declaration).id).id
+    return declared(
+        services, title=title, severity=Severity.SEV2, impact="Logins fail", is_private=private
+    ).id
 
 
 def test_period_numbers_leave_out_private_incidents_for_non_members(services: Services) -> None:

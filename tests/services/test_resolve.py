@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import EventKind, Severity, Status
-from incidentbot.services import changes, declare, metrics, resolve
+from incidentbot.domain.models import EventKind, Status
+from incidentbot.services import changes, metrics, resolve
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
 from incidentbot.services.resolution_errors import AlreadyResolved
 from tests.support.comms_rows import add_commitment, add_nag, add_update
+from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 FIXED = resolve.ResolutionInput(
@@ -21,15 +22,7 @@ FIXED = resolve.ResolutionInput(
 
 
 def _declared(services: Services) -> int:
-    declaration = declare.Declaration(
-        team_id="T1",
-        title="Login failing",
-        severity=Severity.SEV1,
-        impact="Users cannot log in",
-        declared_by="U001",
-        comms="U002",
-    )
-    return declare.set_up(services, declare.record(services, declaration).id).id
+    return declared(services, title="Login failing", impact="Users cannot log in", comms="U002").id
 
 
 def _clock(services: Services) -> ManualClock:

@@ -5,17 +5,15 @@ import pytest
 from incidentbot.domain.models import Role, Severity
 from incidentbot.domain.permissions import Permissions
 from incidentbot.domain.policy import Policy
-from incidentbot.services import declare, roles
+from incidentbot.services import roles
 from incidentbot.services.context import Services
 from incidentbot.services.errors import BotUser, NotPermitted, UnknownUser
+from tests.support.declarations import declared
 from tests.support.memory import RecordingWorkspace
 
 
 def _incident(services: Services) -> int:
-    declaration = declare.Declaration(
-        team_id="T1", title="DB down", severity=Severity.SEV2, impact="Logins fail", declared_by="U001"
-    )
-    return declare.set_up(services, declare.record(services, declaration).id).id
+    return declared(services, title="DB down", severity=Severity.SEV2, impact="Logins fail").id
 
 
 def test_assigning_relieves_the_previous_holder_and_tells_everyone(

@@ -7,34 +7,24 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import EventKind, Incident, Role, Severity
+from incidentbot.domain.models import EventKind, Incident, Role
 from incidentbot.domain.outbox import CALLER_FIRST, OutboxKind
 from incidentbot.domain.reminders import ReminderState
 from incidentbot.domain.timeline import PENDING_TEXT, ClockTime
-from incidentbot.services import declare, timeline, timeline_capture
+from incidentbot.services import timeline, timeline_capture
 from incidentbot.services.context import Services
 from incidentbot.services.ports import ChannelMessage
 from incidentbot.services.schedule import fire_due
 from incidentbot.services.timeline_capture import Marked, Outcome
 from tests.support import reminder_rows
+from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 TS = "1767268680.000100"  # 2026-01-01 11:58:00.0001 UTC
 
 
 def _incident(services: Services) -> Incident:
-    incident = declare.record(
-        services,
-        declare.Declaration(
-            team_id="T1",
-            title="Checkout failing",
-            severity=Severity.SEV1,
-            impact="Users cannot check out",
-            declared_by="U001",
-            scribe="U002",
-        ),
-    )
-    return declare.set_up(services, incident.id)
+    return declared(services, scribe="U002")
 
 
 def _message(text: str = "Rolled back", ts: str = TS) -> ChannelMessage:
