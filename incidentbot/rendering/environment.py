@@ -83,6 +83,7 @@ class Renderer:
             autoescape=False,
             finalize=mrkdwn_escape,
             undefined=StrictUndefined,
+            auto_reload=False,  # templates ship with the bot; no stat() per render
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,

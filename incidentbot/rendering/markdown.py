@@ -43,6 +43,7 @@ class TextRenderer:
             autoescape=False,
             finalize=finalize,
             undefined=StrictUndefined,
+            auto_reload=False,  # templates ship with the bot; no stat() per render
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,

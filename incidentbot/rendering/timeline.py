@@ -64,6 +64,7 @@ class ExportRenderer:
             autoescape=False,
             finalize=escape,
             undefined=StrictUndefined,
+            auto_reload=False,  # templates ship with the bot; no stat() per render
             trim_blocks=True,
             lstrip_blocks=True,
         )

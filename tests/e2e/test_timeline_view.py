@@ -10,6 +10,7 @@ from incidentbot.domain.reminders import Reminder
 from incidentbot.services.ports import NewEvent
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.timeline_helpers import all_rows, entries, note
+from tests.e2e.wrapup_helpers import ephemeral_to
 from tests.support import reminder_rows, signing
 from tests.support.fake_slack import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from tests.support.harness import RunningBot
@@ -155,8 +156,8 @@ def test_the_scribe_can_remove_an_entry_and_the_removal_is_recorded(running: Run
     assert view["callback_id"] == "timeline_delete"
     assert "Wrong channel, ignore" in view["blocks"][0]["text"]["text"]
     running.client.submit("timeline_delete", {}, user_id="U003", private_metadata=view["private_metadata"])
-    told = running.slack.wait_for("chat.postEphemeral")[-1].args
-    assert told["user"] == "U003" and "Removed the entry of 12:00 UTC" in told["text"]
+    # The note's own confirmation is an ephemeral too: wait for this one by its words.
+    ephemeral_to(running, "U003", "Removed the entry of 12:00 UTC")
     assert entry.id not in [e.id for e in entries(running, incident.id)]
     row = next(r for r in all_rows(running, incident.id) if r.id == entry.id)
     assert row.deleted_at == running.clock.now(), "kept in the database, stamped as removed"

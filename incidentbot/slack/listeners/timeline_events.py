@@ -1,7 +1,7 @@
 """The timeline reaction added or removed, and captured messages edited afterwards.
 
-Repeated deliveries of one event add nothing: `record_marks` journals a `reaction_added` event,
-whose id is claimed in the transaction that records the mark, and `events.once_per_event` drops
+Repeated deliveries of one event add nothing: `RecordMarks` journals a `reaction_added` event,
+whose id is claimed in the transaction that records the mark, and `events.OncePerEvent` drops
 repeats of the others.
 """
 
@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.reminders import Reminder
@@ -21,7 +22,7 @@ from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.message_text import channel_message
 
 MARK_REQUEST = "timeline_mark_request"
-"""Where `record_marks` leaves the journalled mark, for the listener to apply."""
+"""Where `RecordMarks` leaves the journalled mark, for the listener to apply."""
 
 
 def _reactor(body: dict[str, Any]) -> tuple[str | None, str]:
@@ -56,21 +57,27 @@ def _capture(deps: Deps, mark: Marked, request: Reminder) -> None:
         deps.tell(mark.channel_id, mark.reactor, text)
 
 
-def record_marks(deps: Deps, reaction: str) -> Callable[..., Any]:
+class RecordMarks(Middleware):
     """Journal a message marked with the timeline reaction before Slack hears back.
 
-    Bolt acknowledges an event before its listener runs, but after the middleware: journalling
-    here means an acknowledged mark is on record. A failure answers 500, so Slack retries it.
+    Bolt acknowledges an event before its listener runs, but after the listener's middleware:
+    journalling here means an acknowledged mark is on record. A failure answers 500, so Slack
+    retries it. A class rather than a function, so Bolt need not build every listener argument
+    for it on each reaction.
     """
 
-    def middleware(
-        body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]
+    def __init__(self, deps: Deps, reaction: str) -> None:
+        self._deps = deps
+        self._reaction = reaction
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        event = body.get("event")
-        if body.get("type") == "event_callback" and isinstance(event, dict):
-            mark = marked(event, reaction, context.get("bot_user_id"))
-            if event.get("type") == "reaction_added" and mark is not None:
-                event_id = body.get("event_id")
+        event = req.body.get("event")
+        if isinstance(event, dict):
+            mark = marked(event, self._reaction, req.context.bot_user_id)
+            if mark is not None:
+                event_id = req.body.get("event_id")
                 request = timeline_capture.MarkRequest(
                     channel_id=mark.channel_id,
                     ts=mark.ts,
@@ -78,15 +85,12 @@ def record_marks(deps: Deps, reaction: str) -> Callable[..., Any]:
                     item_user=mark.item_user,
                     event_id=event_id if isinstance(event_id, str) else None,
                 )
-                context[MARK_REQUEST] = journal.accept(deps.services, JournalKind.MARK, request)
+                req.context[MARK_REQUEST] = journal.accept(self._deps.services, JournalKind.MARK, request)
         return next()
-
-    return middleware
 
 
 def register(app: App, deps: Deps) -> None:
     reaction = deps.team.timeline_reaction
-    app.middleware(record_marks(deps, reaction))
 
     @answering_errors(deps, _reactor)
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
@@ -116,6 +120,6 @@ def register(app: App, deps: Deps) -> None:
             deps.services, channel, ts, lambda: channel_message(now, deps.workspace.name_of)
         )
 
-    app.event("reaction_added")(on_reaction_added)
+    app.event("reaction_added", middleware=[RecordMarks(deps, reaction)])(on_reaction_added)
     app.event("reaction_removed")(on_reaction_removed)
     app.event("message")(on_message)
