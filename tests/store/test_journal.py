@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -79,6 +80,33 @@ def test_requests_arriving_together_share_commits_and_each_gets_its_own_row(engi
     with engine.connect() as db:
         stored = db.execute(select(reminders.c.payload).where(reminders.c.kind == "apply_note")).scalars()
         assert len(list(stored)) == CALLERS + 1
+
+
+def test_a_stream_of_rows_is_gathered_into_few_commits(engine: Engine) -> None:
+    journal = BatchingJournal(engine, gather_seconds=0.2)
+    journal.append("apply_note", "{}", NOW, HOLD)  # the writer is up, and has just written
+    commits_before = journal.commits
+    rows = 12
+    with ThreadPoolExecutor(rows) as pool:
+        futures = []
+        for n in range(rows):  # one row every 5 ms: each alone would be written before the next came
+            futures.append(pool.submit(journal.append, "apply_note", f'{{"n": {n}}}', NOW, HOLD))
+            time.sleep(0.005)
+        written = [future.result() for future in futures]
+    journal.close()
+    assert [row.payload for row in written] == [f'{{"n": {n}}}' for n in range(rows)]
+    assert journal.commits - commits_before <= 3
+
+
+def test_a_row_after_a_quiet_spell_is_written_without_gathering(engine: Engine) -> None:
+    journal = BatchingJournal(engine, gather_seconds=1.0)
+    journal.append("apply_note", "{}", NOW, HOLD)
+    time.sleep(1.1)  # quiet for longer than the gather time
+    started = time.monotonic()
+    journal.append("apply_note", "{}", NOW, HOLD)
+    waited = time.monotonic() - started
+    journal.close()
+    assert waited < 0.9, f"a lone row waited {waited:.2f} s, as if gathering"
 
 
 def test_a_failed_write_fails_its_callers_and_the_journal_carries_on(engine: Engine) -> None:
