@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -47,3 +48,16 @@ def test_every_subpackage_is_listed(wheel: zipfile.ZipFile) -> None:
     for init in (ROOT / "incidentbot").rglob("*.py"):
         relative = str(init.relative_to(ROOT))
         assert relative in names, f"{relative} is not packaged: add its package to pyproject.toml"
+
+
+def test_every_template_folder_is_listed_as_a_package() -> None:
+    # setuptools ships a folder it was not told about only as deprecated "data", with a warning
+    # that it would be ignored; listing each one keeps the wheel's contents deliberate.
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {
+        "incidentbot.templates." + ".".join(p.relative_to(ROOT / "templates").parts)
+        for p in (ROOT / "templates").rglob("*")
+        if p.is_dir() and any(p.glob("*.j2"))
+    }
+    assert folders, "no template folders found"
+    assert folders <= listed, f"add to [tool.setuptools] packages: {sorted(folders - listed)}"
