@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 if TYPE_CHECKING:
@@ -25,6 +27,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 SERVER_THREADS = 32
+LOOP_SECONDS = 0.1
+"""How often the socket loop looks whether it was told to stop, when no socket is ready."""
+STOP_PATIENCE_SECONDS = 20.0
+"""How long a stopping server keeps answering requests it already received (Kubernetes, for
+one, waits 30 s after SIGTERM before SIGKILL)."""
+BACKGROUND_STOP_PATIENCE_SECONDS = 2.0
 SWITCH_INTERVAL_SECONDS = 0.001
 """How often the interpreter lets another thread run (Python's default is 5 ms).
 
@@ -69,33 +77,73 @@ def _health(bot: Bot, start_response: StartResponse) -> Iterable[bytes]:
 
 
 def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
-    """A waitress server; `.run()` serves until `.close()`, `.effective_port` tells the port."""
+    """A waitress server; `.effective_port` tells the port. Serve it with `HttpServer`."""
     share_the_interpreter_often()
     return create_server(wsgi_app(bot), host=host, port=port, threads=SERVER_THREADS, ident="incidentbot")
+
+
+class HttpServer:
+    """Serve until told to stop; then stop listening and answer the requests already received.
+
+    A deploy or a scale-down sends SIGTERM: requests already read are answered (and so
+    acknowledged to Slack) instead of cut off; new connections are refused, so Slack sends them
+    to another replica or retries. Everything happens in the socket loop's own thread, because
+    closing waitress's sockets from another thread races its select().
+    """
+
+    def __init__(self, bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> None:
+        self._server = make_server(bot, host=host, port=port)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def serve(self, stop: threading.Event, patience: float = STOP_PATIENCE_SECONDS) -> None:
+        """Serve until `stop` is set, then answer what was received, for at most `patience` s."""
+        socket_map = self._server._map
+        while not stop.is_set():
+            wasyncore.loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
+        wasyncore.dispatcher.close(self._server)  # the listening socket; answers still flush
+        log.info("stopping: no new connections; answering %d requests already received", self._unanswered())
+        deadline = time.monotonic() + patience
+        while self._unanswered() and time.monotonic() < deadline:
+            wasyncore.loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
+        if self._unanswered():
+            log.warning("stopped with %d requests unanswered after %.0f s", self._unanswered(), patience)
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(map=socket_map)
+
+    def _unanswered(self) -> int:
+        """Connections with a request being read, served, or answered but not yet sent."""
+        return sum(
+            1
+            for channel in list(self._server._map.values())
+            if isinstance(channel, HTTPChannel)
+            and (channel.requests or channel.request is not None or channel.total_outbufs_len)
+        )
 
 
 class BackgroundServer:
     """Serve in a thread and stop cleanly; for benchmarks, tests and embedding."""
 
     def __init__(self, bot: Bot, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = make_server(bot, host=host, port=port)
+        self._server = HttpServer(bot, host=host, port=port)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve,
+            args=(self._stop, BACKGROUND_STOP_PATIENCE_SECONDS),
+            name="http",
+            daemon=True,
+        )
 
     @property
     def port(self) -> int:
-        return int(self._server.effective_port)
+        return self._server.port
 
     def start(self) -> BackgroundServer:
         self._thread.start()
         return self
 
-    def _serve(self) -> None:
-        # Closing the sockets from another thread races waitress's select(); stop from inside the loop.
-        while not self._stop.is_set():
-            wasyncore.loop(timeout=0.1, map=self._server._map, count=1)
-        self._server.close()
-
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=BACKGROUND_STOP_PATIENCE_SECONDS + 3)

@@ -65,6 +65,15 @@ class BotProcess:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=10)
 
+    def terminate(self) -> None:
+        """SIGTERM, as a deploy or a scale-down sends it; see `wait` for the exit."""
+        assert self.process is not None
+        self.process.terminate()
+
+    def wait(self, timeout: float) -> int:
+        assert self.process is not None
+        return self.process.wait(timeout=timeout)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
