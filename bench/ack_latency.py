@@ -136,7 +136,7 @@ def main() -> None:
     finally:
         for process in (bot, bare):
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=60)  # a graceful stop finishes acknowledged work first
         slack.stop()
         if postgres:
             postgres.stop()

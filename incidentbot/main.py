@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
+import time
+from collections.abc import Callable
 from types import FrameType
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -18,6 +21,9 @@ from incidentbot.wiring import build_bot
 
 log = logging.getLogger("incidentbot")
 EXIT_CONFIG = 2
+ANSWERING_SHARE = 0.5
+"""Of the stop's grace period, the most spent answering requests already received."""
+MIN_WORK_SECONDS = 1.0
 
 
 def main() -> int:
@@ -54,21 +60,50 @@ def main() -> int:
         else:
             server = HttpServer(bot, port=settings.port)
             log.info("serving HTTP on port %s: POST /slack/events, GET /healthz", settings.port)
-            server.serve(stop)
+            server.serve(stop, patience=settings.stop_grace_seconds * ANSWERING_SHARE)
     finally:
-        # What was acknowledged is finished before exiting: the work queued after acks, then the
-        # journal's last rows. Anything still unfinished when the platform kills the process is
-        # in the journal and outbox, where another replica or the next start takes it up.
         log.info("stopping: finishing the work already acknowledged")
-        reminders.stop()
-        bot.close()
-        log.info("stopped")
+        left = settings.stop_grace_seconds - (time.monotonic() - min(stop.set_at, time.monotonic()))
+        finished = finish_within(max(MIN_WORK_SECONDS, left), reminders.stop, bot.close)
+    if not finished:
+        # Acknowledged work still running (Slack down, a queue of paced posts) waits in the journal
+        # and the outbox, where another replica or the next start takes it up. Exit before the
+        # platform's kill; waiting on the pools' threads at exit would block it.
+        log.warning("stopped with acknowledged work unfinished; the next start or a replica finishes it")
+        logging.shutdown()
+        os._exit(0)
+    log.info("stopped")
     return 0
 
 
-def stop_on_signals() -> threading.Event:
+def finish_within(seconds: float, *steps: Callable[[], object]) -> bool:
+    """Run `steps` in order on a thread of their own; False if they are not done in `seconds`."""
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            for step in steps:
+                step()
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="stopping", daemon=True).start()
+    return done.wait(seconds)
+
+
+class StopSignal(threading.Event):
+    """Set by SIGTERM or SIGINT; remembers when, so the stop keeps to its grace period."""
+
+    set_at = float("inf")
+
+    def set(self) -> None:
+        self.set_at = time.monotonic()
+        super().set()
+
+
+def stop_on_signals() -> StopSignal:
     """An event set by SIGTERM (a deploy, a scale-down) or SIGINT (Ctrl-C); a second one kills."""
-    stop = threading.Event()
+    stop = StopSignal()
 
     def request_stop(_signal: int, _frame: FrameType | None) -> None:
         stop.set()

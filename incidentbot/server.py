@@ -29,9 +29,6 @@ EVENTS_PATH = "/slack/events"
 SERVER_THREADS = 32
 LOOP_SECONDS = 0.1
 """How often the socket loop looks whether it was told to stop, when no socket is ready."""
-STOP_PATIENCE_SECONDS = 20.0
-"""How long a stopping server keeps answering requests it already received (Kubernetes, for
-one, waits 30 s after SIGTERM before SIGKILL)."""
 BACKGROUND_STOP_PATIENCE_SECONDS = 2.0
 SWITCH_INTERVAL_SECONDS = 0.001
 """How often the interpreter lets another thread run (Python's default is 5 ms).
@@ -98,7 +95,7 @@ class HttpServer:
     def port(self) -> int:
         return int(self._server.effective_port)
 
-    def serve(self, stop: threading.Event, patience: float = STOP_PATIENCE_SECONDS) -> None:
+    def serve(self, stop: threading.Event, patience: float) -> None:
         """Serve until `stop` is set, then answer what was received, for at most `patience` s."""
         socket_map = self._server._map
         while not stop.is_set():

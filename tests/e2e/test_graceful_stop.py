@@ -87,3 +87,38 @@ def test_sigterm_mid_burst_answers_and_finishes_every_accepted_request_before_ex
     channels = [c.args["name"] for c in slack.ok_calls_to("conversations.create")]
     assert len(channels) == len(set(channels)) == len(incidents)
     assert "stopped" in bot.log_path.read_text()
+
+
+def test_a_stop_keeps_to_its_grace_period_when_acknowledged_work_cannot_finish(
+    postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path
+) -> None:
+    url = postgres_server.create_database()
+    bot = BotProcess(slack.url, url, SIGNING_SECRET, tmp_path / "bot.log", STOP_GRACE_SECONDS="3").start()
+    client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
+    slack.latency = 10  # Slack hangs: every channel set-up is stuck in its first call
+    answers = [client.submit("declare_incident", declare_state(title=f"Stuck {i}")) for i in range(3)]
+    assert [answer.status for answer in answers] == [200, 200, 200]
+    engine = create_engine(url)
+
+    def taken_up() -> int:
+        with engine.connect() as db:
+            query = "SELECT count(*) FROM reminders WHERE kind = 'apply_declare' AND claimed_by IS NOT NULL"
+            return int(db.execute(text(query)).scalar_one())
+
+    wait_until(lambda: taken_up() == 3, timeout=10)  # being applied, and so waiting on Slack
+
+    signalled_at = time.monotonic()
+    bot.terminate()
+    exit_code = bot.wait(timeout=30)
+    took = time.monotonic() - signalled_at
+
+    assert exit_code == 0
+    assert took < 3 + 2, f"stopped after {took:.1f} s; the grace period is 3 s"
+    assert "stopped with acknowledged work unfinished" in bot.log_path.read_text()
+    try:
+        with engine.connect() as db:
+            pending = db.execute(text("SELECT state FROM reminders WHERE kind = 'apply_declare'")).scalars()
+            states = sorted(pending)
+    finally:
+        engine.dispose()
+    assert states == ["pending"] * 3, "cut short, the declarations wait in the journal for the next start"
