@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -23,12 +24,17 @@ def build() -> App:
     def just_ack(ack: Ack, **_: Any) -> None:
         ack()
 
+    acknowledge_everything(app, just_ack)
+    return app
+
+
+def acknowledge_everything(app: Any, just_ack: Callable[..., Any]) -> None:
+    """Route every kind of request the benchmark sends to `just_ack` (sync or async Bolt)."""
     app.command("/incident")(just_ack)
     app.action(re.compile(".*"))(just_ack)
     app.view(re.compile(".*"))(just_ack)
     app.event("reaction_added")(just_ack)
     app.event("app_home_opened")(just_ack)
-    return app
 
 
 def main() -> None:

@@ -6,13 +6,14 @@ Used by bench/serving_floor.py to compare Bolt's two serving models with nothing
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.app.async_server import AsyncSlackAppServer
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bench.bare_bolt import acknowledge_everything
 
 LISTEN_BACKLOG = 1024
 """waitress's default; aiohttp's own (128) drops connections from a 300-request burst."""
@@ -27,11 +28,7 @@ def build() -> AsyncApp:
     async def just_ack(ack: AsyncAck, **_: Any) -> None:
         await ack()
 
-    app.command("/incident")(just_ack)
-    app.action(re.compile(".*"))(just_ack)
-    app.view(re.compile(".*"))(just_ack)
-    app.event("reaction_added")(just_ack)
-    app.event("app_home_opened")(just_ack)
+    acknowledge_everything(app, just_ack)
     return app
 
 
