@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bench.support import ROOT, Answer, FakeSlackProcess, post, summary
+from bench.support import ROOT, Answer, FakeSlackProcess, cpu_seconds, post, slack_env, summary
 from tests.e2e.helpers import declare_state
 from tests.support import signing
 from tests.support.postgres import ThrowawayPostgres
@@ -105,8 +104,7 @@ def main() -> None:
     postgres = ThrowawayPostgres() if args.database == "postgres" else None
     database_url = postgres.start() if postgres else f"sqlite:///{workdir / 'bench.db'}"
     slack = FakeSlackProcess()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url)
+    env = slack_env(slack.url, SECRET)
     bot_port, bare_port = free_port(), free_port()
     bot = start_server(
         ["app.py"],
@@ -148,20 +146,14 @@ IDLE_CPU_SECONDS = 0.02
 
 def wait_until_idle(pid: int, timeout: float = 120.0) -> None:
     """Wait until the process has used (almost) no CPU for half a second (Linux; else a pause)."""
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
+    if not Path(f"/proc/{pid}/stat").exists():
         time.sleep(5)
         return
-
-    def cpu_seconds() -> float:
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        before = cpu_seconds()
+        before = cpu_seconds(pid)
         time.sleep(0.5)
-        if cpu_seconds() - before <= IDLE_CPU_SECONDS:
+        if cpu_seconds(pid) - before <= IDLE_CPU_SECONDS:
             return
     raise RuntimeError(f"process {pid} stayed busy for {timeout:.0f} s after a burst")
 

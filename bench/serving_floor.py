@@ -12,22 +12,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from bench.ack_latency import SECRET, burst, request_mix, start_server
-from bench.support import FakeSlackProcess, summary
+from bench.support import FakeSlackProcess, cpu_seconds, slack_env, summary
 from tests.support.processes import free_port
 
 SERVERS = {"threads (waitress)": "bench.bare_bolt", "asyncio (aiohttp)": "bench.bare_bolt_async"}
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -36,8 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="floor-bench-"))
     slack = FakeSlackProcess()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url)
+    env = slack_env(slack.url, SECRET)
     servers = []
     for name, module in SERVERS.items():
         port = free_port()

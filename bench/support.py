@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,19 @@ class FakeSlackProcess:
         if self.process.stdin:
             self.process.stdin.close()
         self.process.wait(timeout=10)
+
+
+def slack_env(slack_url: str, signing_secret: str) -> dict[str, str]:
+    """This environment for a bench server, its Slack settings pointing at the fake Slack."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=signing_secret, SLACK_API_URL=slack_url)
+    return env
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
