@@ -63,7 +63,7 @@ def main() -> int:
             server.serve(stop, patience=settings.stop_grace_seconds * ANSWERING_SHARE)
     finally:
         log.info("stopping: finishing the work already acknowledged")
-        left = settings.stop_grace_seconds - (time.monotonic() - min(stop.set_at, time.monotonic()))
+        left = settings.stop_grace_seconds - stop.seconds_since_set()
         finished = finish_within(max(MIN_WORK_SECONDS, left), reminders.stop, bot.close)
     if not finished:
         # Acknowledged work still running (Slack down, a queue of paced posts) waits in the journal
@@ -94,11 +94,15 @@ def finish_within(seconds: float, *steps: Callable[[], object]) -> bool:
 class StopSignal(threading.Event):
     """Set by SIGTERM or SIGINT; remembers when, so the stop keeps to its grace period."""
 
-    set_at = float("inf")
+    _set_at: float | None = None
 
     def set(self) -> None:
-        self.set_at = time.monotonic()
+        self._set_at = time.monotonic()
         super().set()
+
+    def seconds_since_set(self) -> float:
+        """0 when it was never set (the server failed rather than being told to stop)."""
+        return 0.0 if self._set_at is None else time.monotonic() - self._set_at
 
 
 def stop_on_signals() -> StopSignal:
