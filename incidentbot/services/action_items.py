@@ -7,6 +7,7 @@ scheduled; the reminders table's unique key makes each day's reminder exist once
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -21,7 +22,7 @@ from incidentbot.domain.action_items import (
 )
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
-from incidentbot.services.ports import Transaction
+from incidentbot.services.ports import IncidentView, Transaction
 from incidentbot.services.resolution_errors import ActionItemNotFound, InvalidActionItem
 from incidentbot.services.resolution_ports import NewActionItem
 
@@ -58,7 +59,23 @@ def check_owner(services: Services, owner_id: str | None) -> None:
         raise InvalidActionItem("owner_bot")
 
 
+@dataclass(frozen=True)
+class Added:
+    """An action item on record, and what its announcement in the incident channel needs."""
+
+    item: ActionItem
+    view: IncidentView
+    by: str
+
+
 def add(services: Services, incident_id: int, draft: ActionDraft, by: str) -> ActionItem:
+    added = record(services, incident_id, draft, by)
+    announce(services, added)
+    return added.item
+
+
+def record(services: Services, incident_id: int, draft: ActionDraft, by: str) -> Added:
+    """Check and store the item (before the ack); `announce` posts it (after)."""
     check_owner(services, draft.owner_id)
     now = services.clock.now()
     if draft.due_on is not None:
@@ -84,8 +101,11 @@ def add(services: Services, incident_id: int, draft: ActionDraft, by: str) -> Ac
         )
         _schedule(tx, item, now)
         view = services.view(tx, incident)
-    services.workspace.post_action_item(view, item, by)
-    return item
+    return Added(item, view, by)
+
+
+def announce(services: Services, added: Added) -> None:
+    services.workspace.post_action_item(added.view, added.item, added.by)
 
 
 def items(services: Services, incident_id: int) -> list[ActionItem]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from slack_bolt import App
 from slack_sdk import WebClient
 
@@ -19,20 +17,16 @@ from incidentbot.slack.listeners import (
 )
 from incidentbot.slack.listeners.deps import Deps
 
-LISTENER_THREADS = 32
-
 
 def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     app = App(
         client=client,
         signing_secret=signing_secret or "socket-mode-has-no-signing-secret",
-        # Answer Slack first, then work: a listener runs on this pool and the HTTP answer leaves
-        # as soon as it calls ack(). Some listeners still post or upload after acknowledging, so
-        # they must not hold the request thread (see docs/performance.md).
-        process_before_response=False,
-        listener_executor=ThreadPoolExecutor(
-            LISTENER_THREADS, thread_name_prefix="listener", initializer=deps.ack_first.mark_foreground
-        ),
+        # A listener runs on the thread that received the request, and the answer leaves when it
+        # returns: no hand-off to a pool and no polling for ack(). So a listener only checks,
+        # records and acknowledges; Slack work after the ack goes to `Deps.later` or
+        # `Deps.open_modal` (see docs/performance.md).
+        process_before_response=True,
     )
     router = commands.Router()
     events.register(app, deps)

@@ -52,17 +52,28 @@ class Invocation:
         return str(self.body.get("team_id", ""))
 
     def reply(self, text: str) -> None:
-        """Answer in the acknowledgement (ephemeral, always delivered) or, once acknowledged, apart."""
+        """Answer in the acknowledgement (ephemeral, always delivered) or, once acknowledged, after it."""
         if self.acked:
-            self.deps.tell(self.channel_id or None, self.user_id, text)
+            self.deps.tell_later(self.channel_id or None, self.user_id, text)
             return
         self.acked = True
         self.ack(text=text)
+
+    def tell(self, text: str) -> None:
+        """Send `text` to the person now, apart from the acknowledgement: for work after the ack."""
+        self.deps.tell(self.channel_id or None, self.user_id, text)
 
     def later(self, work: Callable[[], object]) -> None:
         """Acknowledge now and do the slow part afterwards, explaining any failure."""
         self.acknowledge()
         self.deps.later(self.channel_id or None, self.user_id, work)
+
+    def open_modal(self, build: Callable[[], dict[str, Any]]) -> None:
+        """Acknowledge now and open the modal `build` returns right after."""
+        self.acknowledge()
+        self.deps.open_modal(
+            str(self.body.get("trigger_id", "")), build, self.channel_id or None, self.user_id
+        )
 
     def usage(self, key: str) -> None:
         """Explain how to write the command: `[usage]` in templates/labels.toml."""
@@ -132,7 +143,6 @@ def install_core(router: Router) -> None:
 
 
 def open_declare_modal(inv: Invocation) -> None:
-    inv.acknowledge()
     deps = inv.deps
     build = partial(
         modals.declare_modal,
@@ -142,7 +152,7 @@ def open_declare_modal(inv: Invocation) -> None:
         declarer=inv.user_id,
         origin_channel=inv.channel_id,
     )
-    deps.open_modal(str(inv.body["trigger_id"]), build, inv.channel_id or None, inv.user_id)
+    inv.open_modal(build)
 
 
 def assign_role(inv: Invocation) -> None:
@@ -192,7 +202,7 @@ def list_incidents(inv: Invocation) -> None:
 
 def _send_list(inv: Invocation) -> None:
     views = queries.visible_open_incidents(inv.deps.services, inv.team_id, inv.user_id)
-    inv.reply(inv.deps.renderer.render("list.j2", views=views))
+    inv.tell(inv.deps.renderer.render("list.j2", views=views))
 
 
 def retry_setup(inv: Invocation) -> None:

@@ -1,4 +1,9 @@
-"""What listeners are given, and how they answer the person who asked."""
+"""What listeners are given, and how they answer the person who asked.
+
+A listener runs on the thread that received the request, and Slack gets its answer only when the
+listener returns (`slack/app.py`). So a listener checks, records and acknowledges, and hands any
+Slack call that follows the ack to `later`, `open_modal`, `modal_later` or `tell_later`.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +58,10 @@ class Deps:
         except SlackUnavailable:
             log.warning("could not tell %s: %s", user_id, text[:200])
 
+    def tell_later(self, channel_id: str | None, user_id: str, text: str) -> None:
+        """`tell`, after the acknowledgement: a listener never waits for Slack before answering."""
+        self.background.submit(self.tell, channel_id, user_id, text)
+
     def later(self, channel_id: str | None, user_id: str, work: Callable[[], object]) -> None:
         """Do `work` after the acknowledgement; a failure is explained to the person who asked.
 
@@ -66,13 +75,11 @@ class Deps:
     ) -> None:
         """Build a modal and open it, after the acknowledgement, on the pool kept for modals."""
 
-        self.modals.submit(
-            self._after_acks,
-            MODAL_PATIENCE_SECONDS,
-            channel_id,
-            user_id,
-            lambda: self.show_modal(trigger_id, build()),
-        )
+        self.modal_later(channel_id, user_id, lambda: self.show_modal(trigger_id, build()))
+
+    def modal_later(self, channel_id: str | None, user_id: str, work: Callable[[], object]) -> None:
+        """Like `later`, for work that ends in opening a modal: it goes first, before the trigger dies."""
+        self.modals.submit(self._after_acks, MODAL_PATIENCE_SECONDS, channel_id, user_id, work)
 
     def _after_acks(
         self, patience: float, channel_id: str | None, user_id: str, work: Callable[[], object]
@@ -81,7 +88,7 @@ class Deps:
         self.explaining_failures(channel_id, user_id, work)
 
     def show_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
-        """Open a modal now; a trigger_id dies 3 s after the click, so call this right after acking."""
+        """Open a modal now, from work after the ack (`open_modal`, `modal_later`)."""
         self.workspace.call(
             "views.open", lambda: self.workspace.client.views_open(trigger_id=trigger_id, view=view)
         )
@@ -89,23 +96,26 @@ class Deps:
     def explaining_failures(self, channel_id: str | None, user_id: str, work: Callable[[], object]) -> None:
         try:
             work()
-        except IncidentError as error:
-            self.tell(channel_id, user_id, self.error_text(error))
-        except SlackUnavailable as error:
-            self.tell(
-                channel_id, user_id, self.renderer.render("errors/slack_unavailable.j2", detail=str(error))
-            )
-        except Exception:
-            log.exception("work for %s failed", user_id)
-            self.tell(channel_id, user_id, self.renderer.render("errors/internal.j2"))
+        except Exception as error:
+            self.tell(channel_id, user_id, self.failure_text(user_id, error))
+
+    def failure_text(self, user_id: str, error: Exception) -> str:
+        """What to tell the person whose request failed; unexpected errors are logged, not shown."""
+        if isinstance(error, IncidentError):
+            return self.error_text(error)
+        if isinstance(error, SlackUnavailable):
+            return self.renderer.render("errors/slack_unavailable.j2", detail=str(error))
+        log.error("work for %s failed", user_id, exc_info=error)
+        return self.renderer.render("errors/internal.j2")
 
 
 def answering_errors(
     deps: Deps, where: Callable[[dict[str, Any]], tuple[str | None, str]]
 ) -> Callable[[Callable[P, None]], Callable[P, None]]:
-    """Turn errors a listener raises after acknowledging into a message to the person who acted.
+    """Turn errors a listener raises into a message to the person who acted.
 
-    `where(body)` says which channel and user to answer. Nothing reaches Slack as a traceback.
+    `where(body)` says which channel and user to answer. Nothing reaches Slack as a traceback, and
+    the message is sent after the answer, like any other Slack work.
     """
 
     def decorate(listener: Callable[P, None]) -> Callable[P, None]:
@@ -113,8 +123,11 @@ def answering_errors(
         def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
             body = kwargs.get("body")
             assert isinstance(body, dict)
-            channel, user = where(body)
-            deps.explaining_failures(channel, user, lambda: listener(*args, **kwargs))
+            try:
+                listener(*args, **kwargs)
+            except Exception as error:
+                channel, user = where(body)
+                deps.tell_later(channel, user, deps.failure_text(user, error))
 
         return guarded
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -46,12 +47,20 @@ def register(app: App, deps: Deps) -> None:
     app.action(re.compile(rf"^{WrapUpAction.OPEN_COMMS}:"))(guard(_open_comms(deps)))
 
 
+def _open_modal(deps: Deps, body: dict[str, Any], build: Callable[[], dict[str, Any]]) -> None:
+    deps.open_modal(_trigger(body), build, *actor(body))
+
+
 def _open_resolve(deps: Deps) -> Listener:
     def on_open_resolve(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        incident = resolve.check_resolvable(deps.services, incident_id_from(action_value(body)), _user(body))
-        form = blocks.resolve_modal(deps.renderer, incident.id, incident.channel_id or "")
-        deps.show_modal(_trigger(body), form)
+        incident_id, user = incident_id_from(action_value(body)), _user(body)
+
+        def build() -> dict[str, Any]:
+            incident = resolve.check_resolvable(deps.services, incident_id, user)
+            return blocks.resolve_modal(deps.renderer, incident.id, incident.channel_id or "")
+
+        _open_modal(deps, body, build)
 
     return on_open_resolve
 
@@ -59,7 +68,7 @@ def _open_resolve(deps: Deps) -> Listener:
 def _post_postmortem(deps: Deps) -> Listener:
     def on_postmortem(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        post_postmortem(deps, incident_id_from(action_value(body)))
+        deps.later(*actor(body), partial(post_postmortem, deps, incident_id_from(action_value(body))))
 
     return on_postmortem
 
@@ -68,8 +77,12 @@ def _open_five_whys(deps: Deps) -> Listener:
     def on_open_five_whys(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         incident_id = incident_id_from(action_value(body))
-        current = analysis.current_five_whys(deps.services, incident_id)
-        deps.show_modal(_trigger(body), blocks.five_whys_modal(deps.renderer, incident_id, current))
+
+        def build() -> dict[str, Any]:
+            current = analysis.current_five_whys(deps.services, incident_id)
+            return blocks.five_whys_modal(deps.renderer, incident_id, current)
+
+        _open_modal(deps, body, build)
 
     return on_open_five_whys
 
@@ -77,8 +90,13 @@ def _open_five_whys(deps: Deps) -> Listener:
 def _open_simple(deps: Deps, build: Callable[..., dict[str, Any]]) -> Listener:
     def on_open(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        incident = deps.services.view_of(incident_id_from(action_value(body))).incident
-        deps.show_modal(_trigger(body), build(deps.renderer, incident.id))
+        incident_id = incident_id_from(action_value(body))
+
+        def build_form() -> dict[str, Any]:
+            incident = deps.services.view_of(incident_id).incident
+            return build(deps.renderer, incident.id)
+
+        _open_modal(deps, body, build_form)
 
     return on_open
 
@@ -86,10 +104,14 @@ def _open_simple(deps: Deps, build: Callable[..., dict[str, Any]]) -> Listener:
 def _open_action_item(deps: Deps) -> Listener:
     def on_open_action_item(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        incident = deps.services.view_of(incident_id_from(action_value(body))).incident
-        today = deps.services.clock.now().date()
-        form = blocks.action_modal(deps.renderer, incident.id, incident.channel_id or "", today)
-        deps.show_modal(_trigger(body), form)
+        incident_id = incident_id_from(action_value(body))
+
+        def build() -> dict[str, Any]:
+            incident = deps.services.view_of(incident_id).incident
+            today = deps.services.clock.now().date()
+            return blocks.action_modal(deps.renderer, incident.id, incident.channel_id or "", today)
+
+        _open_modal(deps, body, build)
 
     return on_open_action_item
 
@@ -99,9 +121,12 @@ def _open_comms(deps: Deps) -> Listener:
         ack()
         value = action_value(body)
         audience = CommsAudience.parse(value.partition(":")[2]) or CommsAudience.CUSTOMER
-        incident = deps.services.view_of(incident_id_from(value)).incident
-        form = comms_form(deps, incident.id, audience, None, incident.channel_id or "")
-        deps.show_modal(_trigger(body), form)
+
+        def build() -> dict[str, Any]:
+            incident = deps.services.view_of(incident_id_from(value)).incident
+            return comms_form(deps, incident.id, audience, None, incident.channel_id or "")
+
+        _open_modal(deps, body, build)
 
     return on_open_comms
 
@@ -109,8 +134,13 @@ def _open_comms(deps: Deps) -> Listener:
 def _set_action_state(deps: Deps, state: ActionState) -> Listener:
     def on_action_state(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        item = action_items.set_state(deps.services, incident_id_from(action_value(body)), state)
         channel, user = actor(body)
-        deps.tell(channel, user, deps.renderer.render("actions/state.j2", item=item))
+        incident_id = incident_id_from(action_value(body))
+
+        def set_and_tell() -> None:
+            item = action_items.set_state(deps.services, incident_id, state)
+            deps.tell(channel, user, deps.renderer.render("actions/state.j2", item=item))
+
+        deps.later(channel, user, set_and_tell)
 
     return on_action_state

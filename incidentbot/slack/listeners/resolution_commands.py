@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from incidentbot.domain.comms import CommsAudience
 from incidentbot.domain.models import Status
 from incidentbot.services import action_items, analysis, comms, metrics, resolve
@@ -28,16 +30,11 @@ def install(router: Router, deps: Deps) -> None:
     router.add(("stats", "metrics"), stats_command, label("wrapup_help.stats"))
 
 
-def _trigger(inv: Invocation) -> str:
-    return str(inv.body.get("trigger_id", ""))
-
-
 def open_resolve(inv: Invocation) -> None:
     deps = inv.deps
     incident = deps.services.incident_in_channel(inv.channel_id)
     resolve.check_resolvable(deps.services, incident.id, inv.user_id)
-    inv.acknowledge()
-    deps.show_modal(_trigger(inv), blocks.resolve_modal(deps.renderer, incident.id, inv.channel_id))
+    inv.open_modal(partial(blocks.resolve_modal, deps.renderer, incident.id, inv.channel_id))
 
 
 def comms_command(inv: Invocation) -> None:
@@ -55,35 +52,31 @@ def comms_command(inv: Invocation) -> None:
         return
     incident = deps.services.incident_in_channel(inv.channel_id)
     form = comms_form(deps, incident.id, audience, stage, inv.channel_id)
-    inv.acknowledge()
-    deps.show_modal(_trigger(inv), form)
+    inv.open_modal(lambda: form)
 
 
 def postmortem_command(inv: Invocation) -> None:
     deps = inv.deps
     incident = deps.services.incident_in_channel(inv.channel_id)
     inv.reply(deps.renderer.label("wrapup_usage.postmortem_posting", incident=incident.label))
-    post_postmortem(deps, incident.id)
+    inv.later(partial(post_postmortem, deps, incident.id))
 
 
 def open_five_whys(inv: Invocation) -> None:
     deps = inv.deps
     incident = deps.services.incident_in_channel(inv.channel_id)
     current = analysis.current_five_whys(deps.services, incident.id)
-    inv.acknowledge()
-    deps.show_modal(_trigger(inv), blocks.five_whys_modal(deps.renderer, incident.id, current))
+    inv.open_modal(partial(blocks.five_whys_modal, deps.renderer, incident.id, current))
 
 
 def open_factor(inv: Invocation) -> None:
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    inv.acknowledge()
-    inv.deps.show_modal(_trigger(inv), blocks.factor_modal(inv.deps.renderer, incident.id))
+    inv.open_modal(partial(blocks.factor_modal, inv.deps.renderer, incident.id))
 
 
 def open_went_well(inv: Invocation) -> None:
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
-    inv.acknowledge()
-    inv.deps.show_modal(_trigger(inv), blocks.went_well_modal(inv.deps.renderer, incident.id))
+    inv.open_modal(partial(blocks.went_well_modal, inv.deps.renderer, incident.id))
 
 
 def action_command(inv: Invocation) -> None:
@@ -91,14 +84,13 @@ def action_command(inv: Invocation) -> None:
     deps = inv.deps
     incident = deps.services.incident_in_channel(inv.channel_id)
     if not inv.args.strip():
-        inv.acknowledge()
         today = deps.services.clock.now().date()
-        deps.show_modal(_trigger(inv), blocks.action_modal(deps.renderer, incident.id, inv.channel_id, today))
+        inv.open_modal(partial(blocks.action_modal, deps.renderer, incident.id, inv.channel_id, today))
         return
     draft = action_items.parse(deps.services, inv.args)
     action_items.check_owner(deps.services, draft.owner_id)
-    inv.acknowledge()
-    action_items.add(deps.services, incident.id, draft, inv.user_id)
+    added = action_items.record(deps.services, incident.id, draft, inv.user_id)
+    inv.later(partial(action_items.announce, deps.services, added))
 
 
 def list_actions(inv: Invocation) -> None:
@@ -107,8 +99,7 @@ def list_actions(inv: Invocation) -> None:
     items = action_items.items(deps.services, incident.id)
     view = deps.services.view_of(incident.id)
     text, shown = blocks.action_list(view, items, deps.renderer, deps.services.clock.now().date())
-    inv.acknowledge()
-    deps.workspace.ephemeral(inv.channel_id, inv.user_id, text, shown)
+    inv.later(partial(deps.workspace.ephemeral, inv.channel_id, inv.user_id, text, shown))
 
 
 def stats_command(inv: Invocation) -> None:

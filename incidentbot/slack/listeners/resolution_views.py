@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -98,7 +99,7 @@ def _on_resolve(deps: Deps) -> Listener:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        resolve.resolve(deps.services, incident_id, given, user)
+        deps.later(*_submitter(body), partial(resolve.resolve, deps.services, incident_id, given, user))
 
     return on_resolve
 
@@ -171,7 +172,8 @@ def _on_comms_text(deps: Deps) -> Listener:
             ack(response_action="update", view=form)
             return
         ack()
-        comms.save(
+        save = partial(
+            comms.save,
             deps.services,
             incident_id,
             audience,
@@ -181,6 +183,7 @@ def _on_comms_text(deps: Deps) -> Listener:
             stage=stage,
             stakeholder_channel=deps.team.stakeholder_channel,
         )
+        deps.later(*_submitter(body), save)
 
     return on_comms_text
 
@@ -189,9 +192,10 @@ def _on_comms_text(deps: Deps) -> Listener:
 
 
 def _saved(deps: Deps, body: dict[str, Any], incident_id: int) -> None:
+    """Say where the analysis just saved will show, after the ack."""
     incident = deps.services.view_of(incident_id).incident
     note = deps.renderer.label("postmortem_file.saved", label=incident.label)
-    deps.tell(incident.channel_id, str(body["user"]["id"]), note)
+    deps.tell_later(incident.channel_id, str(body["user"]["id"]), note)
 
 
 def _on_five_whys(deps: Deps) -> Listener:
@@ -221,9 +225,9 @@ def _on_five_whys(deps: Deps) -> Listener:
             form = blocks.five_whys_modal(deps.renderer, incident_id, chain, review=review, reviewed=reviewed)
             ack(response_action="update", view=form)
             return
-        ack()
         user = str(body["user"]["id"])
         analysis.add_five_whys(deps.services, incident_id, problem, whys, root_cause, user)
+        ack()
         _saved(deps, body, incident_id)
 
     return on_five_whys
@@ -257,8 +261,8 @@ def _on_factor(deps: Deps) -> Listener:
             )
             ack(response_action="update", view=form)
             return
-        ack()
         analysis.add_factor(deps.services, incident_id, category, text, str(body["user"]["id"]))
+        ack()
         _saved(deps, body, incident_id)
 
     return on_factor
@@ -279,8 +283,8 @@ def _on_went_well(deps: Deps) -> Listener:
             )
             ack(response_action="update", view=form)
             return
-        ack()
         analysis.add_went_well(deps.services, incident_id, text, str(body["user"]["id"]))
+        ack()
         _saved(deps, body, incident_id)
 
     return on_went_well
@@ -295,8 +299,9 @@ def _on_action_item(deps: Deps) -> Listener:
         if errors or draft is None:
             ack(response_action="errors", errors=errors)
             return
+        added = action_items.record(deps.services, _incident_id(view), draft, str(body["user"]["id"]))
         ack()
-        action_items.add(deps.services, _incident_id(view), draft, str(body["user"]["id"]))
+        deps.later(*_submitter(body), partial(action_items.announce, deps.services, added))
 
     return on_action_item
 

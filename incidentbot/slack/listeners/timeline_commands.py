@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from incidentbot.domain.journal import JournalKind
+from incidentbot.domain.models import Incident
 from incidentbot.domain.reminders import Reminder
 from incidentbot.domain.timeline import NoteProblem, NoteRefused, parse_note
 from incidentbot.rendering import Renderer
@@ -47,7 +48,7 @@ def _confirm_note(inv: Invocation, row: Reminder, *, explicit: bool) -> None:
     added = journal.apply_now(inv.deps.services, row, timeline.apply_note)
     if added is None:
         return
-    inv.reply(
+    inv.tell(
         inv.deps.renderer.render(
             "timeline/note_added.j2",
             incident=added.incident,
@@ -66,10 +67,14 @@ def show_timeline(inv: Invocation) -> None:
         inv.reply(deps.renderer.label("timeline.usage_timeline"))
         return
     incident = deps.services.incident_in_channel(inv.channel_id)
-    inv.acknowledge()
     if wanted == "export":
-        export_to_channel(deps, incident)
-        return
+        inv.later(partial(export_to_channel, deps, incident))
+    else:
+        inv.later(partial(_show_page, inv, incident))
+
+
+def _show_page(inv: Invocation, incident: Incident) -> None:
+    deps = inv.deps
     text, blocks = render_page(deps, incident, inv.user_id, None)
     try:
         deps.workspace.ephemeral(inv.channel_id, inv.user_id, text, blocks)

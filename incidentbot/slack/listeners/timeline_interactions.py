@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -53,32 +54,37 @@ def _shortcut(deps: Deps) -> Any:
     @answering_errors(deps, actor)
     def on_add_to_timeline(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        channel, user = actor(body)
-        message = body.get("message") or {}
-        with deps.services.store.transaction() as tx:
-            incident = tx.incident_by_channel(channel or "")
-        if incident is None or not message.get("ts"):
-            deps.tell(channel, user, deps.renderer.render("timeline/not_incident_channel.j2"))
-            return
-        read = channel_message(message, deps.workspace.name_of)
-        occurred_at = ts_to_datetime(read.ts) or deps.services.clock.now()
-        form = EntryForm(
-            callback_id=Callback.TIMELINE_ADD,
-            text=read.text,
-            occurred_at=occurred_at,
-            kind=EventKind.OTHER,
-            metadata={
-                "incident_id": incident.id,
-                "channel": channel,
-                "ts": read.ts,
-                "author_id": read.author_id,
-                "author_name": (read.author_name or "")[:200],
-            },
-            about=deps.renderer.render("timeline/about.j2", author=read.author_name, when=occurred_at),
-        )
-        deps.show_modal(str(body["trigger_id"]), entry_modal(form, deps.renderer))
+        deps.modal_later(*actor(body), partial(_offer_entry_form, deps, body))
 
     return on_add_to_timeline
+
+
+def _offer_entry_form(deps: Deps, body: dict[str, Any]) -> None:
+    """The entry form, filled from the message; or why it cannot be added."""
+    channel, user = actor(body)
+    message = body.get("message") or {}
+    with deps.services.store.transaction() as tx:
+        incident = tx.incident_by_channel(channel or "")
+    if incident is None or not message.get("ts"):
+        deps.tell(channel, user, deps.renderer.render("timeline/not_incident_channel.j2"))
+        return
+    read = channel_message(message, deps.workspace.name_of)
+    occurred_at = ts_to_datetime(read.ts) or deps.services.clock.now()
+    form = EntryForm(
+        callback_id=Callback.TIMELINE_ADD,
+        text=read.text,
+        occurred_at=occurred_at,
+        kind=EventKind.OTHER,
+        metadata={
+            "incident_id": incident.id,
+            "channel": channel,
+            "ts": read.ts,
+            "author_id": read.author_id,
+            "author_name": (read.author_name or "")[:200],
+        },
+        about=deps.renderer.render("timeline/about.j2", author=read.author_name, when=occurred_at),
+    )
+    deps.show_modal(str(body["trigger_id"]), entry_modal(form, deps.renderer))
 
 
 def _add_submitted(deps: Deps) -> Any:
@@ -109,14 +115,17 @@ def _add_submitted(deps: Deps) -> Any:
             ack(response_action="errors", errors={Block.ENTRY_TEXT: deps.error_text(error)})
             return
         ack()
-        saved = timeline.link_message(deps.services, saved, entry.channel_id)
         user = str(body["user"]["id"])
-        with deps.services.store.transaction() as tx:
-            incident = tx.get_incident(saved.incident_id)
-        row = rows([saved], deps.renderer)[0]
-        deps.tell(
-            entry.channel_id, user, deps.renderer.render("timeline/saved.j2", incident=incident, row=row)
-        )
+
+        def link_and_tell() -> None:
+            linked = timeline.link_message(deps.services, saved, entry.channel_id)
+            with deps.services.store.transaction() as tx:
+                incident = tx.get_incident(linked.incident_id)
+            row = rows([linked], deps.renderer)[0]
+            text = deps.renderer.render("timeline/saved.j2", incident=incident, row=row)
+            deps.tell(entry.channel_id, user, text)
+
+        deps.later(entry.channel_id, user, link_and_tell)
 
     return on_add
 
@@ -153,15 +162,17 @@ def _entry_menu(deps: Deps) -> Any:
         verb, _, event_id = str(chosen).partition(":")
         if verb not in {"edit", "delete"} or not event_id.isdigit():
             return
-        event = timeline.entry_for_editing(deps.services, int(event_id), user)
-        meta = {"event_id": event.id, "channel": channel, "response_url": body.get("response_url")}
-        if verb == "edit":
-            kind = event.kind if event.kind in SCRIBE_KINDS else EventKind.OTHER
-            form = EntryForm(Callback.TIMELINE_EDIT, event.text, event.occurred_at, kind, meta)
-            view = entry_modal(form, deps.renderer)
-        else:
-            view = delete_modal(event, meta, deps.renderer)
-        deps.show_modal(str(body["trigger_id"]), view)
+
+        def build() -> dict[str, Any]:
+            event = timeline.entry_for_editing(deps.services, int(event_id), user)
+            meta = {"event_id": event.id, "channel": channel, "response_url": body.get("response_url")}
+            if verb == "edit":
+                kind = event.kind if event.kind in SCRIBE_KINDS else EventKind.OTHER
+                form = EntryForm(Callback.TIMELINE_EDIT, event.text, event.occurred_at, kind, meta)
+                return entry_modal(form, deps.renderer)
+            return delete_modal(event, meta, deps.renderer)
+
+        deps.open_modal(str(body["trigger_id"]), build, channel, user)
 
     return on_entry_menu
 
@@ -187,8 +198,12 @@ def _edit_submitted(deps: Deps) -> Any:
             ack(response_action="errors", errors={Block.ENTRY_TEXT: deps.error_text(error)})
             return
         ack()
-        deps.tell(meta.get("channel"), user, deps.renderer.render("timeline/edited.j2", event=edited))
-        _refresh_list(deps, meta, edited.incident_id, user)
+
+        def tell_and_redraw() -> None:
+            deps.tell(meta.get("channel"), user, deps.renderer.render("timeline/edited.j2", event=edited))
+            _refresh_list(deps, meta, edited.incident_id, user)
+
+        deps.later(meta.get("channel"), user, tell_and_redraw)
 
     return on_edit
 
@@ -210,14 +225,18 @@ def _delete_submitted(deps: Deps) -> Any:
             )
         except IncidentError as error:
             ack()  # The confirmation has no input to attach an error to: close it and say why.
-            deps.tell(meta.get("channel"), user, deps.error_text(error))
+            deps.tell_later(meta.get("channel"), user, deps.error_text(error))
             return
         ack()
-        with deps.services.store.transaction() as tx:
-            incident = tx.get_incident(removed.incident_id)
-        text = deps.renderer.render("timeline/deleted.j2", event=removed, incident=incident)
-        deps.tell(meta.get("channel"), user, text)
-        _refresh_list(deps, meta, removed.incident_id, user)
+
+        def tell_and_redraw() -> None:
+            with deps.services.store.transaction() as tx:
+                incident = tx.get_incident(removed.incident_id)
+            text = deps.renderer.render("timeline/deleted.j2", event=removed, incident=incident)
+            deps.tell(meta.get("channel"), user, text)
+            _refresh_list(deps, meta, removed.incident_id, user)
+
+        deps.later(meta.get("channel"), user, tell_and_redraw)
 
     return on_delete
 
@@ -232,12 +251,16 @@ def _page_turned(deps: Deps) -> Any:
         channel, user = actor(body)
         value = str((body.get("actions") or [{}])[0].get("value") or "")
         incident_id, _, number = value.partition(":")
-        incident = deps.services.view_of(int(incident_id) if incident_id.isdigit() else 0).incident
-        text, blocks = render_page(deps, incident, user, int(number) if number.isdigit() else None)
-        if body.get("response_url"):
-            respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
-        elif channel:
-            deps.workspace.ephemeral(channel, user, text, blocks)
+
+        def show_page() -> None:
+            incident = deps.services.view_of(int(incident_id) if incident_id.isdigit() else 0).incident
+            text, blocks = render_page(deps, incident, user, int(number) if number.isdigit() else None)
+            if body.get("response_url"):
+                respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
+            elif channel:
+                deps.workspace.ephemeral(channel, user, text, blocks)
+
+        deps.later(channel, user, show_page)
 
     return on_page
 

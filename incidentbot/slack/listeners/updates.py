@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -32,7 +33,8 @@ def register(app: App, deps: Deps, router: Router) -> None:
     @answering_errors(deps, actor)
     def on_open_update(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        open_modal(deps, incident_id_from(action_value(body)), str(body["trigger_id"]))
+        incident_id = incident_id_from(action_value(body))
+        deps.open_modal(str(body["trigger_id"]), partial(update_modal, deps, incident_id), *actor(body))
 
     @answering_errors(deps, actor)
     def on_snooze(ack: Ack, body: dict[str, Any]) -> None:
@@ -42,8 +44,12 @@ def register(app: App, deps: Deps, router: Router) -> None:
             return
         if int(minutes) not in deps.services.policy.snooze_choices_minutes:
             return
-        snoozed = nags.snooze(deps.services, int(commitment_id), int(minutes), str(body["user"]["id"]))
-        _show_snoozed(deps, body, snoozed)
+
+        def snooze() -> None:
+            snoozed = nags.snooze(deps.services, int(commitment_id), int(minutes), str(body["user"]["id"]))
+            _show_snoozed(deps, body, snoozed)
+
+        deps.later(*actor(body), snooze)
 
     @answering_errors(deps, _submitter)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -61,7 +67,7 @@ def register(app: App, deps: Deps, router: Router) -> None:
             ack(response_action="errors", errors=_errors(deps, {updates.Field.STATUS: "incident_resolved"}))
             return
         ack()
-        updates.publish(deps.services, recorded)
+        deps.later(*_submitter(body), partial(updates.publish, deps.services, recorded))
 
     app.action(Action.OPEN_UPDATE.value)(on_open_update)
     app.action(re.compile(rf"^{Action.SNOOZE}:"))(on_snooze)
@@ -72,19 +78,14 @@ def open_from_command(inv: Invocation) -> None:
     incident = inv.deps.services.incident_in_channel(inv.channel_id)
     if not incident.is_open:
         raise IncidentClosed(incident.label)
-    inv.acknowledge()
-    open_modal(inv.deps, incident.id, str(inv.body["trigger_id"]))
+    inv.open_modal(partial(update_modal, inv.deps, incident.id))
 
 
-def open_modal(deps: Deps, incident_id: int, trigger_id: str) -> None:
+def update_modal(deps: Deps, incident_id: int) -> dict[str, Any]:
     view = deps.services.view_of(incident_id)
     if not view.incident.is_open:
         raise IncidentClosed(view.incident.label)
-    modal = update_blocks.update_modal(deps.renderer, view, updates.previous(deps.services, incident_id))
-    # The trigger_id lives 3 s: open the modal straight away.
-    deps.workspace.call(
-        "views.open", lambda: deps.workspace.client.views_open(trigger_id=trigger_id, view=modal)
-    )
+    return update_blocks.update_modal(deps.renderer, view, updates.previous(deps.services, incident_id))
 
 
 def read_draft(deps: Deps, view: dict[str, Any]) -> UpdateDraft:
