@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.ack_latency [--burst 300] [--rounds 3] [--database sqlite|postgres]
 
-Both servers run as separate processes with the fake Slack Web API in a third. Each round sends
+The bot and two bare apps (Bolt's defaults, and with the listener on the request thread as the
+bot runs it) are separate processes, with the fake Slack Web API in another. Each round sends
 the same mix of signed requests, all at once, to each server in turn; the table reports the
-median over rounds of p50/p99/max and the ratio bot/bare. After each round, every request's side
+median over rounds of p50/p99/max and the ratios bot/bare. After each round, every request's side
 effects are counted in the database and in the Web API calls, and the next round waits until the
 bot is idle again, so one burst's after-ack work does not weigh on the next burst's acks.
 """
@@ -105,24 +106,23 @@ def main() -> None:
     database_url = postgres.start() if postgres else f"sqlite:///{workdir / 'bench.db'}"
     slack = FakeSlackProcess()
     env = slack_env(slack.url, SECRET)
-    bot_port, bare_port = free_port(), free_port()
+    bot_port = free_port()
     bot = start_server(
         ["app.py"],
         {**env, "DATABASE_URL": database_url, "PORT": str(bot_port)},
         bot_port,
         workdir / "bot.log",
     )
-    bare = start_server(
-        ["-m", "bench.bare_bolt"], {**env, "PORT": str(bare_port)}, bare_port, workdir / "bare.log"
-    )
+    bares = {name: _start_bare(flags, env, workdir) for name, flags in BARES.items()}
+    ports = {**{name: port for name, (_, port) in bares.items()}, BOT: bot_port}
     try:
         channel, incident_id = asyncio.run(_prepare(bot_port, database_url))
-        results: dict[str, list[dict[str, Any]]] = {"bare Bolt (ack only)": [], "incidentbot": []}
-        errors = {"bare Bolt (ack only)": 0, "incidentbot": 0}
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in ports}
+        errors = dict.fromkeys(ports, 0)
         effects: dict[str, tuple[int, int]] = {}
         for round_no in range(args.rounds):
             bodies = request_mix(args.burst, channel, incident_id, round_no, args.only)
-            for name, port in (("bare Bolt (ack only)", bare_port), ("incidentbot", bot_port)):
+            for name, port in ports.items():
                 answers = asyncio.run(burst(port, bodies))
                 errors[name] += sum(1 for a in answers if not 200 <= a.status < 300)
                 results[name].append(summary([a.seconds for a in answers]))
@@ -132,12 +132,27 @@ def main() -> None:
             wait_until_idle(bot.pid)
         _print_table(results, errors, args, effects)
     finally:
-        for process in (bot, bare):
+        for process in (bot, *(process for process, _ in bares.values())):
             process.terminate()
             process.wait(timeout=60)  # a graceful stop finishes acknowledged work first
         slack.stop()
         if postgres:
             postgres.stop()
+
+
+BOT = "incidentbot"
+BARE_DEFAULTS = "bare Bolt (ack only)"
+BARES = {
+    BARE_DEFAULTS: [],
+    "bare Bolt (ack only), listener on the request thread": ["--process-before-response"],
+}
+"""The bare app as Bolt sets it up by default, and as incidentbot runs its listeners."""
+
+
+def _start_bare(flags: list[str], env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    log = workdir / f"bare-{len(flags)}.log"
+    return start_server(["-m", "bench.bare_bolt", *flags], {**env, "PORT": str(port)}, port, log), port
 
 
 IDLE_CPU_SECONDS = 0.02
@@ -228,9 +243,13 @@ def _print_table(
         }
         m = medians[name]
         print(f"| {name} | {m['p50_ms']:.0f} | {m['p99_ms']:.0f} | {m['max_ms']:.0f} | {errors[name]} |")
-    bot, bare = medians["incidentbot"], medians["bare Bolt (ack only)"]
-    p50_ratio, p99_ratio = bot["p50_ms"] / bare["p50_ms"], bot["p99_ms"] / bare["p99_ms"]
-    print(f"\nratio incidentbot / bare: p50 {p50_ratio:.2f}, p99 {p99_ratio:.2f}\n")
+    bot = medians[BOT]
+    print()
+    for name in BARES:
+        bare = medians[name]
+        p50_ratio, p99_ratio = bot["p50_ms"] / bare["p50_ms"], bot["p99_ms"] / bare["p99_ms"]
+        print(f"ratio incidentbot / {name}: p50 {p50_ratio:.2f}, p99 {p99_ratio:.2f}")
+    print()
     print("| side effect | expected | found |")
     print("|---|---|---|")
     for name, (want, got) in effects.items():

@@ -1,9 +1,16 @@
-"""The baseline: a Bolt app that only acknowledges, served exactly like incidentbot's HTTP mode."""
+"""The baseline: a Bolt app that only acknowledges, served exactly like incidentbot's HTTP mode.
+
+    python -m bench.bare_bolt [--process-before-response]
+
+By default Bolt runs each listener on its own pool and waits for `ack()` there; with the flag it
+runs the listener on the request thread, as incidentbot does.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -15,10 +22,11 @@ from waitress.server import create_server
 from incidentbot.server import SERVER_THREADS, share_the_interpreter_often
 
 
-def build() -> App:
+def build(process_before_response: bool = False) -> App:
     app = App(
         client=WebClient(token="xoxb-bench", base_url=os.environ["SLACK_API_URL"]),
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        process_before_response=process_before_response,
     )
 
     def just_ack(ack: Ack, **_: Any) -> None:
@@ -38,7 +46,7 @@ def acknowledge_everything(app: Any, just_ack: Callable[..., Any]) -> None:
 
 
 def main() -> None:
-    handler = SlackRequestHandler(build())
+    handler = SlackRequestHandler(build("--process-before-response" in sys.argv[1:]))
     share_the_interpreter_often()
     server = create_server(handler, host="127.0.0.1", port=int(os.environ["PORT"]), threads=SERVER_THREADS)
     server.run()
