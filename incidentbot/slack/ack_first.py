@@ -61,7 +61,7 @@ class AckFirst:
         return self._answering
 
     def mark_foreground(self) -> None:
-        """This thread answers requests (a request or listener thread): it never gives way."""
+        """This thread answers requests (a request or modal thread): it never gives way."""
         self._threads.foreground = True
 
     def is_foreground(self) -> bool:
