@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -18,6 +19,11 @@ from incidentbot.slack.listeners.deps import Deps, answering_errors
 def actor(body: dict[str, Any]) -> tuple[str | None, str]:
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     return channel, str(body["user"]["id"])
+
+
+def open_modal_for(deps: Deps, body: dict[str, Any], build: Callable[[], dict[str, Any]]) -> None:
+    """After the ack, open the modal `build` returns for the person who clicked."""
+    deps.open_modal(str(body.get("trigger_id", "")), build, *actor(body))
 
 
 def action_value(body: dict[str, Any]) -> str:
@@ -40,7 +46,7 @@ def register(app: App, deps: Deps) -> None:
             view = deps.services.view_of(incident_id)
             return modals.roles_modal(deps.renderer, deps.services.policy, view.roster, incident_id)
 
-        deps.open_modal(str(body["trigger_id"]), build, *actor(body))
+        open_modal_for(deps, body, build)
 
     @answering_errors(deps, actor)
     def on_take_role(ack: Ack, body: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from incidentbot.domain.comms import CommsAudience
 from incidentbot.services import action_items, analysis, resolve
 from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.ids import WrapUpAction
-from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from
+from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.listeners.resolution_common import comms_form, post_postmortem
 
@@ -24,10 +24,6 @@ Listener = Callable[..., None]
 
 def _user(body: dict[str, Any]) -> str:
     return str(body["user"]["id"])
-
-
-def _trigger(body: dict[str, Any]) -> str:
-    return str(body.get("trigger_id", ""))
 
 
 def register(app: App, deps: Deps) -> None:
@@ -47,10 +43,6 @@ def register(app: App, deps: Deps) -> None:
     app.action(re.compile(rf"^{WrapUpAction.OPEN_COMMS}:"))(guard(_open_comms(deps)))
 
 
-def _open_modal(deps: Deps, body: dict[str, Any], build: Callable[[], dict[str, Any]]) -> None:
-    deps.open_modal(_trigger(body), build, *actor(body))
-
-
 def _open_resolve(deps: Deps) -> Listener:
     def on_open_resolve(ack: Ack, body: dict[str, Any]) -> None:
         ack()
@@ -60,7 +52,7 @@ def _open_resolve(deps: Deps) -> Listener:
             incident = resolve.check_resolvable(deps.services, incident_id, user)
             return blocks.resolve_modal(deps.renderer, incident.id, incident.channel_id or "")
 
-        _open_modal(deps, body, build)
+        open_modal_for(deps, body, build)
 
     return on_open_resolve
 
@@ -82,7 +74,7 @@ def _open_five_whys(deps: Deps) -> Listener:
             current = analysis.current_five_whys(deps.services, incident_id)
             return blocks.five_whys_modal(deps.renderer, incident_id, current)
 
-        _open_modal(deps, body, build)
+        open_modal_for(deps, body, build)
 
     return on_open_five_whys
 
@@ -96,7 +88,7 @@ def _open_simple(deps: Deps, build: Callable[..., dict[str, Any]]) -> Listener:
             incident = deps.services.view_of(incident_id).incident
             return build(deps.renderer, incident.id)
 
-        _open_modal(deps, body, build_form)
+        open_modal_for(deps, body, build_form)
 
     return on_open
 
@@ -111,7 +103,7 @@ def _open_action_item(deps: Deps) -> Listener:
             today = deps.services.clock.now().date()
             return blocks.action_modal(deps.renderer, incident.id, incident.channel_id or "", today)
 
-        _open_modal(deps, body, build)
+        open_modal_for(deps, body, build)
 
     return on_open_action_item
 
@@ -126,7 +118,7 @@ def _open_comms(deps: Deps) -> Listener:
             incident = deps.services.view_of(incident_id_from(value)).incident
             return comms_form(deps, incident.id, audience, None, incident.channel_id or "")
 
-        _open_modal(deps, body, build)
+        open_modal_for(deps, body, build)
 
     return on_open_comms
 

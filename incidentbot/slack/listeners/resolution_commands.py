@@ -88,7 +88,6 @@ def action_command(inv: Invocation) -> None:
         inv.open_modal(partial(blocks.action_modal, deps.renderer, incident.id, inv.channel_id, today))
         return
     draft = action_items.parse(deps.services, inv.args)
-    action_items.check_owner(deps.services, draft.owner_id)
     added = action_items.record(deps.services, incident.id, draft, inv.user_id)
     inv.later(partial(action_items.announce, deps.services, added))
 

@@ -21,7 +21,7 @@ from incidentbot.slack import parse
 from incidentbot.slack.blocks.common import Blocks
 from incidentbot.slack.blocks.timeline import EntryForm, delete_modal, entry_modal
 from incidentbot.slack.ids import Action, Block, Callback
-from incidentbot.slack.listeners.actions import actor
+from incidentbot.slack.listeners.actions import actor, open_modal_for
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.listeners.timeline_show import render_page
 from incidentbot.slack.message_text import channel_message
@@ -172,7 +172,7 @@ def _entry_menu(deps: Deps) -> Any:
                 return entry_modal(form, deps.renderer)
             return delete_modal(event, meta, deps.renderer)
 
-        deps.open_modal(str(body["trigger_id"]), build, channel, user)
+        open_modal_for(deps, body, build)
 
     return on_entry_menu
 

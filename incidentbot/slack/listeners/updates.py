@@ -15,7 +15,7 @@ from incidentbot.services.errors import IncidentClosed
 from incidentbot.slack import parse
 from incidentbot.slack.blocks import updates as update_blocks
 from incidentbot.slack.ids import Action, Block, Callback
-from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from
+from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.commands import Invocation, Router
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 
@@ -34,7 +34,7 @@ def register(app: App, deps: Deps, router: Router) -> None:
     def on_open_update(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         incident_id = incident_id_from(action_value(body))
-        deps.open_modal(str(body["trigger_id"]), partial(update_modal, deps, incident_id), *actor(body))
+        open_modal_for(deps, body, partial(update_modal, deps, incident_id))
 
     @answering_errors(deps, actor)
     def on_snooze(ack: Ack, body: dict[str, Any]) -> None:
