@@ -141,9 +141,8 @@ def main() -> None:
 
 
 BOT = "incidentbot"
-BARE_DEFAULTS = "bare Bolt (ack only)"
 BARES = {
-    BARE_DEFAULTS: [],
+    "bare Bolt (ack only)": [],
     "bare Bolt (ack only), listener on the request thread": ["--process-before-response"],
 }
 """The bare app as Bolt sets it up by default, and as incidentbot runs its listeners."""

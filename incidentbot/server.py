@@ -101,12 +101,14 @@ class HttpServer:
         while not stop.is_set():
             wasyncore.loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
         wasyncore.dispatcher.close(self._server)  # the listening socket; answers still flush
-        log.info("stopping: no new connections; answering %d requests already received", self._unanswered())
+        unanswered = self._unanswered()
+        log.info("stopping: no new connections; answering %d requests already received", unanswered)
         deadline = time.monotonic() + patience
-        while self._unanswered() and time.monotonic() < deadline:
+        while unanswered and time.monotonic() < deadline:
             wasyncore.loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
-        if self._unanswered():
-            log.warning("stopped with %d requests unanswered after %.0f s", self._unanswered(), patience)
+            unanswered = self._unanswered()
+        if unanswered:
+            log.warning("stopped with %d requests unanswered after %.0f s", unanswered, patience)
         self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         wasyncore.close_all(map=socket_map)
 
