@@ -32,6 +32,7 @@ from incidentbot.slack.blocks.common import fallback, sections
 from incidentbot.slack.gateway_outbox import OutboxSlack
 from incidentbot.slack.gateway_resolution import ResolutionSlack
 from incidentbot.slack.message_text import channel_message
+from incidentbot.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -92,6 +93,8 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
         self.reaction = reaction
         self.pacer = pacer or ChannelPacer()
         self._people: dict[str, tuple[float, Person | None]] = {}
+        self.people = PeopleDirectory(client, self.call)
+        """Looks people up by a name typed for them (`/incident role comms carol`)."""
 
     # calling Slack ---------------------------------------------------------------------------
 

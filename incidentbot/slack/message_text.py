@@ -18,6 +18,14 @@ NameOf = Callable[[str], str]
 
 _CONTROL = re.compile(r"<([^<>\n]+)>")
 _BROADCASTS = frozenset({"here", "channel", "everyone"})
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+# People and user groups, as a parser of who owns something needs them.
+_PEOPLE = re.compile(r"(<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^<>]*)?>)")
+
+
+def unescape(text: str) -> str:
+    """Slack's three escapes decoded, `&amp;` last so `&amp;lt;` stays the `&lt;` someone typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def readable(text: str, name_of: NameOf) -> str:
@@ -37,8 +45,14 @@ def readable(text: str, name_of: NameOf) -> str:
         address = target.removeprefix("mailto:")
         return f"{label} ({address})" if label and label != address else address
 
-    swapped = _CONTROL.sub(swap, text)
-    return swapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescape(_CONTROL.sub(swap, text))
+
+
+def readable_keeping_people(text: str) -> str:
+    """Like `readable`, but mentions of people and groups stay tokens for a parser that wants them."""
+    parts = _PEOPLE.split(text)
+    # split() alternates text and the captured tokens: even items are text, odd ones tokens.
+    return "".join(readable(p, str) if i % 2 == 0 else p for i, p in enumerate(parts))
 
 
 def message_text(raw: dict[str, Any], name_of: NameOf) -> str:

@@ -47,7 +47,7 @@ def dms_to(slack: FakeSlack, user: str) -> list[str]:
 def test_the_command_takes_owner_due_and_priority(running: RunningBot) -> None:
     incident = declare(running)
     answer = running.client.command(
-        "action Add a lock timeout to migrations <@U002|bob> in 4d P1", channel_id=incident.channel_id
+        "action Add a lock timeout to migrations @bob in 4d P1", channel_id=incident.channel_id
     )
     assert answer.status == 200 and not answer.body
     [item] = wait_until(lambda: items(running, incident.id))
@@ -65,11 +65,11 @@ def test_the_command_takes_owner_due_and_priority(running: RunningBot) -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("action Fix it <@U005>", "erin has left the workspace"),
+        ("action Fix it @erin", "erin has left the workspace"),
         ("action Fix it due:2025-12-24", "2025-12-24 is in the past"),
         ("action Fix it due:soonish", "I can't read the due date `soonish`"),
-        ("action Fix it <@U002> <@U003>", "Give one owner"),
-        ("action <@U002> P1", "Say what should be done"),
+        ("action Fix it @bob @carol", "Give one owner"),
+        ("action @bob P1", "Say what should be done"),
         ("action Fix it P7", "P7 isn't a priority"),
     ],
 )
@@ -121,7 +121,7 @@ def test_the_form_adds_a_smart_item_and_explains_bad_fields(running: RunningBot)
 
 def test_the_list_has_done_and_reopen_buttons(running: RunningBot) -> None:
     incident = declare(running)
-    running.client.command("action Add a lock timeout <@U002> due:2026-01-02", channel_id=incident.channel_id)
+    running.client.command("action Add a lock timeout @bob due:2026-01-02", channel_id=incident.channel_id)
     running.client.command("action Review alerts", channel_id=incident.channel_id)
     first, second = wait_until(lambda: len(found := items(running, incident.id)) == 2 and found)
     running.client.command("actions", channel_id=incident.channel_id)
@@ -156,7 +156,7 @@ def test_overdue_items_dm_the_owner_once_a_day_across_restarts(
     running: RunningBot, slack: FakeSlack, database_url: str
 ) -> None:
     incident = declare(running)
-    running.client.command("action Add a lock timeout <@U002> due:2026-01-05", channel_id=incident.channel_id)
+    running.client.command("action Add a lock timeout @bob due:2026-01-05", channel_id=incident.channel_id)
     [item] = wait_until(lambda: items(running, incident.id))
     assert overdue_fired(running, item.id) == 0
 

@@ -21,7 +21,7 @@ def test_unknown_subcommand_answers_with_help(running: RunningBot) -> None:
 
 
 def test_channel_commands_outside_an_incident_channel_say_how_to_find_it(running: RunningBot) -> None:
-    for command in ("role comms <@U002>", "severity 1", "status identified"):
+    for command in ("role comms @bob", "severity 1", "status identified"):
         text = command_reply(running, command, channel_id="C0GENERAL")
         assert "only inside an incident channel" in text
         assert "/incident list" in text
@@ -30,7 +30,7 @@ def test_channel_commands_outside_an_incident_channel_say_how_to_find_it(running
 def test_role_command_assigns_invites_dms_and_updates_summary(running: RunningBot) -> None:
     incident = declare(running)
     running.slack.clear_calls()
-    response = running.client.command("role comms <@U002|bob>", channel_id=incident.channel_id)
+    response = running.client.command("role comms @bob", channel_id=incident.channel_id)
     assert response.status == 200
     topic = running.slack.wait_for("conversations.setTopic")[0]
     assert topic.args["channel"] == incident.channel_id
@@ -46,7 +46,7 @@ def test_role_command_assigns_invites_dms_and_updates_summary(running: RunningBo
 
 def test_role_aliases_and_reassignment_keep_history(running: RunningBot) -> None:
     incident = declare(running)
-    running.client.command("role ic <@U003>", channel_id=incident.channel_id)
+    running.client.command("role ic @carol", channel_id=incident.channel_id)
     wait_until(lambda: running.services.view_of(incident.id).roster.commander == "U003")
     with running.services.store.transaction() as tx:
         history = tx.role_history(incident.id)
@@ -57,17 +57,17 @@ def test_role_aliases_and_reassignment_keep_history(running: RunningBot) -> None
 def test_role_for_unknown_or_bot_user_is_explained(running: RunningBot) -> None:
     incident = declare(running)
     running.slack.clear_calls()
-    running.client.command("role scribe <@U999>", channel_id=incident.channel_id)
+    reply = running.client.command("role scribe @nobody", channel_id=incident.channel_id).text
+    assert "Nobody in this workspace goes by `@nobody`" in reply
+    assert "`/incident role scribe @name`" in reply, "says what to type next"
+    running.client.command("role scribe @incidentbot", channel_id=incident.channel_id)
     note = running.slack.wait_for("chat.postEphemeral")[0].args
-    assert "can't find that person" in note["text"] and note["user"] == "U001"
-    running.client.command("role scribe <@UBOT>", channel_id=incident.channel_id)
-    notes = running.slack.wait_for("chat.postEphemeral", count=2)
-    assert "A bot can't hold an incident role" in notes[1].args["text"]
+    assert "A bot can't hold an incident role" in note["text"] and note["user"] == "U001"
 
 
 def test_role_usage_errors(running: RunningBot) -> None:
     incident = declare(running)
-    for text in ("role", "role wizard <@U002>", "role comms bob"):
+    for text in ("role", "role wizard @bob", "role comms", "role comms   "):
         body = running.client.command(text, channel_id=incident.channel_id).body.decode()
         assert "/incident role comms @alice" in body
 
@@ -130,7 +130,7 @@ def test_list_shows_open_incidents_but_private_only_to_members(running: RunningB
 def test_only_the_commander_can_hand_over_command(running: RunningBot) -> None:
     incident = declare(running, user="U001")
     running.slack.clear_calls()
-    running.client.command("role ic <@U002>", user_id="U002", channel_id=incident.channel_id)
+    running.client.command("role ic @bob", user_id="U002", channel_id=incident.channel_id)
     note = running.slack.wait_for("chat.postEphemeral")[0].args
     assert note["user"] == "U002" and "Only the incident commander can do that" in note["text"]
     assert running.services.view_of(incident.id).roster.commander == "U001"

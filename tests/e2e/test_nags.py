@@ -129,7 +129,7 @@ def test_resolution_stops_the_pending_nag(running: RunningBot) -> None:
 
 def test_the_reassigned_comms_lead_is_nagged(running: RunningBot) -> None:
     incident = declare(running, comms="U002")
-    running.client.command("role comms <@U003>", channel_id=incident.channel_id)
+    running.client.command("role comms @carol", channel_id=incident.channel_id)
     wait_until(lambda: running.services.view_of(incident.id).roster.comms == "U003")
     _advance_and_fire(running, minutes=15)
     wait_for_post(running, "U003", "was due at 12:15 UTC")

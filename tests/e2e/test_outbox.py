@@ -174,7 +174,7 @@ def test_a_fifth_of_calls_rate_limited_every_message_arrives_once(bot: RunningBo
     wait_until(lambda: bot.incident().status is Status.IDENTIFIED)
     bot.client.command("status monitoring", channel_id=incident.channel_id)
     wait_until(lambda: bot.incident().status is Status.MONITORING)
-    bot.client.command("role scribe <@U003>", channel_id=incident.channel_id)
+    bot.client.command("role scribe @carol", channel_id=incident.channel_id)
     wait_until(lambda: bot.services.view_of(incident.id).roster.scribe == "U003")
     bot.client.command("severity 2", channel_id=incident.channel_id)
     wait_until(lambda: bot.incident().severity is Severity.SEV2)

@@ -102,7 +102,7 @@ def test_declare_update_resolve_analyse_and_draft_the_postmortem(running: Runnin
     wait_until(lambda: _analysis_count(running, incident.id) == 4)
 
     running.client.command(
-        "action Add a lock timeout to migrations <@U002|bob> due:2026-01-15 P1", channel_id=channel
+        "action Add a lock timeout to migrations @bob due:2026-01-15 P1", channel_id=channel
     )
     running.client.command("action Review alert thresholds", channel_id=channel)
     wait_until(lambda: _action_count(running, incident.id) == 2)

@@ -16,9 +16,7 @@ def test_a_pin_captures_the_message_once_when_delivered_three_times(running: Run
     incident = declare(running)
     channel = incident.channel_id
     ts = ts_at(11, 58, 30)
-    running.slack.add_message(
-        channel, ts, user="U002", text="Deploy 4512 <@U003> in <#C0000|general> &amp; done"
-    )
+    running.slack.add_message(channel, ts, user="U002", text="Deploy 4512 @carol in #general & done")
     running.slack.clear_calls()
     event = reaction(channel, ts, user="U003", item_user="U002")
     send(running, event, event_id="EvPIN1")
@@ -150,7 +148,7 @@ def test_failing_history_records_what_is_known_and_fills_in_later(running: Runni
     incident = declare(running)
     channel = incident.channel_id
     first, second = ts_at(11, 21), ts_at(11, 22)
-    running.slack.add_message(channel, first, user="U003", text="Cache flushed <@U002>")
+    running.slack.add_message(channel, first, user="U003", text="Cache flushed @bob")
     running.slack.add_message(channel, second, user="U002", text="Errors dropping")
     running.slack.inject("conversations.history", error="internal_error", status=500, times=None)
     send(running, reaction(channel, first, user="U002", item_user="U003"))

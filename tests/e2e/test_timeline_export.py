@@ -23,11 +23,11 @@ def _story(running: RunningBot) -> int:
     """Declare, change things, capture a message and a note: the timeline a real incident gets."""
     incident = declare(running, comms="U002")
     channel = incident.channel_id
-    running.client.command("role scribe <@U003>", channel_id=channel)
+    running.client.command("role scribe @carol", channel_id=channel)
     running.client.command("severity 2", channel_id=channel)
     running.client.command("status identified", channel_id=channel)
     ts = ts_at(11, 58)
-    running.slack.add_message(channel, ts, user="U002", text="Gateway | config <@U003>\nrolled back")
+    running.slack.add_message(channel, ts, user="U002", text="Gateway | config @carol\nrolled back")
     send(running, reaction(channel, ts))
     running.client.command("note <!here> error rate *normal*", channel_id=channel)
     wait_until(lambda: captured(running, incident.id, ts))

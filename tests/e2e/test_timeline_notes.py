@@ -26,7 +26,7 @@ def test_a_note_is_recorded_now_with_its_author(running: RunningBot) -> None:
 def test_a_note_at_a_time_reads_it_in_the_persons_slack_time_zone(running: RunningBot) -> None:
     incident = declare(running)
     running.slack.add_user("U002", "bob", tz="America/New_York", tz_offset=-18000)
-    running.client.command("role scribe <@U002>", channel_id=incident.channel_id)
+    running.client.command("role scribe @bob", channel_id=incident.channel_id)
     running.client.command("note 06:42 Error rate above 10%", user_id="U002", channel_id=incident.channel_id)
     reply = running.slack.wait_for("chat.postEphemeral")[-1].args["text"]
     assert "at 06:42 America/New_York (11:42 UTC)" in reply

@@ -16,6 +16,13 @@ def _message(ts: str, text: str, user: str = "U002") -> dict[str, Any]:
     return {"type": "message", "user": user, "text": text, "ts": ts}
 
 
+def _stored(running: RunningBot, channel: str, ts: str) -> dict[str, Any]:
+    """The message as Slack puts it in the shortcut's payload: as it stores it, text escaped."""
+    stored = running.slack.message(channel, ts)
+    assert stored is not None
+    return stored
+
+
 def _open(running: RunningBot, channel: str, message: dict[str, Any], user: str = "U003") -> dict[str, Any]:
     running.slack.clear_calls()
     response = running.client.shortcut("add_to_timeline", user_id=user, channel_id=channel, message=message)
@@ -41,8 +48,8 @@ def test_the_shortcut_opens_a_prefilled_modal_and_saves_the_reworded_entry(runni
     incident = declare(running, scribe="U003")
     channel = incident.channel_id
     ts = ts_at(11, 52, 10)
-    running.slack.add_message(channel, ts, user="U002", text="ok <@U001> rolling back now")
-    view = _open(running, channel, _message(ts, "ok <@U001> rolling back now"))
+    running.slack.add_message(channel, ts, user="U002", text="ok @alice rolling back now")
+    view = _open(running, channel, _stored(running, channel, ts))
     assert view["callback_id"] == "timeline_add"
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks["entry_text"]["element"]["initial_value"] == "ok @alice rolling back now"
@@ -119,3 +126,15 @@ def test_the_shortcut_on_a_pinned_message_rewords_its_single_entry(running: Runn
     assert reworded.text == "Primary database stopped answering"
     assert reworded.edited, "changed after it was first recorded"
     assert [e.message_ts for e in entries(running, incident.id)].count(ts) == 1
+
+
+def test_the_shortcut_shows_what_was_typed_not_slacks_escaping(running: RunningBot) -> None:
+    incident = declare(running, scribe="U003")
+    channel = incident.channel_id
+    ts = ts_at(11, 53)
+    running.slack.add_message(channel, ts, user="U002", text="api & worker <restarted>")
+    stored = _stored(running, channel, ts)
+    assert stored["text"] == "api &amp; worker &lt;restarted&gt;", "Slack keeps message text escaped"
+    view = _open(running, channel, stored)
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks["entry_text"]["element"]["initial_value"] == "api & worker <restarted>"

@@ -30,6 +30,8 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.support.composer import Directory
+
 Json = dict[str, Any]
 Handler = Callable[[Json], Json]
 
@@ -644,7 +646,11 @@ class FakeSlack:
         blocks: list[Json] | None = None,
         subtype: str | None = None,
     ) -> None:
+        """A message in the channel; a person's `text` is what they typed (`@carol`, `a & b`)."""
         ts_key(ts)  # fail fast on malformed timestamps
+        if user and not bot_id:
+            # A person's text, as typed: stored the way their Slack client sends it.
+            text = self.directory().message_text(text)
         message: Json = {"type": "message", "ts": ts, "text": text}
         optional = {
             "user": user,
@@ -668,6 +674,13 @@ class FakeSlack:
                 users.append(user)
 
     # inspecting state ----------------------------------------------------------------------------
+
+    def directory(self) -> Directory:
+        """The people and channels a person's Slack client completes `@name` and `#name` to."""
+        with self._cond:
+            users = {str(u["name"]): user_id for user_id, u in self._users.items() if not u.get("deleted")}
+            channels = {c.name: c.id for c in self._channels.values() if not c.is_im}
+            return Directory(users=users, channels=channels)
 
     def channel(self, channel_id: str) -> Json:
         with self._cond:

@@ -83,7 +83,13 @@ def running_bot(
     server = BackgroundServer(bot).start()
     base_url = f"http://127.0.0.1:{server.port}"
     try:
-        yield RunningBot(bot, slack, SlackClientForTests(base_url, SIGNING_SECRET), clock, base_url)
+        yield RunningBot(
+            bot,
+            slack,
+            SlackClientForTests(base_url, SIGNING_SECRET, directory=slack.directory),
+            clock,
+            base_url,
+        )
     finally:
         server.stop()
         bot.close()

@@ -12,12 +12,21 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.support.fake_slack import APP_ID, DEFAULT_USERS, TEAM_DOMAIN, TEAM_ID
+from tests.support.composer import Directory
+from tests.support.fake_slack import (
+    APP_ID,
+    DEFAULT_USERS,
+    GENERAL_CHANNEL_ID,
+    GENERAL_CHANNEL_NAME,
+    TEAM_DOMAIN,
+    TEAM_ID,
+)
+from tests.support.manifest import slash_command_escapes
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -25,6 +34,10 @@ VERIFICATION_TOKEN = "verification-token"  # deprecated by Slack but still sent
 DEFAULT_TRIGGER_ID = "T-trig-1"
 DEFAULT_RESPONSE_URL = "http://127.0.0.1:1/resp"
 _USER_NAMES = dict(DEFAULT_USERS)
+DEFAULT_DIRECTORY = Directory(
+    users={name: user_id for user_id, name in DEFAULT_USERS},
+    channels={GENERAL_CHANNEL_NAME: GENERAL_CHANNEL_ID},
+)
 
 Json = dict[str, Any]
 Body = tuple[str, str]
@@ -131,7 +144,11 @@ def slash_command(
     user_name: str = "alice",
     channel_name: str = "general",
     response_url: str = DEFAULT_RESPONSE_URL,
+    directory: Directory = DEFAULT_DIRECTORY,
+    should_escape: bool | None = None,
 ) -> Body:
+    """`text` is what the person typed; Slack sends it as `should_escape` (the manifest's) says."""
+    escaping = slash_command_escapes() if should_escape is None else should_escape
     fields = {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
@@ -141,7 +158,7 @@ def slash_command(
         "user_id": user_id,
         "user_name": user_name,
         "command": command,
-        "text": text,
+        "text": directory.command_text(text, should_escape=escaping),
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
@@ -335,9 +352,17 @@ class SlackClientForTests:
     """Plays Slack's side: posts signed requests to the bot's ``/slack/events``."""
 
     def __init__(
-        self, base_url: str, signing_secret: str, *, path: str = "/slack/events", timeout: float = 10
+        self,
+        base_url: str,
+        signing_secret: str,
+        *,
+        path: str = "/slack/events",
+        timeout: float = 10,
+        directory: Callable[[], Directory] = lambda: DEFAULT_DIRECTORY,
     ) -> None:
+        """`directory` names the people and channels Slack completes mentions of (the fake's)."""
         self.base_url = base_url.rstrip("/")
+        self.directory = directory
         self.signing_secret = signing_secret
         self.path = path
         self.timeout = timeout
@@ -369,7 +394,7 @@ class SlackClientForTests:
         return self._send("GET", path, None, {})
 
     def command(self, text: str, **kw: Any) -> Response:
-        return self.post(*slash_command(text, **kw))
+        return self.post(*slash_command(text, directory=self.directory(), **kw))
 
     def action(self, action_id: str, value: str | None = None, **kw: Any) -> Response:
         return self.post(*block_action(action_id, value, **kw))

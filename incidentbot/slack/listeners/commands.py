@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,10 +16,11 @@ from incidentbot.services import changes, declare, journal, queries, roles
 from incidentbot.services.errors import IncidentError
 from incidentbot.slack.blocks import modals
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.people_args import person_named
 from incidentbot.slack.listeners.timeline_commands import install_timeline
+from incidentbot.slack.message_text import readable
 
 COMMAND = "/incident"
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 @dataclass
@@ -148,7 +148,7 @@ def open_declare_modal(inv: Invocation) -> None:
         modals.declare_modal,
         deps.renderer,
         deps.services.policy,
-        title=inv.args,
+        title=readable(inv.args, deps.workspace.name_of),
         declarer=inv.user_id,
         origin_channel=inv.channel_id,
     )
@@ -156,15 +156,16 @@ def open_declare_modal(inv: Invocation) -> None:
 
 
 def assign_role(inv: Invocation) -> None:
-    words = inv.args.split()
-    role = Role.parse(words[0]) if words else None
-    match = _MENTION.search(inv.args)
-    if role is None or match is None:
+    role_word, _, who = inv.args.partition(" ")
+    role = Role.parse(role_word) if role_word else None
+    if role is None or not who.strip():
         inv.usage("role")
         return
-    asked = roles.RoleRequest(
-        channel_id=inv.channel_id, user_id=inv.user_id, role=role, assignee=match.group(1)
-    )
+    example = inv.deps.renderer.label("usage.role_example", role=role_word.lower())
+    assignee = person_named(inv, who, example)
+    if assignee is None:
+        return
+    asked = roles.RoleRequest(channel_id=inv.channel_id, user_id=inv.user_id, role=role, assignee=assignee)
     _journal_then_apply(inv, JournalKind.ROLE, asked, roles.apply_role)
 
 

@@ -12,7 +12,9 @@ from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.listeners.commands import Invocation, Router
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.people_args import owner_completed
 from incidentbot.slack.listeners.resolution_common import comms_form, post_postmortem
+from incidentbot.slack.message_text import readable_keeping_people
 
 HISTORY = "history"
 
@@ -82,12 +84,16 @@ def open_went_well(inv: Invocation) -> None:
 def action_command(inv: Invocation) -> None:
     """With text: parse and add it. Without: open the form."""
     deps = inv.deps
+    label = deps.renderer.label
     incident = deps.services.incident_in_channel(inv.channel_id)
     if not inv.args.strip():
         today = deps.services.clock.now().date()
         inv.open_modal(partial(blocks.action_modal, deps.renderer, incident.id, inv.channel_id, today))
         return
-    draft = action_items.parse(deps.services, inv.args)
+    text = owner_completed(inv, readable_keeping_people(inv.args), label("usage.action_example"))
+    if text is None:
+        return
+    draft = action_items.parse(deps.services, text)
     added = action_items.record(deps.services, incident.id, draft, inv.user_id)
     inv.later(partial(action_items.announce, deps.services, added))
 

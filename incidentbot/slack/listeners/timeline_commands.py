@@ -13,6 +13,7 @@ from incidentbot.rendering import Renderer
 from incidentbot.services import journal, timeline
 from incidentbot.services.errors import SlackUnavailable
 from incidentbot.slack.listeners.timeline_show import export_to_channel, render_page
+from incidentbot.slack.message_text import readable
 
 if TYPE_CHECKING:
     from incidentbot.slack.listeners.commands import Invocation, Router
@@ -27,7 +28,9 @@ def install_timeline(router: Router, renderer: Renderer) -> None:
 def add_note(inv: Invocation) -> None:
     """Journal the note before the ack, add it after (`services/journal.py`), then confirm."""
     deps = inv.deps
-    request = parse_note(inv.args)
+    # Slack sends the words escaped, mentions as tokens: the timeline keeps what the person read.
+    words = readable(inv.args, deps.workspace.name_of)
+    request = parse_note(words)
     if isinstance(request, NoteRefused):
         if request.problem is NoteProblem.EMPTY:
             inv.reply(deps.renderer.label("timeline.usage_note"))
@@ -38,7 +41,7 @@ def add_note(inv: Invocation) -> None:
         channel_id=inv.channel_id,
         user_id=inv.user_id,
         user_name=str(inv.body.get("user_name") or "") or None,
-        words=inv.args,
+        words=words,
     )
     row = journal.accept(deps.services, JournalKind.NOTE, note)
     inv.later(partial(_confirm_note, inv, row, explicit=request.at is not None))
