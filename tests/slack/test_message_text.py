@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from incidentbot.slack.message_text import channel_message, message_text, readable
+from incidentbot.slack.message_text import channel_message, message_text, readable, readable_keeping_people
 
 NAMES = {"U001": "alice", "U002": "bob"}
 
@@ -44,3 +44,11 @@ def test_authors_people_apps_and_integrations() -> None:
     assert (app.author_id, app.author_name) == ("B8", "Grafana")
     nobody = channel_message({"ts": "1.4", "text": "x"}, name_of)
     assert (nobody.author_id, nobody.author_name) == (None, None)
+
+
+def test_people_stay_tokens_for_a_parser_and_the_rest_reads_as_typed() -> None:
+    text = "Fix api &amp; worker <@U002|bob> in <#C1|ops> <!here> <!subteam^S1|@oncall> &lt;b&gt;"
+    assert (
+        readable_keeping_people(text)
+        == "Fix api & worker <@U002|bob> in #ops @here <!subteam^S1|@oncall> <b>"
+    )
