@@ -119,3 +119,19 @@ def test_the_shortcut_on_a_pinned_message_rewords_its_single_entry(running: Runn
     assert reworded.text == "Primary database stopped answering"
     assert reworded.edited, "changed after it was first recorded"
     assert [e.message_ts for e in entries(running, incident.id)].count(ts) == 1
+
+
+def test_the_entry_form_sent_again_unchanged_is_not_an_edit(running: RunningBot) -> None:
+    incident = declare(running, scribe="U003")
+    channel = incident.channel_id
+    ts = ts_at(11, 54)
+    running.slack.add_message(channel, ts, user="U002", text="failover done")
+    epoch = int(datetime(2026, 1, 1, 11, 54, tzinfo=UTC).timestamp())
+    for _ in range(2):  # The shortcut used twice on one message, the same words saved each time.
+        view = _open(running, channel, _message(ts, "failover done"))
+        state = _state("Failover to the standby done", epoch, "mitigation")
+        assert _submit(running, view, state).status == 200
+        wait_until(lambda: captured(running, incident.id, ts))
+    entry = captured(running, incident.id, ts)
+    assert entry is not None and not entry.edited, "saving the same words again changes nothing"
+    assert [e.message_ts for e in entries(running, incident.id)].count(ts) == 1
