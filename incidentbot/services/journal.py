@@ -42,6 +42,19 @@ def accept(services: Services, kind: JournalKind, request: BaseModel) -> Reminde
         return tx.add_request_row(kind, payload, now, now + CALLER_FIRST)
 
 
+def accept_once(services: Services, kind: JournalKind, request: BaseModel, delivery: str) -> Reminder | None:
+    """`accept`, claiming the Slack delivery that asked in the same commit; None for a repeat of it.
+
+    A form submitted twice (a double click, a client resending it, Slack retrying a slow answer,
+    on this process or another) is recorded once: the claim's unique key decides, not a read.
+    """
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        if not tx.first_delivery(delivery, now):
+            return None
+        return tx.add_request_row(kind, request.model_dump_json(), now, now + CALLER_FIRST)
+
+
 def settle(tx: Transaction, row: Reminder | None, at: datetime) -> None:
     """Mark the request applied in the transaction that applies it; LeaseLost if another took it."""
     if row is not None and not complete(tx, row, at):

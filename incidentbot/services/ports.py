@@ -116,7 +116,11 @@ class Transaction(
 
     def events(self, incident_id: int) -> list[TimelineEvent]: ...
     def first_delivery(self, event_id: str, at: datetime) -> bool:
-        """True the first time a Slack event id is seen; False for a retry or a replay."""
+        """True the first time a Slack delivery (event id, submission, click) is seen; False for a repeat."""
+        ...
+
+    def forget_delivery(self, event_id: str) -> None:
+        """Forget a delivery that was not acted on, so that a repeat of it is."""
         ...
 
     def event_for_message(self, incident_id: int, message_ts: str) -> TimelineEvent | None:

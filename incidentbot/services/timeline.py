@@ -194,6 +194,8 @@ def _upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -
         return added
     existing = tx.event_for_message(entry.incident_id, entry.message_ts)
     assert existing is not None, "add_event only skips a message already recorded"
+    if existing.deleted_at is None and _says_the_same(existing, entry):
+        return existing  # The form sent again unchanged: nothing was edited.
     return tx.update_event(
         existing.model_copy(
             update={
@@ -208,6 +210,14 @@ def _upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -
                 "deleted_at": None,
             }
         )
+    )
+
+
+def _says_the_same(existing: TimelineEvent, entry: MessageEntry) -> bool:
+    return (existing.text, existing.kind, existing.occurred_at) == (
+        entry.text.strip(),
+        entry.kind,
+        entry.occurred_at,
     )
 
 

@@ -1,4 +1,4 @@
-"""Assemble the Bolt app: listeners by kind, plus the once-per-event middleware."""
+"""Assemble the Bolt app: listeners by kind, plus the once-per-delivery middleware."""
 
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ from incidentbot.slack.listeners import (
     views,
 )
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.once import OnceApp, OncePerDelivery
 
 
 def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
-    app = App(
+    app = OnceApp(
+        deps.services,
         client=client,
         signing_secret=signing_secret or "socket-mode-has-no-signing-secret",
         # A listener runs on the thread that received the request, and the answer leaves when it
@@ -28,6 +30,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
         # `Deps.open_modal` (see docs/performance.md).
         process_before_response=True,
     )
+    app.middleware(OncePerDelivery(deps.services))
     router = commands.Router()
     events.register(app, deps)
     commands.register(app, deps, router)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from incidentbot.domain.models import (
@@ -236,6 +236,9 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
             .returning(processed_events.c.event_id)
         )
         return self.db.execute(stmt).scalar_one_or_none() is not None
+
+    def forget_delivery(self, event_id: str) -> None:
+        self.db.execute(delete(processed_events).where(processed_events.c.event_id == event_id))
 
 
 def _incident(row: Row[Any]) -> Incident:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests.e2e.helpers import declare_state, wait_until
+from tests.support import signing
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import SIGNING_SECRET
 from tests.support.postgres import ThrowawayPostgres
@@ -68,3 +71,43 @@ def test_a_retry_landing_on_the_other_replica_is_processed_once(
     clients[1].event(event, event_id="EvAnother")
     slack.wait_for("views.publish", count=2)
     assert slack.count("views.publish") == 2
+
+
+def test_one_declare_form_reaching_both_replicas_declares_once(
+    replicas: tuple[str, list[SlackClientForTests]], slack: FakeSlack
+) -> None:
+    url, clients = replicas
+    form = signing.view_submission(
+        "declare_incident", declare_state(), view_id="VREPLICA01", view_hash="1700000003.c0ffee"
+    )
+    start = threading.Barrier(len(clients))
+    answers: list[int] = []
+
+    def submit(client: SlackClientForTests) -> None:
+        start.wait()
+        answers.append(client.post(*form).status)
+
+    threads = [threading.Thread(target=submit, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200, 200]
+    engine = create_engine(url)
+    declared = text("SELECT count(*) FROM reminders WHERE kind = 'apply_declare'")
+    with engine.connect() as db:
+        assert db.execute(declared).scalar_one() == 1, "one journal row"
+    slack.wait_for("pins.add")
+    wait_until(lambda: _no_pending_requests(engine))
+    with engine.connect() as db:
+        assert db.execute(text("SELECT count(*) FROM incidents")).scalar_one() == 1
+    assert slack.count("conversations.create") == 1
+    engine.dispose()
+
+
+def _no_pending_requests(engine: Any) -> bool:
+    with engine.connect() as db:
+        pending = db.execute(
+            text("SELECT count(*) FROM reminders WHERE kind = 'apply_declare' AND state = 'pending'")
+        ).scalar_one()
+    return pending == 0

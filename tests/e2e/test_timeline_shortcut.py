@@ -138,3 +138,19 @@ def test_the_shortcut_shows_what_was_typed_not_slacks_escaping(running: RunningB
     view = _open(running, channel, stored)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks["entry_text"]["element"]["initial_value"] == "api & worker <restarted>"
+
+
+def test_the_entry_form_sent_again_unchanged_is_not_an_edit(running: RunningBot) -> None:
+    incident = declare(running, scribe="U003")
+    channel = incident.channel_id
+    ts = ts_at(11, 54)
+    running.slack.add_message(channel, ts, user="U002", text="failover done")
+    epoch = int(datetime(2026, 1, 1, 11, 54, tzinfo=UTC).timestamp())
+    for _ in range(2):  # The shortcut used twice on one message, the same words saved each time.
+        view = _open(running, channel, _message(ts, "failover done"))
+        state = _state("Failover to the standby done", epoch, "mitigation")
+        assert _submit(running, view, state).status == 200
+        wait_until(lambda: captured(running, incident.id, ts))
+    entry = captured(running, incident.id, ts)
+    assert entry is not None and not entry.edited, "saving the same words again changes nothing"
+    assert [e.message_ts for e in entries(running, incident.id)].count(ts) == 1

@@ -588,6 +588,7 @@ class FakeSlack:
             self._reactions: dict[tuple[str, str], dict[str, list[str]]] = {}
             self._pins: dict[str, list[str]] = {}
             self._views: dict[str, Json] = {}
+            self._exchanged_triggers: set[str] = set()
             self.home_views: dict[str, Json] = {}
             self._file_meta: dict[str, Json] = {}
             self.uploaded_files: dict[str, bytes] = {}
@@ -1415,14 +1416,21 @@ class FakeSlack:
         return stored
 
     def _views_open(self, args: Json) -> Json:
-        _str(args, "trigger_id", "invalid_trigger_id")
+        self._exchange_trigger(args)
         view_id = self._new_id("V")
         return {"view": self._store_view(args["view"], view_id, None, None)}
 
     def _views_push(self, args: Json) -> Json:
-        _str(args, "trigger_id", "invalid_trigger_id")
+        self._exchange_trigger(args)
         view_id = self._new_id("V")
         return {"view": self._store_view(args["view"], view_id, None, None)}
+
+    def _exchange_trigger(self, args: Json) -> None:
+        """A trigger id opens or pushes one view: Slack answers a second use `exchanged_trigger_id`."""
+        trigger_id = _str(args, "trigger_id", "invalid_trigger_id")
+        if trigger_id in self._exchanged_triggers:
+            raise SlackFault("exchanged_trigger_id")
+        self._exchanged_triggers.add(trigger_id)
 
     def _views_update(self, args: Json) -> Json:
         target = self._find_view(args)

@@ -131,6 +131,10 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
         self.delivery_times[event_id] = at
         return True
 
+    def forget_delivery(self, event_id: str) -> None:
+        self.deliveries.discard(event_id)
+        self.delivery_times.pop(event_id, None)
+
     def event_for_message(self, incident_id: int, message_ts: str) -> TimelineEvent | None:
         return next(
             (e for e in self.timeline if e.incident_id == incident_id and e.message_ts == message_ts), None

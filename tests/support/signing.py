@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -31,7 +33,6 @@ from tests.support.manifest import slash_command_escapes
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 VERIFICATION_TOKEN = "verification-token"  # deprecated by Slack but still sent
-DEFAULT_TRIGGER_ID = "T-trig-1"
 DEFAULT_RESPONSE_URL = "http://127.0.0.1:1/resp"
 _USER_NAMES = dict(DEFAULT_USERS)
 DEFAULT_DIRECTORY = Directory(
@@ -53,6 +54,30 @@ def sign(secret: str, body: bytes | str, timestamp: int | None = None) -> dict[s
 
 # --------------------------------------------------------------------------------------------
 # payload pieces
+
+_serials = itertools.count(1)
+
+
+def fresh_trigger_id() -> str:
+    """Slack issues a new trigger id with every interaction, and each opens at most one view."""
+    return f"{int(time.time())}.{next(_serials)}.faketrigger"
+
+
+def fresh_view_id() -> str:
+    """Slack gives every opened view its own id; a submission carries its view's id and hash."""
+    return f"VS{next(_serials):08d}"
+
+
+_last_action_us = [0]
+_action_ts_lock = threading.Lock()
+
+
+def fresh_action_ts() -> str:
+    """Unique per click, as Slack's are: two clicks never share an ``action_ts``."""
+    with _action_ts_lock:
+        micros = max(int(time.time() * 1_000_000), _last_action_us[0] + 1)
+        _last_action_us[0] = micros
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
 def _user(user_id: str) -> Json:
@@ -139,7 +164,7 @@ def slash_command(
     user_id: str = "U001",
     channel_id: str = "C0000",
     command: str = "/incident",
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    trigger_id: str | None = None,
     team_id: str = TEAM_ID,
     user_name: str = "alice",
     channel_name: str = "general",
@@ -162,7 +187,7 @@ def slash_command(
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or fresh_trigger_id(),
     }
     return urlencode(fields), FORM
 
@@ -173,8 +198,9 @@ def _action(
     block_id: str,
     selected_option: str | Json | None,
     selected_user: str | None,
+    action_ts: str,
 ) -> Json:
-    action: Json = {"action_id": action_id, "block_id": block_id, "action_ts": f"{time.time():.6f}"}
+    action: Json = {"action_id": action_id, "block_id": block_id, "action_ts": action_ts}
     if selected_option is not None:
         option = _option(selected_option) if isinstance(selected_option, str) else selected_option
         return {**action, "type": "static_select", "selected_option": option}
@@ -193,20 +219,25 @@ def block_action(
     user_id: str = "U001",
     channel_id: str | None = None,
     message_ts: str | None = None,
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    trigger_id: str | None = None,
     view: Json | None = None,
     block_id: str = "b",
     selected_option: str | Json | None = None,
     selected_user: str | None = None,
     message: Json | None = None,
     response_url: str = DEFAULT_RESPONSE_URL,
+    action_ts: str | None = None,
 ) -> Body:
-    """A ``block_actions`` payload from a message (channel_id/message_ts) or a view."""
+    """A ``block_actions`` payload from a message (channel_id/message_ts) or a view.
+
+    Each call is a new click unless ``action_ts`` (and ``trigger_id``) repeat an earlier one.
+    """
+    ts = action_ts or fresh_action_ts()
     payload: Json = {
         "type": "block_actions",
         "user": _user(user_id),
-        "trigger_id": trigger_id,
-        "actions": [_action(action_id, value, block_id, selected_option, selected_user)],
+        "trigger_id": trigger_id or fresh_trigger_id(),
+        "actions": [_action(action_id, value, block_id, selected_option, selected_user, ts)],
         "state": {"values": {}},
     }
     if view is not None:
@@ -234,12 +265,18 @@ def view_submission(
     *,
     user_id: str = "U001",
     private_metadata: str = "",
-    view_id: str = "V1",
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    view_id: str | None = None,
+    view_hash: str = "1700000000.fakehash",
+    trigger_id: str | None = None,
     blocks: Sequence[Json] = (),
     response_urls: Sequence[Json] = (),
 ) -> Body:
-    """``state_values`` is ``{block_id: {action_id: plain("...") | users_select(...) | ...}}``."""
+    """``state_values`` is ``{block_id: {action_id: plain("...") | users_select(...) | ...}}``.
+
+    Each call submits a view of its own unless ``view_id`` (and ``view_hash``) name the view of an
+    earlier submission: a double click or a resent request carries the same id and hash.
+    """
+    view_id = view_id or fresh_view_id()
     view: Json = {
         "id": view_id,
         "team_id": TEAM_ID,
@@ -248,7 +285,7 @@ def view_submission(
         "private_metadata": private_metadata,
         "blocks": list(blocks),
         "state": {"values": {k: dict(v) for k, v in state_values.items()}},
-        "hash": "1700000000.fakehash",
+        "hash": view_hash,
         "title": {"type": "plain_text", "text": "Incident"},
         "clear_on_close": False,
         "notify_on_close": False,
@@ -264,7 +301,7 @@ def view_submission(
     payload: Json = {
         "type": "view_submission",
         "user": _user(user_id),
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or fresh_trigger_id(),
         "view": view,
         "response_urls": list(response_urls),
     }
@@ -277,15 +314,15 @@ def message_shortcut(
     user_id: str = "U001",
     channel_id: str = "C0000",
     message: Json,
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    trigger_id: str | None = None,
     response_url: str = DEFAULT_RESPONSE_URL,
 ) -> Body:
     """A message shortcut (Slack calls the payload type ``message_action``)."""
     payload: Json = {
         "type": "message_action",
         "callback_id": callback_id,
-        "trigger_id": trigger_id,
-        "action_ts": f"{time.time():.6f}",
+        "trigger_id": trigger_id or fresh_trigger_id(),
+        "action_ts": fresh_action_ts(),
         "user": _user(user_id),
         "channel": {"id": channel_id, "name": channel_id.lower()},
         "message_ts": message.get("ts"),

@@ -273,6 +273,16 @@ def test_views_open_update_publish(client: WebClient, fake: FakeSlack) -> None:
     assert error_of(excinfo) == "invalid_blocks"
 
 
+def test_a_trigger_id_opens_one_view(client: WebClient, fake: FakeSlack) -> None:
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Declare"}, "blocks": []}
+    client.views_open(trigger_id="1700000000.1.once", view=modal)
+    for method in (client.views_open, client.views_push):
+        with pytest.raises(SlackApiError) as excinfo:
+            method(trigger_id="1700000000.1.once", view=modal)
+        assert error_of(excinfo) == "exchanged_trigger_id"
+    client.views_push(trigger_id="1700000000.2.once", view=modal)
+
+
 # --------------------------------------------------------------------------------------------
 # faults
 

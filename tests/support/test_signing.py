@@ -63,7 +63,24 @@ def test_slash_command_is_form_encoded_like_slack() -> None:
         "U002",
         "C0100",
     )
-    assert fields["trigger_id"] == "T-trig-1"
+    assert fields["trigger_id"], "every request carries a trigger id"
+    again = {k: v[0] for k, v in parse_qs(slash_command("declare db down")[0]).items()}
+    assert again["trigger_id"] != fields["trigger_id"], "Slack issues a new one with each request"
+
+
+def test_a_resent_view_submission_carries_the_same_view_id_and_hash() -> None:
+    first = payload_of(view_submission("cb", {}, view_id="V42", view_hash="1.abc")[0])["view"]
+    again = payload_of(view_submission("cb", {}, view_id="V42", view_hash="1.abc")[0])["view"]
+    other = payload_of(view_submission("cb", {})[0])["view"]
+    assert (first["id"], first["hash"]) == (again["id"], again["hash"]) == ("V42", "1.abc")
+    assert other["id"] != first["id"], "without a view id each submission is of a view of its own"
+
+
+def test_each_click_has_its_own_action_ts_unless_resent() -> None:
+    stamps = [payload_of(block_action("ack")[0])["actions"][0]["action_ts"] for _ in range(50)]
+    assert len(set(stamps)) == 50
+    resent = payload_of(block_action("ack", action_ts=stamps[0])[0])["actions"][0]["action_ts"]
+    assert resent == stamps[0]
 
 
 def payload_of(body: str) -> Any:

@@ -1,7 +1,7 @@
 """The timeline reaction added or removed, and captured messages edited afterwards.
 
 Repeated deliveries of one event add nothing: `RecordMarks` journals a `reaction_added` event,
-whose id is claimed in the transaction that records the mark, and `events.OncePerEvent` drops
+whose id is claimed in the transaction that records the mark, and `once.OncePerDelivery` drops
 repeats of the others.
 """
 

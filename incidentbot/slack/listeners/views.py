@@ -13,7 +13,7 @@ from incidentbot.domain.reminders import Reminder
 from incidentbot.domain.validation import impact_problem, title_problem
 from incidentbot.services import declare, journal, roles
 from incidentbot.services.errors import BotUser, SlackUnavailable, UnknownUser
-from incidentbot.slack import parse
+from incidentbot.slack import once, parse
 from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 
@@ -22,6 +22,14 @@ ROLE_BLOCKS = {Block.COMMANDER: Role.COMMANDER, Block.COMMS: Role.COMMS, Block.S
 
 def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
     return parse.metadata(body.get("view") or {}).get("channel"), str(body["user"]["id"])
+
+
+def _delivery(body: dict[str, Any]) -> str:
+    """Claimed with the journal row (`once.VIEWS_CLAIMED_WITH_THEIR_RECORD`): a repeat is not applied."""
+    key = once.delivery_key(body)
+    if key is None:
+        raise ValueError("a view submission without a view id")
+    return key
 
 
 def register(app: App, deps: Deps) -> None:
@@ -43,9 +51,10 @@ def register(app: App, deps: Deps) -> None:
             comms=parse.selected_user(view, Block.COMMS),
             scribe=parse.selected_user(view, Block.SCRIBE),
         )
-        request = journal.accept(deps.services, JournalKind.DECLARE, declaration)
+        request = journal.accept_once(deps.services, JournalKind.DECLARE, declaration, _delivery(body))
         ack()
-        deps.later(*_submitter(body), partial(_record_and_set_up, deps, request))
+        if request is not None:
+            deps.later(*_submitter(body), partial(_record_and_set_up, deps, request))
 
     @answering_errors(deps, _submitter)
     def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -58,9 +67,11 @@ def register(app: App, deps: Deps) -> None:
             user_id=str(body["user"]["id"]),
             chosen={role: parse.selected_user(view, block) for block, role in ROLE_BLOCKS.items()},
         )
-        request = journal.accept(deps.services, JournalKind.ROLES, form)
+        request = journal.accept_once(deps.services, JournalKind.ROLES, form, _delivery(body))
         ack()
-        deps.later(*_submitter(body), partial(journal.apply_now, deps.services, request, roles.apply_chosen))
+        if request is not None:
+            work = partial(journal.apply_now, deps.services, request, roles.apply_chosen)
+            deps.later(*_submitter(body), work)
 
     app.view(Callback.DECLARE.value)(on_declare)
     app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
