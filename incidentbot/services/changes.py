@@ -16,7 +16,20 @@ from incidentbot.domain.reminders import Reminder
 from incidentbot.services import authority, commitments, journal, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
+from incidentbot.services.errors import IncidentError
 from incidentbot.services.ports import NewEvent
+
+
+class SeverityUnchanged(IncidentError):
+    """Asked for the severity the incident already has: nothing to record or announce."""
+
+    code = "severity_unchanged"
+
+
+class StatusUnchanged(IncidentError):
+    """Asked for the status the incident already has: nothing to record or announce."""
+
+    code = "status_unchanged"
 
 
 class ChangeRequest(BaseModel):
@@ -29,13 +42,21 @@ class ChangeRequest(BaseModel):
 
 
 def apply_change(services: Services, request: Reminder) -> Incident:
-    """Apply a journalled severity or status change, as of when it was asked for."""
+    """Apply a journalled severity or status change, as of when it was asked for.
+
+    Asking for what the incident already is raises SeverityUnchanged or StatusUnchanged, so the
+    person hears that nothing changed instead of silence.
+    """
     change = ChangeRequest.model_validate_json(journal.payload(request))
     incident = services.incident_in_channel(change.channel_id)
     at, by = request.due_at, change.user_id
     if change.severity is not None:
+        if change.severity is incident.severity:
+            raise SeverityUnchanged(incident.severity.label)
         return set_severity(services, incident.id, change.severity, by, received_at=at, request=request)
     assert change.status is not None, "a change request names a severity or a status"
+    if change.status is incident.status:
+        raise StatusUnchanged(incident.status.value)
     return set_status(services, incident.id, change.status, by, received_at=at, request=request)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from incidentbot.domain.action_items import ActionItem
+from incidentbot.domain.commitments import CommitmentSource
 from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding, comms_text_problem
 from incidentbot.domain.metrics import IncidentMetrics
 from incidentbot.domain.models import EventKind, Status
@@ -55,7 +56,9 @@ def draft_facts(services: Services, incident_id: int, stage: Status | None = Non
         updates = tx.updates(incident_id)
         customer_texts = tx.comms_texts(incident_id, CommsAudience.CUSTOMER)
         latest = updates[-1] if updates else None
-        next_update = incident.next_update_due or (latest.next_update_at if latest else None)
+        live = tx.live_commitment(incident_id)
+        # A snooze moves the reminder to the team, not the promise: the promise it follows was missed.
+        next_update = live.due_at if live and live.source is not CommitmentSource.SNOOZE else None
         if incident.is_open and (next_update is None or next_update <= now):
             # Customers are always told when they will hear more, whatever the internal cadence.
             next_update = services.policy.suggested_next_update(incident.severity, now) or (

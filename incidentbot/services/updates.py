@@ -6,6 +6,9 @@ including the outbox rows of the messages it owes; `publish` sends them afterwar
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -20,7 +23,7 @@ from incidentbot.services.commitments import hhmm
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentClosed, IncidentNotFound, SlackUnavailable
 from incidentbot.services.ports import IncidentView, NewEvent, Transaction
-from incidentbot.services.reminders import ReminderObsolete
+from incidentbot.services.reminders import ReminderNotYet, ReminderObsolete
 from incidentbot.services.update_ports import NewUpdate
 
 
@@ -155,25 +158,41 @@ def _posted_text(draft: UpdateDraft, next_due: datetime | None) -> str:
 def publish(services: Services, recorded: Recorded) -> Update:
     """Send what `record` queued: the update, then its change notices, then the summary.
 
+    Updates of one incident are published one at a time, each after every update recorded
+    before it, so two submitted in quick succession reach the channel in that order even when
+    Slack holds the first one up (a 429 and its Retry-After).
+
     DeliveryDelayed when Slack did not take the update or a notice; it stays queued and is sent
     once Slack answers.
     """
-    outbox.send_or_explain(services, recorded.deliveries)
+    incident_id = recorded.update.incident_id
+    own = recorded.deliveries[0]
+    with _publishing(incident_id):
+        with services.store.transaction() as tx:
+            earlier = [r for r in _pending_publications(tx, incident_id) if r.id < own.id]
+        outbox.send_or_explain(services, [*earlier, *recorded.deliveries])
     with services.store.transaction() as tx:
-        return _stored(tx, recorded.update.incident_id, recorded.update.id) or recorded.update
+        return _stored(tx, incident_id, recorded.update.id) or recorded.update
 
 
 def deliver_update(services: Services, reminder: Reminder) -> None:
     """The `publish_update` outbox handler: post the update unless it already has its message.
 
-    The message's ts is saved with the done mark as soon as Slack answers, so a retry after a
-    later step failed never posts it again. The change notices it brought come right after it.
+    An update never overtakes one recorded before it (ReminderNotYet while that one waits). The
+    message's ts is saved with the done mark as soon as Slack answers, so a retry after a later
+    step failed never posts it again. The change notices it brought, and updates recorded after
+    it that were waiting for it, come right after it.
     """
     with services.store.transaction() as tx:
         update = _stored(tx, reminder.incident_id or 0, reminder.subject_id or 0)
         incident = tx.get_incident(update.incident_id) if update else None
         if update is None or incident is None:
             raise ReminderObsolete
+        waiting = update.message_ts is None and any(
+            r.id < reminder.id for r in _pending_publications(tx, incident.id)
+        )
+        if waiting:
+            raise ReminderNotYet("waiting for the update recorded before it")
         view = services.view(tx, incident)
     if update.message_ts is None:
         ts = services.workspace.post_update(view, update)
@@ -181,12 +200,46 @@ def deliver_update(services: Services, reminder: Reminder) -> None:
             tx.set_update_message(update.id, ts)
             reminders.complete(tx, reminder, services.clock.now())
     with services.store.transaction() as tx:
-        notices = [
+        following = [
             r
             for r in tx.reminders(update.incident_id)
-            if r.kind == OutboxKind.CHANGE_NOTICE and r.state is ReminderState.PENDING
+            if r.state is ReminderState.PENDING
+            and (
+                r.kind == OutboxKind.CHANGE_NOTICE
+                or (r.kind == OutboxKind.PUBLISH_UPDATE and r.id > reminder.id)
+            )
         ]
-    outbox.send_now(services, notices)
+    following.sort(key=_row_id)
+    outbox.send_now(services, following)
+
+
+def _row_id(row: Reminder) -> int:
+    return row.id
+
+
+def _pending_publications(tx: Transaction, incident_id: int) -> list[Reminder]:
+    return [
+        r
+        for r in tx.reminders(incident_id)
+        if r.kind == OutboxKind.PUBLISH_UPDATE and r.state is ReminderState.PENDING
+    ]
+
+
+_PUBLISHING_GUARD = threading.Lock()
+_PUBLISHING: dict[int, threading.Lock] = {}
+
+
+@contextmanager
+def _publishing(incident_id: int) -> Iterator[None]:
+    """Hold this incident's updates to one publisher at a time in this process.
+
+    Without it the thread publishing the second update could post while the first one's thread
+    sleeps through Slack's Retry-After. Across processes `deliver_update` keeps the order.
+    """
+    with _PUBLISHING_GUARD:
+        lock = _PUBLISHING.setdefault(incident_id, threading.Lock())
+    with lock:
+        yield
 
 
 def _stored(tx: Transaction, incident_id: int, update_id: int) -> Update | None:

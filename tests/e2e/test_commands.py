@@ -134,3 +134,29 @@ def test_only_the_commander_can_hand_over_command(running: RunningBot) -> None:
     note = running.slack.wait_for("chat.postEphemeral")[0].args
     assert note["user"] == "U002" and "Only the incident commander can do that" in note["text"]
     assert running.services.view_of(incident.id).roster.commander == "U001"
+
+
+EPHEMERAL = "chat.postEphemeral"
+
+
+def test_asking_for_the_severity_or_status_it_already_has_changes_nothing(running: RunningBot) -> None:
+    incident = declare(running)
+    with running.services.store.transaction() as tx:
+        events_before = len(tx.events(incident.id))
+    running.slack.clear_calls()
+    for command, said in (
+        ("severity 1", "already SEV-1; nothing changed"),
+        ("status investigating", "already investigating; nothing changed"),
+    ):
+        running.client.command(command, channel_id=incident.channel_id)
+        running.slack.wait_until(
+            lambda said=said: any(said in c.args["text"] for c in running.slack.calls_to(EPHEMERAL)),
+            what=f"the answer to {command!r}",
+        )
+    assert running.slack.ok_calls_to("chat.postMessage") == []
+    assert running.slack.ok_calls_to("chat.update") == []
+    assert running.slack.ok_calls_to("conversations.setTopic") == []
+    with running.services.store.transaction() as tx:
+        assert len(tx.events(incident.id)) == events_before
+    assert running.incident().severity is Severity.SEV1
+    assert running.incident().status is Status.INVESTIGATING

@@ -192,7 +192,8 @@ def test_kill_9_mid_burst_of_severity_changes_applies_every_acknowledged_one_aft
 
     def unapplied() -> int:
         return len(
-            rows(scene.engine, "SELECT id FROM reminders WHERE kind = 'apply_change' AND state <> 'done'")
+            # A request for the severity the incident already has is answered and cancelled.
+            rows(scene.engine, "SELECT id FROM reminders WHERE kind = 'apply_change' AND state = 'pending'")
         )
 
     wait_until(lambda: unapplied() == 0, timeout=30)

@@ -7,6 +7,7 @@ moved past the retry backoff and the scheduler's tick is run once (`running.fire
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -207,9 +208,16 @@ def test_messages_recorded_by_a_process_that_died_are_sent_by_the_scheduler(
 ) -> None:
     incident = declare(bot, comms="U002")
     # The process dies right after committing: nothing is sent from the thread that recorded.
-    monkeypatch.setattr(outbox, "send_now", lambda services, rows: [])
+    tried = threading.Event()
+
+    def dead(services: Any, rows: Any) -> list[Any]:
+        tried.set()
+        return []
+
+    monkeypatch.setattr(outbox, "send_now", dead)
     assert submit_update(bot, incident, status="identified").status == 200
     wait_until(lambda: bot.incident().status is Status.IDENTIFIED)
+    assert tried.wait(10), "the recording thread came to send and sent nothing"
     monkeypatch.undo()
     pending = [r.kind for r in _rows(bot, incident.id) if r.state is ReminderState.PENDING]
     assert pending == [OutboxKind.PUBLISH_UPDATE, OutboxKind.CHANGE_NOTICE, OutboxKind.SYNC_SUMMARY]

@@ -7,7 +7,7 @@ import pytest
 from incidentbot.clock import ManualClock
 from incidentbot.domain.comms import CommsAudience, StoredFinding
 from incidentbot.domain.models import EventKind, Severity, Status
-from incidentbot.services import checking, comms, resolve
+from incidentbot.services import checking, comms, nags, resolve
 from incidentbot.services.context import Services
 from incidentbot.services.resolution_errors import InvalidCommsText, NotResolvedYet
 from tests.support.declarations import declared
@@ -113,6 +113,20 @@ def test_drafts_always_promise_a_future_next_update(services: Services) -> None:
     services.clock.advance(timedelta(minutes=40))  # the first update (due at 15 min) is overdue
     facts = comms.draft_facts(services, major)
     assert facts.next_update_at == services.clock.now() + timedelta(minutes=30)
+
+
+def test_a_snooze_never_becomes_the_customer_promise(services: Services) -> None:
+    incident_id = _incident(services)
+    assert isinstance(services.clock, ManualClock)
+    services.clock.advance(timedelta(minutes=16))  # the first update, due at 15 min, was missed
+    with services.store.transaction() as tx:
+        missed = tx.live_commitment(incident_id)
+    assert missed is not None
+    snoozed = nags.snooze(services, missed.id, 5, "U001")
+    assert services.view_of(incident_id).incident.next_update_due == snoozed.commitment.due_at
+    facts = comms.draft_facts(services, incident_id)
+    assert facts.next_update_at != snoozed.commitment.due_at
+    assert facts.next_update_at == services.clock.now() + timedelta(minutes=30), "the SEV-1 cadence from now"
 
 
 def test_checker_settings_per_audience_and_stage() -> None:

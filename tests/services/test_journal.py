@@ -164,15 +164,16 @@ def test_a_severity_change_is_applied_once_as_of_when_it_was_asked(
     assert _state(store, row.id) is ReminderState.DONE
 
 
-def test_a_change_that_changes_nothing_is_still_marked_applied(
+def test_a_change_that_changes_nothing_is_explained_and_finished(
     services: Services, store: MemoryStore
 ) -> None:
     incident = _incident(services)
     row = journal.accept(
         services, JournalKind.CHANGE, _change(incident.channel_id or "", status="investigating")
     )
-    assert journal.apply_now(services, row, changes.apply_change) is not None
-    assert _state(store, row.id) is ReminderState.DONE, "else the scheduler would replay it for ever"
+    with pytest.raises(changes.StatusUnchanged):
+        journal.apply_now(services, row, changes.apply_change)
+    assert _state(store, row.id) is ReminderState.CANCELLED, "else the scheduler would replay it for ever"
     assert _events_of_kind(store, incident.id, EventKind.STATUS_CHANGED) == []
 
 
