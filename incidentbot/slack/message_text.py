@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from incidentbot.domain.text import storable
 from incidentbot.domain.timeline import NO_TEXT, file_text
 from incidentbot.services.ports import ChannelMessage
 
@@ -37,7 +38,8 @@ def readable(text: str, name_of: NameOf) -> str:
         address = target.removeprefix("mailto:")
         return f"{label} ({address})" if label and label != address else address
 
-    swapped = _CONTROL.sub(swap, text)
+    # A message fetched from the Web API has not been through the request middleware.
+    swapped = _CONTROL.sub(swap, storable(text))
     return swapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
