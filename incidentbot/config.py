@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from datetime import timedelta
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +128,8 @@ def load_team_config(path: str | Path) -> TeamConfig:
     try:
         return TeamConfig.model_validate(_policy_from_toml(data))
     except ValidationError as error:
-        raise ConfigError(f"config file {file}: {_first_problem(error, env_style=False)}") from None
+        problem = _unknown_key(error) or _first_problem(error, env_style=False)
+        raise ConfigError(f"config file {file}: {problem}") from None
 
 
 def _policy_from_toml(data: dict[str, Any]) -> dict[str, Any]:
@@ -137,6 +140,35 @@ def _policy_from_toml(data: dict[str, Any]) -> dict[str, Any]:
             int(key) if str(key).isdigit() else key: value for key, value in policy["severities"].items()
         }
     return data
+
+
+def _unknown_key(error: ValidationError) -> str | None:
+    """`policy.permisions: unknown key; did you mean permissions?` for a key no table knows."""
+    problem = error.errors()[0]
+    path = [str(part) for part in problem["loc"]]
+    if problem["type"] != "extra_forbidden":
+        # A table keyed by severity or role reports the bad key as `<key>.[key]`.
+        if path[-1:] != ["[key]"]:
+            return None
+        path = path[:-1]
+    known = _keys_at(path[:-1])
+    close = difflib.get_close_matches(path[-1], known, n=1)
+    advice = f"did you mean {close[0]}?" if close else "known keys: " + ", ".join(known)
+    return f"{'.'.join(path)}: unknown key; {advice}"
+
+
+def _keys_at(path: list[str]) -> list[str]:
+    """The keys the config file may use in the table at `path`, read off the defaults."""
+    table: Any = TeamConfig().model_dump()
+    for part in path:
+        if not isinstance(table, dict):
+            return []
+        table = {_key_name(key): value for key, value in table.items()}.get(part)
+    return [_key_name(key) for key in table] if isinstance(table, dict) else []
+
+
+def _key_name(key: object) -> str:
+    return str(key.value) if isinstance(key, Enum) else str(key)
 
 
 def _first_problem(error: ValidationError, *, env_style: bool) -> str:

@@ -72,6 +72,46 @@ def test_bad_config_file_is_one_clear_error(tmp_path: Path, content: str, expect
         load_team_config(file)
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "[policy]\nfirst_update_minute = 10",
+            "policy.first_update_minute: unknown key; did you mean first_update_minutes?",
+        ),
+        (
+            "[policy.permisions]\ncommander_only_resolves = false",
+            "policy.permisions: unknown key; did you mean permissions?",
+        ),
+        (
+            "[policy.severities.1]\nmeaning = 'Down'\ncadense_minutes = 20",
+            "policy.severities.1.cadense_minutes: unknown key; did you mean cadence_minutes?",
+        ),
+        (
+            "[policy.severities.5]\nmeaning = 'Tiny'",
+            "policy.severities.5: unknown key; known keys: 1, 2, 3, 4",
+        ),
+        (
+            "[policy.role_names]\ncaptain = 'Captain'",
+            "policy.role_names.captain: unknown key; known keys: commander, comms, scribe",
+        ),
+        (
+            "[policy]\nwhatever = 1",
+            "policy.whatever: unknown key; known keys: severities, first_update_minutes",
+        ),
+    ],
+)
+def test_an_unknown_key_anywhere_names_its_path(tmp_path: Path, content: str, expected: str) -> None:
+    file = tmp_path / "team.toml"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_team_config(file)
+    message = str(raised.value)
+    assert message.startswith(f"config file {file}: ")
+    assert expected in message
+    assert "\n" not in message
+
+
 def test_settings_from_environment() -> None:
     settings = load_settings(
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": "http://127.0.0.1:9/api", "PORT": "8080"}

@@ -53,6 +53,17 @@ def test_bad_settings_print_one_line_and_exit_2(env: dict[str, str], expected: s
     assert "Traceback" not in result.stderr
 
 
+def test_an_unknown_config_key_prints_its_path_and_exits_2(tmp_path: Path) -> None:
+    config = tmp_path / "incidentbot.toml"
+    config.write_text("[policy.permisions]\ncommander_only_resolves = false\n", encoding="utf-8")
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "INCIDENTBOT_CONFIG": str(config)}
+    result = _run_app(env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"incidentbot: config file {config}: policy.permisions: unknown key; did you mean permissions?"
+    ]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,7 +11,8 @@ from incidentbot.domain.permissions import Permissions
 
 
 class SeverityPolicy(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # A misspelt key in the config file is an error, not a silently kept default.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     meaning: str
     cadence_minutes: int | None = Field(default=None, ge=1)
@@ -46,7 +47,7 @@ def _default_role_names() -> dict[Role, str]:
 class Policy(BaseModel):
     """Everything about an incident's rhythm that a team may tune in the config file."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     severities: dict[Severity, SeverityPolicy] = Field(default_factory=_default_severities)
     first_update_minutes: int = Field(default=15, ge=1)

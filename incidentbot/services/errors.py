@@ -37,6 +37,12 @@ class NotPermitted(IncidentError):
     code = "not_permitted"
 
 
+class Unstorable(IncidentError):
+    """The database refused the values a request carries: trying again can never succeed."""
+
+    code = "unstorable"
+
+
 class NameTaken(Exception):
     """Slack already has a channel by that name."""
 

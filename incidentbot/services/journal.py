@@ -22,7 +22,7 @@ from incidentbot.domain.outbox import CALLER_FIRST
 from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.services import outbox, reminders
 from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentError, SlackUnavailable
+from incidentbot.services.errors import IncidentError, SlackUnavailable, Unstorable
 from incidentbot.services.outbox import DeliveryDelayed
 from incidentbot.services.ports import Transaction
 from incidentbot.services.reminders import Handler, LeaseLost, ReminderObsolete, complete
@@ -71,9 +71,9 @@ def settle_alone(services: Services, row: Reminder | None) -> None:
 def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     """Apply the request here and now; None when another worker has it (or had it).
 
-    An IncidentError (not an incident channel, a time in the future …) ends the request: it is
-    raised for the listener to explain. When Slack or the store fails, the row is released for the
-    scheduler to apply later, and the person hears that it is delayed.
+    An IncidentError (not an incident channel, a time in the future, values the database refuses
+    …) ends the request: it is raised for the listener to explain. When Slack or the store fails,
+    the row is released for the scheduler to apply later, and the person hears that it is delayed.
     """
     claimed = outbox.claim_for_caller(services, row, outbox.caller_worker())
     if claimed is None:
@@ -82,6 +82,10 @@ def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
         return apply(services, claimed)
     except LeaseLost:
         return None
+    except Unstorable as error:
+        log.error("journalled %s %s can never be stored, closing it: %s", row.kind, row.id, error)
+        reminders.finish(services, claimed, ReminderState.CANCELLED)
+        raise
     except IncidentError:
         reminders.finish(services, claimed, ReminderState.CANCELLED)
         raise

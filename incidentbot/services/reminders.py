@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from incidentbot.domain.reminders import Reminder, ReminderState, retry_delay
 from incidentbot.services.context import Services
-from incidentbot.services.errors import SlackUnavailable
+from incidentbot.services.errors import SlackUnavailable, Unstorable
 from incidentbot.services.ports import Transaction
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,11 @@ def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handl
         return FireReport(cancelled=1)
     except LeaseLost:
         return FireReport(lost=1)
+    except Unstorable as error:
+        # Retrying would be refused the same way, every backoff, for ever: close it and say so.
+        log.error("reminder %s (%s) can never be stored, closing it: %s", reminder.id, reminder.kind, error)
+        finish(services, reminder, ReminderState.CANCELLED)
+        return FireReport(cancelled=1)
     except (SlackUnavailable, ReminderNotYet) as error:
         release(services, reminder, str(error) or type(error).__name__)
         return FireReport(retried=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from incidentbot.slack.clean_input import StorableText
 from incidentbot.slack.listeners import (
     actions,
     commands,
@@ -32,6 +33,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     )
     app.middleware(OncePerDelivery(deps.services))
     router = commands.Router()
+    app.middleware(StorableText())
     events.register(app, deps)
     commands.register(app, deps, router)
     views.register(app, deps)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from incidentbot.domain.text import storable
 from incidentbot.domain.timeline import NO_TEXT, file_text
 from incidentbot.services.ports import ChannelMessage
 
@@ -45,7 +46,8 @@ def readable(text: str, name_of: NameOf) -> str:
         address = target.removeprefix("mailto:")
         return f"{label} ({address})" if label and label != address else address
 
-    return unescape(_CONTROL.sub(swap, text))
+    # A message fetched from the Web API has not been through the request middleware.
+    return unescape(_CONTROL.sub(swap, storable(text)))
 
 
 def readable_keeping_people(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DataError
 
 from incidentbot.domain.models import (
     EventKind,
@@ -21,6 +22,7 @@ from incidentbot.domain.models import (
     Status,
     TimelineEvent,
 )
+from incidentbot.services.errors import Unstorable
 from incidentbot.services.ports import NewEvent, NewIncident
 from incidentbot.store.rows import in_time_order
 from incidentbot.store.sql_housekeeping import HousekeepingSql
@@ -43,8 +45,13 @@ class SqlStore:
 
     @contextmanager
     def transaction(self) -> Iterator[SqlTransaction]:
-        with self.engine.begin() as connection:
-            yield SqlTransaction(connection, self.engine)
+        try:
+            with self.engine.begin() as connection:
+                yield SqlTransaction(connection, self.engine)
+        except DataError as error:
+            # The database refuses the values themselves (a NUL, a value too long for its
+            # column): the same values will be refused however often they are tried.
+            raise Unstorable(str(error.orig)) from error
 
 
 class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, HousekeepingSql):
