@@ -12,6 +12,7 @@ answer the way Slack does, records every call, and can be told to fail (``inject
 
 from __future__ import annotations
 
+import base64
 import email.parser
 import email.policy
 import itertools
@@ -494,15 +495,19 @@ def _in_range(ts: str, oldest: tuple[int, int], latest: tuple[int, int], inclusi
 
 
 def _page(items: list[Json], args: Json, default_limit: int) -> tuple[list[Json], str]:
-    """Offset cursors: opaque enough for clients that only echo next_cursor back."""
+    """Cursors as opaque as Slack's (base64), so a client can only echo next_cursor back."""
     cursor = str(args.get("cursor") or "")
-    if cursor and not cursor.startswith("offset:"):
+    try:
+        offset = base64.b64decode(cursor, validate=True).decode() if cursor else "offset:0"
+    except (ValueError, UnicodeDecodeError):
+        raise SlackFault("invalid_cursor") from None
+    if not offset.startswith("offset:") or not offset.removeprefix("offset:").isdigit():
         raise SlackFault("invalid_cursor")
-    start = int(cursor.removeprefix("offset:") or 0) if cursor else 0
+    start = int(offset.removeprefix("offset:"))
     limit = max(1, _int(args, "limit", default_limit))
     page = items[start : start + limit]
     more = start + limit < len(items)
-    return page, f"offset:{start + limit}" if more else ""
+    return page, base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
 
 
 # --------------------------------------------------------------------------------------------
