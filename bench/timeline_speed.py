@@ -131,7 +131,7 @@ def _http_captures(store: SqlStore, sample: int) -> list[float]:
     with FakeSlack() as slack:
         channel = slack.add_channel("inc-bench-http")
         for n in range(sample):
-            slack.add_message(channel, _ts(n), user="U001", text=f"Step {n} <@U002>")
+            slack.add_message(channel, _ts(n), user="U001", text=f"Step {n} @bob")
         workspace = SlackWorkspace(make_client("xoxb-bench", slack.url), Renderer())
         services = _services(store, workspace)
         _incident_in(services, channel)

@@ -1,8 +1,8 @@
 """The shipped manifest asks for exactly the scopes the code needs, and no others.
 
-Each Web API method the bot calls and each event it subscribes to maps to the bot scopes Slack's
-reference pages list for it. A method missing from the table fails the test: add it with the
-scopes its page names (https://api.slack.com/methods/<method>).
+Each Web API method the bot calls (tests/support/scopes.py) and each event it subscribes to maps
+to the bot scopes Slack's reference pages list for it. A method missing from the table fails the
+test: add it with the scopes its page names (https://api.slack.com/methods/<method>).
 """
 
 from __future__ import annotations
@@ -10,35 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.support import manifest
+from tests.support import manifest, scopes
 
 PACKAGE = Path(__file__).resolve().parents[1] / "incidentbot"
 _CALL = re.compile(r"\bclient\.([a-z][a-zA-Z0-9_]*)\b")
 NOT_METHODS = frozenset({"retry_handlers"})
 
-# slack-sdk method → the bot scopes it needs here. The bot creates, invites into, reads and sets
-# the topic of both public and private channels, so it needs the public and the private scope.
-METHOD_SCOPES: dict[str, frozenset[str]] = {
-    "chat_postMessage": frozenset({"chat:write"}),  # a DM too: channel=<user id>, no im:write
-    "chat_postEphemeral": frozenset({"chat:write"}),
-    "chat_update": frozenset({"chat:write"}),
-    "chat_getPermalink": frozenset(),
-    "conversations_create": frozenset({"channels:manage", "groups:write"}),
-    "conversations_invite": frozenset({"channels:manage", "groups:write"}),
-    "conversations_setTopic": frozenset({"channels:manage", "groups:write"}),
-    "conversations_members": frozenset({"channels:read", "groups:read"}),
-    "conversations_history": frozenset({"channels:history", "groups:history"}),
-    "conversations_replies": frozenset({"channels:history", "groups:history"}),
-    "pins_add": frozenset({"pins:write"}),
-    "reactions_add": frozenset({"reactions:write"}),
-    "reactions_remove": frozenset({"reactions:write"}),
-    "reactions_get": frozenset({"reactions:read"}),
-    "users_info": frozenset({"users:read"}),
-    "users_list": frozenset({"users:read"}),
-    "views_open": frozenset(),
-    "views_publish": frozenset(),
-    "files_upload_v2": frozenset({"files:write"}),  # files.getUploadURLExternal + completeUploadExternal
-}
 EVENT_SCOPES: dict[str, frozenset[str]] = {
     "app_home_opened": frozenset(),
     "reaction_added": frozenset({"reactions:read"}),
@@ -51,6 +28,14 @@ EVENT_SCOPES: dict[str, frozenset[str]] = {
 FEATURE_SCOPES = frozenset({"commands"})
 
 
+def method_scopes(sdk_name: str) -> frozenset[str] | None:
+    """What calling `sdk_name` on public and private incident channels needs; None if unknown."""
+    methods = scopes.slack_methods(sdk_name)
+    if any(m not in scopes.SCOPES for m in methods):
+        return None
+    return frozenset().union(*(scopes.for_incident_channels(m) for m in methods))
+
+
 def methods_called() -> set[str]:
     found: set[str] = set()
     for module in PACKAGE.rglob("*.py"):
@@ -59,11 +44,12 @@ def methods_called() -> set[str]:
 
 
 def test_every_method_the_code_calls_has_its_scopes_in_the_manifest() -> None:
-    called = methods_called()
-    unknown = sorted(called - METHOD_SCOPES.keys())
-    assert not unknown, f"add these methods and their scopes to METHOD_SCOPES: {unknown}"
+    needs = {method: method_scopes(method) for method in methods_called()}
+    unknown = sorted(m for m, needed in needs.items() if needed is None)
+    assert not unknown, f"add these methods and their scopes to tests/support/scopes.py: {unknown}"
     granted = set(manifest.bot_scopes())
-    missing = {m: sorted(METHOD_SCOPES[m] - granted) for m in called if METHOD_SCOPES[m] - granted}
+    missing = {m: sorted((needed or frozenset()) - granted) for m, needed in needs.items()}
+    missing = {m: lacking for m, lacking in missing.items() if lacking}
     assert not missing, f"the manifest lacks scopes these methods need: {missing}"
 
 
@@ -77,7 +63,7 @@ def test_every_event_subscribed_to_has_its_scopes_in_the_manifest() -> None:
 def test_the_manifest_asks_for_no_scope_nothing_needs() -> None:
     needed = set(FEATURE_SCOPES)
     for method in methods_called():
-        needed |= METHOD_SCOPES.get(method, frozenset())
+        needed |= method_scopes(method) or frozenset()
     for event in manifest.bot_events():
         needed |= EVENT_SCOPES.get(event, frozenset())
     unused = sorted(set(manifest.bot_scopes()) - needed)

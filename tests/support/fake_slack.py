@@ -12,6 +12,7 @@ answer the way Slack does, records every call, and can be told to fail (``inject
 
 from __future__ import annotations
 
+import base64
 import email.parser
 import email.policy
 import itertools
@@ -30,6 +31,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.support import manifest, scopes
 from tests.support.composer import Directory
 
 Json = dict[str, Any]
@@ -440,6 +442,13 @@ class Channel:
     created: int = field(default_factory=lambda: int(time.time()))
     creator: str = BOT_USER_ID
 
+    @property
+    def kind(self) -> str:
+        """Which family of scopes covers it: public channels, private ones (and group DMs), DMs."""
+        if self.is_im:
+            return "im"
+        return "private" if self.is_private or self.is_mpim else "public"
+
     def to_slack(self) -> Json:
         base: Json = {
             "id": self.id,
@@ -486,15 +495,19 @@ def _in_range(ts: str, oldest: tuple[int, int], latest: tuple[int, int], inclusi
 
 
 def _page(items: list[Json], args: Json, default_limit: int) -> tuple[list[Json], str]:
-    """Offset cursors: opaque enough for clients that only echo next_cursor back."""
+    """Cursors as opaque as Slack's (base64), so a client can only echo next_cursor back."""
     cursor = str(args.get("cursor") or "")
-    if cursor and not cursor.startswith("offset:"):
+    try:
+        offset = base64.b64decode(cursor, validate=True).decode() if cursor else "offset:0"
+    except (ValueError, UnicodeDecodeError):
+        raise SlackFault("invalid_cursor") from None
+    if not offset.startswith("offset:") or not offset.removeprefix("offset:").isdigit():
         raise SlackFault("invalid_cursor")
-    start = int(cursor.removeprefix("offset:") or 0) if cursor else 0
+    start = int(offset.removeprefix("offset:"))
     limit = max(1, _int(args, "limit", default_limit))
     page = items[start : start + limit]
     more = start + limit < len(items)
-    return page, f"offset:{start + limit}" if more else ""
+    return page, base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -508,6 +521,8 @@ class FakeSlack:
         # strict_channels=False lets chat.* post to channel ids the fake has never seen (they are
         # registered on the fly) so tests need not pre-create e.g. an announcements channel.
         self.strict_channels = strict_channels
+        # What the shipped manifest grants: a call needing anything else is refused, as by Slack.
+        self.scopes = frozenset(manifest.bot_scopes())
         self.latency = 0.0
         self._seed = seed
         self._cond = threading.Condition(threading.RLock())
@@ -901,6 +916,12 @@ class FakeSlack:
         if token is None and method not in NO_AUTH_METHODS:
             return error_reply(200, "not_authed")
         handler = self._handlers.get(method)
+        missing = self._missing_scope(method, args)
+        if missing:
+            reply = error_reply(200, "missing_scope")
+            assert reply.payload is not None
+            reply.payload.update(needed=missing, provided=",".join(sorted(self.scopes)))
+            return reply
         try:
             if method in BLOCK_METHODS:
                 _check_message_payload(args, require_content=method != "chat.update")
@@ -915,6 +936,18 @@ class FakeSlack:
             self.server_errors.append(trace)
             return Reply(500, text=trace, error="fake_slack_internal_error")
         return ok_reply(result)
+
+    def _missing_scope(self, method: str, args: Json) -> str | None:
+        if method not in scopes.SCOPES:
+            return None
+        if method == "conversations.create":
+            kind: str | None = "private" if _flag(args, "is_private") else "public"
+        else:
+            with self._cond:
+                channel = self._channels.get(str(args.get("channel") or args.get("channel_id") or ""))
+            kind = channel.kind if channel else None
+        needed = scopes.needed(method, kind)
+        return needed if needed and needed not in self.scopes else None
 
     def _record(self, call: Call) -> None:
         with self._cond:
