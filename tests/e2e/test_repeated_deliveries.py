@@ -6,7 +6,9 @@ repeat carries the same view id and hash, or the same `action_ts`, as the first.
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +17,7 @@ from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.models import EventKind
 from incidentbot.store.tables import incidents, processed_events, reminders
 from tests.e2e.helpers import declare, declare_state, pending_requests, wait_until
+from tests.e2e.update_helpers import button_value, update_state, wait_for_post, wait_published
 from tests.e2e.wrapup_helpers import told
 from tests.support import signing
 from tests.support.harness import RunningBot
@@ -152,3 +155,46 @@ def test_an_action_item_done_click_delivered_twice_is_applied_once(running: Runn
 def _items(running: RunningBot, incident_id: int) -> list[Any]:
     with running.services.store.transaction() as tx:
         return tx.action_items(incident_id)
+
+
+UPDATE_VIEW = {"view_id": "VUPDATE01", "view_hash": "1700000004.beef01"}
+
+
+def submit_update_view(running: RunningBot, incident: Any, **fields: Any) -> Response:
+    """The update form of one view (UPDATE_VIEW), as Slack sends it each time it is submitted."""
+    metadata = json.dumps({"incident_id": incident.id, "channel": incident.channel_id})
+    return running.client.submit(
+        "post_update", update_state(**fields), user_id="U001", private_metadata=metadata, **UPDATE_VIEW
+    )
+
+
+def test_the_same_update_form_submitted_twice_posts_one_update(running: RunningBot) -> None:
+    incident = declare(running)
+    answers = [submit_update_view(running, incident), submit_update_view(running, incident)]
+    assert [a.status for a in answers] == [200, 200]
+    wait_published(running, incident.channel_id, "Errors started with the 11:50 deploy")
+    running.settle()
+    assert kinds(running, incident.id).count(EventKind.UPDATE_POSTED) == 1
+
+
+def test_a_form_sent_back_with_errors_is_applied_when_sent_again_corrected(running: RunningBot) -> None:
+    incident = declare(running)
+    refused = submit_update_view(running, incident, theory="", impact="  ")
+    assert refused.json()["response_action"] == "errors"
+    corrected = submit_update_view(running, incident)
+    assert corrected.status == 200 and not corrected.body, "the corrected form closes"
+    wait_published(running, incident.channel_id, "Errors started with the 11:50 deploy")
+
+
+def test_a_snooze_click_delivered_twice_snoozes_once(running: RunningBot) -> None:
+    incident = declare(running, comms="U002")
+    running.clock.advance(timedelta(minutes=15))
+    running.fire_due()
+    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    dm_ts = running.slack.messages("DU002")[-1]["ts"]
+    value = button_value(nag, "snooze_update:15")
+    click_twice(running, "snooze_update:15", value, user_id="U002", channel_id="DU002", message_ts=dm_ts)
+    wait_for_post(running, incident.channel_id, "snoozed 15 min")
+    running.settle()
+    assert kinds(running, incident.id).count(EventKind.SNOOZE) == 1
+    assert running.incident().next_update_due == running.clock.now() + timedelta(minutes=15)
