@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from incidentbot.domain.metrics import IncidentMetrics, PeriodMetrics, measure, summarize
-from incidentbot.domain.models import EventKind, Incident
+from incidentbot.domain.models import EventKind, Incident, TimelineEvent
+from incidentbot.domain.severity_history import severity_history
 from incidentbot.services import queries
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
@@ -14,7 +16,10 @@ from incidentbot.services.ports import Transaction
 STATS_PERIOD = timedelta(days=30)
 
 
-def measure_in(tx: Transaction, incident: Incident, now: datetime) -> IncidentMetrics:
+def measure_in(
+    tx: Transaction, incident: Incident, now: datetime, *, events: Sequence[TimelineEvent] | None = None
+) -> IncidentMetrics:
+    """The incident's measures; given its timeline `events`, also how its severity moved."""
     resolution = tx.resolution(incident.id)
     return measure(
         declared_at=incident.declared_at,
@@ -24,6 +29,7 @@ def measure_in(tx: Transaction, incident: Incident, now: datetime) -> IncidentMe
         commitment_states=[c.state for c in tx.commitments(incident.id)],
         nags_sent=tx.count_events(incident.id, EventKind.NAG),
         started_at=resolution.started_at if resolution else None,
+        severity=severity_history(events, incident.severity) if events is not None else None,
     )
 
 
