@@ -30,7 +30,12 @@ class Silence:
 
 @dataclass(frozen=True)
 class Adherence:
-    """Promises kept and broken; open, superseded and cancelled ones are neither."""
+    """The next-update promises that came due, split into kept and missed: they always add up.
+
+    Kept: an update came by the promised time. Missed: the time passed with none. Open,
+    superseded and cancelled promises never came due, and a snooze is no promise of its own.
+    An update posted when no promise was due counts among the updates posted, not here.
+    """
 
     met: int = 0
     missed: int = 0

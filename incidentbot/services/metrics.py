@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from incidentbot.domain.commitments import CommitmentSource
 from incidentbot.domain.metrics import IncidentMetrics, PeriodMetrics, measure, summarize
 from incidentbot.domain.models import EventKind, Incident, TimelineEvent
 from incidentbot.domain.severity_history import severity_history
@@ -26,7 +27,10 @@ def measure_in(
         resolved_at=incident.resolved_at,
         now=now,
         posted=[update.posted_at for update in tx.updates(incident.id)],
-        commitment_states=[c.state for c in tx.commitments(incident.id)],
+        # A snooze moves the reminder, not the promise: the promise it follows is already counted.
+        commitment_states=[
+            c.state for c in tx.commitments(incident.id) if c.source is not CommitmentSource.SNOOZE
+        ],
         nags_sent=tx.count_events(incident.id, EventKind.NAG),
         started_at=resolution.started_at if resolution else None,
         severity=severity_history(events, incident.severity) if events is not None else None,
