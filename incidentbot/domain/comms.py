@@ -7,6 +7,7 @@ customer texts in order are the incident's public history.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,6 +16,8 @@ from pydantic import BaseModel, ConfigDict
 from incidentbot.domain.models import Status
 
 COMMS_TEXT_MAX = 3000
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_NEXT_UPDATE_PROMISE = re.compile(r"\bnext update\b|\bupdate (?:you )?(?:again )?(?:by|at|before)\b", re.I)
 
 
 class CommsAudience(StrEnum):
@@ -61,3 +64,19 @@ def comms_text_problem(text: str) -> str | None:
     if not text.strip():
         return "comms_text_empty"
     return "comms_text_too_long" if len(text) > COMMS_TEXT_MAX else None
+
+
+def without_next_update_promise(text: str) -> str:
+    """The text less the sentences (or `;` clauses) saying when the next update comes.
+
+    A text that quotes another one states its own next-update time once; the quoted promise may
+    be older and would contradict it.
+    """
+    kept = []
+    for sentence in _SENTENCE_BREAK.split(text.strip()):
+        clauses = [c for c in sentence.split(";") if not _NEXT_UPDATE_PROMISE.search(c)]
+        remaining = ";".join(clauses).strip().rstrip(";,")
+        if not remaining:
+            continue
+        kept.append(remaining if remaining[-1] in ".!?" else remaining + ".")
+    return " ".join(kept)

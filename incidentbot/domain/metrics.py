@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from incidentbot.domain.severity_history import SeverityHistory
+
 MET = "met"
 MISSED = "missed"
 
@@ -28,7 +30,12 @@ class Silence:
 
 @dataclass(frozen=True)
 class Adherence:
-    """Promises kept and broken; open, superseded and cancelled ones are neither."""
+    """The next-update promises that came due, split into kept and missed: they always add up.
+
+    Kept: an update came by the promised time. Missed: the time passed with none. Open,
+    superseded and cancelled promises never came due, and a snooze is no promise of its own.
+    An update posted when no promise was due counts among the updates posted, not here.
+    """
 
     met: int = 0
     missed: int = 0
@@ -56,6 +63,8 @@ class IncidentMetrics:
     nags_sent: int
     time_to_declare: timedelta | None = None
     time_to_first_update: timedelta | None = None
+    severity: SeverityHistory | None = None
+    """Where the severity went; measured for one incident's texts, not for period statistics."""
 
     @property
     def duration(self) -> timedelta:
@@ -96,6 +105,7 @@ def measure(
     commitment_states: Iterable[str] = (),
     nags_sent: int = 0,
     started_at: datetime | None = None,
+    severity: SeverityHistory | None = None,
 ) -> IncidentMetrics:
     end = resolved_at or now
     return IncidentMetrics(
@@ -108,6 +118,7 @@ def measure(
         nags_sent=nags_sent,
         time_to_declare=time_to_declare(started_at, declared_at),
         time_to_first_update=time_to_first_update(declared_at, posted),
+        severity=severity,
     )
 
 

@@ -12,7 +12,13 @@ from datetime import datetime, timedelta
 
 from incidentbot.domain.action_items import ActionItem
 from incidentbot.domain.commitments import CommitmentSource
-from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding, comms_text_problem
+from incidentbot.domain.comms import (
+    CommsAudience,
+    CommsText,
+    StoredFinding,
+    comms_text_problem,
+    without_next_update_promise,
+)
 from incidentbot.domain.metrics import IncidentMetrics
 from incidentbot.domain.models import EventKind, Status
 from incidentbot.domain.resolution import Resolution
@@ -72,8 +78,13 @@ def draft_facts(services: Services, incident_id: int, stage: Status | None = Non
             resolution=tx.resolution(incident_id),
             metrics=measure_in(tx, incident, now),
             actions=tx.action_items(incident_id),
-            latest_customer_text=customer_texts[-1].text if customer_texts else None,
+            latest_customer_text=_quotable(customer_texts[-1].text) if customer_texts else None,
         )
+
+
+def _quotable(customer_text: str) -> str | None:
+    # Quoted for stakeholders, whose text gives the next-update time once, itself.
+    return without_next_update_promise(customer_text) or None
 
 
 def check_audience_allowed(services: Services, incident_id: int, audience: CommsAudience) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from incidentbot.domain.commitments import CommitmentSource
 from incidentbot.domain.metrics import IncidentMetrics, PeriodMetrics, measure, summarize
-from incidentbot.domain.models import EventKind, Incident
+from incidentbot.domain.models import EventKind, Incident, TimelineEvent
+from incidentbot.domain.severity_history import severity_history
 from incidentbot.services import queries
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
@@ -14,16 +17,23 @@ from incidentbot.services.ports import Transaction
 STATS_PERIOD = timedelta(days=30)
 
 
-def measure_in(tx: Transaction, incident: Incident, now: datetime) -> IncidentMetrics:
+def measure_in(
+    tx: Transaction, incident: Incident, now: datetime, *, events: Sequence[TimelineEvent] | None = None
+) -> IncidentMetrics:
+    """The incident's measures; given its timeline `events`, also how its severity moved."""
     resolution = tx.resolution(incident.id)
     return measure(
         declared_at=incident.declared_at,
         resolved_at=incident.resolved_at,
         now=now,
         posted=[update.posted_at for update in tx.updates(incident.id)],
-        commitment_states=[c.state for c in tx.commitments(incident.id)],
+        # A snooze moves the reminder, not the promise: the promise it follows is already counted.
+        commitment_states=[
+            c.state for c in tx.commitments(incident.id) if c.source is not CommitmentSource.SNOOZE
+        ],
         nags_sent=tx.count_events(incident.id, EventKind.NAG),
         started_at=resolution.started_at if resolution else None,
+        severity=severity_history(events, incident.severity) if events is not None else None,
     )
 
 

@@ -57,7 +57,7 @@ def deliver_resolution(services: Services, reminder: Reminder) -> None:
         resolution = tx.resolution(incident.id) if incident else None
         if incident is None or resolution is None:
             raise ReminderObsolete
-        metrics = measure_in(tx, incident, services.clock.now())
+        metrics = measure_in(tx, incident, services.clock.now(), events=tx.events(incident.id))
         view = services.view(tx, incident)
     services.workspace.post_resolution(view, resolution, metrics)
 

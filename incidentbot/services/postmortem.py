@@ -32,7 +32,7 @@ def gather(store: Store, incident_id: int, now: datetime, name_of: NameOf = str)
         events = tx.events(incident_id)
         entries = tx.analysis_entries(incident_id)
         actions = tx.action_items(incident_id)
-        metrics = measure_in(tx, incident, now)
+        metrics = measure_in(tx, incident, now, events=events)
         resolution = tx.resolution(incident_id)
         customer_texts = len(tx.comms_texts(incident_id, CommsAudience.CUSTOMER))
     return PostmortemData(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -120,6 +121,33 @@ def test_stakeholder_summary_goes_to_the_stakeholder_channel(team: RunningBot) -
     message = posted(team, STAKEHOLDERS, "Stakeholder summary for incident #1").args["text"]
     assert f"<#{incident.channel_id}>" in message and ">Business impact" in message
     assert [t.audience for t in wait_until(lambda: kept(team, incident.id))] == ["stakeholder"]
+
+
+def test_a_stakeholder_draft_gives_one_next_update_time(team: RunningBot) -> None:
+    incident = declare(team, impact="Checkout fails for everyone")
+    team.client.command("comms stakeholder", channel_id=incident.channel_id, user_id="U002")
+    first = last_modal(team)
+    assert _clock_times(first["blocks"][-1]["element"]["initial_value"]) == ["12:15 UTC"]
+
+    team.client.command("comms customer", channel_id=incident.channel_id, user_id="U002")
+    assert not submit_text(team, last_modal(team, count=2), GOOD).body  # promises 14:30 UTC
+    wait_until(lambda: kept(team, incident.id, "customer"))
+    team.client.command("comms stakeholder", channel_id=incident.channel_id, user_id="U002")
+    draft = wait_until(lambda: _stakeholder_draft_quoting(team, "failed logins"))
+    assert _clock_times(draft) == ["12:15 UTC"], draft
+    assert "Our team is working on it." in draft
+
+
+def _clock_times(text: str) -> list[str]:
+    return re.findall(r"\b\d{1,2}:\d{2} UTC", text)
+
+
+def _stakeholder_draft_quoting(running: RunningBot, fragment: str) -> str | None:
+    for call in reversed(running.slack.ok_calls_to("views.open")):
+        text = str(call.args["view"]["blocks"][-1]["element"].get("initial_value", ""))
+        if text.startswith("Incident #1") and fragment in text:
+            return text
+    return None
 
 
 def test_executive_summary_only_after_resolution(team: RunningBot) -> None:
