@@ -49,6 +49,7 @@ def set_severity(
     request: Reminder | None = None,
 ) -> Incident:
     incident = services.view_of(incident_id).incident
+    authority.require_member(services, incident, by)
     if incident.severity is severity:
         journal.settle_alone(services, request)
         return incident
@@ -69,6 +70,7 @@ def set_status(
 ) -> Incident:
     """Move to `status`; resolving or reopening is refused to those who may not (OnlyCommanderResolves)."""
     incident = services.view_of(incident_id).incident
+    authority.require_member(services, incident, by)
     if incident.status is status:
         journal.settle_alone(services, request)
         return incident
