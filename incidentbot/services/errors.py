@@ -49,6 +49,12 @@ class OnlyCommanderHandsOver(IncidentError):
     code = "only_commander_hands_over"
 
 
+class LoweringNotConfirmed(IncidentError):
+    """A SEV-1/SEV-2 lowered by someone with no role, without confirming; `detail`: the commander."""
+
+    code = "lowering_not_confirmed"
+
+
 class Unstorable(IncidentError):
     """The database refused the values a request carries: trying again can never succeed."""
 

@@ -20,8 +20,8 @@ REFUSAL = "Only members of this private incident's channel can change it"
 WHO_CAN = "Ask the incident commander, <@U001>, to invite you"
 
 
-def _private(running: RunningBot) -> Any:
-    submit_declare(running, title="Payroll export leaked", private=True)
+def _private(running: RunningBot, severity: str = "1") -> Any:
+    submit_declare(running, title="Payroll export leaked", private=True, severity=severity)
     incident = wait_until(lambda: (i := running.incident()) and i.setup_state == "ready" and i)
     assert OUTSIDER not in running.slack.members(incident.channel_id)
     return incident
@@ -57,8 +57,8 @@ def test_an_outsider_cannot_submit_the_roles_form(running: RunningBot) -> None:
 
 
 def test_an_outsider_cannot_change_severity_or_status(running: RunningBot) -> None:
-    incident = _private(running)
-    for words in ("severity 3", "status monitoring"):
+    incident = _private(running, severity="3")
+    for words in ("severity 2", "status monitoring"):
         running.slack.clear_calls()
         running.client.command(words, user_id=OUTSIDER, channel_id=incident.channel_id)
         assert WHO_CAN in _refused(running)
@@ -73,3 +73,16 @@ def test_a_member_still_changes_a_private_incident(running: RunningBot) -> None:
     value = f"{incident.id}:scribe"
     running.client.action("take_role:scribe", value, user_id="U001", channel_id=incident.channel_id)
     wait_until(lambda: running.services.view_of(incident.id).roster.scribe == "U001")
+
+
+def test_an_outsider_cannot_confirm_lowering_the_severity(running: RunningBot) -> None:
+    incident = _private(running)
+    running.client.action(
+        "confirm_severity_lowering",
+        "3",
+        user_id=OUTSIDER,
+        channel_id=incident.channel_id,
+        response_url=running.slack.response_url("lower"),
+    )
+    assert WHO_CAN in _refused(running)
+    assert running.incident().severity.value == 1
