@@ -139,6 +139,9 @@ def test_permission_rules_come_from_the_config_file(tmp_path: Path) -> None:
     rules = load_team_config(file).policy.permissions
     assert not rules.commander_only_resolves
     assert rules.commander_only_reassigns_commander and rules.commander_or_scribe_edits_timeline
+    assert rules.confirm_severity_lowering_without_role
+    file.write_text("[policy.permissions]\nconfirm_severity_lowering_without_role = false\n", "utf-8")
+    assert not load_team_config(file).policy.permissions.confirm_severity_lowering_without_role
     file.write_text("[policy.permissions]\ncommander_only_resolve = false\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="commander_only_resolve"):
         load_team_config(file)

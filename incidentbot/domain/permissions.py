@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from incidentbot.domain.models import Role, Roster
+from incidentbot.domain.models import Role, Roster, Severity
+
+SERIOUS = frozenset({Severity.SEV1, Severity.SEV2})
+"""The severities whose update cadence a lowering would slow down (or stop)."""
 
 
 class Permissions(BaseModel):
@@ -19,6 +22,14 @@ class Permissions(BaseModel):
 
     commander_or_scribe_edits_timeline: bool = True
     """Anyone adds to the record; only its keepers change or remove what is on it."""
+
+    confirm_severity_lowering_without_role: bool = True
+    """Lowering a SEV-1 or SEV-2 slows the promised updates: someone with no role confirms it first."""
+
+    def must_confirm_lowering(self, roster: Roster, current: Severity, new: Severity, actor: str) -> bool:
+        if not self.confirm_severity_lowering_without_role or current not in SERIOUS or new <= current:
+            return False
+        return actor not in (roster.commander, roster.comms, roster.scribe)
 
     def may_assign(self, roster: Roster, role: Role, actor: str) -> bool:
         if role is not Role.COMMANDER or not self.commander_only_reassigns_commander:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from incidentbot.domain.models import Incident
 from incidentbot.domain.permissions import Permissions
+from incidentbot.services.context import Services
+from incidentbot.services.errors import NotAMember
 from incidentbot.services.ports import Transaction
+from incidentbot.services.queries import may_see
 from incidentbot.services.resolution_errors import OnlyCommanderResolves
 
 
@@ -12,3 +16,17 @@ def require_resolver(tx: Transaction, permissions: Permissions, incident_id: int
     roster = tx.roster(incident_id)
     if not permissions.may_resolve(roster, by):
         raise OnlyCommanderResolves(roster.commander or "")
+
+
+def require_member(services: Services, incident: Incident, by: str) -> None:
+    """NotAMember unless `by` is in a private incident's channel; anyone may change a public one.
+
+    Buttons in DMs, the App Home and forms name an incident by number, so a person who is not
+    (or no longer) in a private incident's channel could otherwise still change it. Asks Slack
+    who the members are: SlackUnavailable when it cannot say, for membership is never guessed.
+    """
+    if may_see(services, incident, by):
+        return
+    with services.store.transaction() as tx:
+        commander = tx.roster(incident.id).commander
+    raise NotAMember(commander or "")

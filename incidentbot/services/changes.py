@@ -16,7 +16,7 @@ from incidentbot.domain.reminders import Reminder
 from incidentbot.services import authority, commitments, journal, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentError
+from incidentbot.services.errors import IncidentError, LoweringNotConfirmed
 from incidentbot.services.ports import NewEvent
 
 
@@ -39,6 +39,8 @@ class ChangeRequest(BaseModel):
     user_id: str
     severity: Severity | None = None
     status: Status | None = None
+    confirmed: bool = False
+    """A lowering of SEV-1/SEV-2 that a person holding no role has confirmed."""
 
 
 def apply_change(services: Services, request: Reminder) -> Incident:
@@ -53,11 +55,30 @@ def apply_change(services: Services, request: Reminder) -> Incident:
     if change.severity is not None:
         if change.severity is incident.severity:
             raise SeverityUnchanged(incident.severity.label)
-        return set_severity(services, incident.id, change.severity, by, received_at=at, request=request)
+        return set_severity(
+            services,
+            incident.id,
+            change.severity,
+            by,
+            received_at=at,
+            request=request,
+            confirmed=change.confirmed,
+        )
     assert change.status is not None, "a change request names a severity or a status"
     if change.status is incident.status:
         raise StatusUnchanged(incident.status.value)
     return set_status(services, incident.id, change.status, by, received_at=at, request=request)
+
+
+def lowering_to_confirm(services: Services, channel_id: str, severity: Severity, by: str) -> Incident | None:
+    """The incident in `channel_id` when `by`, holding no role, must confirm lowering it to `severity`."""
+    with services.store.transaction() as tx:
+        incident = tx.incident_by_channel(channel_id)
+        roster = tx.roster(incident.id) if incident else None
+    if incident is None or roster is None:
+        return None  # applying the change explains what is wrong
+    rules = services.policy.permissions
+    return incident if rules.must_confirm_lowering(roster, incident.severity, severity, by) else None
 
 
 def set_severity(
@@ -68,11 +89,17 @@ def set_severity(
     *,
     received_at: datetime | None = None,
     request: Reminder | None = None,
+    confirmed: bool = False,
 ) -> Incident:
-    incident = services.view_of(incident_id).incident
+    view = services.view_of(incident_id)
+    incident = view.incident
+    authority.require_member(services, incident, by)
     if incident.severity is severity:
         journal.settle_alone(services, request)
         return incident
+    rules = services.policy.permissions
+    if not confirmed and rules.must_confirm_lowering(view.roster, incident.severity, severity, by):
+        raise LoweringNotConfirmed(view.roster.commander or "")
     text = f"Severity changed from {incident.severity.label} to {severity.label}"
     return _apply(
         services, incident, {"severity": severity}, EventKind.SEVERITY_CHANGED, text, by, received_at, request
@@ -90,6 +117,7 @@ def set_status(
 ) -> Incident:
     """Move to `status`; resolving or reopening is refused to those who may not (OnlyCommanderResolves)."""
     incident = services.view_of(incident_id).incident
+    authority.require_member(services, incident, by)
     if incident.status is status:
         journal.settle_alone(services, request)
         return incident

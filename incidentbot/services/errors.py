@@ -37,6 +37,24 @@ class NotPermitted(IncidentError):
     code = "not_permitted"
 
 
+class NotAMember(IncidentError):
+    """A private incident is changed only from inside its channel; `detail` is the commander's id."""
+
+    code = "not_a_member"
+
+
+class OnlyCommanderHandsOver(IncidentError):
+    """`detail` is the commander's user id."""
+
+    code = "only_commander_hands_over"
+
+
+class LoweringNotConfirmed(IncidentError):
+    """A SEV-1/SEV-2 lowered by someone with no role, without confirming; `detail`: the commander."""
+
+    code = "lowering_not_confirmed"
+
+
 class Unstorable(IncidentError):
     """The database refused the values a request carries: trying again can never succeed."""
 

@@ -10,14 +10,14 @@ from pydantic import BaseModel
 from incidentbot.domain.models import EventKind, Incident, Role, RoleAssignment
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder
-from incidentbot.services import journal, outbox
+from incidentbot.services import authority, journal, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import (
     BotUser,
     IncidentClosed,
     IncidentNotFound,
-    NotPermitted,
+    OnlyCommanderHandsOver,
     UnknownUser,
 )
 from incidentbot.services.outbox import DeliveryDelayed
@@ -96,6 +96,7 @@ def assign(
     `received_at` and `request` are the journalled request's, when applying one.
     """
     person = check_assignable(services, user_id)
+    authority.require_member(services, services.view_of(incident_id).incident, by)
     by_name = actor_name(services, by)
     now = received_at or services.clock.now()
     with services.store.transaction() as tx:
@@ -109,7 +110,7 @@ def assign(
         if roster.holder(role) == user_id:
             return incident
         if not services.policy.permissions.may_assign(roster, role, by):
-            raise NotPermitted("the incident commander")
+            raise OnlyCommanderHandsOver(roster.commander or "")
         tx.assign_role(incident.id, role, user_id, by, now)
         tx.add_event(
             NewEvent(

@@ -11,6 +11,7 @@ from incidentbot.slack.listeners import (
     commands,
     events,
     resolution,
+    severity_lowering,
     timeline_events,
     timeline_interactions,
     updates,
@@ -42,4 +43,5 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     timeline_interactions.register(app, deps)
     resolution.register(app, deps, router)
     updates.register(app, deps, router)
+    severity_lowering.register(app, deps)
     return app

@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import Role, TimelineEvent
+from incidentbot.domain.text import storable
 from incidentbot.domain.updates import Update
 from incidentbot.rendering import Renderer
 from incidentbot.services.errors import NameTaken, SlackUnavailable
@@ -155,9 +156,11 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
         except (SlackClientError, OSError) as error:
             raise SlackUnavailable(f"users.info: {type(error).__name__}") from error
         profile = user.get("profile") or {}
+        name = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
         person = Person(
             id=user_id,
-            name=profile.get("display_name") or user.get("real_name") or user.get("name") or user_id,
+            # A name from the Web API has not been through the request middleware.
+            name=storable(str(name)) or user_id,
             is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
             deleted=bool(user.get("deleted")),
             tz=user.get("tz"),

@@ -110,3 +110,13 @@ def _captures_closed(running: RunningBot, incident_id: int, ts: str) -> bool:
         entry = tx.event_for_message(incident_id, ts)
         rows = tx.outbox_rows(OutboxKind.CAPTURE, entry.id) if entry else []
     return bool(rows) and all(row.state is ReminderState.CANCELLED for row in rows)
+
+
+def test_a_slack_name_with_a_nul_byte_is_recorded_without_it(running: RunningBot) -> None:
+    running.slack.add_user("U002", "bo\x00b")
+    incident = declare(running)
+    ts = ts_at(11, 57)
+    running.slack.add_message(incident.channel_id, ts, user="U002", text="Error rate at 40%")
+    send(running, reaction(incident.channel_id, ts))
+    entry = wait_until(lambda: captured(running, incident.id, ts))
+    assert (entry.actor_id, entry.actor_name, entry.text) == ("U002", "bob", "Error rate at 40%")

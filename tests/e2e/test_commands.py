@@ -132,7 +132,8 @@ def test_only_the_commander_can_hand_over_command(running: RunningBot) -> None:
     running.slack.clear_calls()
     running.client.command("role ic @bob", user_id="U002", channel_id=incident.channel_id)
     note = running.slack.wait_for("chat.postEphemeral")[0].args
-    assert note["user"] == "U002" and "Only the incident commander can do that" in note["text"]
+    assert note["user"] == "U002"
+    assert "Only the incident commander, <@U001>, can hand over command" in note["text"]
     assert running.services.view_of(incident.id).roster.commander == "U001"
 
 

@@ -12,6 +12,7 @@ from incidentbot.domain.policy import Policy
 from incidentbot.domain.updates import UpdateDraft
 from incidentbot.services import changes, resolve, roles, timeline, updates
 from incidentbot.services.context import Services
+from incidentbot.services.errors import LoweringNotConfirmed
 from incidentbot.services.resolution_errors import OnlyCommanderResolves
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
@@ -119,3 +120,20 @@ def test_with_the_rule_off_anyone_resolves_and_reopens(services: Services, store
     assert updates.problems(services, incident.id, "U002", _resolved_update(), exact_given=False) == {}
     updates.record(services, incident.id, "U002", _resolved_update())
     assert services.view_of(incident.id).incident.status is Status.RESOLVED
+
+
+def test_lowering_a_sev2_without_a_role_applies_only_when_confirmed(services: Services) -> None:
+    incident = _incident(services)
+    with pytest.raises(LoweringNotConfirmed) as refused:
+        changes.set_severity(services, incident.id, Severity.SEV3, "U003")
+    assert refused.value.detail == "U001", "the refusal names the commander, who may change it"
+    assert services.view_of(incident.id).incident.severity is Severity.SEV2
+    lowered = changes.set_severity(services, incident.id, Severity.SEV3, "U003", confirmed=True)
+    assert lowered.severity is Severity.SEV3
+
+
+def test_a_role_holder_lowers_without_confirming_and_the_rule_can_be_off(services: Services) -> None:
+    incident = _incident(services)
+    assert changes.set_severity(services, incident.id, Severity.SEV3, "U002").severity is Severity.SEV3
+    relaxed = _relaxed(services, confirm_severity_lowering_without_role=False)
+    assert changes.set_severity(relaxed, incident.id, Severity.SEV4, "U003").severity is Severity.SEV4

@@ -7,7 +7,7 @@ from incidentbot.domain.permissions import Permissions
 from incidentbot.domain.policy import Policy
 from incidentbot.services import roles
 from incidentbot.services.context import Services
-from incidentbot.services.errors import BotUser, NotPermitted, UnknownUser
+from incidentbot.services.errors import BotUser, OnlyCommanderHandsOver, UnknownUser
 from tests.support.declarations import declared
 from tests.support.memory import RecordingWorkspace
 
@@ -30,8 +30,9 @@ def test_assigning_relieves_the_previous_holder_and_tells_everyone(
 
 def test_only_the_commander_hands_over_command(services: Services) -> None:
     incident_id = _incident(services)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(OnlyCommanderHandsOver) as refused:
         roles.assign(services, incident_id, Role.COMMANDER, "U002", "U002")
+    assert refused.value.detail == "U001", "the refusal names who can hand over command"
     roles.assign(services, incident_id, Role.COMMANDER, "U002", "U001")
     assert services.view_of(incident_id).roster.commander == "U002"
 

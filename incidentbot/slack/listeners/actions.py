@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from incidentbot.domain.models import Role
-from incidentbot.services import declare, roles
+from incidentbot.services import authority, declare, roles
 from incidentbot.slack.blocks import modals
 from incidentbot.slack.ids import Action
 from incidentbot.slack.listeners.deps import Deps, answering_errors
@@ -44,6 +44,7 @@ def register(app: App, deps: Deps) -> None:
 
         def build() -> dict[str, Any]:
             view = deps.services.view_of(incident_id)
+            authority.require_member(deps.services, view.incident, str(body["user"]["id"]))
             return modals.roles_modal(deps.renderer, deps.services.policy, view.roster, incident_id)
 
         open_modal_for(deps, body, build)

@@ -15,6 +15,7 @@ from incidentbot.domain.models import Role, Severity, Status
 from incidentbot.services import changes, declare, journal, queries, roles
 from incidentbot.services.errors import IncidentError
 from incidentbot.slack.blocks import modals
+from incidentbot.slack.listeners import severity_lowering
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.listeners.people_args import person_named
 from incidentbot.slack.listeners.timeline_commands import install_timeline
@@ -58,6 +59,11 @@ class Invocation:
             return
         self.acked = True
         self.ack(text=text)
+
+    def reply_with_blocks(self, text: str, blocks: list[dict[str, Any]]) -> None:
+        """Answer in the acknowledgement with buttons; `text` is the notification fallback."""
+        self.acked = True
+        self.ack(text=text, blocks=blocks)
 
     def tell(self, text: str) -> None:
         """Send `text` to the person now, apart from the acknowledgement: for work after the ack."""
@@ -173,6 +179,10 @@ def change_severity(inv: Invocation) -> None:
     severity = Severity.parse(inv.args)
     if severity is None:
         inv.usage("severity")
+        return
+    incident = changes.lowering_to_confirm(inv.deps.services, inv.channel_id, severity, inv.user_id)
+    if incident is not None:
+        inv.reply_with_blocks(*severity_lowering.confirmation(inv.deps, incident, severity))
         return
     asked = changes.ChangeRequest(channel_id=inv.channel_id, user_id=inv.user_id, severity=severity)
     _journal_then_apply(inv, JournalKind.CHANGE, asked, changes.apply_change)
