@@ -13,6 +13,8 @@ class CommitmentSource(StrEnum):
     """The policy's first-update deadline, committed when the incident was declared."""
     UPDATE = "update"
     SNOOZE = "snooze"
+    REOPEN = "reopen"
+    """The policy's promise again, committed when a resolved incident was reopened."""
 
 
 class CommitmentState(StrEnum):

@@ -84,6 +84,15 @@ class Policy(BaseModel):
         cadence = self.cadence(severity)
         return now + cadence if cadence else None
 
+    def reopened_next_update(
+        self, severity: Severity, now: datetime, *, ever_updated: bool
+    ) -> datetime | None:
+        """What a reopened incident promises: the first-update rule while no update was ever
+        posted, then the severity's cadence (None where it has none)."""
+        if not ever_updated:
+            return self.first_update_due(now)
+        return self.suggested_next_update(severity, now)
+
     @property
     def escalation_grace(self) -> timedelta:
         return timedelta(minutes=self.escalation_grace_minutes)

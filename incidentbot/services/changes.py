@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from incidentbot.domain.commitments import CommitmentSource
 from incidentbot.domain.models import EventKind, Incident, Severity, Status
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder
@@ -17,7 +18,7 @@ from incidentbot.services import authority, commitments, journal, outbox
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentError, LoweringNotConfirmed
-from incidentbot.services.ports import NewEvent
+from incidentbot.services.ports import NewEvent, Transaction
 
 
 class SeverityUnchanged(IncidentError):
@@ -151,7 +152,10 @@ def _apply(
         current = tx.get_incident(incident.id, for_update=True) or incident
         if current.is_open and changes.get("status") is Status.RESOLVED:
             commitments.cancel_open(tx, incident.id, now)
-        changed = tx.save_incident(current.model_copy(update=changes))
+        changed = current.model_copy(update=changes)
+        if not current.is_open and changed.is_open:
+            changed = _reopen(services, tx, changed, now)
+        changed = tx.save_incident(changed)
         event = tx.add_event(
             NewEvent(
                 incident_id=incident.id, kind=kind, text=text, occurred_at=now, actor_id=by, actor_name=name
@@ -161,3 +165,15 @@ def _apply(
         sync = outbox.enqueue_sync(tx, incident.id, now)
     outbox.send_or_explain(services, [notice, sync])
     return changed
+
+
+def _reopen(services: Services, tx: Transaction, incident: Incident, now: datetime) -> Incident:
+    """A reopened incident owes updates again: the policy's promise, with its nag, as at declaration."""
+    due = services.policy.reopened_next_update(
+        incident.severity, now, ever_updated=tx.latest_update(incident.id) is not None
+    )
+    if due is not None:
+        commitments.open_commitment(
+            tx, incident.id, due, made_by=None, at=now, source=CommitmentSource.REOPEN
+        )
+    return incident.model_copy(update={"next_update_due": due})

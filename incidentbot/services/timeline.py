@@ -50,6 +50,8 @@ class NoteAdded:
     zone_name: str
     local_time: datetime
     """The entry's time in the zone the person's clock time was read in."""
+    zone_from_slack: bool = False
+    """The zone is the one Slack gave for the person; otherwise UTC stood in for it."""
 
 
 def add_note(
@@ -69,7 +71,8 @@ def add_note(
     `received_at` and `request` are the journalled request's, when applying one.
     """
     now = received_at or services.clock.now()
-    tz, zone_name = zone(_person_tz(services, user_id) if at else None)
+    slack_zone = _person_tz(services, user_id) if at else None
+    tz, zone_name = zone(slack_zone)
     occurred_at = now if at is None else on_today(at, now, tz)
     if occurred_at > now:
         raise TimeInFuture(f"{at} {zone_name}")
@@ -89,7 +92,8 @@ def add_note(
             )
         )
     assert event is not None, "notes carry no message ts, so they never collide"
-    return NoteAdded(incident, event, zone_name, occurred_at.astimezone(tz))
+    # A person whose Slack zone is UTC was read in UTC as asked, not for want of a zone.
+    return NoteAdded(incident, event, zone_name, occurred_at.astimezone(tz), zone_name == slack_zone)
 
 
 class NoteRequest(BaseModel):

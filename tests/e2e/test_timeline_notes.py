@@ -46,6 +46,15 @@ def test_a_note_at_a_time_is_utc_when_the_person_has_no_time_zone(running: Runni
     assert note.occurred_at == datetime(2026, 1, 1, 9, 42, 30, tzinfo=UTC)
 
 
+def test_a_note_from_a_person_whose_slack_zone_is_utc_says_so(running: RunningBot) -> None:
+    running.slack.add_user("U001", "alice", tz="UTC")  # before declaring: the bot caches people
+    incident = declare(running)
+    running.client.command("note 11:42 Alert fired", channel_id=incident.channel_id)
+    reply = running.slack.wait_for("chat.postEphemeral")[-1].args["text"]
+    assert "at 11:42 UTC, reading your time in your Slack time zone:" in reply
+    assert "Slack gave no time zone" not in reply
+
+
 def test_a_time_in_the_future_is_refused(running: RunningBot) -> None:
     incident = declare(running)
     running.client.command("note 12:30 Fixed", channel_id=incident.channel_id)

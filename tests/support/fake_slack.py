@@ -346,6 +346,51 @@ def blocks_problem(blocks: Any, limit: int) -> str | None:
     return None
 
 
+# Slack's date formatting: <!date^timestamp^token_string^optional_link|fallback_text>
+DATE_TOKENS = frozenset(
+    [
+        "date_num",
+        "date",
+        "date_short",
+        "date_long",
+        "date_pretty",
+        "date_short_pretty",
+        "date_long_pretty",
+        "time",
+        "time_secs",
+        "ago",
+        "day_divider_pretty",
+        "date_slash",
+        "date_long_full",
+    ]
+)
+_DATE_TOKEN = re.compile(r"<!date\^(?P<ts>\d+)\^(?P<format>[^^|>]+)(?:\^[^|>]+)?\|(?P<fallback>[^|>]+)>")
+
+
+def date_token_problem(text: str) -> str | None:
+    """Why a `<!date` in `text` is malformed, or None.
+
+    Slack renders a malformed token literally, a raw `<!date^…>` in front of everyone; the
+    fake refuses it so a test sees the mistake.
+    """
+    for start in (m.start() for m in re.finditer("<!date", text)):
+        token = _DATE_TOKEN.match(text, start)
+        if token is None:
+            return f"malformed date token at {start}: {text[start : start + 60]!r}"
+        named = re.findall(r"\{(\w*)\}", token["format"])
+        if not named or set(named) - DATE_TOKENS or "{" in re.sub(r"\{\w*\}", "", token["format"]):
+            return f"unknown date format {token['format']!r}"
+    return None
+
+
+def _texts_in(blocks: Any) -> Iterable[str]:
+    for block in blocks if isinstance(blocks, list) else []:
+        if isinstance(block, dict):
+            yield _text_of(block.get("text"))
+            yield from (_text_of(item) for item in block.get("fields") or [])
+            yield from (_text_of(item) for item in block.get("elements") or [] if block["type"] == "context")
+
+
 def _check_message_payload(args: Json, *, require_content: bool) -> None:
     text = args.get("text")
     if text is not None and len(str(text)) > MAX_MESSAGE_TEXT:
@@ -353,6 +398,9 @@ def _check_message_payload(args: Json, *, require_content: bool) -> None:
     problem = blocks_problem(args.get("blocks"), MAX_MESSAGE_BLOCKS)
     if problem:
         raise SlackFault("invalid_blocks", problem)
+    for shown in [str(text or ""), *_texts_in(args.get("blocks"))]:
+        if problem := date_token_problem(shown):
+            raise SlackFault("invalid_arguments", problem)
     if require_content and not (text or args.get("blocks") or args.get("attachments")):
         raise SlackFault("no_text")
 

@@ -420,3 +420,30 @@ def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
 def test_the_fake_itself_had_no_internal_errors(fake: FakeSlack, client: WebClient) -> None:
     client.chat_postMessage(channel="C0000", text="x")
     assert fake.server_errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# date tokens: Slack shows a malformed `<!date^…>` literally, so the fake refuses one
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "due <!date^1767270600^{time}>",  # no fallback
+        "due <!date^soon^{time}|12:30 UTC>",  # not a timestamp
+        "due <!date^1767270600^{clock}|12:30 UTC>",  # no such token
+        "due <!date^1767270600^at noon|12:30 UTC>",  # no token at all
+        "due <!date^1767270600^{time}|12:30 UTC",  # never closed
+    ],
+)
+def test_a_malformed_date_token_is_refused(client: WebClient, text: str) -> None:
+    for message in ({"text": text}, {"text": "due", "blocks": [section(text)]}):
+        with pytest.raises(SlackApiError) as excinfo:
+            client.chat_postMessage(channel="C0000", **message)
+        assert error_of(excinfo) == "invalid_arguments"
+
+
+def test_a_well_formed_date_token_is_taken(client: WebClient) -> None:
+    text = "due <!date^1767270600^{date_short_pretty} at {time}^https://example.com|12:30 UTC> ok"
+    posted = client.chat_postMessage(channel="C0000", text=text, blocks=[section(text)])
+    assert posted["ok"]

@@ -57,6 +57,7 @@ def _confirm_note(inv: Invocation, row: Reminder, *, explicit: bool) -> None:
             incident=added.incident,
             event=added.event,
             zone_name=added.zone_name,
+            zone_from_slack=added.zone_from_slack,
             local_time=added.local_time,
             explicit=explicit,
         )
