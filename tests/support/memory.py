@@ -22,7 +22,7 @@ from incidentbot.domain.models import (
 )
 from incidentbot.domain.timeline import PENDING_TEXT, EventSource
 from incidentbot.domain.updates import Update
-from incidentbot.services.errors import NameTaken, SlackUnavailable
+from incidentbot.services.errors import ChannelRefused, NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
@@ -214,6 +214,9 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     def announce(self, view: IncidentView, channel_id: str) -> str:
         self._record("announce", (view, channel_id))
         return "1.0003"
+
+    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
+        self._record("report_announcement_refused", (user_id, refusal.channel_id, refusal.reason))
 
     def refresh_announcement(self, view: IncidentView) -> None:
         self._record("refresh_announcement", view)

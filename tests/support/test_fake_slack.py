@@ -397,3 +397,41 @@ def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
 def test_the_fake_itself_had_no_internal_errors(fake: FakeSlack, client: WebClient) -> None:
     client.chat_postMessage(channel="C0000", text="x")
     assert fake.server_errors == []
+
+
+def test_posting_to_a_public_channel_needs_membership_or_chat_write_public(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    outside = fake.add_channel("announcements", members=["U001"])
+    hidden = fake.add_channel("leadership", is_private=True, members=["U001"])
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel=outside, text="hi")
+    assert refused.value.response.status_code == 200
+    assert refused.value.response["error"] == "not_in_channel"
+    with pytest.raises(SlackApiError) as invisible:
+        client.chat_postMessage(channel=hidden, text="hi")
+    assert invisible.value.response["error"] == "channel_not_found"
+    fake.bot_scopes.add("chat:write.public")
+    assert client.chat_postMessage(channel=outside, text="hi")["ok"]
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel=hidden, text="hi")  # the scope covers public channels only
+
+
+def test_the_granted_scopes_are_the_manifests(fake: FakeSlack) -> None:
+    assert {"chat:write", "commands"} <= fake.bot_scopes
+
+
+def test_a_token_slack_did_not_issue_is_invalid_auth(fake: FakeSlack) -> None:
+    fake.refused_tokens.add("xoxb-revoked")
+    for token in ("xoxb-revoked", "not-a-token"):
+        with pytest.raises(SlackApiError) as refused:
+            WebClient(token=token, base_url=fake.url).auth_test()
+        assert refused.value.response.status_code == 200
+        assert refused.value.response.data == {"ok": False, "error": "invalid_auth"}
+
+
+def test_socket_mode_urls_need_an_app_level_token(fake: FakeSlack) -> None:
+    assert WebClient(token="xapp-1", base_url=fake.url).apps_connections_open(app_token="xapp-1")["ok"]
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token="xoxb-1", base_url=fake.url).apps_connections_open(app_token="xoxb-1")
+    assert refused.value.response["error"] == "not_allowed_token_type"
