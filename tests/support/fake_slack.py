@@ -523,11 +523,13 @@ def manifest_bot_scopes(manifest: Path = MANIFEST) -> frozenset[str]:
 class FakeSlack:
     """A stateful fake of Slack's Web API on ``http://127.0.0.1:<port>/api/``."""
 
-    def __init__(self, *, strict_channels: bool = False, seed: int = _DEFAULT_SEED) -> None:
+    def __init__(self, *, strict_channels: bool = False, seed: int = _DEFAULT_SEED, port: int = 0) -> None:
         # strict_channels=False lets chat.* post to channel ids the fake has never seen (they are
         # registered on the fly) so tests need not pre-create e.g. an announcements channel.
         self.strict_channels = strict_channels
         self.latency = 0.0
+        self._port = port
+        """0: any free port; a fixed one lets a test start Slack where a bot already looks for it."""
         self._seed = seed
         self._cond = threading.Condition(threading.RLock())
         self._server: _Server | None = None
@@ -540,7 +542,7 @@ class FakeSlack:
     def start(self) -> Self:
         if self._server is not None:
             raise RuntimeError("FakeSlack is already running")
-        self._server = _Server(self)
+        self._server = _Server(self, self._port)
         # A short poll interval keeps stop() quick: shutdown() waits for the next poll.
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -1565,8 +1567,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, fake: FakeSlack) -> None:
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
+    def __init__(self, fake: FakeSlack, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _RequestHandler)
         self.fake = fake
 
 
