@@ -22,6 +22,7 @@ STAKEHOLDERS = "C0STAKE"
 @pytest.fixture
 def outside(slack: FakeSlack, database_url: str, clock: ManualClock) -> Iterator[RunningBot]:
     """The bot is a member of neither configured channel, and has no chat:write.public."""
+    slack.bot_scopes.discard("chat:write.public")
     slack.add_channel("incidents", channel_id=ANNOUNCE, members=["U001", "U002"])
     slack.add_channel("stakeholders", channel_id=STAKEHOLDERS, members=["U001", "U002"])
     team = TeamConfig(announcement_channel=ANNOUNCE, stakeholder_channel=STAKEHOLDERS)

@@ -173,12 +173,16 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     calls: list[tuple[str, Any]] = field(default_factory=list)
     taken_names: set[str] = field(default_factory=set)
     failing: set[str] = field(default_factory=set)
+    refusing: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Calls Slack refuses for good: name → (channel id, Slack's error code)."""
     members: dict[str, set[str]] = field(default_factory=dict)
     messages: dict[tuple[str, str], ChannelMessage] = field(default_factory=dict)
     marks: dict[tuple[str, str], int] = field(default_factory=dict)
     """Timeline reactions people have on each message, as `timeline_reactions` reports them."""
 
     def _record(self, name: str, payload: Any) -> None:
+        if name in self.refusing:
+            raise ChannelRefused(*self.refusing[name])
         if name in self.failing:
             raise SlackUnavailable(f"{name}: internal_error")
         self.calls.append((name, payload))
