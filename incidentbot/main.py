@@ -13,14 +13,23 @@ from types import FrameType
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from incidentbot.config import ConfigError, load_settings, load_team_config
+from incidentbot.config import ConfigError, Settings, load_settings, load_team_config
 from incidentbot.scheduler import ReminderScheduler
 from incidentbot.server import HttpServer
 from incidentbot.services.declare import resume_interrupted
+from incidentbot.slack.startup import Backoff, StoppedWaiting, TokenRefused, check_app_token, check_bot_token
 from incidentbot.wiring import build_bot
 
 log = logging.getLogger("incidentbot")
 EXIT_CONFIG = 2
+BOT_TOKEN_REFUSED = (
+    "Slack refused SLACK_BOT_TOKEN ({code}): copy the Bot User OAuth Token (xoxb-…) from your Slack "
+    'app\'s "OAuth & Permissions" page (reinstall the app there if it was uninstalled)'
+)
+APP_TOKEN_REFUSED = (
+    "Slack refused SLACK_APP_TOKEN ({code}): generate an app-level token (xapp-…) with scope "
+    'connections:write on your Slack app\'s "Basic Information" page, under App-Level Tokens'
+)
 ANSWERING_SHARE = 0.5
 """Of the stop's grace period, the most spent answering requests already received."""
 MIN_WORK_SECONDS = 1.0
@@ -37,6 +46,16 @@ def main() -> int:
         print(f"incidentbot: {error}", file=sys.stderr)
         return EXIT_CONFIG
 
+    stop = stop_on_signals()
+    try:
+        check_tokens(settings, stop)
+    except ConfigError as error:
+        print(f"incidentbot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StoppedWaiting:
+        log.info("stopped before Slack answered")
+        return 0
+
     bot = build_bot(settings, team)
     threading.Thread(target=resume_interrupted, args=(bot.services,), name="resume", daemon=True).start()
     reminders = ReminderScheduler(
@@ -48,7 +67,6 @@ def main() -> int:
         give_way=bot.deps.ack_first.wait_for_quiet,
     )
     reminders.start()
-    stop = stop_on_signals()
     try:
         if settings.socket_mode:
             log.info("starting in Socket Mode")
@@ -74,6 +92,21 @@ def main() -> int:
         os._exit(0)
     log.info("stopped")
     return 0
+
+
+def check_tokens(settings: Settings, stop: threading.Event) -> None:
+    """Wait until Slack answers, then raise ConfigError if it refuses a token (see slack/startup.py)."""
+    backoff = Backoff(cap=settings.slack_retry_max_seconds)
+    url = settings.slack_api_url
+    try:
+        check_bot_token(settings.slack_bot_token, url, backoff, stop.wait)
+    except TokenRefused as refused:
+        raise ConfigError(BOT_TOKEN_REFUSED.format(code=refused.code)) from None
+    if settings.socket_mode:
+        try:
+            check_app_token(settings.slack_app_token, url, backoff, stop.wait)
+        except TokenRefused as refused:
+            raise ConfigError(APP_TOKEN_REFUSED.format(code=refused.code)) from None
 
 
 def finish_within(seconds: float, *steps: Callable[[], object]) -> bool:

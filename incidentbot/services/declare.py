@@ -24,8 +24,8 @@ from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.services import commitments, journal, outbox, reminders
 from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentNotFound, NameTaken, SlackUnavailable
-from incidentbot.services.ports import NewEvent, NewIncident, Transaction, iter_roles
+from incidentbot.services.errors import ChannelRefused, IncidentNotFound, NameTaken, SlackUnavailable
+from incidentbot.services.ports import IncidentView, NewEvent, NewIncident, Transaction, iter_roles
 from incidentbot.services.reminders import ReminderObsolete
 
 MAX_NAME_ATTEMPTS = 20
@@ -181,12 +181,22 @@ def _set_up_steps(services: Services, incident_id: int, keep_lease: Callable[[],
     keep_lease()
     view = services.view_of(incident_id)
     workspace.refresh_summary(view)
-    if services.announcement_channel and not incident.is_private and incident.announcement_ts is None:
+    # The channel id is saved even when Slack refuses it, so the announcement is tried once.
+    if services.announcement_channel and not incident.is_private and incident.announcement_channel_id is None:
         keep_lease()
-        ts = workspace.announce(view, services.announcement_channel)
-        _save(
-            services, incident_id, announcement_channel_id=services.announcement_channel, announcement_ts=ts
-        )
+        _announce(services, view, services.announcement_channel)
+
+
+def _announce(services: Services, view: IncidentView, channel_id: str) -> None:
+    ts: str | None = None
+    try:
+        ts = services.workspace.announce(view, channel_id)
+    except ChannelRefused as refusal:
+        # Retrying cannot help until someone invites the bot or grants it chat:write.public: the
+        # commander is told what to do, and the incident carries on unannounced.
+        commander = view.roster.commander or view.incident.declared_by
+        services.workspace.report_announcement_refused(view, commander, refusal)
+    _save(services, view.incident.id, announcement_channel_id=channel_id, announcement_ts=ts)
 
 
 def _create_channel(

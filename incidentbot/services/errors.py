@@ -67,3 +67,18 @@ class NameTaken(Exception):
 
 class SlackUnavailable(Exception):
     """Slack could not be reached or kept refusing, after the client's own retries."""
+
+
+class ChannelRefused(IncidentError, SlackUnavailable):
+    """Slack will not let the bot post in a channel until someone changes that: retrying cannot help.
+
+    `not_in_channel` (a public channel the bot was never invited to, and no `chat:write.public`),
+    `channel_not_found` (a private channel it is not in, or a wrong id) or `is_archived`.
+    """
+
+    code = "channel_refused"
+
+    def __init__(self, channel_id: str, reason: str) -> None:
+        super().__init__(reason)
+        self.channel_id = channel_id
+        self.reason = reason

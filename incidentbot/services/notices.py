@@ -7,13 +7,17 @@ nothing the channel has already seen (an edit), or at most the one message that 
 
 from __future__ import annotations
 
+import logging
+
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.services.context import Services
+from incidentbot.services.errors import ChannelRefused
 from incidentbot.services.metrics import measure_in
 from incidentbot.services.ports import IncidentView, Transaction
 from incidentbot.services.reminders import ReminderNotYet, ReminderObsolete
 
+log = logging.getLogger(__name__)
 MAX_SYNC_PASSES = 3
 """A sync edits again while the incident keeps changing under it; later changes have their own."""
 
@@ -30,11 +34,20 @@ def deliver_sync_summary(services: Services, reminder: Reminder) -> None:
     for _ in range(MAX_SYNC_PASSES):
         services.workspace.refresh_summary(shown)
         if shown.incident.announcement_ts:
-            services.workspace.refresh_announcement(shown)
+            _refresh_announcement(services, shown)
         latest = _current(services, incident_id)
         if (latest.incident, latest.roster) == (shown.incident, shown.roster):
             return
         shown = latest
+
+
+def _refresh_announcement(services: Services, shown: IncidentView) -> None:
+    try:
+        services.workspace.refresh_announcement(shown)
+    except ChannelRefused as refusal:
+        # The bot was removed from the announcement channel (or it was archived): retrying the
+        # sync cannot change that, and the summary it also carries must not wait for it.
+        log.warning("announcement of incident %s not edited: %s", shown.incident.id, refusal.reason)
 
 
 def deliver_change_notice(services: Services, reminder: Reminder) -> None:

@@ -25,7 +25,7 @@ from incidentbot.domain.models import Role, TimelineEvent
 from incidentbot.domain.text import storable
 from incidentbot.domain.updates import Update
 from incidentbot.rendering import Renderer
-from incidentbot.services.errors import NameTaken, SlackUnavailable
+from incidentbot.services.errors import ChannelRefused, NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, Person
 from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks import updates as update_blocks
@@ -41,6 +41,8 @@ PERSON_CACHE_SECONDS = 300.0
 CONFIRM_REACTION = "white_check_mark"
 # Answers meaning the message (or its thread) is gone, as opposed to Slack being unavailable.
 _GONE = frozenset({"thread_not_found", "message_not_found"})
+# Answers that stay the same until a person changes the channel or the app's scopes.
+_REFUSED = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
 def make_client(token: str, base_url: str) -> WebClient:
@@ -99,7 +101,8 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
 
     # calling Slack ---------------------------------------------------------------------------
 
-    def call(self, method: str, do: Callable[[], T]) -> T:
+    def call(self, method: str, do: Callable[[], T], *, channel: str | None = None) -> T:
+        """Call Slack; `channel`, when the call posts there, names it in a ChannelRefused."""
         self.before_call()
         try:
             return do()
@@ -107,6 +110,8 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
             code = str(error.response.get("error", "unknown_error"))
             if code == "name_taken":
                 raise NameTaken(code) from error
+            if channel is not None and code in _REFUSED:
+                raise ChannelRefused(channel, code) from error
             raise SlackUnavailable(f"{method}: {code}") from error
         except (SlackClientError, OSError) as error:
             raise SlackUnavailable(f"{method}: {type(error).__name__}") from error
@@ -118,6 +123,7 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
             lambda: self.client.chat_postMessage(
                 channel=channel, text=fallback(text), blocks=blocks or sections(text), **kw
             ),
+            channel=channel,
         )
         return str(response["ts"])
 
@@ -125,6 +131,7 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
         self.call(
             "chat.update",
             lambda: self.client.chat_update(channel=channel, ts=ts, text=fallback(text), blocks=blocks),
+            channel=channel,
         )
 
     def ephemeral(
@@ -219,6 +226,13 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
     def announce(self, view: IncidentView, channel_id: str) -> str:
         text = self.renderer.render("announcement.j2", **incident_blocks.incident_context(view))
         return self.post(channel_id, text)
+
+    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
+        text = self.renderer.render(
+            "announcement_refused.j2",
+            **incident_blocks.incident_context(view, channel_id=refusal.channel_id, reason=refusal.reason),
+        )
+        self.dm(user_id, text)
 
     def refresh_announcement(self, view: IncidentView) -> None:
         incident = view.incident

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -76,6 +77,11 @@ JSON_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata", "
 LIST_FIELDS = frozenset({"users", "channels"})
 # Methods that answer without a token.
 NO_AUTH_METHODS = frozenset({"api.test"})
+# Slack answers invalid_auth for anything that is not a token it issued; these are the shapes it issues.
+TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-")
+# Methods that take only an app-level token (xapp-), and those that refuse one.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 BLOCK_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 
@@ -562,16 +568,33 @@ def _page(items: list[Json], args: Json, default_limit: int) -> tuple[list[Json]
 # the fake
 
 
+def manifest_bot_scopes(manifest: Path = MANIFEST) -> frozenset[str]:
+    """The bot scopes the app manifest asks for: what an installed app would be granted."""
+    scopes: set[str] = set()
+    in_bot_scopes = False
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        stripped = line.split("#", 1)[0].strip()
+        if stripped == "bot:":
+            in_bot_scopes = True
+        elif in_bot_scopes and stripped.startswith("- "):
+            scopes.add(stripped[2:].strip())
+        elif in_bot_scopes and stripped:
+            in_bot_scopes = False
+    return frozenset(scopes)
+
+
 class FakeSlack:
     """A stateful fake of Slack's Web API on ``http://127.0.0.1:<port>/api/``."""
 
-    def __init__(self, *, strict_channels: bool = False, seed: int = _DEFAULT_SEED) -> None:
+    def __init__(self, *, strict_channels: bool = False, seed: int = _DEFAULT_SEED, port: int = 0) -> None:
         # strict_channels=False lets chat.* post to channel ids the fake has never seen (they are
         # registered on the fly) so tests need not pre-create e.g. an announcements channel.
         self.strict_channels = strict_channels
         # What the shipped manifest grants: a call needing anything else is refused, as by Slack.
         self.scopes = frozenset(manifest.bot_scopes())
         self.latency = 0.0
+        self._port = port
+        """0: any free port; a fixed one lets a test start Slack where a bot already looks for it."""
         self._seed = seed
         self._cond = threading.Condition(threading.RLock())
         self._server: _Server | None = None
@@ -584,7 +607,7 @@ class FakeSlack:
     def start(self) -> Self:
         if self._server is not None:
             raise RuntimeError("FakeSlack is already running")
-        self._server = _Server(self)
+        self._server = _Server(self, self._port)
         # A short poll interval keeps stop() quick: shutdown() waits for the next poll.
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -643,6 +666,10 @@ class FakeSlack:
             self._rng = random.Random(self._seed)
             self._outage_until = 0.0
             self.server_errors: list[str] = []
+            self.bot_scopes: set[str] = set(manifest_bot_scopes())
+            """Granted scopes; `chat:write.public` lets the bot post where it is not a member."""
+            self.refused_tokens: set[str] = set()
+            """Tokens Slack answers `invalid_auth` for (revoked, or from another app)."""
             self._ts_seq = itertools.count(1)
             self._ids = itertools.count(1)
             self._users: dict[str, Json] = {}
@@ -963,6 +990,10 @@ class FakeSlack:
     def _answer(self, method: str, args: Json, token: str | None) -> Reply:
         if token is None and method not in NO_AUTH_METHODS:
             return error_reply(200, "not_authed")
+        if token is not None and (token in self.refused_tokens or not token.startswith(TOKEN_PREFIXES)):
+            return error_reply(200, "invalid_auth")
+        if token is not None and (method in APP_TOKEN_METHODS) != token.startswith("xapp-"):
+            return error_reply(200, "not_allowed_token_type")
         handler = self._handlers.get(method)
         missing = self._missing_scope(method, args)
         if missing:
@@ -1068,6 +1099,7 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "apps.connections.open": self._apps_connections_open,
         }
 
     # auth & users --------------------------------------------------------------------------------
@@ -1082,6 +1114,10 @@ class FakeSlack:
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, args: Json) -> Json:
+        # Nothing listens there: a Socket Mode client gets no further than this answer.
+        return {"url": f"ws://127.0.0.1:{self.port}/link/?ticket=fake"}
 
     def _users_info(self, args: Json) -> Json:
         user = self._users.get(str(args.get("user") or ""))
@@ -1347,8 +1383,18 @@ class FakeSlack:
             raise SlackFault("is_archived")
         return found
 
+    def _check_can_post(self, channel: Channel) -> None:
+        """As Slack: a bot posts where it is a member, or in any public channel with chat:write.public."""
+        if channel.is_im or BOT_USER_ID in channel.members:
+            return
+        if channel.is_private or channel.is_mpim:
+            raise SlackFault("channel_not_found")  # a private channel the bot is not in is invisible to it
+        if "chat:write.public" not in self.bot_scopes:
+            raise SlackFault("not_in_channel")
+
     def _chat_post_message(self, args: Json) -> Json:
         channel = self._target_channel(args)
+        self._check_can_post(channel)
         ts = self._next_ts()
         message: Json = {
             "type": "message",
@@ -1623,8 +1669,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, fake: FakeSlack) -> None:
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
+    def __init__(self, fake: FakeSlack, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _RequestHandler)
         self.fake = fake
 
 

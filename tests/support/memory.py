@@ -22,7 +22,7 @@ from incidentbot.domain.models import (
 )
 from incidentbot.domain.timeline import PENDING_TEXT, EventSource
 from incidentbot.domain.updates import Update
-from incidentbot.services.errors import NameTaken, SlackUnavailable
+from incidentbot.services.errors import ChannelRefused, NameTaken, SlackUnavailable
 from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
@@ -177,12 +177,16 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     calls: list[tuple[str, Any]] = field(default_factory=list)
     taken_names: set[str] = field(default_factory=set)
     failing: set[str] = field(default_factory=set)
+    refusing: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Calls Slack refuses for good: name → (channel id, Slack's error code)."""
     members: dict[str, set[str]] = field(default_factory=dict)
     messages: dict[tuple[str, str], ChannelMessage] = field(default_factory=dict)
     marks: dict[tuple[str, str], int] = field(default_factory=dict)
     """Timeline reactions people have on each message, as `timeline_reactions` reports them."""
 
     def _record(self, name: str, payload: Any) -> None:
+        if name in self.refusing:
+            raise ChannelRefused(*self.refusing[name])
         if name in self.failing:
             raise SlackUnavailable(f"{name}: internal_error")
         self.calls.append((name, payload))
@@ -218,6 +222,9 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     def announce(self, view: IncidentView, channel_id: str) -> str:
         self._record("announce", (view, channel_id))
         return "1.0003"
+
+    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
+        self._record("report_announcement_refused", (user_id, refusal.channel_id, refusal.reason))
 
     def refresh_announcement(self, view: IncidentView) -> None:
         self._record("refresh_announcement", view)

@@ -447,3 +447,41 @@ def test_a_well_formed_date_token_is_taken(client: WebClient) -> None:
     text = "due <!date^1767270600^{date_short_pretty} at {time}^https://example.com|12:30 UTC> ok"
     posted = client.chat_postMessage(channel="C0000", text=text, blocks=[section(text)])
     assert posted["ok"]
+
+
+def test_posting_to_a_public_channel_needs_membership_or_chat_write_public(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    outside = fake.add_channel("announcements", members=["U001"])
+    hidden = fake.add_channel("leadership", is_private=True, members=["U001"])
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel=outside, text="hi")
+    assert refused.value.response.status_code == 200
+    assert refused.value.response["error"] == "not_in_channel"
+    with pytest.raises(SlackApiError) as invisible:
+        client.chat_postMessage(channel=hidden, text="hi")
+    assert invisible.value.response["error"] == "channel_not_found"
+    fake.bot_scopes.add("chat:write.public")
+    assert client.chat_postMessage(channel=outside, text="hi")["ok"]
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel=hidden, text="hi")  # the scope covers public channels only
+
+
+def test_the_granted_scopes_are_the_manifests(fake: FakeSlack) -> None:
+    assert {"chat:write", "commands"} <= fake.bot_scopes
+
+
+def test_a_token_slack_did_not_issue_is_invalid_auth(fake: FakeSlack) -> None:
+    fake.refused_tokens.add("xoxb-revoked")
+    for token in ("xoxb-revoked", "not-a-token"):
+        with pytest.raises(SlackApiError) as refused:
+            WebClient(token=token, base_url=fake.url).auth_test()
+        assert refused.value.response.status_code == 200
+        assert refused.value.response.data == {"ok": False, "error": "invalid_auth"}
+
+
+def test_socket_mode_urls_need_an_app_level_token(fake: FakeSlack) -> None:
+    assert WebClient(token="xapp-1", base_url=fake.url).apps_connections_open(app_token="xapp-1")["ok"]
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token="xoxb-1", base_url=fake.url).apps_connections_open(app_token="xoxb-1")
+    assert refused.value.response["error"] == "not_allowed_token_type"

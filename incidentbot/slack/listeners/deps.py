@@ -43,7 +43,7 @@ class Deps:
     """Counts the requests being acknowledged; work after an ack waits for them (see ack_first.py)."""
 
     def error_text(self, error: IncidentError) -> str:
-        return self.renderer.render(f"errors/{error.code}.j2", detail=error.detail)
+        return self.renderer.render(f"errors/{error.code}.j2", detail=error.detail, error=error)
 
     def tell(self, channel_id: str | None, user_id: str, text: str) -> None:
         """An ephemeral note in the channel, or a DM where the bot cannot post there."""
