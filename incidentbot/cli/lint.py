@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import asdict
 from typing import TextIO
 
 from incidentbot.domain.checker import Audience, check
@@ -83,7 +84,7 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     findings = check(text, audience, in_progress=not parsed.resolved)
     report = {
         "audience": audience.value,
-        "findings": [finding.model_dump() for finding in findings],
+        "findings": [asdict(finding) for finding in findings],
     }
     # ASCII-only output survives any terminal encoding; offsets still index the decoded text.
     stdout.write(json.dumps(report, indent=2) + "\n")
