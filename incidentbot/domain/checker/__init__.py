@@ -16,14 +16,19 @@ it lets pass. `tests/checker/cases.jsonl` measures both sides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from incidentbot.domain.checker.blame import personal_blame
 from incidentbot.domain.checker.engine import Rule
-from incidentbot.domain.checker.hedges import MINIMISING, PERFORMATIVE_APOLOGY, SPECULATION
+from incidentbot.domain.checker.hedges import minimising, performative_apology, speculation
 from incidentbot.domain.checker.jargon import jargon
 from incidentbot.domain.checker.model import (
+    ALL_AUDIENCES,
+    CUSTOMER_ONLY,
     DEFAULT_CONFIG,
+    DURING_RESPONSE,
+    OUTWARD,
     Audience,
     CheckerConfig,
     Finding,
@@ -31,9 +36,9 @@ from incidentbot.domain.checker.model import (
 )
 from incidentbot.domain.checker.patterns import Draft
 from incidentbot.domain.checker.promises import (
-    FIX_TIME_PROMISE,
-    MISSING_NEXT_UPDATE,
+    fix_time_promise,
     inferred_stage,
+    missing_next_update,
 )
 from incidentbot.domain.checker.terms import (
     DEFAULT_CUSTOMER_PHRASES,
@@ -56,33 +61,30 @@ __all__ = [
     "inferred_stage",
 ]
 
-RULES: tuple[str, ...] = (
-    "personal-blame",
-    "speculation",
-    "third-party-blame",
-    "fix-time-promise",
-    "jargon",
-    "performative-apology",
-    "minimising",
-    "missing-next-update",
+Build = Callable[[CheckerConfig], Rule | None]
+
+RULE_BUILDERS: tuple[tuple[str, frozenset[Audience], Build], ...] = (
+    ("personal-blame", ALL_AUDIENCES, personal_blame),
+    ("speculation", OUTWARD, lambda _config: speculation()),
+    ("third-party-blame", DURING_RESPONSE, third_party_blame),
+    ("fix-time-promise", DURING_RESPONSE, lambda _config: fix_time_promise()),
+    ("jargon", CUSTOMER_ONLY, jargon),
+    ("performative-apology", OUTWARD, lambda _config: performative_apology()),
+    ("minimising", DURING_RESPONSE, lambda _config: minimising()),
+    ("missing-next-update", CUSTOMER_ONLY, lambda _config: missing_next_update()),
 )
-"""Every rule id, in the order findings of one span are listed."""
+"""Each rule, who it is for, and how to compile it. Rules are compiled the first time an
+audience needs them: one postmortem text through the CLI compiles the blame rule only."""
+
+RULES: tuple[str, ...] = tuple(rule for rule, _audiences, _build in RULE_BUILDERS)
+"""Every rule id."""
 
 
-@lru_cache(maxsize=64)
-def _rules_for(config: CheckerConfig) -> tuple[Rule, ...]:
-    """Compile the config-dependent rules once per config; the others are module constants."""
-    rules: tuple[Rule | None, ...] = (
-        personal_blame(config),
-        SPECULATION,
-        third_party_blame(config),
-        FIX_TIME_PROMISE,
-        jargon(config),
-        PERFORMATIVE_APOLOGY,
-        MINIMISING,
-        MISSING_NEXT_UPDATE,
-    )
-    return tuple(rule for rule in rules if rule is not None)
+@lru_cache(maxsize=256)
+def _rules_for(config: CheckerConfig, audience: Audience) -> tuple[Rule, ...]:
+    """The rules `audience` reads under `config`, compiled once per pair."""
+    built = (build(config) for _rule, audiences, build in RULE_BUILDERS if audience in audiences)
+    return tuple(rule for rule in built if rule is not None)
 
 
 def check(
@@ -103,7 +105,7 @@ def check(
     if stage is None and in_progress is not None:
         stage = Stage.IN_PROGRESS if in_progress else Stage.RESOLVED
     going_on = (stage or inferred_stage(text)) is Stage.IN_PROGRESS
-    rules = [rule for rule in _rules_for(config) if rule.applies(audience, going_on)]
+    rules = [rule for rule in _rules_for(config, audience) if rule.applies(audience, going_on)]
     if not rules:
         return []
     draft = Draft.of(text)

@@ -19,6 +19,8 @@ engineer who ran the script followed the runbook" clean.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from incidentbot.domain.checker.engine import PhraseRule
 from incidentbot.domain.checker.messages import PERSONAL_BLAME_MESSAGE, PERSONAL_BLAME_SUGGESTION
 from incidentbot.domain.checker.model import ALL_AUDIENCES, CheckerConfig
@@ -122,6 +124,7 @@ def _shapes(person: str, gap: str, predicate: str, owner: str | None = None) -> 
     )
 
 
+@lru_cache(maxsize=64)
 def personal_blame(config: CheckerConfig) -> PhraseRule:
     known = known_people((*config.people, *config.teams))
     people = CERTAIN_PERSON if known is None else f"{CERTAIN_PERSON}|{known}"

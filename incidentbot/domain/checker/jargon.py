@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from incidentbot.domain.checker.engine import FLAG_GROUP, PhraseRule
 from incidentbot.domain.checker.messages import JARGON_MESSAGE, JARGON_SUGGESTION
 from incidentbot.domain.checker.model import CUSTOMER_ONLY, CheckerConfig
@@ -11,6 +13,7 @@ REGION = r"[a-z]{2}-[a-z]+-\d"
 """Cloud region identifiers: "us-east-1", "eu-west-2"."""
 
 
+@lru_cache(maxsize=64)
 def jargon(config: CheckerConfig) -> PhraseRule | None:
     allowed_words = {" ".join(term.lower().split()) for term in config.customer_phrases}
     terms = alternation(term for term in config.jargon if " ".join(term.lower().split()) not in allowed_words)

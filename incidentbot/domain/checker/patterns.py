@@ -65,7 +65,7 @@ def any_of(phrasings: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{phrasing})" for phrasing in phrasings))
 
 
-def alternation(phrases: Iterable[str]) -> str | None:
+def alternation(phrases: Iterable[str], *, fold: bool = True) -> str | None:
     """A regex (lowercase, for the folded text) matching any of `phrases`, built as a trie.
 
     A flat alternation of 70 terms retries every term at every word boundary; a trie checks one
@@ -74,7 +74,7 @@ def alternation(phrases: Iterable[str]) -> str | None:
     """
     trie: Trie = {}
     for phrase in phrases:
-        words = phrase.lower().split()
+        words = (phrase.lower() if fold else phrase).split()
         if not words:
             continue
         node = trie

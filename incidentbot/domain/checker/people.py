@@ -10,7 +10,6 @@ not an English plural ("Deploys", "Alerts"), while names like "Jonas" or "Lukas"
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from incidentbot.domain.checker.patterns import LOWER, UPPER, alternation
@@ -51,10 +50,11 @@ def likely_name(excluded: Iterable[str], *, plural_ok: bool = False) -> str:
     before is a, i, o or u ("Jonas", "Lukas"); `plural_ok` lifts that where the shape itself is
     personal (a possessive, "Had Ines checked").
     """
-    stop = sorted({*NOT_PEOPLE, *(word for word in excluded if word.isalpha())})
+    # A trie of the words, case kept: far smaller to compile than a flat alternation.
+    stop = alternation({*NOT_PEOPLE, *(word for word in excluded if word.isalpha())}, fold=False)
     not_plural = "" if plural_ok else "(?<![^aiou]s)"
     return (
-        rf"(?=[{UPPER}])(?!(?:{'|'.join(map(re.escape, stop))})\b)"
+        rf"(?=[{UPPER}])(?!{stop}\b)"
         rf"[{UPPER}][{LOWER}]+{not_plural}(?<!ing)(?<!ion)(?<!ly)(?![\w-])"
     )
 

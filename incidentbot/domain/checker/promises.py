@@ -8,6 +8,7 @@ minutes" and "back up in 10 min" do not.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from incidentbot.domain.checker.engine import CommitmentRule, PhraseRule
 from incidentbot.domain.checker.messages import (
@@ -68,55 +69,59 @@ def _not_about_updates(text: str, match: re.Match[str]) -> bool:
     return ABOUT_UPDATES.search(match.group()) is None
 
 
-FIX_TIME_PROMISE = PhraseRule(
-    rule="fix-time-promise",
-    audiences=DURING_RESPONSE,
-    pattern=any_of(
-        (
-            # "should be fixed in 5 minutes", "will be resolved by 14:00"
-            r"\b(?:(?:should|will|would|must|to|it['\u2019]ll|we['\u2019]ll)\s+)?"
-            r"(?:be|(?:get|have)\s+(?:it|this|things|everything|service|you|the\s+[\w-]+))\s+"
-            rf"(?:(?:fully|completely|all)\s+)?{FIXED_STATE}(?:\s+again)?\s+{DEADLINE}",
-            # "back up in 10 min", "resolved within the hour" (but not "was resolved in 45 min")
-            rf"\b{STATEMENT_OF_FACT}{FIXED_STATE}(?:\s+again)?\s+{DEADLINE}",
-            # "we will fix it in 10 minutes", "we expect to restore service by 15:00"
-            r"\b(?:(?:we|i|they|it)['\u2019]ll|will|should|shall|to)\s+(?:fully\s+)?"
-            r"(?:fix|resolve|restore|repair|mitigate)"
-            rf"(?:\s+(?:it|this|things|everything|service|access|the\s+[\w-]+))?\s+{DEADLINE}",
-            # "ETA 15 minutes", "ETA: 14:00" (but not "no ETA yet")
-            rf"\beta(?:\s*[:=-]|\s+(?:of|is))?\s*(?:{DURATION}|{CLOCK_TIME}|\d{{1,2}}(?::\d{{2}})?\b)",
-            r"\b(?:fix|resolution|recovery|restoration)\s+(?:is\s+)?(?:expected|estimated|due"
-            rf"|planned|scheduled)\s+{DEADLINE}",
-            # "ETA for resolution is 16:00 UTC"
-            r"\beta\s+(?:for|on|to)\s+(?:the\s+)?(?:fix|resolution|recovery)\s+(?:is\s+)?"
-            rf"(?:{DURATION}|{CLOCK_TIME}|\d{{1,2}}(?::\d{{2}})?\b)",
-            # "will be live by 3pm", "patch goes out in 20 min", "expects to have checkout back
-            # within two hours": a future, a finished state and a deadline in one clause
-            rf"\b(?:{FUTURE})\b[^.!?;\n]{{0,50}}?\b(?:{COMPLETION})\b[^.!?;\n]{{0,30}}?\s{DEADLINE}",
-        )
-    ),
-    message=FIX_TIME_MESSAGE,
-    keep=_not_about_updates,
-    suggestion=FIX_TIME_SUGGESTION,
-)
+@cache
+def fix_time_promise() -> PhraseRule:
+    return PhraseRule(
+        rule="fix-time-promise",
+        audiences=DURING_RESPONSE,
+        pattern=any_of(
+            (
+                # "should be fixed in 5 minutes", "will be resolved by 14:00"
+                r"\b(?:(?:should|will|would|must|to|it['\u2019]ll|we['\u2019]ll)\s+)?"
+                r"(?:be|(?:get|have)\s+(?:it|this|things|everything|service|you|the\s+[\w-]+))\s+"
+                rf"(?:(?:fully|completely|all)\s+)?{FIXED_STATE}(?:\s+again)?\s+{DEADLINE}",
+                # "back up in 10 min", "resolved within the hour" (but not "was resolved in 45 min")
+                rf"\b{STATEMENT_OF_FACT}{FIXED_STATE}(?:\s+again)?\s+{DEADLINE}",
+                # "we will fix it in 10 minutes", "we expect to restore service by 15:00"
+                r"\b(?:(?:we|i|they|it)['\u2019]ll|will|should|shall|to)\s+(?:fully\s+)?"
+                r"(?:fix|resolve|restore|repair|mitigate)"
+                rf"(?:\s+(?:it|this|things|everything|service|access|the\s+[\w-]+))?\s+{DEADLINE}",
+                # "ETA 15 minutes", "ETA: 14:00" (but not "no ETA yet")
+                rf"\beta(?:\s*[:=-]|\s+(?:of|is))?\s*(?:{DURATION}|{CLOCK_TIME}|\d{{1,2}}(?::\d{{2}})?\b)",
+                r"\b(?:fix|resolution|recovery|restoration)\s+(?:is\s+)?(?:expected|estimated|due"
+                rf"|planned|scheduled)\s+{DEADLINE}",
+                # "ETA for resolution is 16:00 UTC"
+                r"\beta\s+(?:for|on|to)\s+(?:the\s+)?(?:fix|resolution|recovery)\s+(?:is\s+)?"
+                rf"(?:{DURATION}|{CLOCK_TIME}|\d{{1,2}}(?::\d{{2}})?\b)",
+                # "will be live by 3pm", "patch goes out in 20 min", "expects to have checkout back
+                # within two hours": a future, a finished state and a deadline in one clause
+                rf"\b(?:{FUTURE})\b[^.!?;\n]{{0,50}}?\b(?:{COMPLETION})\b[^.!?;\n]{{0,30}}?\s{DEADLINE}",
+            )
+        ),
+        message=FIX_TIME_MESSAGE,
+        keep=_not_about_updates,
+        suggestion=FIX_TIME_SUGGESTION,
+    )
 
 
-MISSING_NEXT_UPDATE = CommitmentRule(
-    rule="missing-next-update",
-    audiences=CUSTOMER_ONLY,
-    pattern=any_of(
-        (
-            r"\bnext\s+update\b",
-            r"\bupdates?\s+(?:(?:you|everyone|this\s+(?:page|post|notice|status)|here)\s+)?"
-            r"(?:again\s+)?(?:by|at|in|within|before|every|no\s+later\s+than)\b",
-            r"\b(?:another|a\s+further|further|a\s+new|a\s+fresh)\s+updates?\b",
-            r"\b(?:by|before|no\s+later\s+than)\s+\d{1,2}(?::\d{2}|\s*(?:am|pm)\b)",
-            r"\bcheck\s+back\b",
-        )
-    ),
-    message=MISSING_NEXT_UPDATE_MESSAGE,
-    suggestion=MISSING_NEXT_UPDATE_SUGGESTION,
-)
+@cache
+def missing_next_update() -> CommitmentRule:
+    return CommitmentRule(
+        rule="missing-next-update",
+        audiences=CUSTOMER_ONLY,
+        pattern=any_of(
+            (
+                r"\bnext\s+update\b",
+                r"\bupdates?\s+(?:(?:you|everyone|this\s+(?:page|post|notice|status)|here)\s+)?"
+                r"(?:again\s+)?(?:by|at|in|within|before|every|no\s+later\s+than)\b",
+                r"\b(?:another|a\s+further|further|a\s+new|a\s+fresh)\s+updates?\b",
+                r"\b(?:by|before|no\s+later\s+than)\s+\d{1,2}(?::\d{2}|\s*(?:am|pm)\b)",
+                r"\bcheck\s+back\b",
+            )
+        ),
+        message=MISSING_NEXT_UPDATE_MESSAGE,
+        suggestion=MISSING_NEXT_UPDATE_SUGGESTION,
+    )
 
 
 RESOLUTION = re.compile(

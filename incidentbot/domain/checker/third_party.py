@@ -11,6 +11,7 @@ problem passes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from incidentbot.domain.checker.engine import PhraseRule
 from incidentbot.domain.checker.messages import THIRD_PARTY_MESSAGE, THIRD_PARTY_SUGGESTION
@@ -64,6 +65,7 @@ def _not_confirmed(text: str, match: re.Match[str]) -> bool:
     return CONFIRMED.search(_sentence_around(text, *match.span())) is None
 
 
+@lru_cache(maxsize=64)
 def third_party_blame(config: CheckerConfig) -> PhraseRule:
     named = alternation(config.third_parties)
     # Every phrasing opens with \b, so one test of it guards the whole union (see `any_of`).
