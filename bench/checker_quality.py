@@ -3,9 +3,9 @@
     python bench/checker_quality.py [--seconds 3] [--cli-runs 10]
 
 Prints a Markdown table of precision (P) and recall (R) per rule, per audience and overall, on
-the tuning cases and on the held-out cases (every fourth, not looked at while the rules were
-written), then the in-process throughput (texts per second over the labelled set, by CPU time
-and by wall time) and the wall time of `python -m incidentbot lint` answering one text.
+each split of the labelled set (see tests/checker/quality.py); then the in-process throughput
+(texts per second over the labelled set, by CPU time and by wall time) and the wall time of
+`python -m incidentbot lint` answering one text.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from incidentbot.domain.checker import check
-from tests.checker.quality import HELD_OUT, TUNING, load_cases, score, table
+from tests.checker.quality import SPLITS, load_cases, score, table
 
 ONE_TEXT = "Bob recklessly pushed an untested config; should be fixed in 5 minutes!"
 
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=10)
     args = parser.parse_args()
     cases = load_cases()
-    scores = {split: score([c for c in cases if c.split == split]) for split in (TUNING, HELD_OUT)}
+    scores = {split: score([c for c in cases if c.split == split]) for split in SPLITS}
     print(table(scores))
     cpu_rate, wall_rate = throughput(args.seconds)
     print(f"\nin-process: {cpu_rate:,.0f} texts/s by CPU time, {wall_rate:,.0f} by wall time")

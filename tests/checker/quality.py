@@ -2,8 +2,10 @@
 
 Each case is one text, the audience it is written for, its stage when the writer said it
 (`null` when the checker must tell a resolution from the text itself), and the rules a careful
-comms lead expects to fire. Every fourth case is held out: it is not looked at while the
-checker is tuned, so its numbers say how the checker does on text it has never seen.
+comms lead expects to fire. Three splits: `tuning`, the cases the rules were written against;
+`held-out`, every fourth of the first set, never looked at while tuning, but written together
+with the tuning cases; `unseen`, written after the rules and never tuned on, the fairest
+estimate of how the checker does on a stranger's text.
 
 A (case, rule) pair counts once: a rule that fires twice on one text is one true positive.
 """
@@ -20,6 +22,8 @@ from incidentbot.domain.checker import RULES, Audience, Stage, check
 CASES_FILE = Path(__file__).with_name("cases.jsonl")
 HELD_OUT = "held-out"
 TUNING = "tuning"
+UNSEEN = "unseen"
+SPLITS = (TUNING, HELD_OUT, UNSEEN)
 OVERALL = "overall"
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from incidentbot.domain.checker import RULES, Audience, Stage
-from tests.checker.quality import HELD_OUT, TUNING, Case, Score, load_cases, score
+from tests.checker.quality import HELD_OUT, SPLITS, TUNING, UNSEEN, Case, Score, load_cases, score
 
 CASES = load_cases()
 
@@ -34,8 +34,10 @@ def test_the_set_is_large_balanced_and_covers_every_rule_and_audience() -> None:
     assert set(audiences) == set(Audience)
     clean_by_audience = Counter(case.audience for case in CASES if not case.expected)
     assert set(clean_by_audience) == set(Audience)
-    assert all(case.split in {TUNING, HELD_OUT} for case in CASES)
-    assert [case.id for case in _split(HELD_OUT)] == [case.id for case in CASES if case.id % 4 == 0]
+    assert {case.split for case in CASES} == set(SPLITS)
+    assert all(case.id % 4 == 0 for case in _split(HELD_OUT))
+    assert len(_split(HELD_OUT)) >= 50
+    assert len(_split(UNSEEN)) >= 40
 
 
 def test_the_set_holds_resolved_customer_texts_without_a_stage() -> None:
@@ -47,6 +49,11 @@ def test_the_set_holds_resolved_customer_texts_without_a_stage() -> None:
     ]
     assert len(unlabelled) >= 5
     assert any(case.stage is Stage.RESOLVED for case in CASES)
+
+
+UNSEEN_RECALL_FLOOR = 0.80
+"""On text written after the rules the checker is weaker (blame recall 0.67 on 12 cases when
+measured); this floor guards against it getting worse, it is not the target."""
 
 
 def _assert_meets_the_floors(result: Score) -> None:
@@ -61,6 +68,12 @@ def _assert_meets_the_floors(result: Score) -> None:
 @pytest.mark.parametrize("split", [TUNING, HELD_OUT])
 def test_the_checker_meets_the_floors_on_each_split(split: str) -> None:
     _assert_meets_the_floors(score(_split(split)))
+
+
+def test_on_unseen_text_the_checker_stays_precise_and_keeps_its_recall() -> None:
+    result = score(_split(UNSEEN))
+    assert result.overall.precision >= OVERALL_PRECISION_FLOOR
+    assert result.overall.recall >= UNSEEN_RECALL_FLOOR
 
 
 def test_the_floors_catch_a_checker_that_finds_nothing_or_everything() -> None:

@@ -52,7 +52,9 @@ STRONG = (
     r"|stops?\s+(?:skipping|ignoring|forgetting)|finally\s+(?:noticed|responded|acted|looked)"
     rf"|(?:escalated|responded|acted|noticed|reacted)\s+(?:way\s+|far\s+)?too\s+late"
     rf"|(?:did\s+not|didn{a}t|never|could\s+not\s+be\s+bothered\s+to)\s+{HUMAN_ACTIONS}\b"
-    r"|wiped|left\s+(?:[\w-]+\s+){1,3}?(?:on|enabled|open|running|unlocked)\b"
+    r"|wiped|mistyped|fat-fingered|(?:silenced|muted|snoozed)\s+(?:the|an?|all|every)\s+(?:[\w-]+\s+)?"
+    r"(?:alerts?|pages?|alarms?|warnings?)|went\s+back\s+to\s+(?:bed|sleep)"
+    r"|left\s+(?:[\w-]+\s+){1,3}?(?:on|enabled|open|running|unlocked)\b"
 )
 """Verbs that are a failure with a person as their subject, whatever the object."""
 AMBIGUOUS = r"caused|introduced|deleted|dropped(?!\s+(?:by|to|from)\b)|removed"
@@ -69,8 +71,18 @@ CUE = (
 )
 """Verbs that are ordinary work ("deployed the revert") unless the clause says the act was wrong."""
 WITH_CUE = rf"\b(?=[^.!?;,\n]{{0,60}}?\b(?:{CUE}))"
-PERSON_PREDICATE = rf"(?:(?:{STRONG}|{AMBIGUOUS})\b|(?:{CUED}){WITH_CUE})"
-NAME_PREDICATE = rf"(?:(?:{STRONG})\b|(?:{CUED}|{AMBIGUOUS}){WITH_CUE})"
+WRONG_ACT = (
+    r"the\s+wrong|by\s+mistake|by\s+accident|accidentally|mistakenly|without\s+(?:[a-z]+ing"
+    r"|review|approval|permission|a\s+(?:review|test|second\s+pair))"
+)
+ANY_ACT = (
+    r"(?!(?:looked|checked|watched|monitored|searched|waited)\b)[a-z]+ed\b"
+    rf"(?=[^.!?;,\n]{{0,60}}?\b(?:{WRONG_ACT}))"
+)
+"""Any past-tense act a clause calls wrong: "shared the wrong link", "launched it without
+telling anyone". Looking in the wrong place is how an investigation goes, not a harmful act."""
+PERSON_PREDICATE = rf"(?:(?:{STRONG}|{AMBIGUOUS})\b|(?:{CUED}){WITH_CUE}|{ANY_ACT})"
+NAME_PREDICATE = rf"(?:(?:{STRONG})\b|(?:{CUED}|{AMBIGUOUS}){WITH_CUE}|{ANY_ACT})"
 NAME_GAP = r"(?:(?:[a-z]+ly|had|has|have|was|were|then|just|also|again)\s+){0,2}"
 """After a guessed name only adverbs and auxiliaries: "Dmitri accidentally wiped"."""
 PASSIVE = (
@@ -80,7 +92,8 @@ PASSIVE = (
 POSSESSED_FAILURE = (
     r"broke|broken|caused|introduced|triggered|started|took|brought|locked|nuked|wiped"
     r"|deleted|removed|corrupted|made\s+things\s+worse|(?:is|was)\s+(?:what|why)|again"
-    r"|fault|mistake|screw-?up|blunder|typo|careless|sloppy"
+    r"|fault|mistake|screw-?up|blunder|typo|careless|sloppy|lack|inexperience|negligence"
+    r"|oversight|error"
 )
 POSSESSION = rf"(?:[^\s.!?;,]+\s+){{0,6}}?(?:{POSSESSED_FAILURE})\b"
 """What follows "<owner>'s": the thing they own, then what it did ("deploy took … down")."""

@@ -48,6 +48,8 @@ def speculation() -> PhraseRule:
                 r"\bour\s+(?:(?:best|current|working)\s+)?(?:guess|theory|hunch|suspicion)\b",
                 r"\b(?:have|has)\s+a\s+(?:hunch|feeling)\b",
                 r"\b(?:early|first|initial)\s+(?:signs|indications)\s+(?:point|suggest)\b",
+                r"\b(?:chances|odds)\s+are\b|\bin\s+all\s+likelihood\b"
+                r"|\bwe(?:['\u2019]re|\s+are)\s+(?:fairly|pretty|quite)\s+(?:sure|confident)\b",
             )
         ),
         message=SPECULATION_MESSAGE,

@@ -21,13 +21,14 @@ ROLES = (
     r"(?:engineer|developer|dev|on-?call(?:\s+engineer)?|operator|reviewer|author|intern"
     r"|contractor|admin|administrator|sre|dba|hire|employee|team\s+member|member\s+of\s+"
     r"(?:our\s+|the\s+)?staff|staff\s+member|manager|lead|tester|colleague|teammate"
-    r"|incident\s+commander|folks|guys|people|person)s?"
+    r"|incident\s+commander|folks|guys|people|person|agent|rep|analyst|sysadmin)s?"
 )
 """Roles held by people; "the on-call", "a junior engineer", "the release manager"."""
 
 GROUPS = (
     r"(?:[a-z][\w-]*\s+){1,2}team|ops|devops|qa|support|leadership|engineering|management"
     r"|security|sales|marketing|finance|legal|product|infra(?:structure)?"
+    r"|(?:night|day|weekend|morning|evening|late)\s+shift"
 )
 """Groups of people named by what they do; "the platform team", "Ops", "QA"."""
 

@@ -32,6 +32,7 @@ DURATION = (
 CLOCK_TIME = (
     r"(?:(?:the\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm|utc|gmt|[ap]\.m\.)|\d{1,2}:\d{2}|noon|midnight|eod"
     r"|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|hour|week|business)|tonight|tomorrow|today"
+    r"|lunch(?:time)?|close\s+of\s+business|cob|the\s+weekend|(?:mon|tues|wednes|thurs|fri)day"
     r"|this\s+(?:afternoon|evening|morning))"
 )
 DEADLINE = (
@@ -54,12 +55,12 @@ STATEMENT_OF_FACT = (
 
 FUTURE = (
     r"will|['\u2019]ll|should|expects?|expected|expecting|hop(?:e|es|ing)|aim(?:s|ing)?"
-    r"|going\s+to|plan(?:s|ning)?\s+to|goes|is\s+due"
+    r"|going\s+to|plan(?:s|ning)?\s+to|goes|is\s+due|estimate[sd]?|anticipate[sd]?|target(?:ing)?"
 )
 COMPLETION = (
     r"fixed|resolved|restored|repaired|mitigated|sorted|back|live|out|complete|completed|done"
     r"|finished|deployed|working|resume|land|recovered|recovery|up\s+and\s+running|available"
-    r"|normal|rebuilt|running"
+    r"|normal|rebuilt|running|fix|resolution"
 )
 ABOUT_UPDATES = re.compile(r"\b(?:update|updates|check-in|report|post|share)\b", re.IGNORECASE)
 

@@ -21,13 +21,15 @@ from incidentbot.domain.checker.patterns import APOSTROPHE, alternation, any_of,
 a = APOSTROPHE
 GENERIC_PROVIDER = (
     r"(?:our|the|a|an|their)\s+(?:[\w-]+\s+){0,2}?(?:provider|vendor|partner|processor|supplier"
-    r"|isp)s?\b|(?:a\s+)?third[\s-]party(?:\s+(?:service|provider|vendor|api|dependency)s?)?\b"
+    r"|isp|host|hosting\s+company)s?\b|(?:a\s+)?third[\s-]party(?:\s+(?:service|provider|vendor|api|dependency)s?)?\b"
     r"(?:\s+(?:that\s+)?we\s+(?:rely|depend)\s+on\b)?"
 )
 STATE = (
     r"(?:down|offline|unstable|broken|failing|degraded|unavailable|unreachable|flaky"
-    r"|having\s+(?:issues|problems|trouble|difficulties|an?\s+outage|an?\s+incident)"
-    r"|experiencing\s+(?:issues|problems|difficulties|an?\s+outage|an?\s+incident|degradation)"
+    r"|having\s+(?:a\s+bad\s+day|(?:some\s+|major\s+|serious\s+)?(?:issues|problems|trouble"
+    r"|difficulties|delays|errors)|an?\s+(?:outage|incident))"
+    r"|experiencing\s+(?:(?:some|major|serious|significant)\s+)?(?:issues|problems|difficulties"
+    r"|delays|errors|slowness|degradation|an?\s+(?:outage|incident))"
     r"|the\s+(?:cause|culprit|problem|issue)|to\s+blame|at\s+fault|responsible)\b"
 )
 BE = (
