@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from incidentbot.domain.checker import DEFAULT_CONFIG as DEFAULT_CHECKER
+from incidentbot.domain.checker import CheckerConfig
 from incidentbot.domain.policy import Policy
 from incidentbot.services.housekeeping import Retention
 
@@ -37,6 +39,26 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message is one line a person can act on."""
 
 
+class CheckerSection(BaseModel):
+    """`[checker]`: the team's own names and terms, added to the checker's built-in lists."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    teams: tuple[str, ...] = ()
+    """Team names: a sentence blaming one of them is blame whatever its shape."""
+    third_parties: tuple[str, ...] = ()
+    """Providers the team depends on, so blaming one before it confirms is caught."""
+    jargon: tuple[str, ...] = ()
+    """Internal terms customers would not know."""
+    allowed: tuple[str, ...] = ()
+    """Terms never reported as jargon (a product name your customers use, say)."""
+
+    def checker_config(self) -> CheckerConfig:
+        return DEFAULT_CHECKER.extended(
+            jargon=self.jargon, third_parties=self.third_parties, allowed=self.allowed, teams=self.teams
+        )
+
+
 class TeamConfig(BaseModel):
     """What the optional config file may set; everything has a sensible default."""
 
@@ -47,6 +69,7 @@ class TeamConfig(BaseModel):
     stakeholder_channel: str | None = None
     timeline_reaction: str = "pushpin"
     policy: Policy = Field(default_factory=Policy)
+    checker: CheckerSection = Field(default_factory=CheckerSection)
 
 
 class Settings(BaseSettings):

@@ -77,8 +77,82 @@ def test_text_is_read_from_stdin_when_absent_or_dash(argv_tail: list[str]) -> No
 
 def test_resolved_updates_owe_no_next_update() -> None:
     resolved = "The issue is resolved. We know this stopped many of you from paying; we're sorry."
-    assert lint(["--audience", "customer", resolved])[0] == 1
     assert lint(["--audience", "customer", "--resolved", resolved])[0] == 0
+    assert lint(["--audience", "customer", "--stage", "resolved", resolved])[0] == 0
+    code, stdout, _ = lint(["--audience", "customer", "--stage", "in-progress", resolved])
+    assert code == 1
+    assert [f["rule"] for f in report(stdout)["findings"]] == ["missing-next-update"]
+
+
+def test_without_a_stage_a_resolution_is_told_from_its_text() -> None:
+    resolved = (
+        "The issue affecting exports has been resolved as of 11:48 UTC. We're sorry that your "
+        "reports were late this morning; a full report will follow."
+    )
+    still_going = "We are investigating reports of failed exports."
+    assert lint(["--audience", "customer", resolved]) == (0, report_of([]), "")
+    code, stdout, _ = lint(["--audience", "customer", still_going])
+    assert code == 1
+    assert [f["rule"] for f in report(stdout)["findings"]] == ["missing-next-update"]
+
+
+def report_of(findings: list[dict[str, Any]]) -> str:
+    return json.dumps({"audience": "customer", "findings": findings}, indent=2) + "\n"
+
+
+def test_names_given_are_people_whatever_their_case() -> None:
+    text = "dana ignored the disk alert on Friday."
+    assert lint(["--audience", "postmortem", text])[0] == 0
+    code, stdout, _ = lint(["--audience", "postmortem", "--names", "Bo, Dana", text])
+    assert code == 1
+    [finding] = report(stdout)["findings"]
+    assert (finding["rule"], finding["text"]) == ("personal-blame", "dana ignored the disk alert on Friday")
+    assert "The disk alert did not stand out enough" in finding["suggestion"]
+
+
+def test_the_config_files_checker_table_adds_teams_providers_and_terms(tmp_path: Path) -> None:
+    config = tmp_path / "incidentbot.toml"
+    config.write_text(
+        '[checker]\nteams = ["Falcon squad"]\nthird_parties = ["Acme Mail"]\n'
+        'jargon = ["ledger shard"]\nallowed = ["CDN"]\n',
+        encoding="utf-8",
+    )
+    text = (
+        "Acme Mail is down and the ledger shard is full; our CDN is fine. Falcon squad forgot to "
+        "renew it. Next update at 10:00 UTC."
+    )
+    code, stdout, _ = lint(["--audience", "customer", "--config", str(config), text])
+    assert code == 1
+    found = [(f["rule"], f["text"]) for f in report(stdout)["findings"]]
+    assert found == [
+        ("third-party-blame", "Acme Mail is down"),
+        ("jargon", "ledger shard"),
+        ("personal-blame", "Falcon squad forgot to renew it"),
+    ]
+    without = [(f["rule"], f["text"]) for f in report(lint(["--audience", "customer", text])[1])["findings"]]
+    assert without == [("jargon", "shard"), ("jargon", "CDN")]
+
+
+def test_an_unknown_key_in_the_checker_table_is_a_usage_error(tmp_path: Path) -> None:
+    config = tmp_path / "incidentbot.toml"
+    config.write_text('[checker]\nteam = ["Falcon squad"]\n', encoding="utf-8")
+    code, stdout, stderr = lint(["--audience", "customer", "--config", str(config), "Hello."])
+    assert (code, stdout) == (2, "")
+    assert "checker.team" in stderr
+
+
+def test_linting_one_text_imports_no_slack_database_or_pydantic() -> None:
+    program = (
+        "import sys\n"
+        "from incidentbot.__main__ import main\n"
+        "main(['lint', '--audience', 'internal', 'Bob broke it.'])\n"
+        "heavy = {'pydantic', 'slack_sdk', 'slack_bolt', 'sqlalchemy', 'jinja2'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_invalid_utf8_on_stdin_is_replaced_not_fatal() -> None:

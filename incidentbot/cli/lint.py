@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import asdict
 from typing import TextIO
 
-from incidentbot.domain.checker import Audience, check
+from incidentbot.domain.checker import DEFAULT_CONFIG, Audience, CheckerConfig, Stage, check
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -30,10 +31,30 @@ def _parser() -> argparse.ArgumentParser:
         choices=[audience.value for audience in Audience],
         help="who will read the text; each audience has its own rules",
     )
-    parser.add_argument(
+    stage = parser.add_mutually_exclusive_group()
+    stage.add_argument(
+        "--stage",
+        choices=[stage.value for stage in Stage],
+        help="what the text is; without it the checker tells a resolution from the text",
+    )
+    stage.add_argument(
         "--resolved",
-        action="store_true",
-        help="the text announces a resolution, so it owes no next-update time",
+        action="store_const",
+        const=Stage.RESOLVED.value,
+        dest="stage",
+        help="the same as --stage resolved: the text owes no next-update time",
+    )
+    parser.add_argument(
+        "--names",
+        action="append",
+        default=[],
+        metavar="NAME[,NAME...]",
+        help="people and teams to treat as people (comma-separated; may be repeated)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a team config file whose [checker] table adds teams, third parties and terms",
     )
     parser.add_argument(
         "text",
@@ -73,17 +94,41 @@ def _as_valid_text(argument: str) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def _names(values: list[str]) -> tuple[str, ...]:
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
+def _checker_config(parsed: argparse.Namespace) -> CheckerConfig | str:
+    """The built-in lists, plus the config file's [checker] table and the names given; or what
+    is wrong with the config file."""
+    config = DEFAULT_CONFIG
+    if parsed.config is not None:
+        # Imported only here: the settings module pulls in pydantic, which one text does not need.
+        from incidentbot.config import ConfigError, load_team_config  # noqa: PLC0415
+
+        try:
+            config = load_team_config(parsed.config).checker.checker_config()
+        except ConfigError as error:
+            return str(error)
+    return config.extended(people=_names(parsed.names))
+
+
 def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     """Entry point for `python -m incidentbot lint`; returns the process exit code."""
     parsed = _parse(argv, stdout, stderr)
     if isinstance(parsed, int):
         return parsed
+    config = _checker_config(parsed)
+    if isinstance(config, str):
+        stderr.write(f"incidentbot lint: {config}\n")
+        return EXIT_USAGE
     text = _read_stdin(stdin) if parsed.text == READ_STDIN else _as_valid_text(parsed.text)
     audience = Audience(parsed.audience)
-    findings = check(text, audience, in_progress=not parsed.resolved)
+    stage = None if parsed.stage is None else Stage(parsed.stage)
+    findings = check(text, audience, stage=stage, config=config)
     report = {
         "audience": audience.value,
-        "findings": [finding.model_dump() for finding in findings],
+        "findings": [asdict(finding) for finding in findings],
     }
     # ASCII-only output survives any terminal encoding; offsets still index the decoded text.
     stdout.write(json.dumps(report, indent=2) + "\n")

@@ -90,18 +90,31 @@ def _text_input(
 # resolve -------------------------------------------------------------------------------------
 
 
-def resolve_modal(renderer: Renderer, incident_id: int, channel_id: str) -> dict[str, Any]:
+def resolve_modal(
+    renderer: Renderer,
+    incident_id: int,
+    channel_id: str,
+    *,
+    typed: Mapping[str, str] | None = None,
+    started_at: int | None = None,
+    review: str | None = None,
+    reviewed: str | None = None,
+) -> dict[str, Any]:
+    """The resolve form; under review, `typed` and `started_at` refill what was entered."""
     label = renderer.label
+    typed = typed or {}
     blocks = [
         _text_input(
             WrapUpBlock.FIX,
             label("resolve.fix_label"),
+            initial=typed.get(WrapUpBlock.FIX, ""),
             max_length=RESOLUTION_TEXT_MAX,
             placeholder=label("resolve.fix_placeholder"),
         ),
         _text_input(
             WrapUpBlock.CUSTOMER_IMPACT,
             label("resolve.customer_impact_label"),
+            initial=typed.get(WrapUpBlock.CUSTOMER_IMPACT, ""),
             max_length=RESOLUTION_TEXT_MAX,
             hint=label("resolve.customer_impact_hint"),
             placeholder=label("resolve.customer_impact_placeholder"),
@@ -110,11 +123,17 @@ def resolve_modal(renderer: Renderer, incident_id: int, channel_id: str) -> dict
             block_id=WrapUpBlock.USERS_AFFECTED,
             label=label("resolve.users_affected_label"),
             optional=True,
-            element=NumberInputElement(action_id=VALUE, is_decimal_allowed=False, min_value=0),
+            element=NumberInputElement(
+                action_id=VALUE,
+                is_decimal_allowed=False,
+                min_value=0,
+                initial_value=typed.get(WrapUpBlock.USERS_AFFECTED) or None,
+            ),
         ),
         _text_input(
             WrapUpBlock.ROOT_CAUSE,
             label("resolve.root_cause_label"),
+            initial=typed.get(WrapUpBlock.ROOT_CAUSE, ""),
             max_length=RESOLUTION_TEXT_MAX,
             optional=True,
             hint=label("resolve.root_cause_hint"),
@@ -124,11 +143,11 @@ def resolve_modal(renderer: Renderer, incident_id: int, channel_id: str) -> dict
             label=label("resolve.started_at_label"),
             hint=label("resolve.started_at_hint"),
             optional=True,
-            element=DateTimePickerElement(action_id=VALUE),
+            element=DateTimePickerElement(action_id=VALUE, initial_date_time=started_at),
         ),
     ]
-    metadata = {"incident_id": incident_id, "channel": channel_id}
-    return _modal(renderer, WrapUpCallback.RESOLVE, "resolve", blocks, metadata)
+    metadata = {"incident_id": incident_id, "channel": channel_id, "reviewed": reviewed}
+    return _modal(renderer, WrapUpCallback.RESOLVE, "resolve", blocks, metadata, review=review)
 
 
 def resolution_message(

@@ -98,10 +98,46 @@ def _on_resolve(deps: Deps) -> Listener:
         if errors or given is None:
             ack(response_action="errors", errors=errors)
             return
+        if form := _resolution_review(deps, incident_id, view):
+            ack(response_action="update", view=form)
+            return
         ack()
         deps.later(*_submitter(body), partial(resolve.resolve, deps.services, incident_id, given, user))
 
     return on_resolve
+
+
+def _resolution_review(deps: Deps, incident_id: int, view: dict[str, Any]) -> dict[str, Any] | None:
+    """The form again with the checker's findings on what fixed it, the impact and the root
+    cause (they go to the channel and the postmortem), or None when it may be saved now."""
+    label = deps.renderer.label
+    checked: dict[str, str] = {
+        WrapUpBlock.FIX: label("resolve.fix_label"),
+        WrapUpBlock.CUSTOMER_IMPACT: label("resolve.customer_impact_label"),
+        WrapUpBlock.ROOT_CAUSE: label("resolve.root_cause_label"),
+    }
+    typed: dict[str, str] = {block: parse.text_value(view, block) for block in checked}
+    config = deps.team.checker.checker_config()
+    found = [
+        (checked[block], finding)
+        for block, text in typed.items()
+        for finding in checking.postmortem_findings(text, config)
+    ]
+    reviewed = _needs_review(view, found, list(typed.values()))
+    if reviewed is None:
+        return None
+    channel_id = str(parse.metadata(view).get("channel", ""))
+    typed[WrapUpBlock.USERS_AFFECTED] = parse.text_value(view, WrapUpBlock.USERS_AFFECTED)
+    started = parse.selected_datetime(view, WrapUpBlock.STARTED_AT)
+    return blocks.resolve_modal(
+        deps.renderer,
+        incident_id,
+        channel_id,
+        typed=typed,
+        started_at=None if started is None else int(started.timestamp()),
+        review=review_text(deps, found),
+        reviewed=reviewed,
+    )
 
 
 def _refusal(deps: Deps, incident_id: int, user: str) -> Errors:

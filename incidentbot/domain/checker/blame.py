@@ -1,0 +1,162 @@
+"""Blame on people: a person or group as the subject or agent of a failure, or a word of fault.
+
+Shapes, each one pattern family below:
+
+* subject + failure verb: "the platform team failed to review", "Priya pushed an untested
+  config", "QA signed off without running the suite". Some verbs are failures whoever does them
+  ("ignored", "forgot", "misconfigured"); some only with a sign that the act was wrong
+  ("pushed" an *untested* change, "ran" it *against production*, deleted the *wrong* queue), so
+  "Ahmed deployed the revert" passes.
+* passive with a person as agent: "was ignored by the on-call", "rushed out by the payments team";
+* possessive: "Raj's deploy took the cluster down", but not "Tomasz's revert is out";
+* counterfactual: "Had Ines checked …", "If the reviewer had looked …";
+* words of fault: "operator error", "sloppy work", "dropped the ball", "X's fault".
+
+A subject and its verb must sit in one clause (no sentence mark, comma or conjunction between
+them, at most a few words apart), which is what keeps "Requests failed to complete" or "The
+engineer who ran the script followed the runbook" clean.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from incidentbot.domain.checker.engine import PhraseRule
+from incidentbot.domain.checker.messages import PERSONAL_BLAME_MESSAGE, PERSONAL_BLAME_SUGGESTION
+from incidentbot.domain.checker.model import ALL_AUDIENCES, CheckerConfig
+from incidentbot.domain.checker.patterns import APOSTROPHE, any_of
+from incidentbot.domain.checker.people import CERTAIN_PERSON, known_people, likely_name
+from incidentbot.domain.checker.suggestions import system_framed
+
+a = APOSTROPHE
+WORD_START = r"\b"
+CONJUNCTION = r"(?:and|but|because|so|which|while|after|before|when|then|than|if|or|as|once|until)"
+GAP = rf"(?:(?!{CONJUNCTION}\b)[^\s.!?;,\u2014\u2013]+\s+){{0,5}}?"
+"""Up to five words between a subject and its verb, inside one clause."""
+CLAUSE_REST = r"[^.!?;,\n\u2014\u2013]{0,70}"
+"""The rest of the clause after a verb, reported with it: the object a rewrite talks about."""
+
+HUMAN_ACTIONS = (
+    r"(?:test|check|review|notice|follow|consider|read|look|think|bother|verify|wait|ask|tell"
+    r"|realise|realize|know|acknowledge|document|mention|spot|listen|answer)(?:ed|s)?"
+)
+STRONG = (
+    rf"failed\s+to|forgot|forgets|neglected|ignored|ignores|ignoring|missed|skipped|skipping"
+    r"|overlooked|botched|messed\s+up|screwed\s+up|mis-?configured|broke(?!\s+down)"
+    r"|broken(?!\s+down)|nuked|blew\s+away|took\s+(?:[\w-]+\s+){0,3}?down|brought\s+(?:[\w-]+\s+)"
+    r"{0,3}?down|rushed|panicked|dropped\s+the\s+ball|caused|introduced"
+    r"|made\s+(?:a|an|another)\s+(?:mistake|error|typo|blunder)|was\s+careless"
+    r"|(?:was|were)\s+not\s+paying\s+attention|wasn['\u2019]t\s+paying\s+attention"
+    r"|let\s+(?:the|a|an|our|it)\s+(?:[\w-]+\s+){0,2}?(?:lapse|expire|slip)"
+    r"|should(?:n['\u2019]t)?\s+have|should['\u2019]ve|must\s+be\s+more\s+careful"
+    r"|stops?\s+(?:skipping|ignoring|forgetting)|finally\s+(?:noticed|responded|acted|looked)"
+    rf"|(?:escalated|responded|acted|noticed|reacted)\s+(?:way\s+|far\s+)?too\s+late"
+    rf"|(?:did\s+not|didn{a}t|never|could\s+not\s+be\s+bothered\s+to)\s+{HUMAN_ACTIONS}\b"
+    r"|wiped|mistyped|fat-fingered|(?:silenced|muted|snoozed)\s+(?:the|an?|all|every)\s+(?:[\w-]+\s+)?"
+    r"(?:alerts?|pages?|alarms?|warnings?)|went\s+back\s+to\s+(?:bed|sleep)"
+    r"|left\s+(?:[\w-]+\s+){1,3}?(?:on|enabled|open|running|unlocked)\b"
+)
+"""Verbs that are a failure with a person as their subject, whatever the object."""
+AMBIGUOUS = r"caused|introduced|deleted|dropped(?!\s+(?:by|to|from)\b)|removed"
+"""Failures when a role or a known name does them; a capitalised word may be a thing
+("Latency caused timeouts"), so with a guessed name these need a sign of a wrong act."""
+CUED = (
+    r"pushed|deployed|merged|ran|run|approved|signed\s+off|turned\s+off|disabled|silenced"
+    r"|changed|copied|gave|granted|restarted|shipped|released|applied|edited|started|left"
+)
+CUE = (
+    r"untested|unreviewed|wrong|bad|buggy|faulty|by\s+mistake|by\s+accident|accidentally"
+    r"|mistakenly|without|instead\s+of|straight\s+(?:to|in)|directly\s+to|against\s+(?:the\s+)?"
+    r"(?:live|prod|production)|blindly|hastily|and\s+never|on\s+(?:logging\s+)?on\b|on\s*$"
+)
+"""Verbs that are ordinary work ("deployed the revert") unless the clause says the act was wrong."""
+WITH_CUE = rf"\b(?=[^.!?;,\n]{{0,60}}?\b(?:{CUE}))"
+WRONG_ACT = (
+    r"the\s+wrong|by\s+mistake|by\s+accident|accidentally|mistakenly|without\s+(?:[a-z]+ing"
+    r"|review|approval|permission|a\s+(?:review|test|second\s+pair))"
+)
+ANY_ACT = (
+    r"(?!(?:looked|checked|watched|monitored|searched|waited)\b)[a-z]+ed\b"
+    rf"(?=[^.!?;,\n]{{0,60}}?\b(?:{WRONG_ACT}))"
+)
+"""Any past-tense act a clause calls wrong: "shared the wrong link", "launched it without
+telling anyone". Looking in the wrong place is how an investigation goes, not a harmful act."""
+PERSON_PREDICATE = rf"(?:(?:{STRONG}|{AMBIGUOUS})\b|(?:{CUED}){WITH_CUE}|{ANY_ACT})"
+NAME_PREDICATE = rf"(?:(?:{STRONG})\b|(?:{CUED}|{AMBIGUOUS}){WITH_CUE}|{ANY_ACT})"
+NAME_GAP = r"(?:(?:[a-z]+ly|had|has|have|was|were|then|just|also|again)\s+){0,2}"
+"""After a guessed name only adverbs and auxiliaries: "Dmitri accidentally wiped"."""
+PASSIVE = (
+    r"ignored|missed|overlooked|rushed(?:\s+out)?|silenced|pushed|deployed|merged|run|deleted"
+    r"|dropped|wiped|broken|introduced|caused|skipped|approved|disabled|turned\s+off|botched"
+)
+POSSESSED_FAILURE = (
+    r"broke|broken|caused|introduced|triggered|started|took|brought|locked|nuked|wiped"
+    r"|deleted|removed|corrupted|made\s+things\s+worse|(?:is|was)\s+(?:what|why)|again"
+    r"|fault|mistake|screw-?up|blunder|typo|careless|sloppy|lack|inexperience|negligence"
+    r"|oversight|error"
+)
+POSSESSION = rf"(?:[^\s.!?;,]+\s+){{0,6}}?(?:{POSSESSED_FAILURE})\b"
+"""What follows "<owner>'s": the thing they own, then what it did ("deploy took … down")."""
+FAULT_WORDS = (
+    r"\b(?:reckless(?:ly|ness)?|careless(?:ly|ness)?|negligen(?:t|tly|ce)|sloppy|slapdash"
+    r"|incompeten(?:t|tly|ce)|lack(?:ed|s)?\s+(?:of\s+)?(?:the\s+)?competence|human\s+error"
+    r"|operator\s+error|user\s+error|pilot\s+error|dropped\s+the\s+ball|screw-?up|blunder"
+    r"|not\s+paying\s+attention|be\s+more\s+careful|clearly\s+(?:did\s+not|didn['\u2019]t))\b",
+    rf"\b(?:not|isn{a}t|wasn{a}t|aren{a}t|weren{a}t)\s+our\s+fault\b"
+    rf"|\b(?:his|her|their|[\w-]+{a}s)\s+(?:fault|mistake)\b|\bfault\s+of\b|\bat\s+fault\b",
+    r"\b(?:is|was)\s+on\s+(?:the\s+)?[\w-]+\s+team\b",
+    # "They should have reviewed the diff"; "they failed to complete" may be requests
+    rf"\bthey\s+(?:should\s+have|should{a}ve|failed\s+to|did\s+not|didn{a}t|never|forgot\s+to"
+    rf"|neglected\s+to)\s+{HUMAN_ACTIONS}\b",
+    r"\bwho\s+(?:pushed|broke|merged|deployed|shipped)\s+(?:this|it|that)\b",
+    r"\b(?:mistake|error|typo|blunder)s?\s+(?:was|were)\s+made\s+by\b",
+    # "blame", but not "we are not assigning blame", "a blameless review" or "git blame"
+    r"\bblam(?<!\bno\sblam)(?<!not\sblam)(?<!without\sblam)(?<!assign\sblam)"
+    r"(?<!assigning\sblam)(?<!n't\sblam)(?<!n\u2019t\sblam)(?<!git\sblam)(?:e|ed|es|ing)\b",
+)
+
+
+def _shapes(person: str, gap: str, predicate: str, owner: str | None = None) -> tuple[str, ...]:
+    """The four structural shapes for one way of spelling a person (`owner` where the shape
+    itself is personal: a possessive or a counterfactual)."""
+    owner = owner or person
+    subject = rf"\s+{gap}{predicate}{CLAUSE_REST}"
+    possessive = rf"{a}s\s+{POSSESSION}"
+    # One pass over the person where both shapes share the spelling of the person.
+    subject_or_owner = (
+        (rf"\b(?:{person})(?:{subject}|{possessive})",)
+        if owner == person
+        else (rf"\b(?:{person}){subject}", rf"\b(?:{owner}){possessive}")
+    )
+    return (
+        *subject_or_owner,
+        rf"\bwhoever\b[^.!?;,\n]{{0,60}}?\b{predicate}{CLAUSE_REST}",
+        rf"\b(?:was|were|got|been|being)\s+(?:{PASSIVE})\b[^.!?;\n]{{0,50}}?\bby\s+(?:{person})\b",
+        rf"\b(?:had\s+(?:{owner})\s+(?:not\s+|never\s+|just\s+)?[a-z]+(?:ed|en|wn|ne)\b"
+        rf"|if\s+(?:{owner})\s+(?:had|hadn{a}t|would\s+have)\b)",
+    )
+
+
+@lru_cache(maxsize=64)
+def personal_blame(config: CheckerConfig) -> PhraseRule:
+    known = known_people((*config.people, *config.teams))
+    people = CERTAIN_PERSON if known is None else f"{CERTAIN_PERSON}|{known}"
+    name = likely_name(config.third_parties)
+    owner = likely_name(config.third_parties, plural_ok=True)
+    # The cased shapes see the original text: everything but the name ignores case there.
+    cased = tuple(
+        rf"\b(?i:{shape.removeprefix(WORD_START)})"
+        for shape in _shapes(f"(?-i:{name})", NAME_GAP, NAME_PREDICATE, f"(?-i:{owner})")
+    )
+    caused_by = rf"\b(?i:(?:caused|broken|broke|triggered|started)\s+by)\s+(?:{name})"
+    return PhraseRule(
+        rule="personal-blame",
+        audiences=ALL_AUDIENCES,
+        pattern=any_of(
+            (*_shapes(people, GAP, PERSON_PREDICATE), *FAULT_WORDS, rf"\bcaused\s+by\s+(?:{people})\b")
+        ),
+        cased_pattern=any_of((*cased, caused_by)),
+        message=PERSONAL_BLAME_MESSAGE,
+        suggestion=PERSONAL_BLAME_SUGGESTION,
+        suggest=system_framed,
+    )

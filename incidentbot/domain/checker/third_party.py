@@ -1,0 +1,99 @@
+"""Blaming a third party before it is confirmed: "our CDN vendor is down, out of our hands".
+
+A provider is a configured name ("AWS", "Stripe") or one named generically ("our email provider",
+"the payment processor", "a third-party service"). It is blamed when a failure state follows it,
+with its own words in between when they are its possession ("Okta's login service is having
+trouble"), when the failure is said to be at or with it ("an outage at our identity provider"),
+or when the text deflects ("out of our hands"). A sentence that says the provider confirmed the
+problem passes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from incidentbot.domain.checker.engine import PhraseRule
+from incidentbot.domain.checker.messages import THIRD_PARTY_MESSAGE, THIRD_PARTY_SUGGESTION
+from incidentbot.domain.checker.model import DURING_RESPONSE, CheckerConfig
+from incidentbot.domain.checker.patterns import APOSTROPHE, alternation, any_of, whole
+
+a = APOSTROPHE
+GENERIC_PROVIDER = (
+    r"(?:our|the|a|an|their)\s+(?:[\w-]+\s+){0,2}?(?:provider|vendor|partner|processor|supplier"
+    r"|isp|host|hosting\s+company)s?\b|(?:a\s+)?third[\s-]party(?:\s+(?:service|provider|vendor|api|dependency)s?)?\b"
+    r"(?:\s+(?:that\s+)?we\s+(?:rely|depend)\s+on\b)?"
+)
+STATE = (
+    r"(?:down|offline|unstable|broken|failing|degraded|unavailable|unreachable|flaky"
+    r"|having\s+(?:a\s+bad\s+day|(?:some\s+|major\s+|serious\s+)?(?:issues|problems|trouble"
+    r"|difficulties|delays|errors)|an?\s+(?:outage|incident))"
+    r"|experiencing\s+(?:(?:some|major|serious|significant)\s+)?(?:issues|problems|difficulties"
+    r"|delays|errors|slowness|degradation|an?\s+(?:outage|incident))"
+    r"|the\s+(?:cause|culprit|problem|issue)|to\s+blame|at\s+fault|responsible)\b"
+)
+BE = (
+    r"(?:is|are|was|were|has\s+been|have\s+been|seems\s+to\s+be|appears\s+to\s+be|keeps\s+being)"
+    r"(?:\s+(?:currently|still|completely|again|also|now))?"
+)
+CAUSING = r"(?:is\s+causing|caused|causes|is\s+behind|is\s+why|broke|messed\s+up)\b"
+FAILURE_NOUN = r"(?:outages?|fault|failure|downtime|incident|problems?|issues?)"
+DEFLECTION = (
+    r"\bout\s+of\s+our\s+hands\b|\bnothing\s+we\s+can\s+do\b|\bnot\s+on\s+our\s+(?:side|end)\b"
+    r"|\bon\s+their\s+(?:side|end)\b"
+)
+CONFIRMED = re.compile(
+    r"\b(?:has|have|had)\s+confirmed\b|\bconfirmed\s+(?:by|on|via|in|an?|the|that)\b"
+    r"|\bis\s+confirmed\b|\bconfirmed\s+(?:the\s+)?(?:delay|outage|incident|problem)",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?\n]")
+SENTENCE_REACH = 300
+"""How far either side of a match counts as "the same sentence"; bounded so a huge text without
+full stops does not make every match rescan it."""
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    window_start = max(0, start - SENTENCE_REACH)
+    window_end = min(len(text), end + SENTENCE_REACH)
+    ends_before = [found.end() for found in SENTENCE_END.finditer(text, window_start, start)]
+    sentence_start = ends_before[-1] if ends_before else window_start
+    end_after = SENTENCE_END.search(text, end, window_end)
+    sentence_end = end_after.start() if end_after else window_end
+    return text[sentence_start:sentence_end]
+
+
+def _not_confirmed(text: str, match: re.Match[str]) -> bool:
+    return CONFIRMED.search(_sentence_around(text, *match.span())) is None
+
+
+@lru_cache(maxsize=64)
+def third_party_blame(config: CheckerConfig) -> PhraseRule:
+    named = alternation(config.third_parties)
+    # Every phrasing opens with \b, so one test of it guards the whole union (see `any_of`).
+    provider = f"(?:{whole(named)}|{GENERIC_PROVIDER})" if named else f"(?:{GENERIC_PROVIDER})"
+    # Only an identifier may sit between a provider and its state ("AWS S3 is down",
+    # "AWS us-east-1 is down"): "PayPal payments are down" describes our users' impact.
+    identifier = r"\s+(?:[A-Z0-9][A-Z0-9-]{1,14}|[a-z]{2}-[a-z]+-\d+)\b"
+    cased = (rf"\b(?i:{whole(named)})(?:{a}s)?{identifier}\s+(?i:{BE}\s+{STATE})",) if named else ()
+    folded = (
+        # One pass over the provider, then what follows it: a state ("is down"), the state of
+        # its own part ("Okta's login service is having trouble"), a cause, a failure noun.
+        rf"\b{provider}(?:(?:{a}s)?\s+{BE}\s+{STATE}"
+        rf"|{a}s\s+(?:[\w-]+\s+){{1,4}}?{BE}\s+{STATE}"
+        rf"|(?:{a}s)?\s+(?:[\w-]+\s+){{0,2}}?{CAUSING}"
+        rf"|(?:{a}s)?\s+(?:{FAILURE_NOUN}|again)\b)",
+        rf"\b{FAILURE_NOUN}\s+(?:at|with|from|on)\s+{provider}(?!\s+(?!is\b)[a-z]+\b)",
+        rf"\b(?:caused\s+by|waiting\s+(?:for|on))\s+{provider}",
+        rf"\bon\s+{provider}{a}s\s+(?:side|end)\b",
+        DEFLECTION,
+    )
+    return PhraseRule(
+        rule="third-party-blame",
+        audiences=DURING_RESPONSE,
+        pattern=any_of(folded),
+        cased_pattern=any_of(cased) if cased else None,
+        message=THIRD_PARTY_MESSAGE,
+        suggestion=THIRD_PARTY_SUGGESTION,
+        keep=_not_confirmed,
+    )

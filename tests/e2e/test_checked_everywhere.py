@@ -1,0 +1,102 @@
+"""The communication checker on the forms whose text reaches the channel and the postmortem."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from incidentbot.clock import ManualClock
+from incidentbot.config import CheckerSection, TeamConfig
+from tests.e2e.helpers import declare, wait_until
+from tests.e2e.wrapup_helpers import posted, resolve_state
+from tests.support.fake_slack import FakeSlack
+from tests.support.harness import RunningBot, running_bot
+
+BLAMING_CAUSE = "Priya pushed an untested config to the gateway"
+
+
+@pytest.fixture
+def squads(slack: FakeSlack, database_url: str, clock: ManualClock) -> Iterator[RunningBot]:
+    team = TeamConfig(checker=CheckerSection(teams=("Falcon squad",)))
+    with running_bot(slack, database_url, clock, team) as bot:
+        yield bot
+
+
+def _submit_resolve(running: RunningBot, incident: Any, metadata: str, **fields: Any) -> Any:
+    return running.client.submit(
+        "resolve_incident", resolve_state(**fields), user_id="U001", private_metadata=metadata
+    )
+
+
+def _first_metadata(incident: Any) -> str:
+    return json.dumps({"incident_id": incident.id, "channel": incident.channel_id})
+
+
+def _initial(view: dict[str, Any], block_id: str) -> Any:
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    element = block["element"]
+    return element.get("initial_value", element.get("initial_date_time"))
+
+
+def test_a_blaming_root_cause_comes_back_for_review_and_posts_when_sent_unchanged(
+    running: RunningBot,
+) -> None:
+    incident = declare(running)
+    started = int(running.clock.now().timestamp()) - 600
+    fields = {"root_cause": BLAMING_CAUSE, "started": started}
+    response = _submit_resolve(running, incident, _first_metadata(incident), **fields)
+
+    answer = response.json()
+    assert answer["response_action"] == "update"
+    review = answer["view"]
+    assert review["submit"]["text"] == "Post anyway"
+    shown = json.dumps(review["blocks"][0])
+    assert "Priya pushed an untested config" in shown
+    assert "Our release process let an untested config reach production" in shown
+    assert _initial(review, "root_cause") == BLAMING_CAUSE
+    assert _initial(review, "users_affected") == "1200"
+    assert _initial(review, "started_at") == started
+    assert running.incident(incident.number).status != "resolved"
+
+    again = _submit_resolve(running, incident, review["private_metadata"], **fields)
+    assert again.status == 200 and not again.body
+    posted(running, incident.channel_id, "resolved at")
+    wait_until(lambda: running.incident(incident.number).status == "resolved")
+
+
+def test_a_changed_text_is_checked_again(running: RunningBot) -> None:
+    incident = declare(running)
+    review = _submit_resolve(running, incident, _first_metadata(incident), root_cause=BLAMING_CAUSE).json()[
+        "view"
+    ]
+    edited = "Sam's change broke the login flow"
+    second = _submit_resolve(running, incident, review["private_metadata"], root_cause=edited)
+    assert second.json()["response_action"] == "update"
+    assert "Sam's change broke" in json.dumps(second.json()["view"]["blocks"][0])
+
+
+def test_a_clean_resolution_is_not_held_up(running: RunningBot) -> None:
+    incident = declare(running)
+    fields = {"root_cause": "The deploy pipeline let an untested config reach the gateway"}
+    response = _submit_resolve(running, incident, _first_metadata(incident), **fields)
+    assert response.status == 200 and not response.body
+    posted(running, incident.channel_id, "resolved at")
+
+
+SQUAD_CAUSE = "falcon squad forgot to renew the certificate"
+
+
+def test_an_unknown_lowercase_group_is_not_taken_for_people(running: RunningBot) -> None:
+    incident = declare(running)
+    response = _submit_resolve(running, incident, _first_metadata(incident), root_cause=SQUAD_CAUSE)
+    assert response.status == 200 and not response.body
+
+
+def test_the_teams_of_the_checker_table_are_people_in_slack_too(squads: RunningBot) -> None:
+    incident = declare(squads)
+    answer = _submit_resolve(squads, incident, _first_metadata(incident), root_cause=SQUAD_CAUSE)
+    assert answer.json()["response_action"] == "update"
+    assert SQUAD_CAUSE in json.dumps(answer.json()["view"]["blocks"][0])
