@@ -9,6 +9,7 @@ pose as someone.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -58,7 +59,7 @@ def _utc_time(when: datetime | None, now: datetime) -> str:
     return utc_label(when, now) if when else "—"
 
 
-def _slack_time(tokens: str) -> Any:
+def _slack_time(tokens: str) -> Callable[[datetime | None, datetime], str]:
     """A filter for text Slack renders: each viewer reads the time in their own zone.
 
     `<!date^…>` is Slack's date formatting; the fallback (UTC, dated when not today) is what

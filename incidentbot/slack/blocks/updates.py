@@ -97,7 +97,7 @@ def update_modal(renderer: Renderer, view: IncidentView, previous: Update | None
 
 
 def _far_confirmation(renderer: Renderer) -> InputBlock:
-    """Ticked to keep a next update more than a day away; the form asks for it only then."""
+    """Needed only for a next update more than a day away; the form's error points here then."""
     option = Option(value=FAR_CONFIRMED_OPTION, label=renderer.label("update.far_option"))
     return InputBlock(
         block_id=Block.NEXT_FAR,
