@@ -13,6 +13,8 @@ FIELD_MAX = 3000
 """Longest text a field of the update form takes (Slack's limit for a text input)."""
 PRESET_MINUTES = (15, 30, 60)
 LONGEST_PRESET_MINUTES = 24 * 60
+CONFIRM_BEYOND = timedelta(hours=24)
+"""A next update further away than this is asked about again: a slip of the date picker looks the same."""
 
 
 class UpdateDraft(BaseModel):
@@ -81,13 +83,15 @@ def chosen_next_update(preset_minutes: int | None, exact: datetime | None, now: 
 
 
 def next_update_problem(
-    policy: Policy, draft: UpdateDraft, now: datetime, *, exact_given: bool
+    policy: Policy, draft: UpdateDraft, now: datetime, *, exact_given: bool, far_confirmed: bool = False
 ) -> str | None:
-    """Why the committed next-update time is not acceptable, or None."""
+    """Why the committed next-update time is not acceptable (or needs confirming), or None."""
     if draft.status is Status.RESOLVED:
         return None
     if draft.next_update_at is None:
         return "next_update_missing" if policy.requires_next_update(draft.severity) else None
     if exact_given and draft.next_update_at <= now:
         return "next_update_past"
+    if draft.next_update_at - now > CONFIRM_BEYOND and not far_confirmed:
+        return "next_update_far"
     return None

@@ -9,6 +9,7 @@ pose as someone.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
+
+from incidentbot.domain.times import utc_label
 
 SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -50,6 +53,25 @@ def _link(url: str | None, label: object) -> safe:
 
 def _hhmm(when: datetime | None) -> str:
     return when.strftime("%H:%M UTC") if when else "—"
+
+
+def _utc_time(when: datetime | None, now: datetime) -> str:
+    return utc_label(when, now) if when else "—"
+
+
+def _slack_time(tokens: str) -> Callable[[datetime | None, datetime], str]:
+    """A filter for text Slack renders: each viewer reads the time in their own zone.
+
+    `<!date^…>` is Slack's date formatting; the fallback (UTC, dated when not today) is what
+    clients that cannot render it show, and what notifications read.
+    """
+
+    def render(when: datetime | None, now: datetime) -> str:
+        if when is None:
+            return "—"
+        return safe(f"<!date^{int(when.timestamp())}^{tokens}|{utc_label(when, now)}>")
+
+    return render
 
 
 def _utc(when: datetime | None) -> str:
@@ -97,6 +119,9 @@ class Renderer:
             labels = Path(directory) / "labels.toml"
             if labels.is_file():
                 self._labels.update(tomllib.loads(labels.read_text(encoding="utf-8")))
+        self.env.filters.update(
+            utc_time=_utc_time, slack_time=_slack_time(str(self._labels["times"]["slack_tokens"]))
+        )
 
     def label(self, key: str, **values: object) -> str:
         """A short interface word from `templates/labels.toml`, e.g. `label("declare.title")`."""

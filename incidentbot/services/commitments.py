@@ -12,12 +12,14 @@ from datetime import datetime
 from incidentbot.domain.commitments import Commitment, CommitmentSource, CommitmentState
 from incidentbot.domain.models import EventKind
 from incidentbot.domain.reminders import ReminderKind
+from incidentbot.domain.times import utc_label
 from incidentbot.services.ports import NewEvent, Transaction
 from incidentbot.services.update_ports import NewCommitment, NewReminder
 
 
-def hhmm(when: datetime) -> str:
-    return when.strftime("%H:%M UTC")
+def hhmm(when: datetime, now: datetime) -> str:
+    """A promised time in the words of the timeline: UTC, dated when not on `now`'s date."""
+    return utc_label(when, now)
 
 
 def open_commitment(
@@ -56,7 +58,7 @@ def mark_missed(tx: Transaction, commitment: Commitment) -> bool:
         NewEvent(
             incident_id=commitment.incident_id,
             kind=EventKind.MISSED_COMMITMENT,
-            text=f"Missed the update promised for {hhmm(commitment.due_at)}",
+            text=f"Missed the update promised for {hhmm(commitment.due_at, commitment.due_at)}",
             occurred_at=commitment.due_at,
         )
     )

@@ -64,13 +64,14 @@ def deliver_nag(services: Services, reminder: Reminder) -> None:
             return
         commitments.mark_missed(tx, target.commitment)
         role = Role.COMMS if target.view.roster.comms else Role.COMMANDER
-        due = hhmm(target.commitment.due_at)
+        due = hhmm(target.commitment.due_at, now)
         text = f"Reminded the {services.policy.role_name(role).lower()} to post the update due {due}"
         tx.add_event(
             NewEvent(
                 incident_id=target.commitment.incident_id, kind=EventKind.NAG, text=text, occurred_at=now
             )
         )
+        # The channel notice scheduled here, due at once, also turns the summary to "overdue".
         _schedule_follow_ups(tx, target.commitment, now, services.policy.escalation_grace)
 
 
@@ -98,8 +99,7 @@ def deliver_nag_notice(services: Services, reminder: Reminder) -> None:
     target = live_target(services, reminder)
     services.workspace.post_nag_notice(target.view, target.commitment, target.owner)
     with services.store.transaction() as tx:
-        # The summary goes from "in N min" to "overdue" on its own row: a failure there never
-        # repeats the notice.
+        # The summary is refreshed on its own row: a failure there never repeats the notice.
         done = reminders.complete(tx, reminder, services.clock.now())
         sync = outbox.enqueue_sync(tx, target.commitment.incident_id, services.clock.now()) if done else None
     outbox.send_now(services, [sync])
@@ -109,9 +109,11 @@ def deliver_escalation(services: Services, reminder: Reminder) -> None:
     target = live_target(services, reminder)
     services.workspace.post_escalation(target.view, target.commitment)
     now = services.clock.now()
+    sync = None
     with services.store.transaction() as tx:
         if reminders.complete(tx, reminder, now):
-            text = f"Escalated to the commander: no update since the one due {hhmm(target.commitment.due_at)}"
+            due = hhmm(target.commitment.due_at, now)
+            text = f"Escalated to the commander: no update since the one due {due}"
             tx.add_event(
                 NewEvent(
                     incident_id=target.commitment.incident_id,
@@ -120,6 +122,8 @@ def deliver_escalation(services: Services, reminder: Reminder) -> None:
                     occurred_at=now,
                 )
             )
+            sync = outbox.enqueue_sync(tx, target.commitment.incident_id, now)
+    outbox.send_now(services, [sync])
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ def snooze(services: Services, commitment_id: int, minutes: int, by: str) -> Sno
             raise IncidentClosed(incident.label)
         old = tx.get_commitment(commitment_id, for_update=True) or old
         if not old.is_live:
-            raise _why_stale(tx, old)
+            raise _why_stale(tx, old, now)
         commitments.settle_live(tx, incident.id, CommitmentState.SUPERSEDED, now)
         new = commitments.open_commitment(
             tx,
@@ -154,7 +158,7 @@ def snooze(services: Services, commitment_id: int, minutes: int, by: str) -> Sno
             NewEvent(
                 incident_id=incident.id,
                 kind=EventKind.SNOOZE,
-                text=f"Next update moved to {hhmm(new.due_at)} (snoozed {minutes} min)",
+                text=f"Next update moved to {hhmm(new.due_at, now)} (snoozed {minutes} min)",
                 occurred_at=now,
                 actor_id=by,
             )
@@ -168,9 +172,9 @@ def snooze(services: Services, commitment_id: int, minutes: int, by: str) -> Sno
     return Snoozed(commitment=new, view=view)
 
 
-def _why_stale(tx: Transaction, old: Commitment) -> AlreadySnoozed | UpdateAlreadyPosted:
+def _why_stale(tx: Transaction, old: Commitment, now: datetime) -> AlreadySnoozed | UpdateAlreadyPosted:
     live = tx.live_commitment(old.incident_id)
-    due = hhmm(live.due_at) if live else ""
+    due = hhmm(live.due_at, now) if live else ""
     if live is not None and live.source is CommitmentSource.SNOOZE:
         return AlreadySnoozed(due)
     return UpdateAlreadyPosted(due)

@@ -34,6 +34,7 @@ class Field(StrEnum):
     THEORY = "theory"
     NEXT_PRESET = "next_preset"
     NEXT_AT = "next_at"
+    NEXT_FAR = "next_far"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,13 @@ def previous(services: Services, incident_id: int) -> Update | None:
 
 
 def problems(
-    services: Services, incident_id: int, user_id: str, draft: UpdateDraft, *, exact_given: bool
+    services: Services,
+    incident_id: int,
+    user_id: str,
+    draft: UpdateDraft,
+    *,
+    exact_given: bool,
+    far_confirmed: bool = False,
 ) -> dict[Field, str]:
     """What stops this update from being posted, as field → problem key (empty when fine)."""
     incident = services.view_of(incident_id).incident
@@ -64,9 +71,13 @@ def problems(
         found[Field.STATUS] = "only_commander_resolves"
     if draft.is_empty:
         found[Field.THEORY] = "all_empty"
-    timing = next_update_problem(services.policy, draft, services.clock.now(), exact_given=exact_given)
+    timing = next_update_problem(
+        services.policy, draft, services.clock.now(), exact_given=exact_given, far_confirmed=far_confirmed
+    )
     if timing == "next_update_past":
         found[Field.NEXT_AT] = timing
+    elif timing == "next_update_far":
+        found[Field.NEXT_FAR] = timing
     elif timing:
         found[Field.NEXT_PRESET] = timing
     return found
@@ -112,7 +123,7 @@ def record(services: Services, incident_id: int, author_id: str, draft: UpdateDr
             NewEvent(
                 incident_id=incident.id,
                 kind=EventKind.UPDATE_POSTED,
-                text=_posted_text(draft, next_due),
+                text=_posted_text(draft, next_due, now),
                 occurred_at=now,
                 actor_id=author_id,
             )
@@ -150,8 +161,8 @@ def _event(
     return tx.add_event(NewEvent(incident_id=incident_id, kind=kind, text=text, occurred_at=now, actor_id=by))
 
 
-def _posted_text(draft: UpdateDraft, next_due: datetime | None) -> str:
-    promise = f"next update by {hhmm(next_due)}" if next_due else "no fixed time for the next update"
+def _posted_text(draft: UpdateDraft, next_due: datetime | None, now: datetime) -> str:
+    promise = f"next update by {hhmm(next_due, now)}" if next_due else "no fixed time for the next update"
     return f"Update posted ({draft.status.value}); {promise}"
 
 

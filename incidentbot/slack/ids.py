@@ -56,11 +56,13 @@ class Block(StrEnum):
     CUSTOMER_TEXT = "customer_text"
     NEXT_PRESET = "next_preset"
     NEXT_AT = "next_at"
+    NEXT_FAR = "next_far"
 
 
 VALUE = "value"
 """The action_id of the single element inside every input block."""
 PRIVATE_OPTION = "private"
+FAR_CONFIRMED_OPTION = "confirmed"
 
 
 class WrapUpCallback(StrEnum):

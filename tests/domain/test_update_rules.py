@@ -6,6 +6,7 @@ from incidentbot.domain.commitments import Commitment, CommitmentSource, Commitm
 from incidentbot.domain.models import Severity, Status
 from incidentbot.domain.policy import Policy
 from incidentbot.domain.reminders import retry_delay
+from incidentbot.domain.times import utc_label
 from incidentbot.domain.updates import (
     UpdateDraft,
     chosen_next_update,
@@ -92,6 +93,30 @@ def test_next_update_rules() -> None:
     )
     resolved = _draft(Severity.SEV1, None, Status.RESOLVED)
     assert next_update_problem(policy, resolved, NOW, exact_given=False) is None
+
+
+def test_a_next_update_more_than_a_day_away_needs_confirming() -> None:
+    policy = Policy()
+    day, beyond = (
+        _draft(Severity.SEV1, NOW + timedelta(hours=24)),
+        _draft(Severity.SEV1, NOW + timedelta(hours=25)),
+    )
+    assert next_update_problem(policy, day, NOW, exact_given=True) is None
+    assert next_update_problem(policy, beyond, NOW, exact_given=True) == "next_update_far"
+    assert next_update_problem(policy, beyond, NOW, exact_given=True, far_confirmed=True) is None
+
+
+def test_utc_labels_carry_the_date_when_not_today() -> None:
+    assert utc_label(NOW + timedelta(hours=11, minutes=59), NOW) == "23:59 UTC"
+    assert utc_label(NOW + timedelta(hours=12), NOW) == "Fri 2 Jan 00:00 UTC"
+    assert utc_label(NOW - timedelta(hours=13), NOW) == "Wed 31 Dec 23:00 UTC"
+
+
+def test_a_reopened_incident_owes_the_first_update_until_one_was_posted() -> None:
+    policy = Policy()
+    assert policy.reopened_next_update(Severity.SEV1, NOW, ever_updated=False) == NOW + timedelta(minutes=15)
+    assert policy.reopened_next_update(Severity.SEV1, NOW, ever_updated=True) == NOW + timedelta(minutes=30)
+    assert policy.reopened_next_update(Severity.SEV3, NOW, ever_updated=True) is None
 
 
 def test_an_update_with_only_customer_wording_is_not_empty() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from incidentbot.domain.models import Role, SetupState
 from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.support.harness import RunningBot
+from tests.support.times import slack_time
 
 
 def test_bare_command_opens_the_declare_modal(running: RunningBot) -> None:
@@ -44,7 +45,7 @@ def test_submit_builds_channel_alert_pinned_summary_and_topic(running: RunningBo
     alert, summary = posts[0]["text"], posts[1]["text"]
     assert "SEV-1 incident declared: Checkout failing" in alert
     assert "Users cannot complete checkout" in alert
-    assert "First update due by 12:15 UTC" in alert, "first update is due 15 min after declaring"
+    assert f"First update due by {slack_time('12:15')}" in alert, "first update is due 15 min after declaring"
     assert "<@U002>" in alert and "<@U003>" in alert
     assert "Incident #1: Checkout failing" in summary
     assert slack.last("pins.add").args["timestamp"] == incident.summary_ts

@@ -18,6 +18,7 @@ from tests.e2e.update_helpers import (
 )
 from tests.support.harness import RunningBot
 from tests.support.reminder_rows import cadence
+from tests.support.times import slack_time
 
 
 def _kinds(running: RunningBot, incident_id: int) -> list[EventKind]:
@@ -38,23 +39,26 @@ def test_sev1_nag_cycle_end_to_end(running: RunningBot) -> None:
     assert not posts_to(running, "U002")[1:], "only the comms checklist so far"
 
     _advance_and_fire(running, seconds=1)
-    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    [nag] = wait_for_post(running, "U002", f"was due {slack_time('12:15')}")
     assert action_ids(nag) == ["open_update", "snooze_update:5", "snooze_update:15", "snooze_update:30"]
     assert "I'll ask the commander <@U001>" in nag.args["text"]
     [notice] = wait_for_post(running, channel, "is overdue")
     assert "<@U002>, please post it" in notice.args["text"]
     summary = running.slack.last("chat.update").args
-    assert summary["ts"] == incident.summary_ts and "*Next update due 12:15 UTC* (now)" in summary["text"]
+    assert (
+        summary["ts"] == incident.summary_ts
+        and f"*Next update overdue* since {slack_time('12:15')}" in summary["text"]
+    )
 
     running.clock.advance(timedelta(minutes=2))  # 12:17
     submit_update(running, incident, preset="30")
-    wait_published(running, channel, "*Next update by 12:47 UTC*")
+    wait_published(running, channel, f"*Next update by {slack_time('12:47')}*")
     _advance_and_fire(running, minutes=29)  # 12:46
-    assert len(wait_for_post(running, "U002", "was due at")) == 1
+    assert len(wait_for_post(running, "U002", "was due <!date")) == 1
     assert not [c for c in posts_to(running, channel) if "Still no update" in c.args["text"]]
 
     _advance_and_fire(running, minutes=1)  # 12:47: the second commitment is missed
-    second = wait_for_post(running, "U002", "was due at 12:47 UTC")
+    second = wait_for_post(running, "U002", f"was due {slack_time('12:47')}")
     assert len(second) == 1
     _advance_and_fire(running, minutes=4)  # 12:51
     assert not [c for c in posts_to(running, channel) if "Still no update" in c.args["text"]]
@@ -64,9 +68,9 @@ def test_sev1_nag_cycle_end_to_end(running: RunningBot) -> None:
 
     running.clock.advance(timedelta(minutes=3))  # 12:55
     submit_update(running, incident, preset="30")
-    wait_published(running, channel, "*Next update by 13:25 UTC*")
+    wait_published(running, channel, f"*Next update by {slack_time('13:25')}*")
     _advance_and_fire(running, minutes=29)  # 13:24: nothing more for the kept promise
-    assert len(wait_for_post(running, "U002", "was due at")) == 2
+    assert len(wait_for_post(running, "U002", "was due <!date")) == 2
     assert len([c for c in posts_to(running, channel) if "Still no update" in c.args["text"]]) == 1
 
     kinds = _kinds(running, incident.id)
@@ -84,7 +88,7 @@ def test_post_update_button_in_the_nag_opens_the_prefilled_form(running: Running
     submit_update(running, incident, theory="Cache stampede", preset="15")
     wait_published(running, incident.channel_id, "Cache stampede")
     _advance_and_fire(running, minutes=15)
-    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    [nag] = wait_for_post(running, "U002", f"was due {slack_time('12:15')}")
     running.client.action("open_update", button_value(nag, "open_update"), user_id="U002", channel_id="DU002")
     view = running.slack.wait_for("views.open")[0].args["view"]
     theory = next(b for b in view["blocks"] if b["block_id"] == "theory")
@@ -94,7 +98,7 @@ def test_post_update_button_in_the_nag_opens_the_prefilled_form(running: Running
 def test_snooze_moves_the_commitment_and_edits_the_nag(running: RunningBot) -> None:
     incident = declare(running, comms="U002")
     _advance_and_fire(running, minutes=15)
-    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    [nag] = wait_for_post(running, "U002", f"was due {slack_time('12:15')}")
     dm_ts = running.slack.messages("DU002")[-1]["ts"]
     value = button_value(nag, "snooze_update:15")
     running.client.action("snooze_update:15", value, user_id="U002", channel_id="DU002", message_ts=dm_ts)
@@ -103,7 +107,7 @@ def test_snooze_moves_the_commitment_and_edits_the_nag(running: RunningBot) -> N
             (c for c in running.slack.ok_calls_to("chat.update") if c.args["channel"] == "DU002"), None
         )
     )
-    assert edit.args["ts"] == dm_ts and "now due by *12:30 UTC*" in edit.args["text"]
+    assert edit.args["ts"] == dm_ts and f"now due by *{slack_time('12:30')}*" in edit.args["text"]
     assert action_ids(edit) == ["open_update"], "the snooze buttons are gone"
     wait_for_post(running, incident.channel_id, "Next update moved to 12:30 UTC (snoozed 15 min) by <@U002>")
     assert running.incident().next_update_due == running.clock.now() + timedelta(minutes=15)
@@ -111,7 +115,7 @@ def test_snooze_moves_the_commitment_and_edits_the_nag(running: RunningBot) -> N
     _advance_and_fire(running, minutes=5)  # 12:20: the escalation of the snoozed commitment is off
     assert not [c for c in posts_to(running, incident.channel_id) if "Still no update" in c.args["text"]]
     _advance_and_fire(running, minutes=10)  # 12:30: the snooze's own commitment is due
-    assert len(wait_for_post(running, "U002", "was due at 12:30 UTC")) == 1
+    assert len(wait_for_post(running, "U002", f"was due {slack_time('12:30')}")) == 1
     kinds = _kinds(running, incident.id)
     assert kinds.count(EventKind.SNOOZE) == 1 and kinds.count(EventKind.NAG) == 2
 
@@ -121,7 +125,7 @@ def test_resolution_stops_the_pending_nag(running: RunningBot) -> None:
     running.client.command("status resolved", channel_id=incident.channel_id)
     wait_until(lambda: running.incident().resolved_at)
     _advance_and_fire(running, minutes=30)
-    assert not [c for c in posts_to(running, "U002") if "was due at" in c.args["text"]]
+    assert not [c for c in posts_to(running, "U002") if "was due <!date" in c.args["text"]]
     with running.services.store.transaction() as tx:
         assert [r.state for r in cadence(tx.reminders(incident.id))] == [ReminderState.CANCELLED]
         assert [c.state for c in tx.commitments(incident.id)] == [CommitmentState.CANCELLED]
@@ -132,21 +136,21 @@ def test_the_reassigned_comms_lead_is_nagged(running: RunningBot) -> None:
     running.client.command("role comms @carol", channel_id=incident.channel_id)
     wait_until(lambda: running.services.view_of(incident.id).roster.comms == "U003")
     _advance_and_fire(running, minutes=15)
-    wait_for_post(running, "U003", "was due at 12:15 UTC")
-    assert not [c for c in posts_to(running, "U002") if "was due at" in c.args["text"]]
+    wait_for_post(running, "U003", f"was due {slack_time('12:15')}")
+    assert not [c for c in posts_to(running, "U002") if "was due <!date" in c.args["text"]]
 
 
 def test_commander_is_nagged_without_a_comms_lead(running: RunningBot) -> None:
     declare(running)
     _advance_and_fire(running, minutes=15)
-    wait_for_post(running, "U001", "was due at 12:15 UTC")
+    wait_for_post(running, "U001", f"was due {slack_time('12:15')}")
 
 
 def test_rate_limited_nag_waits_for_retry_after_and_goes_out_once(running: RunningBot) -> None:
     declare(running, comms="U002")
     running.slack.inject("chat.postMessage", status=429, retry_after=1)
     _advance_and_fire(running, minutes=15)
-    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    [nag] = wait_for_post(running, "U002", f"was due {slack_time('12:15')}")
     statuses = [c.status for c in running.slack.calls_to("chat.postMessage")][-3:]
     assert 429 in statuses and nag.ok
 
@@ -159,6 +163,6 @@ def test_undeliverable_nag_stays_pending_and_is_retried(running: RunningBot) -> 
         [nag] = cadence(tx.reminders(incident.id))
     assert (nag.state, nag.attempts) == (ReminderState.PENDING, 1)
     assert nag.last_error == "chat.postMessage: fatal_error"
-    assert not [c for c in posts_to(running, "U002") if "was due at" in c.args["text"]]
+    assert not [c for c in posts_to(running, "U002") if "was due <!date" in c.args["text"]]
     _advance_and_fire(running, seconds=5)
-    assert len(wait_for_post(running, "U002", "was due at 12:15 UTC")) == 1
+    assert len(wait_for_post(running, "U002", f"was due {slack_time('12:15')}")) == 1

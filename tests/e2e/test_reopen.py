@@ -9,6 +9,7 @@ from incidentbot.domain.models import Status
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.update_helpers import submit_update, wait_for_post, wait_published
 from tests.support.harness import RunningBot
+from tests.support.times import slack_time
 
 
 def _resolve_then_reopen(running: RunningBot, channel: str, status: str, minutes_later: int) -> None:
@@ -46,12 +47,12 @@ def test_reopened_sev1_owes_an_update_on_its_cadence_and_is_nagged(running: Runn
     _resolve_then_reopen(running, channel, "investigating", minutes_later=5)  # reopened 12:10
 
     assert running.incident().next_update_due == running.clock.now() + timedelta(minutes=30)
-    _shows(running, channel, "Next update due 12:40 UTC", "next update 12:40 UTC")
+    _shows(running, channel, f"Next update due {slack_time('12:40')}", "next update 12:40 UTC")
     assert "when the status changes" not in _last_summary(running, channel)
 
     running.clock.advance(timedelta(minutes=30))  # 12:40
     running.fire_due()
-    wait_for_post(running, "U002", "was due at 12:40 UTC")
+    wait_for_post(running, "U002", f"was due {slack_time('12:40')}")
     with running.services.store.transaction() as tx:
         live = tx.live_commitment(incident.id)
     assert live is not None and live.source is CommitmentSource.REOPEN
@@ -64,10 +65,10 @@ def test_reopened_with_no_update_ever_posted_owes_the_first_update(running: Runn
     running.clock.advance(timedelta(minutes=5))  # 12:05
     _resolve_then_reopen(running, channel, "investigating", minutes_later=5)  # reopened 12:10
 
-    _shows(running, channel, "Next update due 12:25 UTC", "next update 12:25 UTC")
+    _shows(running, channel, f"Next update due {slack_time('12:25')}", "next update 12:25 UTC")
     running.clock.advance(timedelta(minutes=15))
     running.fire_due()
-    wait_for_post(running, "U002", "was due at 12:25 UTC")
+    wait_for_post(running, "U002", f"was due {slack_time('12:25')}")
 
 
 def test_reopening_to_identified_keeps_the_promise_too(running: RunningBot) -> None:
@@ -78,7 +79,7 @@ def test_reopening_to_identified_keeps_the_promise_too(running: RunningBot) -> N
     _resolve_then_reopen(running, channel, "identified", minutes_later=20)  # reopened 12:20
 
     assert running.incident().status is Status.IDENTIFIED
-    _shows(running, channel, "Next update due 13:20 UTC", "next update 13:20 UTC")
+    _shows(running, channel, f"Next update due {slack_time('13:20')}", "next update 13:20 UTC")
 
 
 def test_reopened_incident_without_a_cadence_waits_for_the_status(running: RunningBot) -> None:

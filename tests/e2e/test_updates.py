@@ -10,6 +10,7 @@ from incidentbot.domain.updates import Update
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.update_helpers import action_ids, submit_update, wait_published
 from tests.support.harness import RunningBot
+from tests.support.times import slack_time
 
 FORM_BLOCKS = [
     "status",
@@ -21,6 +22,7 @@ FORM_BLOCKS = [
     "customer_text",
     "next_preset",
     "next_at",
+    "next_far",
 ]
 
 
@@ -80,7 +82,7 @@ def test_posted_update_is_rendered_stored_timelined_and_summarised(running: Runn
         "*What we've tried:* Restarted the API pods: no change",
         "*Who is doing what:* bob rolls back; carol watches error rates",
         "*Impact:* Checkout fails for about 30% of users",
-        "*Next update by 12:35 UTC*",
+        f"*Next update by {slack_time('12:35')}*",
         "Posted by <@U002>",
     ):
         assert fragment in text
@@ -89,7 +91,7 @@ def test_posted_update_is_rendered_stored_timelined_and_summarised(running: Runn
             (c for c in running.slack.calls_to("chat.update") if "12:35 UTC" in c.args["text"]), None
         )
     )
-    assert "*Next update due 12:35 UTC* (in 30 min)" in summary.args["text"]
+    assert f"*Next update due {slack_time('12:35')}*" in summary.args["text"]
     assert "*Status:* identified" in summary.args["text"]
     with running.services.store.transaction() as tx:
         [update] = tx.updates(incident.id)
@@ -120,7 +122,7 @@ def test_the_exact_time_wins_over_the_preset(running: RunningBot) -> None:
     incident = declare(running, comms="U002")
     exact = running.clock.now() + timedelta(minutes=42)
     submit_update(running, incident, preset="15", exact=int(exact.timestamp()))
-    wait_published(running, incident.channel_id, "*Next update by 12:42 UTC*")
+    wait_published(running, incident.channel_id, f"*Next update by {slack_time('12:42')}*")
     assert running.incident().next_update_due == exact
 
 

@@ -16,6 +16,7 @@ from tests.e2e.update_helpers import (
 )
 from tests.support.fake_slack import MAX_SECTION_TEXT
 from tests.support.harness import RunningBot
+from tests.support.times import slack_time
 
 
 def _updates(running: RunningBot, incident_id: int) -> list[Update]:
@@ -88,7 +89,7 @@ def test_snooze_twice_is_answered_without_a_second_snooze(running: RunningBot) -
     incident = declare(running, comms="U002")
     running.clock.advance(timedelta(minutes=15))
     running.fire_due()
-    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    [nag] = wait_for_post(running, "U002", f"was due {slack_time('12:15')}")
     value = button_value(nag, "snooze_update:5")
     running.client.action("snooze_update:5", value, user_id="U002", channel_id="DU002")
     wait_for_post(running, incident.channel_id, "snoozed 5 min")
@@ -105,9 +106,9 @@ def test_snooze_after_the_update_is_answered(running: RunningBot) -> None:
     incident = declare(running, comms="U002")
     running.clock.advance(timedelta(minutes=15))
     running.fire_due()
-    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    [nag] = wait_for_post(running, "U002", f"was due {slack_time('12:15')}")
     submit_update(running, incident, preset="30")
-    wait_published(running, incident.channel_id, "*Next update by 12:45 UTC*")
+    wait_published(running, incident.channel_id, f"*Next update by {slack_time('12:45')}*")
     running.client.action(
         "snooze_update:15", button_value(nag, "snooze_update:15"), user_id="U002", channel_id="DU002"
     )
@@ -117,4 +118,4 @@ def test_snooze_after_the_update_is_answered(running: RunningBot) -> None:
     assert running.incident().next_update_due == running.clock.now() + timedelta(minutes=30)
     running.clock.advance(timedelta(minutes=20))
     running.fire_due()
-    assert len([c for c in posts_to(running, "U002") if "was due at" in c.args["text"]]) == 1
+    assert len([c for c in posts_to(running, "U002") if "was due <!date" in c.args["text"]]) == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from incidentbot.domain.models import Role
@@ -20,21 +19,8 @@ def incident_context(view: IncidentView, **extra: Any) -> dict[str, Any]:
         "policy": view.policy,
         "roles": list(Role),
         "now": view.now,
-        "due_phrase": due_phrase(view),
         **extra,
     }
-
-
-def due_phrase(view: IncidentView) -> str:
-    due = view.incident.next_update_due
-    if due is None:
-        return ""
-    minutes = int((due - view.now) / timedelta(minutes=1))
-    if minutes > 0:
-        return f"in {minutes} min"
-    if minutes == 0:
-        return "now"
-    return f"overdue by {-minutes} min"
 
 
 def summary(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:

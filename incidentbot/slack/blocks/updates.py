@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    CheckboxesElement,
     DateTimePickerElement,
     InputBlock,
     Option,
@@ -21,7 +22,7 @@ from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks.common import Blocks, actions, button, modal, sections
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.blocks.modals import severity_option
-from incidentbot.slack.ids import VALUE, Action, Block, Callback
+from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, VALUE, Action, Block, Callback
 
 NO_FIXED_TIME = "none"
 OPTION_TEXT_MAX = 75
@@ -89,9 +90,21 @@ def update_modal(renderer: Renderer, view: IncidentView, previous: Update | None
             optional=True,
             element=DateTimePickerElement(action_id=VALUE),
         ),
+        _far_confirmation(renderer),
     ]
     metadata = {"incident_id": incident.id, "channel": incident.channel_id}
     return modal(renderer, Callback.POST_UPDATE, "update", blocks, metadata)
+
+
+def _far_confirmation(renderer: Renderer) -> InputBlock:
+    """Needed only for a next update more than a day away; the form's error points here then."""
+    option = Option(value=FAR_CONFIRMED_OPTION, label=renderer.label("update.far_option"))
+    return InputBlock(
+        block_id=Block.NEXT_FAR,
+        label=renderer.label("update.far_label"),
+        optional=True,
+        element=CheckboxesElement(action_id=VALUE, options=[option]),
+    )
 
 
 def _prior(previous: Update | None, name: str) -> str:

@@ -14,7 +14,7 @@ from incidentbot.services import nags, updates
 from incidentbot.services.errors import IncidentClosed
 from incidentbot.slack import parse
 from incidentbot.slack.blocks import updates as update_blocks
-from incidentbot.slack.ids import Action, Block, Callback
+from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.commands import Invocation, Router
 from incidentbot.slack.listeners.deps import Deps, answering_errors
@@ -24,6 +24,7 @@ FIELD_BLOCKS = {
     updates.Field.THEORY: Block.THEORY,
     updates.Field.NEXT_PRESET: Block.NEXT_PRESET,
     updates.Field.NEXT_AT: Block.NEXT_AT,
+    updates.Field.NEXT_FAR: Block.NEXT_FAR,
 }
 
 
@@ -57,7 +58,15 @@ def register(app: App, deps: Deps, router: Router) -> None:
         user = str(body["user"]["id"])
         exact = parse.selected_datetime(view, Block.NEXT_AT)
         draft = read_draft(deps, view)
-        found = updates.problems(deps.services, incident_id, user, draft, exact_given=exact is not None)
+        far_confirmed = FAR_CONFIRMED_OPTION in parse.checked_values(view, Block.NEXT_FAR)
+        found = updates.problems(
+            deps.services,
+            incident_id,
+            user,
+            draft,
+            exact_given=exact is not None,
+            far_confirmed=far_confirmed,
+        )
         if found:
             ack(response_action="errors", errors=_errors(deps, found))
             return
