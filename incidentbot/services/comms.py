@@ -76,7 +76,7 @@ def draft_facts(services: Services, incident_id: int, stage: Status | None = Non
             latest_update=latest,
             next_update_at=next_update if incident.is_open else None,
             resolution=tx.resolution(incident_id),
-            metrics=measure_in(tx, incident, now),
+            metrics=measure_in(tx, incident, now, events=tx.events(incident_id)),
             actions=tx.action_items(incident_id),
             latest_customer_text=_quotable(customer_texts[-1].text) if customer_texts else None,
         )

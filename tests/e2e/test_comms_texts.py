@@ -85,6 +85,16 @@ def test_findings_come_back_as_a_review_and_post_anyway_keeps_them(team: Running
     assert "flagged 4 things; the author posted it as written" in message
 
 
+def test_a_finding_about_what_is_missing_quotes_nothing(team: RunningBot) -> None:
+    incident = declare(team)
+    team.client.command("comms customer", channel_id=incident.channel_id, user_id="U002")
+    silent = "We're investigating failed checkouts affecting some customers."
+    review = submit_text(team, last_modal(team), silent).json()
+    listing = review["view"]["blocks"][0]["text"]["text"]
+    assert "does not say when the next one comes" in listing
+    assert "“”" not in listing and '""' not in listing
+
+
 def test_editing_in_the_review_checks_again(team: RunningBot) -> None:
     incident = declare(team)
     team.client.command("comms customer", channel_id=incident.channel_id)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from incidentbot.domain.models import Severity
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.test_postmortem import uploaded_document
-from tests.e2e.wrapup_helpers import posted, resolve
+from tests.e2e.wrapup_helpers import last_modal, posted, resolve
 from tests.support.harness import RunningBot
 
 MOVES = "SEV-1 (peak; declared SEV-2, raised to SEV-1 at 12:20 UTC, lowered to SEV-3 at 13:05 UTC)"
@@ -28,6 +28,10 @@ def test_resolution_and_postmortem_show_the_peak_and_the_changes(running: Runnin
     post = posted(running, incident.channel_id, "resolved at").args["text"]
     assert "(SEV-1: Checkout failing)" in post
     assert f"*Severity:* {MOVES}" in post
+
+    running.client.command("comms executive", channel_id=incident.channel_id)
+    executive = last_modal(running)["blocks"][-1]["element"]["initial_value"]
+    assert f"How bad: {MOVES} for 1 h 5 min" in executive
 
     running.client.command("postmortem", channel_id=incident.channel_id)
     document, _ = uploaded_document(running)
