@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from incidentbot.rendering.environment import _hhmm, _minutes, _template_dirs, _utc
+from incidentbot.rendering.environment import _hhmm, _minutes, _template_dirs, _utc, _utc_time
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
@@ -48,7 +48,7 @@ class TextRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self.env.filters.update(hhmm=_hhmm, utc=_utc, minutes=_minutes, percent=_percent)
+        self.env.filters.update(hhmm=_hhmm, utc=_utc, utc_time=_utc_time, minutes=_minutes, percent=_percent)
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context).strip()

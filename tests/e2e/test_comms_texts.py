@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -146,6 +147,18 @@ def test_a_stakeholder_draft_gives_one_next_update_time(team: RunningBot) -> Non
     draft = wait_until(lambda: _stakeholder_draft_quoting(team, "failed logins"))
     assert _clock_times(draft) == ["12:15 UTC"], draft
     assert "Our team is working on it." in draft
+
+
+def test_a_next_update_on_another_day_carries_its_date_in_the_drafts(
+    team: RunningBot, clock: ManualClock
+) -> None:
+    clock.advance(timedelta(hours=11, minutes=50))  # declared 23:50; the first update is due after midnight
+    incident = declare(team, impact="Checkout fails for everyone")
+    due = f"{clock.now() + timedelta(minutes=15):%a} {(clock.now() + timedelta(minutes=15)).day}"
+    for audience, count in (("customer", 1), ("stakeholder", 2)):
+        team.client.command(f"comms {audience}", channel_id=incident.channel_id, user_id="U002")
+        draft = last_modal(team, count=count)["blocks"][-1]["element"]["initial_value"]
+        assert f"by {due} " in draft and "00:05 UTC" in draft, draft
 
 
 def _clock_times(text: str) -> list[str]:
