@@ -3,11 +3,14 @@
 Mentions picked from Slack's composer arrive as `<@U123|carol>` and need no lookup. A name typed
 without completing the mention (or sent by a command whose escaping is off) is matched against
 the workspace's people, read with users.list one page at a time as Slack recommends and kept
-for a while: Slack rates users.list at a few calls a minute.
+for a while: Slack rates users.list at about 20 calls a minute, and the lookup runs before the
+command is acknowledged. Only the first lookup waits for Slack; once the list is old, a lookup
+answers from it and a background thread reads it again.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,12 +18,20 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from incidentbot.services.errors import SlackUnavailable
 from incidentbot.services.ports import Person
+
+log = logging.getLogger(__name__)
 
 DIRECTORY_CACHE_SECONDS = 600.0
 PAGE_SIZE = 200
 MAX_CANDIDATES = 5
 Call = Callable[[str, Callable[[], Any]], Any]
+Spawn = Callable[[Callable[[], None]], None]
+
+
+def _in_background(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="people-directory", daemon=True).start()
 
 
 def _normal(name: str) -> str:
@@ -52,12 +63,21 @@ class _Entry:
 
 
 class PeopleDirectory:
-    def __init__(self, client: WebClient, call: Call, *, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        call: Call,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        spawn: Spawn = _in_background,
+    ) -> None:
         self._client = client
         self._call = call
         self._now = now
+        self._spawn = spawn
         self._lock = threading.Lock()
         self._loaded_at: float | None = None
+        self._refreshing = False
         self._entries: list[_Entry] = []
 
     def named(self, typed: str) -> list[Person]:
@@ -82,11 +102,30 @@ class PeopleDirectory:
 
     def _current(self) -> list[_Entry]:
         with self._lock:
-            fresh = self._loaded_at is not None and self._now() - self._loaded_at < DIRECTORY_CACHE_SECONDS
-            if not fresh:
-                self._entries = [_Entry(m) for m in self._members() if m.get("id")]
-                self._loaded_at = self._now()
-            return self._entries
+            if self._loaded_at is None:
+                self._load()
+            entries = self._entries
+            stale = self._now() - (self._loaded_at or 0.0) >= DIRECTORY_CACHE_SECONDS
+            refresh = stale and not self._refreshing
+            self._refreshing = self._refreshing or refresh
+        if refresh:
+            self._spawn(self._refresh)
+        return entries
+
+    def _load(self) -> None:
+        self._entries = [_Entry(m) for m in self._members() if m.get("id")]
+        self._loaded_at = self._now()
+
+    def _refresh(self) -> None:
+        entries: list[_Entry] | None = None
+        try:
+            entries = [_Entry(m) for m in self._members() if m.get("id")]
+        except SlackUnavailable as error:
+            log.warning("could not read the workspace's people again: %s", error)
+        with self._lock:
+            if entries is not None:
+                self._entries, self._loaded_at = entries, self._now()
+            self._refreshing = False
 
     def _members(self) -> Iterator[dict[str, Any]]:
         cursor: str | None = None

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from slack_sdk import WebClient
 
+from incidentbot.services.errors import SlackUnavailable
 from incidentbot.slack.people import DIRECTORY_CACHE_SECONDS, PeopleDirectory
 from tests.support.fake_slack import user_record
 
@@ -34,7 +35,8 @@ def _directory(pages: Pages, clock: list[float]) -> PeopleDirectory:
     def call(method: str, do: Callable[[], Any]) -> Any:
         return do()
 
-    return PeopleDirectory(cast(WebClient, pages), call, now=lambda: clock[0])
+    # Refreshing in the calling thread keeps the test free of timing.
+    return PeopleDirectory(cast(WebClient, pages), call, now=lambda: clock[0], spawn=lambda work: work())
 
 
 MEMBERS = [
@@ -62,6 +64,7 @@ def test_someone_who_left_counts_only_when_nobody_here_has_the_name() -> None:
 
 
 def test_every_page_is_read_and_the_result_kept_until_it_is_old() -> None:
+    """An old list still answers; it is read again (in the background) for the next lookup."""
     pages = Pages(MEMBERS)
     clock = [100.0]
     people = _directory(pages, clock)
@@ -70,6 +73,29 @@ def test_every_page_is_read_and_the_result_kept_until_it_is_old() -> None:
     clock[0] += DIRECTORY_CACHE_SECONDS - 1
     people.named("dave")
     assert len(pages.cursors) == 3
+    pages.members = [*MEMBERS, user_record("U6", "frank")]
     clock[0] += 1
+    assert people.named("dave"), "answered from the old list"
+    assert len(pages.cursors) == 6, "read again once the list is old"
+    assert [p.id for p in people.named("frank")] == ["U6"]
+    assert len(pages.cursors) == 6
+
+
+def test_a_failed_refresh_keeps_the_old_list_and_tries_again_next_time() -> None:
+    pages = Pages(MEMBERS)
+    clock = [0.0]
+    failing = [False]
+
+    def call(method: str, do: Callable[[], Any]) -> Any:
+        if failing[0]:
+            raise SlackUnavailable("users.list: ratelimited")
+        return do()
+
+    people = PeopleDirectory(cast(WebClient, pages), call, now=lambda: clock[0], spawn=lambda work: work())
+    assert people.named("dave")
+    failing[0] = True
+    clock[0] += DIRECTORY_CACHE_SECONDS
+    assert [p.id for p in people.named("dave")] == ["U5"]
+    failing[0] = False
     people.named("dave")
-    assert len(pages.cursors) == 6, "read again once the cache is old"
+    assert len(pages.cursors) == 6, "the next lookup tries again"

@@ -83,6 +83,16 @@ def test_each_click_has_its_own_action_ts_unless_resent() -> None:
     assert resent == stamps[0]
 
 
+def test_slash_command_text_is_sent_as_slack_sends_what_a_person_typed() -> None:
+    def sent(typed: str, **kw: Any) -> str:
+        return parse_qs(slash_command(typed, **kw)[0])["text"][0]
+
+    # The shipped manifest has should_escape on: completed mentions carry their names.
+    assert sent("role comms @carol & co") == "role comms <@U003|carol> &amp; co"
+    assert sent("note @here see #general") == "note <!here> see <#C0000|general>"
+    assert sent("role comms @carol", should_escape=False) == "role comms @carol"
+
+
 def payload_of(body: str) -> Any:
     return json.loads(parse_qs(body)["payload"][0])
 
