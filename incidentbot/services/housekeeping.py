@@ -8,8 +8,9 @@ a batch comes back short:
 
 * done and cancelled reminder rows whose every recorded time (due, fired, lease or retry) is
   older than `Retention.finished_rows`, and whose incident was resolved that long ago;
-* Slack event ids received more than `Retention.event_ids` ago. They only serve to drop Slack's
-  retries of an event, which come within about an hour, on whichever process they land.
+* Slack delivery ids received more than `Retention.event_ids` ago: event ids, submitted views
+  and clicks (`slack/once.py`). They only serve to drop a repeated delivery — Slack's retries
+  come within about an hour, a double click within seconds — on whichever process it lands.
 
 What is kept, and why:
 
@@ -56,7 +57,7 @@ class Retention:
     finished_rows: timedelta = timedelta(days=30)
     """How long a finished reminder or outbox row stays after it and its incident's resolution."""
     event_ids: timedelta = timedelta(days=7)
-    """How long a Slack event id is remembered to drop a repeated delivery."""
+    """How long a Slack delivery (event id, submitted view, click) is remembered to drop a repeat."""
 
     def __post_init__(self) -> None:
         if self.finished_rows <= timedelta(0) or self.event_ids <= timedelta(0):

@@ -67,10 +67,15 @@ def _bounded(kind: str, identity: str) -> str:
 def _claimed_with_their_record(body: dict[str, Any]) -> bool:
     event, view = body.get("event"), body.get("view")
     if isinstance(event, dict):
-        return event.get("type") in EVENTS_CLAIMED_WITH_THEIR_RECORD
+        return _named(event.get("type"), EVENTS_CLAIMED_WITH_THEIR_RECORD)
     if body.get("type") == "view_submission" and isinstance(view, dict):
-        return view.get("callback_id") in VIEWS_CLAIMED_WITH_THEIR_RECORD
+        return _named(view.get("callback_id"), VIEWS_CLAIMED_WITH_THEIR_RECORD)
     return False
+
+
+def _named(value: object, names: frozenset[str]) -> bool:
+    # A malformed payload may carry a list or an object here: not a name, and not hashable.
+    return isinstance(value, str) and value in names
 
 
 CLAIMED = "incidentbot_claimed_delivery"

@@ -21,6 +21,7 @@ from tests.e2e.update_helpers import button_value, update_state, wait_for_post, 
 from tests.e2e.wrapup_helpers import told
 from tests.support import signing
 from tests.support.harness import RunningBot
+from tests.support.interaction_ids import fresh_action_ts, fresh_trigger_id
 from tests.support.signing import Body, Response
 
 DECLARE_VIEW = {"view_id": "VDECLARE01", "view_hash": "1700000001.a1b2c3"}
@@ -107,8 +108,8 @@ def click_twice(running: RunningBot, action_id: str, value: str, **where: Any) -
     click = signing.block_action(
         action_id,
         value,
-        action_ts=signing.fresh_action_ts(),
-        trigger_id=signing.fresh_trigger_id(),
+        action_ts=fresh_action_ts(),
+        trigger_id=fresh_trigger_id(),
         **where,
     )
     return [running.client.post(*click), running.client.post(*click)]

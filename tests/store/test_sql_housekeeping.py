@@ -129,6 +129,17 @@ def test_old_event_ids_are_forgotten_and_recent_ones_still_drop_retries(store: S
         assert tx.first_delivery("EvOld0", NOW + 7 * DAY)
 
 
+def test_submitted_views_and_clicks_are_forgotten_with_the_event_ids(store: SqlStore) -> None:
+    with store.transaction() as tx:
+        assert tx.first_delivery("view:VS00000001:1700000000.fakehash", NOW)
+        assert tx.first_delivery("action:U001:1700000000.000001:snooze_update:15", NOW + 6 * DAY)
+    with store.transaction() as tx:
+        assert tx.delete_processed_events(NOW + DAY, 10) == 1
+    with store.transaction() as tx:
+        assert tx.first_delivery("view:VS00000001:1700000000.fakehash", NOW + 7 * DAY)
+        assert not tx.first_delivery("action:U001:1700000000.000001:snooze_update:15", NOW + 7 * DAY)
+
+
 def test_two_processes_sweeping_at_once_remove_everything_once(store: SqlStore) -> None:
     incidents = _incidents(store, 4)
     with store.transaction() as tx:

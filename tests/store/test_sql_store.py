@@ -82,6 +82,18 @@ def test_one_message_is_one_timeline_entry(store: SqlStore) -> None:
         assert len(tx.events(incident.id)) == 3
 
 
+def test_a_delivery_not_acted_on_is_forgotten_and_its_repeat_is_first(store: SqlStore) -> None:
+    view = "view:VS00000001:1700000000.fakehash"
+    with store.transaction() as tx:
+        assert tx.first_delivery(view, NOW)
+        assert tx.first_delivery("action:U001:1700000000.000001:take_role:scribe", NOW)
+    with store.transaction() as tx:
+        tx.forget_delivery(view)
+    with store.transaction() as tx:
+        assert tx.first_delivery(view, NOW)
+        assert not tx.first_delivery("action:U001:1700000000.000001:take_role:scribe", NOW)
+
+
 def test_event_ids_are_processed_once(store: SqlStore) -> None:
     with store.transaction() as tx:
         assert tx.first_delivery("Ev1", NOW)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +26,7 @@ from tests.support.fake_slack import (
     TEAM_DOMAIN,
     TEAM_ID,
 )
+from tests.support.interaction_ids import fresh_action_ts, fresh_trigger_id, fresh_view_id
 from tests.support.manifest import slash_command_escapes
 
 FORM = "application/x-www-form-urlencoded"
@@ -54,30 +53,6 @@ def sign(secret: str, body: bytes | str, timestamp: int | None = None) -> dict[s
 
 # --------------------------------------------------------------------------------------------
 # payload pieces
-
-_serials = itertools.count(1)
-
-
-def fresh_trigger_id() -> str:
-    """Slack issues a new trigger id with every interaction, and each opens at most one view."""
-    return f"{int(time.time())}.{next(_serials)}.faketrigger"
-
-
-def fresh_view_id() -> str:
-    """Slack gives every opened view its own id; a submission carries its view's id and hash."""
-    return f"VS{next(_serials):08d}"
-
-
-_last_action_us = [0]
-_action_ts_lock = threading.Lock()
-
-
-def fresh_action_ts() -> str:
-    """Unique per click, as Slack's are: two clicks never share an ``action_ts``."""
-    with _action_ts_lock:
-        micros = max(int(time.time() * 1_000_000), _last_action_us[0] + 1)
-        _last_action_us[0] = micros
-    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
 def _user(user_id: str) -> Json:
@@ -228,10 +203,8 @@ def block_action(
     response_url: str = DEFAULT_RESPONSE_URL,
     action_ts: str | None = None,
 ) -> Body:
-    """A ``block_actions`` payload from a message (channel_id/message_ts) or a view.
-
-    Each call is a new click unless ``action_ts`` (and ``trigger_id``) repeat an earlier one.
-    """
+    """A ``block_actions`` payload from a message (channel_id/message_ts) or a view; a new click
+    unless ``action_ts`` (and ``trigger_id``) repeat an earlier one."""
     ts = action_ts or fresh_action_ts()
     payload: Json = {
         "type": "block_actions",
@@ -271,11 +244,8 @@ def view_submission(
     blocks: Sequence[Json] = (),
     response_urls: Sequence[Json] = (),
 ) -> Body:
-    """``state_values`` is ``{block_id: {action_id: plain("...") | users_select(...) | ...}}``.
-
-    Each call submits a view of its own unless ``view_id`` (and ``view_hash``) name the view of an
-    earlier submission: a double click or a resent request carries the same id and hash.
-    """
+    """``state_values`` is ``{block_id: {action_id: plain("...") | users_select(...) | ...}}``;
+    a view of its own unless ``view_id`` and ``view_hash`` repeat an earlier submission's."""
     view_id = view_id or fresh_view_id()
     view: Json = {
         "id": view_id,
