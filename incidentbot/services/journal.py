@@ -10,6 +10,7 @@ is applied once however often it is tried. A row that no caller took — the pro
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -92,9 +93,40 @@ def replaying(apply: Apply[object]) -> Handler:
             apply(services, row)
         except IncidentError as error:
             log.info("journalled %s %s cannot be applied: %s", row.kind, row.id, error.code)
+            _tell_requester(services, row, error)
             raise ReminderObsolete from error
 
     return handler
+
+
+def _tell_requester(services: Services, row: Reminder, error: IncidentError) -> None:
+    """The person was told their request was taken: now tell them it was closed, and why."""
+    asked = _requester(row)
+    if asked is None:
+        return
+    channel, user = asked
+    try:
+        services.workspace.explain_refusal(channel, user, error.code, error.detail)
+    except SlackUnavailable:
+        # Telling is a courtesy: the request stays closed rather than retried for a message.
+        log.warning("could not tell %s that %s %s was closed", user, row.kind, row.id)
+
+
+def _requester(row: Reminder) -> tuple[str | None, str] | None:
+    """Who asked, and from which channel, as every journalled request records it."""
+    try:
+        asked = json.loads(row.payload or "")
+    except ValueError:
+        return None
+    if not isinstance(asked, dict):
+        return None
+    user = next((asked[key] for key in REQUESTER_KEYS if isinstance(asked.get(key), str)), None)
+    channel = asked.get("channel_id")
+    return (channel if isinstance(channel, str) else None, user) if user else None
+
+
+REQUESTER_KEYS = ("user_id", "declared_by", "reactor")
+"""The field naming who asked, in each kind of journalled request."""
 
 
 def payload(row: Reminder) -> str:
