@@ -16,14 +16,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.outbox import CALLER_FIRST
 from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.services import outbox, reminders
 from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentError, SlackUnavailable, Unstorable
+from incidentbot.services.errors import IncidentError, SlackUnavailable, UnreadableRequest, Unstorable
 from incidentbot.services.outbox import DeliveryDelayed
 from incidentbot.services.ports import Transaction
 from incidentbot.services.reminders import Handler, LeaseLost, ReminderObsolete, complete
@@ -77,6 +77,10 @@ def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     except IncidentError:
         reminders.finish(services, claimed, ReminderState.CANCELLED)
         raise
+    except ValidationError as error:
+        log.error("journalled %s %s cannot be read, closing it: %s", row.kind, row.id, error)
+        reminders.finish(services, claimed, ReminderState.CANCELLED)
+        raise UnreadableRequest() from error
     except SlackUnavailable as error:
         reminders.release(services, claimed, _described(error))
         raise DeliveryDelayed(str(error)) from error
@@ -94,6 +98,11 @@ def replaying(apply: Apply[object]) -> Handler:
         except IncidentError as error:
             log.info("journalled %s %s cannot be applied: %s", row.kind, row.id, error.code)
             _tell_requester(services, row, error)
+            raise ReminderObsolete from error
+        except ValidationError as error:
+            # The same payload fails the same way on every retry.
+            log.error("journalled %s %s cannot be read, closing it: %s", row.kind, row.id, error)
+            _tell_requester(services, row, UnreadableRequest())
             raise ReminderObsolete from error
 
     return handler

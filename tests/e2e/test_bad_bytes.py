@@ -5,6 +5,7 @@ SQLite keeps a NUL in text; PostgreSQL refuses it. Both databases see the same c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -144,3 +145,17 @@ def test_a_replayed_request_the_database_refuses_is_closed_and_its_author_told(r
     assert len([c for c in running.slack.ok_calls_to("chat.postMessage") if c.args["channel"] == "U002"]) == 1
     assert delivered
     assert [e.text for e in entries(running, incident.id) if e.source == "note"] == []
+
+
+def test_a_journalled_request_that_no_longer_reads_is_closed_and_its_author_told(running: RunningBot) -> None:
+    incident = declare(running)
+    unreadable = json.dumps({"channel_id": incident.channel_id, "user_id": "U002", "words": 5})
+    now = running.clock.now()
+    with running.services.store.transaction() as tx:
+        tx.add_request_row(JournalKind.NOTE, unreadable, now, now)
+    running.clock.advance(timedelta(minutes=1))
+    assert running.fire_due().cancelled == 1
+    running.clock.advance(timedelta(minutes=30))
+    assert running.fire_due().retried == 0
+    assert pending_requests(running) == []
+    assert any("could not be read back" in text for text in told(running, "U002"))
