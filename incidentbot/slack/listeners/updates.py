@@ -21,6 +21,7 @@ from incidentbot.slack.listeners.deps import Deps, answering_errors
 
 FIELD_BLOCKS = {
     updates.Field.STATUS: Block.STATUS,
+    updates.Field.SEVERITY: Block.SEVERITY,
     updates.Field.THEORY: Block.THEORY,
     updates.Field.NEXT_PRESET: Block.NEXT_PRESET,
     updates.Field.NEXT_AT: Block.NEXT_AT,
