@@ -150,18 +150,6 @@ def test_conversations_create_invite_topic_members(client: WebClient, fake: Fake
     assert members == ["UBOT", "U001", "U002", "U003"]
 
 
-def test_conversations_members_pages_as_slack_does(client: WebClient, fake: FakeSlack) -> None:
-    cid = fake.add_channel("big", members=["UBOT", "U001", "U002", "U003"])
-    first = client.conversations_members(channel=cid, limit=3)
-    assert first["members"] == ["UBOT", "U001", "U002"]
-    cursor = first["response_metadata"]["next_cursor"]
-    last = client.conversations_members(channel=cid, limit=3, cursor=cursor)
-    assert last["members"] == ["U003"] and last["response_metadata"]["next_cursor"] == ""
-    with pytest.raises(SlackApiError) as excinfo:
-        client.conversations_members(channel=cid, limit=1000)
-    assert error_of(excinfo) == "invalid_limit"
-
-
 def test_conversations_create_name_rules(client: WebClient) -> None:
     client.conversations_create(name="inc-1")
     for name, expected in [
