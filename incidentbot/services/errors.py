@@ -61,6 +61,12 @@ class Unstorable(IncidentError):
     code = "unstorable"
 
 
+class UnreadableRequest(IncidentError):
+    """A journalled request no longer reads as its kind (written by another version): it can never apply."""
+
+    code = "unreadable_request"
+
+
 class NameTaken(Exception):
     """Slack already has a channel by that name."""
 

@@ -10,19 +10,20 @@ is applied once however often it is tried. A row that no caller took — the pro
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.outbox import CALLER_FIRST
 from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.services import outbox, reminders
 from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentError, SlackUnavailable, Unstorable
+from incidentbot.services.errors import IncidentError, SlackUnavailable, UnreadableRequest, Unstorable
 from incidentbot.services.outbox import DeliveryDelayed
 from incidentbot.services.ports import Transaction
 from incidentbot.services.reminders import Handler, LeaseLost, ReminderObsolete, complete
@@ -89,6 +90,10 @@ def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     except IncidentError:
         reminders.finish(services, claimed, ReminderState.CANCELLED)
         raise
+    except ValidationError as error:
+        log.error("journalled %s %s cannot be read, closing it: %s", row.kind, row.id, error)
+        reminders.finish(services, claimed, ReminderState.CANCELLED)
+        raise UnreadableRequest() from error
     except SlackUnavailable as error:
         reminders.release(services, claimed, _described(error))
         raise DeliveryDelayed(str(error)) from error
@@ -105,9 +110,45 @@ def replaying(apply: Apply[object]) -> Handler:
             apply(services, row)
         except IncidentError as error:
             log.info("journalled %s %s cannot be applied: %s", row.kind, row.id, error.code)
+            _tell_requester(services, row, error)
+            raise ReminderObsolete from error
+        except ValidationError as error:
+            # The same payload fails the same way on every retry.
+            log.error("journalled %s %s cannot be read, closing it: %s", row.kind, row.id, error)
+            _tell_requester(services, row, UnreadableRequest())
             raise ReminderObsolete from error
 
     return handler
+
+
+def _tell_requester(services: Services, row: Reminder, error: IncidentError) -> None:
+    """The person was told their request was taken: now tell them it was closed, and why."""
+    asked = _requester(row)
+    if asked is None:
+        return
+    channel, user = asked
+    try:
+        services.workspace.explain_refusal(channel, user, error.code, error.detail)
+    except SlackUnavailable:
+        # Telling is a courtesy: the request stays closed rather than retried for a message.
+        log.warning("could not tell %s that %s %s was closed", user, row.kind, row.id)
+
+
+def _requester(row: Reminder) -> tuple[str | None, str] | None:
+    """Who asked, and from which channel, as every journalled request records it."""
+    try:
+        asked = json.loads(row.payload or "")
+    except ValueError:
+        return None
+    if not isinstance(asked, dict):
+        return None
+    user = next((asked[key] for key in REQUESTER_KEYS if isinstance(asked.get(key), str)), None)
+    channel = asked.get("channel_id")
+    return (channel if isinstance(channel, str) else None, user) if user else None
+
+
+REQUESTER_KEYS = ("user_id", "declared_by", "reactor")
+"""The field naming who asked, in each kind of journalled request."""
 
 
 def payload(row: Reminder) -> str:

@@ -58,3 +58,7 @@ class OutboxWorkspace(Protocol):
     def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
         """DM the declarer that Slack held up the channel's setup, and how it stands now."""
         ...
+
+    def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
+        """Tell a person why a request of theirs was closed unapplied (`templates/errors/<code>.j2`)."""
+        ...

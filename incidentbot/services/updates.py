@@ -31,6 +31,7 @@ class Field(StrEnum):
     """Parts of the update form a problem can be pinned to."""
 
     STATUS = "status"
+    SEVERITY = "severity"
     THEORY = "theory"
     NEXT_PRESET = "next_preset"
     NEXT_AT = "next_at"
@@ -69,6 +70,8 @@ def problems(
         found[Field.STATUS] = membership
     elif draft.status is Status.RESOLVED and not _may_resolve(services, incident_id, user_id):
         found[Field.STATUS] = "only_commander_resolves"
+    if _must_confirm_lowering(services, incident, user_id, draft):
+        found[Field.SEVERITY] = "lowering_needs_confirmation"
     if draft.is_empty:
         found[Field.THEORY] = "all_empty"
     timing = next_update_problem(
@@ -91,6 +94,14 @@ def _membership_problem(services: Services, incident: Incident, user_id: str) ->
     except SlackUnavailable:
         return "membership_unknown"
     return None if user_id in members else "not_in_channel"
+
+
+def _must_confirm_lowering(services: Services, incident: Incident, user_id: str, draft: UpdateDraft) -> bool:
+    """The form has no confirmation step: such a lowering goes through `/incident severity`."""
+    with services.store.transaction() as tx:
+        roster = tx.roster(incident.id)
+    rules = services.policy.permissions
+    return rules.must_confirm_lowering(roster, incident.severity, draft.severity, user_id)
 
 
 def _may_resolve(services: Services, incident_id: int, user_id: str) -> bool:

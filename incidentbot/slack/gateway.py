@@ -38,6 +38,7 @@ from incidentbot.slack.people import PeopleDirectory
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PERSON_CACHE_SECONDS = 300.0
+MEMBERS_PAGE = 200
 CONFIRM_REACTION = "white_check_mark"
 # Answers meaning the message (or its thread) is gone, as opposed to Slack being unavailable.
 _GONE = frozenset({"thread_not_found", "message_not_found"})
@@ -273,7 +274,8 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
     def _members_page(self, channel_id: str, cursor: str | None) -> Any:
         return self.call(
             "conversations.members",
-            lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=1000),
+            # Slack takes a limit under 1000 and recommends pages of at most 200.
+            lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=MEMBERS_PAGE),
         )
 
     # the timeline ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.rendering import Renderer
+from incidentbot.services.errors import SlackUnavailable
 from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks import outbox as blocks
 
@@ -16,6 +17,20 @@ class OutboxSlack:
 
         def dm(self, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
 
+        def ephemeral(
+            self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None
+        ) -> None: ...
+
     def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
         text, shown = blocks.setup_delayed(view, self.renderer, reason)
         self.dm(user_id, text, shown)
+
+    def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
+        text = self.renderer.render(f"errors/{code}.j2", detail=detail)
+        try:
+            if channel_id:
+                self.ephemeral(channel_id, user_id, text)
+                return
+        except SlackUnavailable:
+            pass  # not in that channel (any more): a DM reaches them anywhere
+        self.dm(user_id, text)

@@ -5,6 +5,7 @@ SQLite keeps a NUL in text; PostgreSQL refuses it. Both databases see the same c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -12,10 +13,13 @@ from typing import Any
 
 from sqlalchemy import event
 
+from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import ReminderState
+from incidentbot.services import journal
+from incidentbot.services.timeline import NoteRequest
 from tests.e2e.helpers import declare, pending_requests, submit_declare, wait_until
-from tests.e2e.timeline_helpers import captured, entries, note, reaction, send, ts_at
+from tests.e2e.timeline_helpers import captured, entries, note, reaction, send, told, ts_at
 from tests.support.harness import RunningBot
 
 
@@ -120,3 +124,38 @@ def test_a_slack_name_with_a_nul_byte_is_recorded_without_it(running: RunningBot
     send(running, reaction(incident.channel_id, ts))
     entry = wait_until(lambda: captured(running, incident.id, ts))
     assert (entry.actor_id, entry.actor_name, entry.text) == ("U002", "bob", "Error rate at 40%")
+
+
+def test_a_replayed_request_the_database_refuses_is_closed_and_its_author_told(running: RunningBot) -> None:
+    incident = declare(running)
+    asked = NoteRequest(
+        channel_id=incident.channel_id, user_id="U002", user_name="bob", words="Refused words"
+    )
+    # Journalled and acknowledged, then the process died before applying it: the scheduler replays it.
+    journal.accept(running.services, JournalKind.NOTE, asked)
+    with database_refusing(running, "timeline_events", "Refused"):
+        running.clock.advance(timedelta(minutes=1))
+        assert running.fire_due().cancelled == 1
+        assert pending_requests(running) == []
+        running.clock.advance(timedelta(minutes=30))
+        assert running.fire_due().retried == 0
+    # Bob is not in the channel, so the explanation comes as a DM.
+    delivered = [text for text in told(running, "U002") if "would not store what you sent" in text]
+    assert running.slack.count("chat.postEphemeral") == 1, "tried in the channel first"
+    assert len([c for c in running.slack.ok_calls_to("chat.postMessage") if c.args["channel"] == "U002"]) == 1
+    assert delivered
+    assert [e.text for e in entries(running, incident.id) if e.source == "note"] == []
+
+
+def test_a_journalled_request_that_no_longer_reads_is_closed_and_its_author_told(running: RunningBot) -> None:
+    incident = declare(running)
+    unreadable = json.dumps({"channel_id": incident.channel_id, "user_id": "U002", "words": 5})
+    now = running.clock.now()
+    with running.services.store.transaction() as tx:
+        tx.add_request_row(JournalKind.NOTE, unreadable, now, now)
+    running.clock.advance(timedelta(minutes=1))
+    assert running.fire_due().cancelled == 1
+    running.clock.advance(timedelta(minutes=30))
+    assert running.fire_due().retried == 0
+    assert pending_requests(running) == []
+    assert any("could not be read back" in text for text in told(running, "U002"))

@@ -56,7 +56,7 @@ def test_a_refused_resolve_form_stays_open_with_what_was_typed(running: RunningB
     response = submit_resolve(running, incident, user="U002", fix="Rolled back the gateway")
     body = response.json()
     assert body["response_action"] == "errors"
-    assert "Only the incident commander can resolve this incident" in body["errors"]["fix"]
+    assert "Only the incident commander, alice, can resolve this incident" in body["errors"]["fix"]
     assert "what you typed stays here" in body["errors"]["fix"]
     assert running.incident().status == "investigating"
     assert _resolution(running, incident.id) is None
@@ -85,7 +85,7 @@ def test_only_the_commander_resolves_or_reopens_with_the_status_command(running:
 def test_an_update_that_resolves_is_refused_in_the_form(running: RunningBot) -> None:
     incident = _declared(running)
     response = submit_update(running, incident, user="U002", status="resolved", preset=None)
-    assert "Only the incident commander can resolve the incident" in modal_errors(response)["status"]
+    assert "Only the incident commander, alice, can resolve the incident" in modal_errors(response)["status"]
     assert running.incident().status == "investigating"
     with running.services.store.transaction() as tx:
         assert tx.latest_update(incident.id) is None

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from slack_sdk import WebClient
+
 from tests.e2e.helpers import submit_declare, wait_until
 from tests.e2e.timeline_helpers import told
 from tests.support import signing
-from tests.support.harness import RunningBot
+from tests.support.harness import BOT_TOKEN, RunningBot
 
 OUTSIDER = "U004"
 REFUSAL = "Only members of this private incident's channel can change it"
@@ -86,3 +88,17 @@ def test_an_outsider_cannot_confirm_lowering_the_severity(running: RunningBot) -
     )
     assert WHO_CAN in _refused(running)
     assert running.incident().severity.value == 1
+
+
+def test_a_member_on_a_later_page_of_a_big_channel_is_a_member(running: RunningBot) -> None:
+    incident = _private(running)
+    crowd = [f"U9{n:04d}" for n in range(450)]
+    for user in [*crowd, OUTSIDER]:
+        if user != OUTSIDER:
+            running.slack.add_user(user, f"person{user}")
+    invite = WebClient(token=BOT_TOKEN, base_url=running.slack.url)
+    invite.conversations_invite(channel=incident.channel_id, users=",".join([*crowd, OUTSIDER]))
+    value = f"{incident.id}:scribe"
+    running.client.action("take_role:scribe", value, user_id=OUTSIDER, channel_id=incident.channel_id)
+    wait_until(lambda: running.services.view_of(incident.id).roster.scribe == OUTSIDER)
+    assert running.slack.count("conversations.members") >= 3, "read page by page"

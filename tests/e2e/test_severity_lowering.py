@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 
 from incidentbot.clock import ManualClock
 from incidentbot.config import TeamConfig
@@ -17,8 +18,9 @@ from incidentbot.domain.permissions import Permissions
 from incidentbot.domain.policy import Policy
 from tests.e2e.helpers import declare, pending_requests, wait_until
 from tests.e2e.timeline_helpers import entries
+from tests.e2e.update_helpers import modal_errors, submit_update
 from tests.support.fake_slack import FakeSlack
-from tests.support.harness import RunningBot, running_bot
+from tests.support.harness import BOT_TOKEN, RunningBot, running_bot
 
 NO_ROLE = "U004"
 
@@ -110,3 +112,16 @@ def test_a_team_can_turn_the_question_off(unconfirmed: RunningBot) -> None:
     incident = _declared(unconfirmed)
     unconfirmed.client.command("severity 4", user_id=NO_ROLE, channel_id=incident.channel_id)
     wait_until(lambda: unconfirmed.incident().severity.value == 4)
+
+
+def test_the_update_form_sends_a_lowering_without_a_role_to_the_command(running: RunningBot) -> None:
+    incident = _declared(running)
+    invite = WebClient(token=BOT_TOKEN, base_url=running.slack.url)
+    invite.conversations_invite(channel=incident.channel_id, users=NO_ROLE)
+    errors = modal_errors(submit_update(running, incident, user=NO_ROLE, severity="3"))
+    assert "You hold no role in this incident" in errors["severity"]
+    assert "/incident severity" in errors["severity"]
+    assert running.incident().severity.value == 1
+    ok = submit_update(running, incident, user="U002", severity="3")
+    assert ok.status == 200 and not ok.body
+    wait_until(lambda: running.incident().severity.value == 3)

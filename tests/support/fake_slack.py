@@ -1210,6 +1210,9 @@ class FakeSlack:
         return {"channel": self._get_channel(args).to_slack()}
 
     def _conversations_members(self, args: Json) -> Json:
+        # Slack: "specify a limit value under 1000"; the default page is 100.
+        if _int(args, "limit", 100) >= 1000:
+            raise SlackFault("invalid_limit")
         members = [{"id": m} for m in self._get_channel(args).members]
         page, cursor = _page(members, args, 100)
         return {"members": [m["id"] for m in page], "response_metadata": {"next_cursor": cursor}}

@@ -102,3 +102,6 @@ class OutboxRecording:
 
     def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
         self._record("report_setup_delayed", (user_id, view.incident.setup_state, reason))
+
+    def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
+        self._record("explain_refusal", (channel_id, user_id, code, detail))

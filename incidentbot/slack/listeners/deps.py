@@ -16,6 +16,7 @@ from typing import Any, ParamSpec
 
 from incidentbot.config import TeamConfig
 from incidentbot.rendering import Renderer
+from incidentbot.services.actors import actor_name
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentError, SlackUnavailable
 from incidentbot.slack.ack_first import AckFirst
@@ -41,6 +42,13 @@ class Deps:
     """Opens modals: a trigger_id expires 3 s after the click, so this never waits behind slow work."""
     ack_first: AckFirst = field(default_factory=AckFirst)
     """Counts the requests being acknowledged; work after an ack waits for them (see ack_first.py)."""
+
+    def only_commander_resolves(self, labels: str, commander: str | None) -> str:
+        """A form's refusal to resolve, from the `labels` group, naming the commander when known."""
+        name = actor_name(self.services, commander)
+        if name:
+            return self.renderer.label(f"{labels}.only_named_commander_resolves", commander=name)
+        return self.renderer.label(f"{labels}.only_commander_resolves")
 
     def error_text(self, error: IncidentError) -> str:
         return self.renderer.render(f"errors/{error.code}.j2", detail=error.detail, error=error)

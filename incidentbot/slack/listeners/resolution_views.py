@@ -144,8 +144,8 @@ def _refusal(deps: Deps, incident_id: int, user: str) -> Errors:
     """Answered in the form, so what the person wrote is still there to pass on to the commander."""
     try:
         resolve.check_resolvable(deps.services, incident_id, user)
-    except OnlyCommanderResolves:
-        return _invalid(deps, {WrapUpBlock.FIX: "only_commander_resolves"})
+    except OnlyCommanderResolves as refused:
+        return {WrapUpBlock.FIX: deps.only_commander_resolves("wrapup_invalid", refused.detail)}
     except AlreadyResolved:
         pass  # Nothing to keep: `resolve` says so once the form has closed.
     return {}

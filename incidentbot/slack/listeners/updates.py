@@ -21,6 +21,7 @@ from incidentbot.slack.listeners.deps import Deps, answering_errors
 
 FIELD_BLOCKS = {
     updates.Field.STATUS: Block.STATUS,
+    updates.Field.SEVERITY: Block.SEVERITY,
     updates.Field.THEORY: Block.THEORY,
     updates.Field.NEXT_PRESET: Block.NEXT_PRESET,
     updates.Field.NEXT_AT: Block.NEXT_AT,
@@ -68,12 +69,15 @@ def register(app: App, deps: Deps, router: Router) -> None:
             far_confirmed=far_confirmed,
         )
         if found:
-            ack(response_action="errors", errors=_errors(deps, found))
+            ack(response_action="errors", errors=_errors(deps, found, incident_id))
             return
         try:
             recorded = updates.record(deps.services, incident_id, user, draft)
         except IncidentClosed:
-            ack(response_action="errors", errors=_errors(deps, {updates.Field.STATUS: "incident_resolved"}))
+            ack(
+                response_action="errors",
+                errors=_errors(deps, {updates.Field.STATUS: "incident_resolved"}, incident_id),
+            )
             return
         ack()
         deps.later(*_submitter(body), partial(updates.publish, deps.services, recorded))
@@ -115,8 +119,15 @@ def read_draft(deps: Deps, view: dict[str, Any]) -> UpdateDraft:
     )
 
 
-def _errors(deps: Deps, found: dict[updates.Field, str]) -> dict[str, str]:
-    return {FIELD_BLOCKS[field]: deps.renderer.label(f"update_invalid.{key}") for field, key in found.items()}
+def _errors(deps: Deps, found: dict[updates.Field, str], incident_id: int) -> dict[str, str]:
+    return {FIELD_BLOCKS[field]: _problem_text(deps, key, incident_id) for field, key in found.items()}
+
+
+def _problem_text(deps: Deps, key: str, incident_id: int) -> str:
+    if key == "only_commander_resolves":
+        commander = deps.services.view_of(incident_id).roster.commander
+        return deps.only_commander_resolves("update_invalid", commander)
+    return deps.renderer.label(f"update_invalid.{key}")
 
 
 def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
