@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
+from incidentbot.slack.envelope import DocumentedShape
 from incidentbot.slack.listeners import (
     actions,
     commands,
@@ -17,6 +20,8 @@ from incidentbot.slack.listeners import (
 )
 from incidentbot.slack.listeners.deps import Deps
 
+log = logging.getLogger(__name__)
+
 
 def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     app = App(
@@ -27,7 +32,10 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
         # records and acknowledges; Slack work after the ack goes to `Deps.later` or
         # `Deps.open_modal` (see docs/performance.md).
         process_before_response=True,
+        # Refuses a malformed envelope before authorization, Bolt's matchers or any listener.
+        before_authorize=DocumentedShape(),
     )
+    app.error(answer_unexpected_error)
     router = commands.Router()
     events.register(app, deps)
     commands.register(app, deps, router)
@@ -38,3 +46,21 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     resolution.register(app, deps, router)
     updates.register(app, deps, router)
     return app
+
+
+def answer_unexpected_error(error: Exception, request: BoltRequest, response: BoltResponse) -> None:
+    """Bolt's error handler, for an exception no listener turned into a message: log it, answer cleanly.
+
+    A listener that had already acknowledged has recorded the request, so Slack gets that
+    acknowledgement rather than a 500 that would tell the person it failed; otherwise the answer
+    is Bolt's 500, with an empty body.
+    """
+    log.error("a listener failed unexpectedly", exc_info=error)
+    ack = request.context.ack
+    acknowledged = ack.response if ack is not None else None
+    if acknowledged is not None:
+        response.status = acknowledged.status
+        response.body = acknowledged.body
+        response.headers = acknowledged.headers
+    else:
+        response.body = ""
