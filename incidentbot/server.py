@@ -52,10 +52,10 @@ def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[by
         try:
             with bot.deps.ack_first.answering():
                 return slack(environ, start_response)
-        except Exception:
+        except Exception as error:
             # Bolt parses the body before it checks the signature; a body it cannot parse is the
-            # sender's mistake, not a server error.
-            log.warning("refused a request Bolt could not parse", exc_info=True)
+            # sender's mistake, not a server error: one line, no traceback.
+            log.warning("refused a request Bolt could not parse: %s: %s", type(error).__name__, error)
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"bad request\n"]
 

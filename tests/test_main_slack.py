@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -102,3 +103,21 @@ def _wait_for(
         assert process.poll() is None, f"the bot exited waiting for {what}"
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+def test_a_stop_while_waiting_for_slack_exits_cleanly(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/api/"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env = {**clean, **_http_env(url, tmp_path, _free_port(), SLACK_RETRY_MAX_SECONDS="3600")}
+    log_path = tmp_path / "stderr.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stderr=log_file)
+    try:
+        _wait_for(lambda: "Slack not reachable" in log_path.read_text(), process, "the first retry")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    log = log_path.read_text()
+    assert "stopped before Slack answered" in log and "Traceback" not in log

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from incidentbot.slack.clean_input import StorableText
+from incidentbot.slack.envelope import DocumentedShape
 from incidentbot.slack.listeners import (
     actions,
     commands,
@@ -20,6 +23,8 @@ from incidentbot.slack.listeners import (
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import OnceApp, OncePerDelivery
 
+log = logging.getLogger(__name__)
+
 
 def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     app = OnceApp(
@@ -31,10 +36,14 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
         # records and acknowledges; Slack work after the ack goes to `Deps.later` or
         # `Deps.open_modal` (see docs/performance.md).
         process_before_response=True,
+        # Refuses a malformed envelope before authorization, Bolt's matchers or any listener.
+        before_authorize=DocumentedShape(),
     )
+    app.error(answer_unexpected_error)
+    # Cleaned first, so even the ids a repeat is known by are text both databases store.
+    app.middleware(StorableText())
     app.middleware(OncePerDelivery(deps.services))
     router = commands.Router()
-    app.middleware(StorableText())
     events.register(app, deps)
     commands.register(app, deps, router)
     views.register(app, deps)
@@ -45,3 +54,21 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     updates.register(app, deps, router)
     severity_lowering.register(app, deps)
     return app
+
+
+def answer_unexpected_error(error: Exception, request: BoltRequest, response: BoltResponse) -> None:
+    """Bolt's error handler, for an exception no listener turned into a message: log it, answer cleanly.
+
+    A listener that had already acknowledged has recorded the request, so Slack gets that
+    acknowledgement rather than a 500 that would tell the person it failed; otherwise the answer
+    is Bolt's 500, with an empty body.
+    """
+    log.error("a listener failed unexpectedly", exc_info=error)
+    ack = request.context.ack
+    acknowledged = ack.response if ack is not None else None
+    if acknowledged is not None:
+        response.status = acknowledged.status
+        response.body = acknowledged.body
+        response.headers = acknowledged.headers
+    else:
+        response.body = ""

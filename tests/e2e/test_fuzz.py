@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from incidentbot.clock import ManualClock
 from tests.e2e.helpers import declare_state
+from tests.e2e.payload_helpers import INTERACTIVE_BASES, as_interactive, event, setting, without
 from tests.support import signing
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
@@ -133,3 +135,64 @@ def test_garbage_bodies_are_refused_cleanly(shared: RunningBot) -> None:
     ]:
         assert shared.client.post(body, content_type).status < 500
     assert signing  # the signing helpers are what made these requests pass verification
+
+
+# Envelopes bent out of Slack's documented shape: every one is refused (4xx), none is a 5xx.
+SHAPES: st.SearchStrategy[Any] = st.one_of(
+    st.sampled_from([None, {}, [], [None], [{}], "U001", 0, {"id": None}, {"id": ""}, {"id": 7}]),
+    JSONISH,
+)
+DROP = object()
+"""Take the key out of the envelope rather than setting it."""
+ENVELOPE_KEYS = st.sampled_from(
+    ["user", "view", "actions", "channel", "container", "message", "trigger_id", "callback_id", "type"]
+)
+EVENT_KINDS = st.sampled_from(["app_home_opened", "reaction_added", "reaction_removed", "message", ""])
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(sorted(INTERACTIVE_BASES)),
+    changes=st.dictionaries(ENVELOPE_KEYS, st.one_of(st.just(DROP), SHAPES), min_size=1, max_size=3),
+)
+def test_interactive_envelopes_of_any_shape_are_never_a_5xx(
+    shared: RunningBot, kind: str, changes: dict[str, Any]
+) -> None:
+    payload = INTERACTIVE_BASES[kind]()
+    for key, value in changes.items():
+        (without(key) if value is DROP else setting(key, value))(payload)
+    response = shared.client.post(*as_interactive(payload))
+    assert response.status < 500, (payload, response.text)
+    assert "Traceback" not in response.text
+
+
+@FUZZ
+@given(
+    inner=st.one_of(
+        SHAPES,
+        st.fixed_dictionaries(
+            {"type": EVENT_KINDS},
+            optional={"user": SHAPES, "tab": SHAPES, "item": SHAPES, "reaction": SHAPES, "channel": SHAPES},
+        ),
+    )
+)
+def test_event_envelopes_of_any_shape_are_never_a_5xx(shared: RunningBot, inner: Any) -> None:
+    envelope = event(inner)
+    envelope["event_id"] = f"Ev{abs(hash(json.dumps(envelope, default=str)))}"
+    response = shared.client.post(json.dumps(envelope), signing.JSON)
+    assert response.status < 500, (inner, response.text)
+
+
+@FUZZ
+@given(
+    dropped=st.sets(st.sampled_from(["user_id", "command", "team_id", "channel_id", "text", "trigger_id"])),
+    text=TEXT,
+)
+def test_slash_command_forms_missing_fields_are_never_a_5xx(
+    shared: RunningBot, dropped: set[str], text: str
+) -> None:
+    fields = dict(parse_qsl(signing.slash_command(text)[0], keep_blank_values=True))
+    for key in dropped:
+        del fields[key]
+    response = shared.client.post(urlencode(fields), signing.FORM)
+    assert response.status < 500, (fields, response.text)

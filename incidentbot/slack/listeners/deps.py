@@ -134,7 +134,13 @@ def answering_errors(
             try:
                 listener(*args, **kwargs)
             except Exception as error:
-                channel, user = where(body)
+                try:
+                    channel, user = where(body)
+                except Exception:
+                    # The envelope check (slack/envelope.py) keeps this from happening; should a
+                    # shape slip past it, the failure is logged instead of becoming a 500.
+                    log.error("%s failed; its request names nobody", listener.__name__, exc_info=error)
+                    return
                 deps.tell_later(channel, user, deps.failure_text(user, error))
 
         return guarded
