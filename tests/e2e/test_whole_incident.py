@@ -133,6 +133,11 @@ def _raised_to_sev1(running: RunningBot, incident: Any) -> None:
     assert topic(running).startswith("SEV-1 · investigating")
 
     at(running, "12:40")
+    before = running.slack.count("views.open")
+    running.client.command("update", user_id=COMMS, channel_id=incident.channel_id)
+    form = running.slack.wait_for("views.open", count=before + 1)[-1].args["view"]
+    [preset] = [b for b in form["blocks"] if b.get("block_id") == "next_preset"]
+    assert preset["element"]["initial_option"]["value"] == "30", "the form offers SEV-1's cadence"
     submit_update(running, incident, user=COMMS, status="identified", preset="30")
     wait_published(running, incident.channel_id, f"*Next update by {slack_time('13:10')}*")
 
@@ -144,6 +149,8 @@ def _resolved_reopened_nagged_and_resolved_again(running: RunningBot, incident: 
     assert answer.status == 200 and not answer.body, answer.body
     assert "(SEV-1: Checkout failing" in channel_says(running, channel, "resolved at")
     wait_until(lambda: running.incident().status is Status.RESOLVED)
+    shows(running, incident, "*Resolved*", "SEV-1 · resolved · IC: alice")
+    assert "next update" not in topic(running) and "Next update" not in summary_text(running, incident)
     pass_to(running, "13:10")  # the promise ended with the incident: nobody is nagged
     assert not [t for t in _dms(running, COMMS) if slack_time("13:10") in t and "was due" in t]
 
