@@ -31,6 +31,8 @@ def test_raising_to_a_severity_with_a_cadence_creates_the_promise_and_its_nag(ru
     assert running.incident().next_update_due == running.clock.now() + timedelta(minutes=30)
     _shows(running, channel, f"Next update due {slack_time('12:40')}", "next update 12:40 UTC")
     assert "when the status changes" not in _last_summary(running, channel)
+    [notice] = wait_for_post(running, channel, "Severity changed from SEV-3 to SEV-1")
+    assert f"<@U002>, the next update is now due {slack_time('12:40')}." in notice.args["text"]
     running.clock.advance(timedelta(minutes=30))  # 12:40
     running.fire_due()
     wait_for_post(running, "U002", f"was due {slack_time('12:40')}")
@@ -49,6 +51,8 @@ def test_raising_pulls_a_later_promise_in_and_the_old_nag_stays_quiet(running: R
     with running.services.store.transaction() as tx:
         states = [c.state for c in tx.commitments(incident.id)]
     assert states.count(CommitmentState.OPEN) == 1 and CommitmentState.SUPERSEDED in states
+    [notice] = wait_for_post(running, channel, "Severity changed from SEV-2 to SEV-1")
+    assert f"<@U002>, the next update is now due {slack_time('12:40')}." in notice.args["text"]
     running.clock.advance(timedelta(minutes=50))  # 13:00, past both times
     running.fire_due()
     wait_for_post(running, "U002", f"was due {slack_time('12:40')}")
@@ -64,6 +68,8 @@ def test_raising_keeps_a_promise_sooner_than_the_new_cadence(running: RunningBot
     _change_severity(running, channel, Severity.SEV1, minutes_later=5)
 
     assert running.incident().next_update_due == incident.declared_at + timedelta(minutes=15)
+    [notice] = wait_for_post(running, channel, "Severity changed from SEV-2 to SEV-1")
+    assert "now due" not in notice.args["text"], "the sooner promise stands"
 
 
 def test_lowering_keeps_the_promise(running: RunningBot) -> None:
@@ -76,3 +82,5 @@ def test_lowering_keeps_the_promise(running: RunningBot) -> None:
 
     assert running.incident().next_update_due == incident.declared_at + timedelta(minutes=30)
     _shows(running, channel, f"Next update due {slack_time('12:30')}", "next update 12:30 UTC")
+    [notice] = wait_for_post(running, channel, "Severity changed from SEV-1 to SEV-3")
+    assert "now due" not in notice.args["text"], "the promise did not move"

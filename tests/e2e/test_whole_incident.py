@@ -124,11 +124,10 @@ def _raised_to_sev1(running: RunningBot, incident: Any) -> None:
     at(running, "12:30")
     running.client.command("severity 1", channel_id=incident.channel_id)
     wait_until(lambda: running.incident().severity is Severity.SEV1)
-    assert "Severity changed from SEV-2 to SEV-1" in channel_says(
-        running, incident.channel_id, "Severity changed from SEV-2 to SEV-1"
-    )
     # SEV-1 owes an update every 30 minutes: the 13:25 promise is brought forward to 13:00.
     assert running.incident().next_update_due == running.clock.now() + minutes(30)
+    raised = channel_says(running, incident.channel_id, "Severity changed from SEV-2 to SEV-1")
+    assert f"<@{COMMS}>, the next update is now due {slack_time('13:00')}." in raised
     shows(running, incident, f"Next update due {slack_time('13:00')}", "next update 13:00 UTC")
     assert topic(running).startswith("SEV-1 · investigating")
 
@@ -159,6 +158,8 @@ def _resolved_reopened_nagged_and_resolved_again(running: RunningBot, incident: 
     wait_until(lambda: running.incident().is_open)
     assert running.incident().next_update_due == running.clock.now() + minutes(30)
     shows(running, incident, f"Next update due {slack_time('13:42')}", "next update 13:42 UTC")
+    reopened = channel_says(running, channel, "Status changed from resolved to investigating")
+    assert f"<@{COMMS}>, the next update is now due {slack_time('13:42')}." in reopened
 
     pass_to(running, "13:42")
     dm_says(running, COMMS, f"was due {slack_time('13:42')}")
