@@ -183,4 +183,9 @@ def _promise_per_cadence(
     if live is not None:
         commitments.settle_live(tx, incident.id, CommitmentState.SUPERSEDED, now)
     commitments.open_commitment(tx, incident.id, due, made_by=None, at=now, source=source)
+    # On the timeline, so a later "missed the update promised for …" follows a promise it shows.
+    promised = commitments.hhmm(due, now)
+    moved = f"from {commitments.hhmm(live.due_at, now)} " if live is not None else ""
+    text = f"Next update moved {moved}to {promised}" if moved else f"Next update promised for {promised}"
+    tx.add_event(NewEvent(incident_id=incident.id, kind=EventKind.COMMITMENT, text=text, occurred_at=now))
     return incident.model_copy(update={"next_update_due": due})

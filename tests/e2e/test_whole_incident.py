@@ -181,7 +181,11 @@ def _postmortem(running: RunningBot, channel: str) -> None:
     assert "| Severity | SEV-1 (peak; declared SEV-2, raised to SEV-1 at 12:30 UTC) |" in document
     assert "| 2026-01-01 12:05 UTC | alice | Rolled back api & worker \\<v2.3\\> |" in document
     assert "| Communications lead | carol |\n| Scribe | Dana K |" in document
+    assert (
+        "| 2026-01-01 12:30 UTC | incidentbot | Next update moved from 13:25 UTC to 13:00 UTC |" in document
+    )
     assert "| 2026-01-01 13:12 UTC | alice | Status changed from resolved to investigating |" in document
+    assert "| 2026-01-01 13:12 UTC | incidentbot | Next update promised for 13:42 UTC |" in document
     assert "| 2026-01-01 13:42 UTC | incidentbot | Missed the update promised for 13:42 UTC |" in document
     assert "| Updates posted | 3 |" in document
     # Came due: 12:15 (kept at 12:08), 12:23 (missed), 13:00 (kept at 12:40), 13:42 (missed).
