@@ -28,7 +28,7 @@ from tests.e2e.whole_incident_helpers import (
     topic,
     wait_holder,
 )
-from tests.e2e.wrapup_helpers import submit_resolve
+from tests.e2e.wrapup_helpers import submit_resolve, told
 from tests.support.harness import RunningBot
 from tests.support.times import slack_time
 
@@ -175,8 +175,10 @@ def _resolved_reopened_nagged_and_resolved_again(running: RunningBot, incident: 
 
 
 def _postmortem(running: RunningBot, channel: str) -> None:
+    told(running, "U001", "Shall I start the blameless postmortem")
     running.slack.clear_calls()
-    running.client.command("postmortem", channel_id=channel)
+    ack = running.client.command("postmortem", channel_id=channel).body.decode()
+    assert "Writing the postmortem draft" in ack
     document, _ = uploaded_document(running)
     assert "| Severity | SEV-1 (peak; declared SEV-2, raised to SEV-1 at 12:30 UTC) |" in document
     assert "| 2026-01-01 12:05 UTC | alice | Rolled back api & worker \\<v2.3\\> |" in document
