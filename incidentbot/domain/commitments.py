@@ -15,6 +15,8 @@ class CommitmentSource(StrEnum):
     SNOOZE = "snooze"
     REOPEN = "reopen"
     """The policy's promise again, committed when a resolved incident was reopened."""
+    SEVERITY = "severity"
+    """The new severity's promise, committed (or pulled in) when the severity was raised."""
 
 
 class CommitmentState(StrEnum):

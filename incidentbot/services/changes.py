@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from incidentbot.domain.commitments import CommitmentSource
+from incidentbot.domain.commitments import CommitmentSource, CommitmentState
 from incidentbot.domain.models import EventKind, Incident, Severity, Status
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder
@@ -154,7 +154,9 @@ def _apply(
             commitments.cancel_open(tx, incident.id, now)
         changed = current.model_copy(update=changes)
         if not current.is_open and changed.is_open:
-            changed = _reopen(services, tx, changed, now)
+            changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.REOPEN)
+        elif changed.is_open and changed.severity < current.severity:
+            changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.SEVERITY)
         changed = tx.save_incident(changed)
         event = tx.add_event(
             NewEvent(
@@ -167,13 +169,23 @@ def _apply(
     return changed
 
 
-def _reopen(services: Services, tx: Transaction, incident: Incident, now: datetime) -> Incident:
-    """A reopened incident owes updates again: the policy's promise, with its nag, as at declaration."""
+def _promise_per_cadence(
+    services: Services, tx: Transaction, incident: Incident, now: datetime, source: CommitmentSource
+) -> Incident:
+    """Owe the policy's promise (first-update rule until an update was posted, then the cadence):
+    made with its nag when none is live, pulled in when the live one is later, else kept as it is."""
     due = services.policy.reopened_next_update(
         incident.severity, now, ever_updated=tx.latest_update(incident.id) is not None
     )
-    if due is not None:
-        commitments.open_commitment(
-            tx, incident.id, due, made_by=None, at=now, source=CommitmentSource.REOPEN
-        )
+    live = tx.live_commitment(incident.id, for_update=True)
+    if due is None or (live is not None and live.due_at <= due):
+        return incident
+    if live is not None:
+        commitments.settle_live(tx, incident.id, CommitmentState.SUPERSEDED, now)
+    commitments.open_commitment(tx, incident.id, due, made_by=None, at=now, source=source)
+    # On the timeline, so a later "missed the update promised for …" follows a promise it shows.
+    promised = commitments.hhmm(due, now)
+    moved = f"from {commitments.hhmm(live.due_at, now)} " if live is not None else ""
+    text = f"Next update moved {moved}to {promised}" if moved else f"Next update promised for {promised}"
+    tx.add_event(NewEvent(incident_id=incident.id, kind=EventKind.COMMITMENT, text=text, occurred_at=now))
     return incident.model_copy(update={"next_update_due": due})

@@ -8,7 +8,10 @@ nothing the channel has already seen (an edit), or at most the one message that 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
+from incidentbot.domain.commitments import CommitmentSource
+from incidentbot.domain.models import TimelineEvent
 from incidentbot.domain.outbox import OutboxKind
 from incidentbot.domain.reminders import Reminder, ReminderState
 from incidentbot.services.context import Services
@@ -20,6 +23,7 @@ from incidentbot.services.reminders import ReminderNotYet, ReminderObsolete
 log = logging.getLogger(__name__)
 MAX_SYNC_PASSES = 3
 """A sync edits again while the incident keeps changing under it; later changes have their own."""
+_CHANGE_PROMISES = (CommitmentSource.REOPEN, CommitmentSource.SEVERITY)
 
 
 def deliver_sync_summary(services: Services, reminder: Reminder) -> None:
@@ -60,7 +64,15 @@ def deliver_change_notice(services: Services, reminder: Reminder) -> None:
         if _update_waiting_before(tx, reminder):
             raise ReminderNotYet("waiting for the update recorded before it")
         view = services.view(tx, incident)
-    services.workspace.post_change(view, event)
+        promise = _promise_made_by(tx, event)
+    services.workspace.post_change(view, event, promise)
+
+
+def _promise_made_by(tx: Transaction, event: TimelineEvent) -> datetime | None:
+    """The next-update time this change committed (a reopening or a raise), so the notice names it."""
+    live = tx.live_commitment(event.incident_id)
+    made_here = live is not None and live.made_at == event.occurred_at and live.source in _CHANGE_PROMISES
+    return live.due_at if live is not None and made_here else None
 
 
 def deliver_resolution(services: Services, reminder: Reminder) -> None:

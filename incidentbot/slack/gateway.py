@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -253,8 +254,9 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
         )
         self.dm(user_id, text)
 
-    def post_change(self, view: IncidentView, event: TimelineEvent) -> None:
-        text = self.renderer.render("change.j2", **incident_blocks.incident_context(view, event=event))
+    def post_change(self, view: IncidentView, event: TimelineEvent, promise: datetime | None = None) -> None:
+        context = incident_blocks.incident_context(view, event=event, promise=promise)
+        text = self.renderer.render("change.j2", **context)
         self.post(_channel(view), text)
 
     def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:

@@ -450,11 +450,14 @@ def user_record(
     deleted: bool = False,
     tz: str = "Europe/London",
     tz_offset: int = 0,
+    display_name: str | None = None,
 ) -> Json:
+    """A user as `users.info` returns it; the display name, a free profile field, defaults to `name`."""
     real = real_name or name.capitalize()
+    display = display_name or name
     profile: Json = {
-        "display_name": name,
-        "display_name_normalized": name,
+        "display_name": display,
+        "display_name_normalized": display,
         "real_name": real,
         "real_name_normalized": real,
     }
@@ -702,8 +705,18 @@ class FakeSlack:
         deleted: bool = False,
         tz: str = "Europe/London",
         tz_offset: int = 0,
+        display_name: str | None = None,
     ) -> None:
-        record = user_record(id, name, real_name, is_bot=is_bot, deleted=deleted, tz=tz, tz_offset=tz_offset)
+        record = user_record(
+            id,
+            name,
+            real_name,
+            is_bot=is_bot,
+            deleted=deleted,
+            tz=tz,
+            tz_offset=tz_offset,
+            display_name=display_name,
+        )
         with self._cond:
             self._users[id] = record
 

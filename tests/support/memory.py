@@ -235,7 +235,7 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None:
         self._record("send_role_checklist", (role, user_id))
 
-    def post_change(self, view: IncidentView, event: TimelineEvent) -> None:
+    def post_change(self, view: IncidentView, event: TimelineEvent, promise: datetime | None = None) -> None:
         self._record("post_change", event)
 
     def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
