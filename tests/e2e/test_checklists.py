@@ -13,12 +13,12 @@ def test_with_no_promise_the_checklists_say_what_happens_instead(running: Runnin
     wait_published(running, incident.channel_id, "*Next update:* when the status changes")
     wait_until(lambda: running.incident().next_update_due is None)
 
-    running.client.command("role comms <@U002>", channel_id=incident.channel_id)
+    running.client.command("role comms @bob", channel_id=incident.channel_id)
     [comms] = wait_for_post(running, "U002", "communications lead")
     assert "due —" not in comms.args["text"] and "it is due" not in comms.args["text"]
     assert "at SEV-3 you post an update whenever the status changes" in comms.args["text"]
 
-    running.client.command("role commander <@U003>", channel_id=incident.channel_id)
+    running.client.command("role commander @carol", channel_id=incident.channel_id)
     [commander] = wait_for_post(running, "U003", "incident commander")
     assert "due —" not in commander.args["text"]
     assert (

@@ -23,6 +23,7 @@ from tests.support import signing
 from tests.support.harness import RunningBot
 from tests.support.interaction_ids import fresh_action_ts, fresh_trigger_id
 from tests.support.signing import Body, Response
+from tests.support.times import slack_time
 
 DECLARE_VIEW = {"view_id": "VDECLARE01", "view_hash": "1700000001.a1b2c3"}
 
@@ -191,7 +192,7 @@ def test_a_snooze_click_delivered_twice_snoozes_once(running: RunningBot) -> Non
     incident = declare(running, comms="U002")
     running.clock.advance(timedelta(minutes=15))
     running.fire_due()
-    [nag] = wait_for_post(running, "U002", "was due at 12:15 UTC")
+    [nag] = wait_for_post(running, "U002", f"was due {slack_time('12:15')}")
     dm_ts = running.slack.messages("DU002")[-1]["ts"]
     value = button_value(nag, "snooze_update:15")
     click_twice(running, "snooze_update:15", value, user_id="U002", channel_id="DU002", message_ts=dm_ts)

@@ -86,7 +86,7 @@ def test_the_update_form_offers_the_confirmation_box(running: RunningBot) -> Non
 def test_the_summary_never_says_now_for_a_time_still_ahead(running: RunningBot) -> None:
     incident = declare(running)
     running.clock.advance(timedelta(minutes=14, seconds=31))  # 29 s before the first update is due
-    running.client.command("role comms <@U002>", channel_id=incident.channel_id)
+    running.client.command("role comms @bob", channel_id=incident.channel_id)
     running.slack.wait_until(
         lambda: any("*Communications lead:* <@U002>" in s for s in _summaries(running, incident.channel_id)),
         what="the summary with the new comms lead",
