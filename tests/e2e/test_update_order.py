@@ -7,6 +7,7 @@ from datetime import timedelta
 from tests.e2e.helpers import declare
 from tests.e2e.update_helpers import posts_to, submit_update, wait_for_post
 from tests.support.harness import RunningBot
+from tests.support.times import slack_time
 
 
 def test_a_rate_limited_first_update_is_not_overtaken_by_the_next(running: RunningBot) -> None:
@@ -31,4 +32,4 @@ def test_a_rate_limited_first_update_is_not_overtaken_by_the_next(running: Runni
     current = running.incident()
     summary = running.slack.message(incident.channel_id, current.summary_ts)
     assert summary is not None
-    assert f"Next update due {promised:%H:%M} UTC" in summary["text"]
+    assert f"Next update due {slack_time(f'{promised:%H:%M}')}" in summary["text"]
