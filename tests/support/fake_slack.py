@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tests.support import manifest, scopes
 from tests.support.composer import Directory
+from tests.support.fake_slack_blockkit import blocks_element_problem, view_problem
 
 Json = dict[str, Any]
 Handler = Callable[[Json], Json]
@@ -401,7 +402,9 @@ def _check_message_payload(args: Json, *, require_content: bool) -> None:
     text = args.get("text")
     if text is not None and len(str(text)) > MAX_MESSAGE_TEXT:
         raise SlackFault("msg_too_long")
-    problem = blocks_problem(args.get("blocks"), MAX_MESSAGE_BLOCKS)
+    problem = blocks_problem(args.get("blocks"), MAX_MESSAGE_BLOCKS) or blocks_element_problem(
+        args.get("blocks")
+    )
     if problem:
         raise SlackFault("invalid_blocks", problem)
     for shown in [str(text or ""), *_texts_in(args.get("blocks"))]:
@@ -421,6 +424,8 @@ def _check_view(view: Any) -> Json:
         raise SlackFault("invalid_arguments", f"title must be 1..{MAX_VIEW_TITLE} characters")
     if len(str(view.get("private_metadata") or "")) > MAX_PRIVATE_METADATA:
         raise SlackFault("invalid_arguments", "private_metadata is too long")
+    if problem := view_problem(view):
+        raise SlackFault("invalid_arguments", problem)
     return view
 
 
