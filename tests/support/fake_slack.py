@@ -1470,6 +1470,8 @@ class FakeSlack:
     def _message_ref(self, args: Json) -> tuple[str, str]:
         channel = self._target_channel(args)
         ts = _str(args, "timestamp", "no_item_specified")
+        if ts not in self._messages.get(channel.id, {}):
+            raise SlackFault("message_not_found")  # pins.* and reactions.* need a message that exists
         return channel.id, ts
 
     def _pins_add(self, args: Json) -> Json:

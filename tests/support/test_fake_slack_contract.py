@@ -186,3 +186,23 @@ def test_chat_post_message_refuses_what_slack_refuses(
 def test_the_same_action_id_in_two_blocks_is_accepted(client: WebClient) -> None:
     # Slack asks an action_id to be unique within its block only.
     assert post(client, [actions(button()), actions(button())]) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [
+        ("pins.add", {}),
+        ("pins.remove", {}),
+        ("reactions.add", {"name": "white_check_mark"}),
+        ("reactions.remove", {"name": "white_check_mark"}),
+        ("reactions.get", {}),
+    ],
+)
+def test_pins_and_reactions_need_a_message_that_exists(
+    client: WebClient, method: str, args: dict[str, Any]
+) -> None:
+    posted = client.chat_postMessage(channel="C0000", text="soon gone")
+    client.chat_delete(channel="C0000", ts=posted["ts"])
+    with pytest.raises(SlackApiError) as excinfo:
+        client.api_call(method, params={"channel": "C0000", "timestamp": posted["ts"], **args})
+    assert excinfo.value.response["error"] == "message_not_found"
