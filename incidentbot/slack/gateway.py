@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PERSON_CACHE_SECONDS = 300.0
 CONFIRM_REACTION = "white_check_mark"
+# Slack takes a page limit under 1000 and recommends no more than 200; next_cursor says when to stop.
+MEMBERS_PAGE = 200
 # Answers meaning the message (or its thread) is gone, as opposed to Slack being unavailable.
 _GONE = frozenset({"thread_not_found", "message_not_found"})
 # Answers that stay the same until a person changes the channel or the app's scopes.
@@ -273,7 +275,7 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
     def _members_page(self, channel_id: str, cursor: str | None) -> Any:
         return self.call(
             "conversations.members",
-            lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=1000),
+            lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=MEMBERS_PAGE),
         )
 
     # the timeline ----------------------------------------------------------------------------

@@ -71,6 +71,8 @@ MAX_VIEW_TITLE = 24
 MAX_PRIVATE_METADATA = 3000
 MAX_TOPIC = 250
 MAX_CHANNEL_NAME = 80
+MAX_LIMIT = 1000  # cursor-paginated methods take a limit under 1000
+MAX_PAGE = 200  # the page size Slack recommends; the fake never returns more at once
 
 # Form-encoded requests carry these as JSON strings; decoded so tests can inspect them.
 JSON_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata", "user_auth_blocks", "unfurls"})
@@ -563,7 +565,11 @@ def _page(items: list[Json], args: Json, default_limit: int) -> tuple[list[Json]
     if not offset.startswith("offset:") or not offset.removeprefix("offset:").isdigit():
         raise SlackFault("invalid_cursor")
     start = int(offset.removeprefix("offset:"))
-    limit = max(1, _int(args, "limit", default_limit))
+    limit = _int(args, "limit", default_limit) if "limit" in args else min(default_limit, MAX_PAGE)
+    if not 0 < limit < MAX_LIMIT:
+        raise SlackFault("invalid_limit")  # Slack: "specify a limit value under 1000"
+    # Slack may return fewer items than asked for before the end: only next_cursor says when to stop.
+    limit = min(limit, MAX_PAGE)
     page = items[start : start + limit]
     more = start + limit < len(items)
     return page, base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""

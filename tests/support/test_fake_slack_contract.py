@@ -206,3 +206,27 @@ def test_pins_and_reactions_need_a_message_that_exists(
     with pytest.raises(SlackApiError) as excinfo:
         client.api_call(method, params={"channel": "C0000", "timestamp": posted["ts"], **args})
     assert excinfo.value.response["error"] == "message_not_found"
+
+
+def test_a_page_limit_of_1000_or_more_is_refused(client: WebClient, fake: FakeSlack) -> None:
+    channel = fake.add_channel("big")
+    with pytest.raises(SlackApiError) as excinfo:
+        client.conversations_members(channel=channel, limit=1000)
+    assert excinfo.value.response["error"] == "invalid_limit"
+    assert client.conversations_members(channel=channel, limit=999)["members"] == ["UBOT"]
+
+
+def test_pages_can_be_shorter_than_asked_so_only_next_cursor_ends_the_list(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    people = [f"U7{n:03d}" for n in range(450)]
+    for user in people:
+        fake.add_user(user, user.lower())
+    channel = fake.add_channel("big", members=people)
+    first = client.conversations_members(channel=channel, limit=999)
+    assert 0 < len(first["members"]) < 450 and first["response_metadata"]["next_cursor"]
+    seen, cursor = list(first["members"]), first["response_metadata"]["next_cursor"]
+    while cursor:
+        page = client.conversations_members(channel=channel, limit=999, cursor=cursor)
+        seen, cursor = seen + page["members"], page["response_metadata"]["next_cursor"]
+    assert seen == people
