@@ -32,6 +32,7 @@ MAX_CONFIRM_TITLE = 100
 MAX_CONFIRM_TEXT = 300
 MAX_CONFIRM_BUTTON = 30
 MAX_IMAGE_ALT = 2000
+MAX_HEADER_TEXT = 150
 
 SELECTS = frozenset(
     {
@@ -212,12 +213,37 @@ def check_block(block: Json, pointer: str) -> None:
             seen.add(str(action_id))
 
 
+TEXT_TYPES = ("plain_text", "mrkdwn")
+# Slack's text object: "emoji" is only usable on plain_text, "verbatim" only on mrkdwn.
+ONLY_ON = {"emoji": "plain_text", "verbatim": "mrkdwn"}
+
+
+def check_text_objects(node: Any, pointer: str) -> None:
+    """Every text object anywhere under ``node`` carries only the fields its type allows."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            check_text_objects(item, f"{pointer}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") in TEXT_TYPES:
+        for key, kind in ONLY_ON.items():
+            if key in node and node["type"] != kind:
+                raise BlockKitProblem(f"{key} is only allowed on {kind} text", f"{pointer}/{key}")
+        return
+    for key, value in node.items():
+        check_text_objects(value, f"{pointer}/{key}")
+
+
 def blocks_element_problem(blocks: Any, root: str = "/blocks") -> str | None:
     """Why Slack would refuse these blocks on an element-level rule, or None."""
     for index, block in enumerate(blocks if isinstance(blocks, list) else []):
         if not isinstance(block, dict):
             continue
         try:
+            check_text_objects(block, f"{root}/{index}")
+            if block.get("type") == "header":
+                _check_text(block.get("text"), MAX_HEADER_TEXT, f"{root}/{index}/text", plain=True)
             check_block(block, f"{root}/{index}")
         except BlockKitProblem as problem:
             return str(problem)

@@ -149,6 +149,15 @@ def test_views_open_refuses_what_slack_refuses(client: WebClient, view: dict[str
         ([actions(button(), button())], "/blocks/0/elements/1/action_id"),
         ([actions(button(url="https://x/" + "a" * 3000))], "/blocks/0/elements/0/url"),
         (
+            [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*", "emoji": True}}],
+            "/blocks/0/text/emoji",
+        ),
+        (
+            [{"type": "context", "elements": [{**plain("hi"), "verbatim": True}]}],
+            "/blocks/0/elements/0/verbatim",
+        ),
+        ([{"type": "header", "text": {"type": "mrkdwn", "text": "*hi*"}}], "/blocks/0/text/type"),
+        (
             [actions({"type": "overflow", "action_id": "o", "options": [option("a", "a")]})],
             "/blocks/0/elements/0/options",
         ),
