@@ -9,6 +9,7 @@ objects, view objects).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -139,6 +140,40 @@ def _check_plain_text_input(element: Json, pointer: str) -> None:
         raise BlockKitProblem("initial_value must not be longer than max_length", f"{pointer}/initial_value")
 
 
+def _number(value: Any, decimal: bool) -> float | None:
+    text = str(value)
+    pattern = r"-?\d+(\.\d+)?" if decimal else r"-?\d+"
+    return float(text) if re.fullmatch(pattern, text) else None
+
+
+def _check_number_input(element: Json, pointer: str) -> None:
+    decimal = element.get("is_decimal_allowed")
+    if not isinstance(decimal, bool):
+        raise BlockKitProblem("missing required field: is_decimal_allowed", pointer)
+    bounds: dict[str, float] = {}
+    for key in ("min_value", "max_value", "initial_value"):
+        if element.get(key) is None:
+            continue
+        number = _number(element[key], decimal)
+        if number is None:
+            raise BlockKitProblem(
+                f"{key} must be a {'decimal' if decimal else 'whole'} number", f"{pointer}/{key}"
+            )
+        bounds[key] = number
+    low, high = bounds.get("min_value", float("-inf")), bounds.get("max_value", float("inf"))
+    if low > high:
+        raise BlockKitProblem("min_value must not exceed max_value", f"{pointer}/min_value")
+    if not low <= bounds.get("initial_value", low) <= high:
+        raise BlockKitProblem(
+            "initial_value must lie between min_value and max_value", f"{pointer}/initial_value"
+        )
+
+
+def _check_picker(element: Json, key: str, pattern: str, pointer: str) -> None:
+    if element.get(key) is not None and not re.fullmatch(pattern, str(element[key])):
+        raise BlockKitProblem(f"{key} is not in the format Slack takes", f"{pointer}/{key}")
+
+
 def _check_confirm(confirm: Any, pointer: str) -> None:
     if confirm is None:
         return
@@ -172,6 +207,14 @@ def check_element(element: Any, pointer: str) -> None:
         _check_options(element, (1, MAX_CHOICE_OPTIONS), pointer)
     elif kind == "overflow":
         _check_options(element, OVERFLOW_OPTIONS, pointer)
+    elif kind == "number_input":
+        _check_number_input(element, pointer)
+    elif kind == "datepicker":
+        _check_picker(element, "initial_date", r"\d{4}-\d{2}-\d{2}", pointer)
+    elif kind == "timepicker":
+        _check_picker(element, "initial_time", r"\d{2}:\d{2}", pointer)
+    elif kind == "datetimepicker":
+        _check_picker(element, "initial_date_time", r"\d+", pointer)
     elif kind == "image":
         _check_length(element.get("alt_text"), MAX_IMAGE_ALT, f"{pointer}/alt_text")
 

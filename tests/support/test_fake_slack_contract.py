@@ -67,6 +67,10 @@ def select(options: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
     return {"type": "static_select", "action_id": "pick", "options": options, **fields}
 
 
+def number(**fields: Any) -> dict[str, Any]:
+    return {"type": "number_input", "action_id": "n", "is_decimal_allowed": False, **fields}
+
+
 def open_view(client: WebClient, view: dict[str, Any]) -> str | None:
     """The error Slack answers views.open with, or None when it opens the view."""
     try:
@@ -91,6 +95,9 @@ def test_a_view_within_every_limit_opens(client: WebClient) -> None:
             select([option("o" * 75, "v" * 150)], initial_option=option("o" * 75, "v" * 150)), block_id="b"
         ),
         actions(button(value="v" * 2000, action_id="a" * 255)),
+        input_block(number(min_value="0", max_value="10", initial_value="10"), block_id="n"),
+        input_block({"type": "datepicker", "action_id": "d", "initial_date": "2026-01-02"}, block_id="d"),
+        input_block({"type": "timepicker", "action_id": "t", "initial_time": "09:05"}, block_id="t"),
         callback_id="c" * 255,
     )
     assert open_view(client, view) is None
@@ -130,6 +137,21 @@ def test_a_view_within_every_limit_opens(client: WebClient) -> None:
         (modal(input_block(text_input()), close=plain("c" * 25)), "/view/close/text"),
         ({"type": "modal", "title": plain("Form"), "blocks": [input_block(text_input())]}, "/view/submit"),
         (modal(callback_id="c" * 256), "/view/callback_id"),
+        (modal(input_block({"type": "number_input", "action_id": "n"})), "/view/blocks/0/element"),
+        (modal(input_block(number(initial_value="2.5"))), "/view/blocks/0/element/initial_value"),
+        (
+            modal(input_block(number(min_value="0", initial_value="-1"))),
+            "/view/blocks/0/element/initial_value",
+        ),
+        (modal(input_block(number(min_value="5", max_value="1"))), "/view/blocks/0/element/min_value"),
+        (
+            modal(input_block({"type": "datepicker", "action_id": "d", "initial_date": "1/2/2026"})),
+            "/view/blocks/0/element/initial_date",
+        ),
+        (
+            modal(input_block({"type": "timepicker", "action_id": "t", "initial_time": "9:5"})),
+            "/view/blocks/0/element/initial_time",
+        ),
     ],
 )
 def test_views_open_refuses_what_slack_refuses(client: WebClient, view: dict[str, Any], pointer: str) -> None:
