@@ -1452,6 +1452,8 @@ class FakeSlack:
         user = str(args.get("user") or "")
         if user not in self._users:
             raise SlackFault("user_not_found")
+        if (channel.is_private or channel.is_mpim) and BOT_USER_ID not in channel.members:
+            raise SlackFault("channel_not_found")  # a private channel the bot is not in is invisible to it
         if channel.members and user not in channel.members and not channel.is_im:
             raise SlackFault("user_not_in_channel")
         return {"message_ts": self._next_ts()}

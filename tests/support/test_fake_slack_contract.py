@@ -261,3 +261,12 @@ def test_pages_can_be_shorter_than_asked_so_only_next_cursor_ends_the_list(
         page = client.conversations_members(channel=channel, limit=999, cursor=cursor)
         seen, cursor = seen + page["members"], page["response_metadata"]["next_cursor"]
     assert seen == people
+
+
+def test_an_ephemeral_in_a_private_channel_the_bot_is_not_in_finds_no_channel(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    secret = fake.add_channel("secret", is_private=True, members=["U001"])
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_postEphemeral(channel=secret, user="U001", text="hello")
+    assert excinfo.value.response["error"] == "channel_not_found"
