@@ -6,7 +6,8 @@ import json
 
 from slack_sdk import WebClient
 
-from tests.e2e.helpers import submit_declare, wait_until
+from incidentbot.domain.models import Role
+from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.support.harness import RunningBot
 
 LATECOMERS = [f"U9{n:03d}" for n in range(450)]
@@ -30,3 +31,13 @@ def test_the_last_of_450_members_sees_the_private_incident(running: RunningBot) 
 
     assert "Payroll export leaked" in wait_until(published)
     assert all(c.ok for c in running.slack.calls_to("conversations.members"))
+
+
+def test_a_name_typed_in_a_workspace_of_450_people_is_found_on_a_later_page(running: RunningBot) -> None:
+    for user in LATECOMERS:
+        running.slack.add_user(user, f"person{user.lower()}")
+    running.slack.add_user("U9999", "zoe", "Zoe Last")
+    incident = declare(running)
+    running.client.command("role comms zoe last", channel_id=incident.channel_id)
+    wait_until(lambda: running.services.view_of(incident.id).roster.holder(Role.COMMS) == "U9999")
+    assert len(running.slack.ok_calls_to("users.list")) > 1, "the people were read page by page"
