@@ -39,8 +39,9 @@ from incidentbot.slack.people import PeopleDirectory
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PERSON_CACHE_SECONDS = 300.0
-MEMBERS_PAGE = 200
 CONFIRM_REACTION = "white_check_mark"
+# Slack takes a page limit under 1000 and recommends no more than 200; next_cursor says when to stop.
+MEMBERS_PAGE = 200
 # Answers meaning the message (or its thread) is gone, as opposed to Slack being unavailable.
 _GONE = frozenset({"thread_not_found", "message_not_found"})
 # Answers that stay the same until a person changes the channel or the app's scopes.
@@ -276,7 +277,6 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
     def _members_page(self, channel_id: str, cursor: str | None) -> Any:
         return self.call(
             "conversations.members",
-            # Slack takes a limit under 1000 and recommends pages of at most 200.
             lambda: self.client.conversations_members(channel=channel_id, cursor=cursor, limit=MEMBERS_PAGE),
         )
 

@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tests.support import manifest, scopes
 from tests.support.composer import Directory
+from tests.support.fake_slack_blockkit import blocks_element_problem, view_problem
 
 Json = dict[str, Any]
 Handler = Callable[[Json], Json]
@@ -70,6 +71,8 @@ MAX_VIEW_TITLE = 24
 MAX_PRIVATE_METADATA = 3000
 MAX_TOPIC = 250
 MAX_CHANNEL_NAME = 80
+MAX_LIMIT = 1000  # cursor-paginated methods take a limit under 1000
+MAX_PAGE = 200  # the page size Slack recommends; the fake never returns more at once
 
 # Form-encoded requests carry these as JSON strings; decoded so tests can inspect them.
 JSON_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata", "user_auth_blocks", "unfurls"})
@@ -401,7 +404,9 @@ def _check_message_payload(args: Json, *, require_content: bool) -> None:
     text = args.get("text")
     if text is not None and len(str(text)) > MAX_MESSAGE_TEXT:
         raise SlackFault("msg_too_long")
-    problem = blocks_problem(args.get("blocks"), MAX_MESSAGE_BLOCKS)
+    problem = blocks_problem(args.get("blocks"), MAX_MESSAGE_BLOCKS) or blocks_element_problem(
+        args.get("blocks")
+    )
     if problem:
         raise SlackFault("invalid_blocks", problem)
     for shown in [str(text or ""), *_texts_in(args.get("blocks"))]:
@@ -421,6 +426,8 @@ def _check_view(view: Any) -> Json:
         raise SlackFault("invalid_arguments", f"title must be 1..{MAX_VIEW_TITLE} characters")
     if len(str(view.get("private_metadata") or "")) > MAX_PRIVATE_METADATA:
         raise SlackFault("invalid_arguments", "private_metadata is too long")
+    if problem := view_problem(view):
+        raise SlackFault("invalid_arguments", problem)
     return view
 
 
@@ -561,7 +568,11 @@ def _page(items: list[Json], args: Json, default_limit: int) -> tuple[list[Json]
     if not offset.startswith("offset:") or not offset.removeprefix("offset:").isdigit():
         raise SlackFault("invalid_cursor")
     start = int(offset.removeprefix("offset:"))
-    limit = max(1, _int(args, "limit", default_limit))
+    limit = _int(args, "limit", default_limit) if "limit" in args else min(default_limit, MAX_PAGE)
+    if not 0 < limit < MAX_LIMIT:
+        raise SlackFault("invalid_limit")  # Slack: "specify a limit value under 1000"
+    # Slack may return fewer items than asked for before the end: only next_cursor says when to stop.
+    limit = min(limit, MAX_PAGE)
     page = items[start : start + limit]
     more = start + limit < len(items)
     return page, base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
@@ -1457,6 +1468,8 @@ class FakeSlack:
         user = str(args.get("user") or "")
         if user not in self._users:
             raise SlackFault("user_not_found")
+        if (channel.is_private or channel.is_mpim) and BOT_USER_ID not in channel.members:
+            raise SlackFault("channel_not_found")  # a private channel the bot is not in is invisible to it
         if channel.members and user not in channel.members and not channel.is_im:
             raise SlackFault("user_not_in_channel")
         return {"message_ts": self._next_ts()}
@@ -1481,6 +1494,8 @@ class FakeSlack:
     def _message_ref(self, args: Json) -> tuple[str, str]:
         channel = self._target_channel(args)
         ts = _str(args, "timestamp", "no_item_specified")
+        if ts not in self._messages.get(channel.id, {}):
+            raise SlackFault("message_not_found")  # pins.* and reactions.* need a message that exists
         return channel.id, ts
 
     def _pins_add(self, args: Json) -> Json:
