@@ -20,6 +20,8 @@ def _by_kind(public: str, private: str, im: str) -> Kinds:
 SCOPES: dict[str, str | Kinds | None] = {
     "auth.test": None,
     "api.test": None,
+    # Socket Mode: called with the app-level token, whose scope is connections:write, not a bot scope.
+    "apps.connections.open": None,
     "users.info": "users:read",
     "users.list": "users:read",
     "users.lookupByEmail": "users:read.email",
@@ -59,6 +61,8 @@ SCOPES: dict[str, str | Kinds | None] = {
 # slack-sdk helpers that call several methods.
 SDK_HELPERS: dict[str, tuple[str, ...]] = {
     "files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),
+    # A method name of three parts, which the `family_name` split cannot spell.
+    "apps_connections_open": ("apps.connections.open",),
 }
 
 
