@@ -11,7 +11,8 @@ import pytest
 from incidentbot.clock import ManualClock
 from incidentbot.config import CheckerSection, TeamConfig
 from tests.e2e.helpers import declare, wait_until
-from tests.e2e.wrapup_helpers import posted, resolve_state
+from tests.e2e.wrapup_helpers import last_modal, posted, resolve_state
+from tests.support import signing
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
 
@@ -100,3 +101,15 @@ def test_the_teams_of_the_checker_table_are_people_in_slack_too(squads: RunningB
     answer = _submit_resolve(squads, incident, _first_metadata(incident), root_cause=SQUAD_CAUSE)
     assert answer.json()["response_action"] == "update"
     assert SQUAD_CAUSE in json.dumps(answer.json()["view"]["blocks"][0])
+
+
+def test_the_teams_of_the_checker_table_are_checked_in_the_postmortem_forms(squads: RunningBot) -> None:
+    incident = declare(squads)
+    squads.client.command("wentwell", channel_id=incident.channel_id)
+    view = last_modal(squads)
+    state = {"text": {"value": signing.plain("Luckily falcon squad forgot to renew only one cert")}}
+    answer = squads.client.submit(
+        "went_well", state, user_id="U001", private_metadata=view["private_metadata"]
+    )
+    assert answer.json()["response_action"] == "update"
+    assert "falcon squad forgot to renew" in json.dumps(answer.json()["view"]["blocks"][0])

@@ -70,7 +70,7 @@ def post_postmortem(deps: Deps, incident_id: int) -> str:
     if incident.channel_id is None:
         raise NotAnIncidentChannel(incident.label)
     document = render_postmortem(data, deps.services.policy)
-    found = checking.postmortem_findings(document)
+    found = checking.postmortem_findings(document, deps.team.checker.checker_config())
     view = deps.services.view_of(incident_id)
     comment = deps.renderer.render(
         "postmortem/posted.j2",

@@ -192,7 +192,7 @@ def _on_comms_text(deps: Deps) -> Listener:
         if problem := comms_text_problem(text):
             ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
-        found = checking.comms_findings(text, audience, stage)
+        found = checking.comms_findings(text, audience, stage, deps.team.checker.checker_config())
         if reviewed := _needs_review(view, found, [text]):
             review = review_text(deps, [(None, finding) for finding in found])
             form = blocks.comms_modal(
@@ -254,7 +254,11 @@ def _on_five_whys(deps: Deps) -> Listener:
         fields = [(label("whys.problem_label"), problem)]
         fields += [(label("whys.why_label", number=n), why) for n, why in enumerate(whys, start=1)]
         fields.append((label("whys.root_cause_label"), root_cause))
-        found = [(name, f) for name, text in fields for f in checking.postmortem_findings(text)]
+        found = [
+            (name, f)
+            for name, text in fields
+            for f in checking.postmortem_findings(text, deps.team.checker.checker_config())
+        ]
         if reviewed := _needs_review(view, found, [text for _, text in fields]):
             chain = FiveWhys(problem=problem, whys=tuple(whys), root_cause=root_cause)
             review = review_text(deps, found)
@@ -284,7 +288,7 @@ def _on_factor(deps: Deps) -> Listener:
         if errors or category is None:
             ack(response_action="errors", errors=errors)
             return
-        found = checking.postmortem_findings(text)
+        found = checking.postmortem_findings(text, deps.team.checker.checker_config())
         if reviewed := _needs_review(view, found, [category.value, text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.factor_modal(
@@ -311,7 +315,7 @@ def _on_went_well(deps: Deps) -> Listener:
         if problem := text_problem(text, empty="went_well_empty"):
             ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
-        found = checking.postmortem_findings(text)
+        found = checking.postmortem_findings(text, deps.team.checker.checker_config())
         if reviewed := _needs_review(view, found, [text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.went_well_modal(
