@@ -113,3 +113,36 @@ def test_the_teams_of_the_checker_table_are_checked_in_the_postmortem_forms(squa
     )
     assert answer.json()["response_action"] == "update"
     assert "falcon squad forgot to renew" in json.dumps(answer.json()["view"]["blocks"][0])
+
+
+def _action_state(text: str, metric: str) -> dict[str, Any]:
+    return {
+        "text": {"value": signing.plain(text)},
+        "owner": {"value": signing.users_select("U002")},
+        "due": {"value": signing.datepicker("2026-01-09")},
+        "priority": {"value": signing.static_select("P3")},
+        "success_metric": {"value": signing.plain(metric)},
+    }
+
+
+def test_a_blaming_action_item_comes_back_for_review_with_every_field_kept(running: RunningBot) -> None:
+    incident = declare(running)
+    running.client.command("action", channel_id=incident.channel_id)
+    view = last_modal(running)
+    state = _action_state("Make sure Lukas stops skipping code review", "No unreviewed merges in May")
+    answer = running.client.submit("action_item", state, private_metadata=view["private_metadata"]).json()
+
+    assert answer["response_action"] == "update"
+    review = answer["view"]
+    assert review["submit"]["text"] == "Post anyway"
+    assert "Lukas stops skipping" in json.dumps(review["blocks"][0])
+    assert _initial(review, "text") == "Make sure Lukas stops skipping code review"
+    assert _initial(review, "success_metric") == "No unreviewed merges in May"
+    elements = {b["block_id"]: b["element"] for b in review["blocks"] if "block_id" in b}
+    assert elements["owner"]["initial_user"] == "U002"
+    assert elements["due"]["initial_date"] == "2026-01-09"
+    assert elements["priority"]["initial_option"]["value"] == "P3"
+
+    again = running.client.submit("action_item", state, private_metadata=review["private_metadata"])
+    assert again.status == 200 and not again.body
+    posted(running, incident.channel_id, "Action item added")

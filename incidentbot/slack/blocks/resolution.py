@@ -26,7 +26,13 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
-from incidentbot.domain.action_items import ACTION_TEXT_MAX, SUCCESS_METRIC_MAX, ActionItem, Priority
+from incidentbot.domain.action_items import (
+    ACTION_TEXT_MAX,
+    SUCCESS_METRIC_MAX,
+    ActionDraft,
+    ActionItem,
+    Priority,
+)
 from incidentbot.domain.analysis import ANALYSIS_TEXT_MAX, MAX_WHYS, FactorCategory, FiveWhys
 from incidentbot.domain.comms import COMMS_TEXT_MAX, CommsAudience
 from incidentbot.domain.metrics import IncidentMetrics
@@ -350,13 +356,25 @@ def went_well_modal(
 # action items --------------------------------------------------------------------------------
 
 
-def action_modal(renderer: Renderer, incident_id: int, channel_id: str, today: date) -> dict[str, Any]:
+def action_modal(
+    renderer: Renderer,
+    incident_id: int,
+    channel_id: str,
+    today: date,
+    *,
+    draft: ActionDraft | None = None,
+    review: str | None = None,
+    reviewed: str | None = None,
+) -> dict[str, Any]:
+    """The action item form; under review, `draft` refills what was entered."""
     label = renderer.label
     priorities = [Option(value=p.value, label=p.value) for p in Priority]
+    draft = draft or ActionDraft(text="", due_on=today)
     blocks = [
         _text_input(
             WrapUpBlock.TEXT,
             label("action_modal.text_label"),
+            initial=draft.text,
             max_length=ACTION_TEXT_MAX,
             multiline=False,
             hint=label("action_modal.text_hint"),
@@ -366,28 +384,33 @@ def action_modal(renderer: Renderer, incident_id: int, channel_id: str, today: d
             block_id=WrapUpBlock.OWNER,
             label=label("action_modal.owner_label"),
             hint=label("action_modal.owner_hint"),
-            element=UserSelectElement(action_id=VALUE),
+            element=UserSelectElement(action_id=VALUE, initial_user=draft.owner_id),
         ),
         InputBlock(
             block_id=WrapUpBlock.DUE,
             label=label("action_modal.due_label"),
-            element=DatePickerElement(action_id=VALUE, initial_date=today.isoformat()),
+            element=DatePickerElement(action_id=VALUE, initial_date=(draft.due_on or today).isoformat()),
         ),
         InputBlock(
             block_id=WrapUpBlock.PRIORITY,
             label=label("action_modal.priority_label"),
-            element=StaticSelectElement(action_id=VALUE, options=priorities, initial_option=priorities[1]),
+            element=StaticSelectElement(
+                action_id=VALUE,
+                options=priorities,
+                initial_option=priorities[list(Priority).index(draft.priority)],
+            ),
         ),
         _text_input(
             WrapUpBlock.METRIC,
             label("action_modal.metric_label"),
+            initial=draft.success_metric,
             max_length=SUCCESS_METRIC_MAX,
             multiline=False,
             placeholder=label("action_modal.metric_placeholder"),
         ),
     ]
-    metadata = {"incident_id": incident_id, "channel": channel_id}
-    return _modal(renderer, WrapUpCallback.ACTION_ITEM, "action_modal", blocks, metadata)
+    metadata = {"incident_id": incident_id, "channel": channel_id, "reviewed": reviewed}
+    return _modal(renderer, WrapUpCallback.ACTION_ITEM, "action_modal", blocks, metadata, review=review)
 
 
 def action_list(

@@ -339,11 +339,38 @@ def _on_action_item(deps: Deps) -> Listener:
         if errors or draft is None:
             ack(response_action="errors", errors=errors)
             return
+        if form := _action_review(deps, view, draft):
+            ack(response_action="update", view=form)
+            return
         added = action_items.record(deps.services, _incident_id(view), draft, str(body["user"]["id"]))
         ack()
         deps.later(*_submitter(body), partial(action_items.announce, deps.services, added))
 
     return on_action_item
+
+
+def _action_review(deps: Deps, view: dict[str, Any], draft: ActionDraft) -> dict[str, Any] | None:
+    """The form again with the checker's findings on the action and its metric (they go to the
+    postmortem), or None when it may be saved now."""
+    label = deps.renderer.label
+    config = deps.team.checker.checker_config()
+    fields = [
+        (label("action_modal.text_label"), draft.text),
+        (label("action_modal.metric_label"), draft.success_metric),
+    ]
+    found = [(name, f) for name, text in fields for f in checking.postmortem_findings(text, config)]
+    reviewed = _needs_review(view, found, [text for _, text in fields])
+    if reviewed is None:
+        return None
+    return blocks.action_modal(
+        deps.renderer,
+        _incident_id(view),
+        str(parse.metadata(view).get("channel", "")),
+        deps.services.clock.now().date(),
+        draft=draft,
+        review=review_text(deps, found),
+        reviewed=reviewed,
+    )
 
 
 def _action_draft(deps: Deps, view: dict[str, Any]) -> tuple[Errors, ActionDraft | None]:
