@@ -107,22 +107,15 @@ def _on_resolve(deps: Deps) -> Listener:
     return on_resolve
 
 
+RESOLUTION_TEXTS = (WrapUpBlock.FIX, WrapUpBlock.CUSTOMER_IMPACT, WrapUpBlock.ROOT_CAUSE)
+
+
 def _resolution_review(deps: Deps, incident_id: int, view: dict[str, Any]) -> dict[str, Any] | None:
-    """The form again with the checker's findings on what fixed it, the impact and the root
-    cause (they go to the channel and the postmortem), or None when it may be saved now."""
-    label = deps.renderer.label
-    checked: dict[str, str] = {
-        WrapUpBlock.FIX: label("resolve.fix_label"),
-        WrapUpBlock.CUSTOMER_IMPACT: label("resolve.customer_impact_label"),
-        WrapUpBlock.ROOT_CAUSE: label("resolve.root_cause_label"),
-    }
+    """The form again with findings on the texts that reach the channel and the postmortem."""
+    checked: dict[str, str] = {b: deps.renderer.label(f"resolve.{b}_label") for b in RESOLUTION_TEXTS}
     typed: dict[str, str] = {block: parse.text_value(view, block) for block in checked}
     config = deps.team.checker.checker_config()
-    found = [
-        (checked[block], finding)
-        for block, text in typed.items()
-        for finding in checking.postmortem_findings(text, config)
-    ]
+    found = [(checked[b], f) for b, text in typed.items() for f in checking.postmortem_findings(text, config)]
     reviewed = _needs_review(view, found, list(typed.values()))
     if reviewed is None:
         return None
@@ -350,8 +343,7 @@ def _on_action_item(deps: Deps) -> Listener:
 
 
 def _action_review(deps: Deps, view: dict[str, Any], draft: ActionDraft) -> dict[str, Any] | None:
-    """The form again with the checker's findings on the action and its metric (they go to the
-    postmortem), or None when it may be saved now."""
+    """The form again with findings on the action and its metric, or None to save it now."""
     label = deps.renderer.label
     config = deps.team.checker.checker_config()
     fields = [
