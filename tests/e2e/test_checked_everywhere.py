@@ -11,6 +11,7 @@ import pytest
 from incidentbot.clock import ManualClock
 from incidentbot.config import CheckerSection, TeamConfig
 from tests.e2e.helpers import declare, wait_until
+from tests.e2e.timeline_helpers import entries, note
 from tests.e2e.wrapup_helpers import last_modal, posted, resolve_state
 from tests.support import signing
 from tests.support.fake_slack import FakeSlack
@@ -146,3 +147,40 @@ def test_a_blaming_action_item_comes_back_for_review_with_every_field_kept(runni
     again = running.client.submit("action_item", state, private_metadata=review["private_metadata"])
     assert again.status == 200 and not again.body
     posted(running, incident.channel_id, "Action item added")
+
+
+def test_a_blaming_timeline_edit_comes_back_for_review_and_saves_when_sent_unchanged(
+    running: RunningBot,
+) -> None:
+    incident = declare(running, scribe="U003")
+    note(running, "Restarted the API", user_id="U002", channel_id=incident.channel_id)
+    entry = next(e for e in entries(running, incident.id) if e.source == "note")
+    running.client.action(
+        "timeline_entry", selected_option=f"edit:{entry.id}", user_id="U001", channel_id=incident.channel_id
+    )
+    view = running.slack.wait_for("views.open")[0].args["view"]
+    blaming = "Bob carelessly restarted the API on all nodes"
+    earlier = int(running.clock.now().timestamp()) - 300
+    state = {
+        "entry_text": {"value": signing.plain(blaming)},
+        "entry_time": {"value": signing.datetimepicker(earlier)},
+        "entry_kind": {"value": signing.static_select("action")},
+    }
+    answer = running.client.submit(
+        "timeline_edit", state, user_id="U001", private_metadata=view["private_metadata"]
+    ).json()
+
+    assert answer["response_action"] == "update"
+    review = answer["view"]
+    assert review["submit"]["text"] == "Post anyway"
+    assert "carelessly" in json.dumps(review["blocks"][0])
+    assert _initial(review, "entry_text") == blaming
+    assert _initial(review, "entry_time") == earlier
+    unchanged = next(e for e in entries(running, incident.id) if e.id == entry.id)
+    assert unchanged.text == "Restarted the API"
+
+    again = running.client.submit(
+        "timeline_edit", state, user_id="U001", private_metadata=review["private_metadata"]
+    )
+    assert again.status == 200 and not again.body
+    wait_until(lambda: next(e for e in entries(running, incident.id) if e.id == entry.id).text == blaming)
