@@ -630,3 +630,17 @@ def test_a_generically_named_provider_is_not_blamed_before_it_confirms() -> None
     confirmed = "Our email provider has confirmed an outage. Next update at 15:00 UTC."
     assert rules(blamed, CUSTOMER) == {"third-party-blame"}
     assert check(confirmed, CUSTOMER) == []
+
+
+def test_names_from_the_workspace_count_only_as_written_in_prose() -> None:
+    config = CheckerConfig().extended(names=("Bob", "May"))
+    assert rules("Bob deleted the index on the orders table.", POSTMORTEM) == set()
+    found = check("Bob deleted the index on the orders table.", POSTMORTEM, config=config)
+    assert [f.rule for f in found] == ["personal-blame"]
+    assert check("The change may have caused errors.", POSTMORTEM, config=config) == []
+    assert check("Bob deployed the revert at 10:42.", POSTMORTEM, config=config) == []
+
+
+def test_a_timeline_row_naming_its_actor_is_not_blame() -> None:
+    config = CheckerConfig().extended(names=("Alice",))
+    assert check("| 10:30 | Alice | Deleted the stale lock file |", POSTMORTEM, config=config) == []

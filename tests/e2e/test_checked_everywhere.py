@@ -184,3 +184,16 @@ def test_a_blaming_timeline_edit_comes_back_for_review_and_saves_when_sent_uncha
     )
     assert again.status == 200 and not again.body
     wait_until(lambda: next(e for e in entries(running, incident.id) if e.id == entry.id).text == blaming)
+
+
+def test_the_people_of_the_incident_are_known_by_name(running: RunningBot) -> None:
+    # alice declared the incident, so the timeline knows her; bob has not taken part.
+    incident = declare(running)
+    metadata = _first_metadata(incident)
+    outsider = _submit_resolve(running, incident, metadata, root_cause="Bob deleted the orders index")
+    assert outsider.status == 200 and not outsider.body
+    member = declare(running, title="Search failing")
+    cause = "Alice deleted the orders index"
+    answer = _submit_resolve(running, member, _first_metadata(member), root_cause=cause)
+    assert answer.json()["response_action"] == "update"
+    assert cause in json.dumps(answer.json()["view"]["blocks"][0])

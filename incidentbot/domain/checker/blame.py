@@ -24,16 +24,16 @@ from functools import lru_cache
 from incidentbot.domain.checker.engine import PhraseRule
 from incidentbot.domain.checker.messages import PERSONAL_BLAME_MESSAGE, PERSONAL_BLAME_SUGGESTION
 from incidentbot.domain.checker.model import ALL_AUDIENCES, CheckerConfig
-from incidentbot.domain.checker.patterns import APOSTROPHE, any_of
+from incidentbot.domain.checker.patterns import APOSTROPHE, alternation, any_of
 from incidentbot.domain.checker.people import CERTAIN_PERSON, known_people, likely_name
 from incidentbot.domain.checker.suggestions import system_framed
 
 a = APOSTROPHE
 WORD_START = r"\b"
 CONJUNCTION = r"(?:and|but|because|so|which|while|after|before|when|then|than|if|or|as|once|until)"
-GAP = rf"(?:(?!{CONJUNCTION}\b)[^\s.!?;,\u2014\u2013]+\s+){{0,5}}?"
-"""Up to five words between a subject and its verb, inside one clause."""
-CLAUSE_REST = r"[^.!?;,\n\u2014\u2013]{0,70}"
+GAP = rf"(?:(?!{CONJUNCTION}\b)[^\s.!?;,|\u2014\u2013]+\s+){{0,5}}?"
+"""Up to five words between a subject and its verb, inside one clause (or one table cell)."""
+CLAUSE_REST = r"[^.!?;,|\n\u2014\u2013]{0,70}"
 """The rest of the clause after a verb, reported with it: the object a rewrite talks about."""
 
 HUMAN_ACTIONS = (
@@ -148,6 +148,13 @@ def personal_blame(config: CheckerConfig) -> PhraseRule:
         rf"\b(?i:{shape.removeprefix(WORD_START)})"
         for shape in _shapes(f"(?-i:{name})", NAME_GAP, NAME_PREDICATE, f"(?-i:{owner})")
     )
+    written = alternation(config.names, fold=False)
+    if written is not None:
+        # Names the bot knows are people as surely as a role is: no sign of a wrong act needed.
+        cased += tuple(
+            rf"\b(?i:{shape.removeprefix(WORD_START)})"
+            for shape in _shapes(f"(?-i:{written})", GAP, PERSON_PREDICATE)
+        )
     caused_by = rf"\b(?i:(?:caused|broken|broke|triggered|started)\s+by)\s+(?:{name})"
     return PhraseRule(
         rule="personal-blame",

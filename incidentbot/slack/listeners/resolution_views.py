@@ -47,7 +47,7 @@ from incidentbot.slack import parse
 from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.ids import VALUE, WrapUpBlock, WrapUpCallback, why_block
 from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.resolution_common import review_text
+from incidentbot.slack.listeners.resolution_common import checker_config, review_text
 
 Errors = dict[str, str]
 
@@ -114,7 +114,7 @@ def _resolution_review(deps: Deps, incident_id: int, view: dict[str, Any]) -> di
     """The form again with findings on the texts that reach the channel and the postmortem."""
     checked: dict[str, str] = {b: deps.renderer.label(f"resolve.{b}_label") for b in RESOLUTION_TEXTS}
     typed: dict[str, str] = {block: parse.text_value(view, block) for block in checked}
-    config = deps.team.checker.checker_config()
+    config = checker_config(deps, incident_id)
     found = [(checked[b], f) for b, text in typed.items() for f in checking.postmortem_findings(text, config)]
     reviewed = _needs_review(view, found, list(typed.values()))
     if reviewed is None:
@@ -185,7 +185,7 @@ def _on_comms_text(deps: Deps) -> Listener:
         if problem := comms_text_problem(text):
             ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
-        found = checking.comms_findings(text, audience, stage, deps.team.checker.checker_config())
+        found = checking.comms_findings(text, audience, stage, checker_config(deps, incident_id))
         if reviewed := _needs_review(view, found, [text]):
             review = review_text(deps, [(None, finding) for finding in found])
             form = blocks.comms_modal(
@@ -250,7 +250,7 @@ def _on_five_whys(deps: Deps) -> Listener:
         found = [
             (name, f)
             for name, text in fields
-            for f in checking.postmortem_findings(text, deps.team.checker.checker_config())
+            for f in checking.postmortem_findings(text, checker_config(deps, incident_id))
         ]
         if reviewed := _needs_review(view, found, [text for _, text in fields]):
             chain = FiveWhys(problem=problem, whys=tuple(whys), root_cause=root_cause)
@@ -281,7 +281,7 @@ def _on_factor(deps: Deps) -> Listener:
         if errors or category is None:
             ack(response_action="errors", errors=errors)
             return
-        found = checking.postmortem_findings(text, deps.team.checker.checker_config())
+        found = checking.postmortem_findings(text, checker_config(deps, incident_id))
         if reviewed := _needs_review(view, found, [category.value, text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.factor_modal(
@@ -308,7 +308,7 @@ def _on_went_well(deps: Deps) -> Listener:
         if problem := text_problem(text, empty="went_well_empty"):
             ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
-        found = checking.postmortem_findings(text, deps.team.checker.checker_config())
+        found = checking.postmortem_findings(text, checker_config(deps, incident_id))
         if reviewed := _needs_review(view, found, [text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.went_well_modal(
@@ -345,7 +345,7 @@ def _on_action_item(deps: Deps) -> Listener:
 def _action_review(deps: Deps, view: dict[str, Any], draft: ActionDraft) -> dict[str, Any] | None:
     """The form again with findings on the action and its metric, or None to save it now."""
     label = deps.renderer.label
-    config = deps.team.checker.checker_config()
+    config = checker_config(deps, _incident_id(view))
     fields = [
         (label("action_modal.text_label"), draft.text),
         (label("action_modal.metric_label"), draft.success_metric),
