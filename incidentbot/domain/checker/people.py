@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from incidentbot.domain.checker.patterns import LOWER, UPPER, alternation
+from incidentbot.domain.checker.patterns import APOSTROPHE, LOWER, UPPER, alternation
 from incidentbot.domain.checker.terms import NOT_PEOPLE
 
 ROLES = (
     r"(?:(?:junior|senior|new|on-?call|qa|release|backend|frontend|billing|data|platform"
-    r"|database|infra|ops|sales|support|staff|tech|team|first|other)\s+){0,2}"
+    r"|database|infra|ops|sales|support|staff|tech|team|first|other|weekend|night|day"
+    r"|duty|vendor|network|security|devops|overnight)\s+){0,2}"
     r"(?:engineer|developer|dev|on-?call(?:\s+engineer)?|operator|reviewer|author|intern"
     r"|contractor|admin|administrator|sre|dba|hire|employee|team\s+member|member\s+of\s+"
     r"(?:our\s+|the\s+)?staff|staff\s+member|manager|lead|tester|colleague|teammate"
     r"|incident\s+commander|folks|guys|people|person|agent|rep|analyst|sysadmin)s?"
 )
-"""Roles held by people; "the on-call", "a junior engineer", "the release manager"."""
+"""Roles held by people; "the on-call", "a junior engineer", "the weekend on-call"."""
 
 GROUPS = (
     r"(?:[a-z][\w-]*\s+){1,2}team|ops|devops|qa|support|leadership|engineering|management"
@@ -38,7 +39,10 @@ QUALIFIER = (
 )
 """What may follow a role: "an engineer on our team", "the SRE on duty", "the author of the change"."""
 
-DETERMINER = r"(?:(?:the|a|an|our|that|this|their|one\s+of\s+(?:the|our))\s+)?"
+DETERMINER = (
+    rf"(?:(?:the|a|an|our|that|this|their|one\s+of\s+(?:the|our)|(?:the\s+)?[\w-]+{APOSTROPHE}s)\s+)?"
+)
+"""Before a role: an article, "one of our", or whose it is ("the vendor's engineer")."""
 
 CERTAIN_PERSON = rf"(?:he|she|someone|somebody|whoever|{DETERMINER}(?:{ROLES}|{GROUPS}){QUALIFIER})"
 """Subjects (lowercase) that can only be people, whatever verb follows."""

@@ -1,0 +1,75 @@
+"""Blame in each class of sentence shape, with members no rule names one by one, and the
+look-alikes each generalisation must let pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidentbot.domain.checker import Audience, check
+
+POSTMORTEM = Audience.POSTMORTEM
+INTERNAL = Audience.INTERNAL
+
+
+def rules(text: str, audience: Audience = POSTMORTEM) -> set[str]:
+    return {finding.rule for finding in check(text, audience)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a failure participle with a person, role or team as the agent
+        "The hotfix was flubbed by the overnight on-call.",
+        "The DNS change was mistimed by the network team.",
+        "Backups were neglected by the DBA for weeks.",
+        "The cutover was messed up by the vendor's engineer.",
+        # nobody on a team did the work
+        "Nobody on the security team reviewed the new policy.",
+        "None of the reviewers spotted the missing index.",
+        "No one bothered to read the runbook.",
+        # a fault noun that belongs to people
+        "It was a misjudgement by the incident commander.",
+        "A slip-up from one of our engineers removed the route.",
+        "The outage was a bad call on the part of the release manager.",
+        # doing a job badly, or to the wrong thing
+        "The new hire misclicked and drained the region.",
+        "The night shift glossed over the disk warnings.",
+        "An intern rebooted the primary instead of the standby.",
+    ],
+)
+def test_each_class_of_blame_is_found_beyond_the_words_listed(text: str) -> None:
+    assert rules(text) == {"personal-blame"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rollback was approved by Mara and done by 14:10.",
+        "The page was acknowledged by the on-call at 02:03.",
+        "The alert was silenced automatically by the maintenance window.",
+        "No one was paged because the rule had no route.",
+        "Nobody on the team knew the importer; its author had left.",
+        "Errors from the security scanner filled the channel.",
+        "A mistake in the retry loop doubled the load.",
+        "The health check misread the port and marked the node down.",
+        "The on-call rolled back instead of patching forward, per the runbook.",
+    ],
+)
+def test_their_look_alikes_pass(text: str) -> None:
+    assert rules(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Orders are late because of our courier's depot being down.",
+        "Our SMS carrier is having trouble delivering codes.",
+        "The registrar's nameservers being down is the cause.",
+    ],
+)
+def test_a_provider_named_by_its_role_is_blamed_like_a_named_one(text: str) -> None:
+    assert "third-party-blame" in rules(text, INTERNAL)
+
+
+def test_a_provider_named_by_its_role_may_be_mentioned_neutrally() -> None:
+    assert rules("We switched receipts to our second email provider.", INTERNAL) == set()
