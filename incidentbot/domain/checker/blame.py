@@ -36,6 +36,7 @@ from incidentbot.domain.checker.people import (
     GROUPS,
     QUALIFIER,
     ROLES,
+    SINGULAR,
     known_people,
     likely_name,
 )
@@ -172,26 +173,28 @@ def _attributed(people: str) -> tuple[str, ...]:
     )
 
 
-def _shapes(person: str, gap: str, predicate: str, owner: str | None = None) -> tuple[str, ...]:
-    """The four structural shapes for one way of spelling a person (`owner` where the shape
-    itself is personal: a possessive or a counterfactual)."""
-    owner = owner or person
-    subject = rf"\s+{gap}{predicate}{CLAUSE_REST}"
+def _shapes(person: str, gap: str, predicate: str, *, agent: str, singular: str = "") -> tuple[str, ...]:
+    """The structural shapes for one way of spelling a person; `agent` is what else may name
+    the person as the one who did it ("caused by"), `singular` follows the person where it is
+    a subject or an agent (see `people.SINGULAR`)."""
+    subject = rf"{singular}\s+{gap}{predicate}{CLAUSE_REST}"
     possessive = rf"{a}s\s+{POSSESSION}"
-    # One pass over the person where both shapes share the spelling of the person.
-    subject_or_owner = (
-        (rf"\b(?:{person})(?:{subject}|{possessive})",)
-        if owner == person
-        else (rf"\b(?:{person}){subject}", rf"\b(?:{owner}){possessive}")
-    )
     return (
-        *subject_or_owner,
-        rf"\bwhoever\b[^.!?;,\n]{{0,60}}?\b{predicate}{CLAUSE_REST}",
-        rf"\b(?:was|were|got|been|being)\s+(?:(?:{PASSIVE})\b|(?:{PASSIVE_CUED}){WITH_CUE})"
-        rf"[^.!?;\n]{{0,50}}?\bby\s+(?:{person})\b",
-        rf"\b(?:had\s+(?:{owner})\s+(?:not\s+|never\s+|just\s+)?[a-z]+(?:ed|en|wn|ne)\b"
-        rf"|if\s+(?:{owner})\s+(?:had|hadn{a}t|would\s+have)\b)",
+        # One pass over the person for both shapes that open with it.
+        rf"\b(?:{person})(?:{subject}|{possessive})",
+        rf"\b(?:(?:was|were|got|been|being)\s+(?:(?:{PASSIVE})\b|(?:{PASSIVE_CUED}){WITH_CUE})"
+        rf"[^.!?;\n]{{0,50}}?\bby|{agent})\s+(?:{person}){singular}\b",
+        rf"\b(?:had\s+(?:{person})\s+(?:not\s+|never\s+|just\s+)?[a-z]+(?:ed|en|wn|ne)\b"
+        rf"|if\s+(?:{person})\s+(?:had|hadn{a}t|would\s+have)\b)",
     )
+
+
+NAME_AGENT = rf"(?:caused|broken|broke|triggered|started)\s+by|{FAULT_NOUN}\s+(?:by|from|of)"
+"""Besides a passive verb, what names a guessed name as the one who did it: "caused by Sam",
+"a mistake by Priya"."""
+WHOEVER = rf"\bwhoever\b[^.!?;,\n]{{0,60}}?\b{PERSON_PREDICATE}{CLAUSE_REST}"
+""""Whoever approved the change without a review": the same in any spelling, so it is one
+shape of the lowercase pattern."""
 
 
 @lru_cache(maxsize=64)
@@ -199,35 +202,30 @@ def personal_blame(config: CheckerConfig) -> PhraseRule:
     known = known_people((*config.people, *config.teams))
     people = CERTAIN_PERSON if known is None else f"{CERTAIN_PERSON}|{known}"
     name = likely_name(config.third_parties)
-    owner = likely_name(config.third_parties, plural_ok=True)
     # The cased shapes see the original text: everything but the name ignores case there.
     cased = tuple(
         rf"\b(?i:{shape.removeprefix(WORD_START)})"
-        for shape in _shapes(f"(?-i:{name})", NAME_GAP, NAME_PREDICATE, f"(?-i:{owner})")
+        for shape in _shapes(f"(?-i:{name})", NAME_GAP, NAME_PREDICATE, agent=NAME_AGENT, singular=SINGULAR)
     )
     written = alternation(config.names, fold=False)
     if written is not None:
         # Names the bot knows are people as surely as a role is: no sign of a wrong act needed.
         cased += tuple(
             rf"\b(?i:{shape.removeprefix(WORD_START)})"
-            for shape in _shapes(f"(?-i:{written})", GAP, PERSON_PREDICATE)
+            for shape in _shapes(f"(?-i:{written})", GAP, PERSON_PREDICATE, agent=NAME_AGENT)
         )
-    caused_by = (
-        rf"\b(?i:(?:caused|broken|broke|triggered|started)\s+by|{FAULT_NOUN}\s+(?:by|from|of))"
-        rf"\s+(?:{name})"
-    )
     return PhraseRule(
         rule="personal-blame",
         audiences=ALL_AUDIENCES,
         pattern=any_of(
             (
-                *_shapes(people, GAP, PERSON_PREDICATE),
+                *_shapes(people, GAP, PERSON_PREDICATE, agent=r"caused\s+by"),
+                WHOEVER,
                 *_attributed(people),
                 *FAULT_WORDS,
-                rf"\bcaused\s+by\s+(?:{people})\b",
             )
         ),
-        cased_pattern=any_of((*cased, caused_by)),
+        cased_pattern=any_of(cased),
         message=PERSONAL_BLAME_MESSAGE,
         suggestion=PERSONAL_BLAME_SUGGESTION,
         suggest=system_framed,

@@ -48,20 +48,18 @@ CERTAIN_PERSON = rf"(?:he|she|someone|somebody|whoever|{DETERMINER}(?:{ROLES}|{G
 """Subjects (lowercase) that can only be people, whatever verb follows."""
 
 
-def likely_name(excluded: Iterable[str], *, plural_ok: bool = False) -> str:
-    """A capitalised word that plausibly names a person (cased text).
-
-    As a subject, a word ending in -s is a plural ("Requests", "Deploys") unless the letter
-    before is a, i, o or u ("Jonas", "Lukas"); `plural_ok` lifts that where the shape itself is
-    personal (a possessive, "Had Ines checked").
-    """
+def likely_name(excluded: Iterable[str]) -> str:
+    """A capitalised word that plausibly names a person (cased text), plurals included: where
+    the word is a subject, follow it with `SINGULAR`."""
     # A trie of the words, case kept: far smaller to compile than a flat alternation.
     stop = alternation({*NOT_PEOPLE, *(word for word in excluded if word.isalpha())}, fold=False)
-    not_plural = "" if plural_ok else "(?<![^aiou]s)"
-    return (
-        rf"(?=[{UPPER}])(?!{stop}\b)"
-        rf"[{UPPER}][{LOWER}]+{not_plural}(?<!ing)(?<!ion)(?<!ly)(?![\w-])"
-    )
+    return rf"(?=[{UPPER}])(?!{stop}\b)[{UPPER}][{LOWER}]+(?<!ing)(?<!ion)(?<!ly)(?![\w-])"
+
+
+SINGULAR = r"(?<![^aiou]s)"
+"""After a name as a subject: a word ending in -s is a plural ("Requests", "Deploys") unless
+the letter before is a, i, o or u ("Jonas", "Lukas"). A possessive or "Had Ines checked" is
+personal whatever the word, so those shapes leave it out."""
 
 
 def known_people(names: Iterable[str]) -> str | None:
