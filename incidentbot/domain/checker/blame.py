@@ -160,16 +160,14 @@ FAULT_WORDS = (
 )
 
 
-def _attributed(people: str) -> tuple[str, ...]:
-    """Blame that names people without making them a verb's subject: nobody on a team did the
-    work, or a fault noun belongs to someone ("a mistake from one of our engineers")."""
-    team_or_role = rf"{DETERMINER}(?:{ROLES}|{GROUPS}){QUALIFIER}"
+def _nobody_did_it() -> tuple[str, ...]:
+    """Blame that names people by the work none of them did: "nobody on the infra team
+    noticed". A fault noun that belongs to someone is an agent (see `PERSON_AGENT`)."""
+    none_of = rf"(?:nobody|no\s+one|none)\s+(?:on|in|from|at|of)\s+{DETERMINER}"
     return (
-        rf"\b(?:(?:nobody|no\s+one|none)\s+(?:on|in|from|at|of)\s+{team_or_role}"
-        rf"|not\s+(?:a\s+single|one)\s+{ROLES}{QUALIFIER}|no\s+{ROLES}{QUALIFIER})"
+        rf"\b(?:{none_of}|not\s+(?:a\s+single|one)\s+|no\s+)(?:{ROLES}|{GROUPS}){QUALIFIER}"
         rf"\s+(?:even\s+|ever\s+|actually\s+)?(?:bothered|{HUMAN_ACTS_DONE})\b{CLAUSE_REST}",
         r"\b(?:nobody|no\s+one)\s+(?:even\s+|ever\s+)?bothered\b",
-        rf"\b{FAULT_NOUN}\s+(?:by|from|of|on\s+the\s+part\s+of)\s+(?:{people})\b{NOT_A_THING}",
     )
 
 
@@ -183,12 +181,15 @@ def _shapes(person: str, gap: str, predicate: str, *, agent: str, singular: str 
         # One pass over the person for both shapes that open with it.
         rf"\b(?:{person})(?:{subject}|{possessive})",
         rf"\b(?:(?:was|were|got|been|being)\s+(?:(?:{PASSIVE})\b|(?:{PASSIVE_CUED}){WITH_CUE})"
-        rf"[^.!?;\n]{{0,50}}?\bby|{agent})\s+(?:{person}){singular}\b",
+        rf"[^.!?;\n]{{0,50}}?\bby|{agent})\s+(?:{person}){singular}\b{NOT_A_THING}",
         rf"\b(?:had\s+(?:{person})\s+(?:not\s+|never\s+|just\s+)?[a-z]+(?:ed|en|wn|ne)\b"
         rf"|if\s+(?:{person})\s+(?:had|hadn{a}t|would\s+have)\b)",
     )
 
 
+PERSON_AGENT = rf"caused\s+by|{FAULT_NOUN}\s+(?:by|from|of|on\s+the\s+part\s+of)"
+"""Besides a passive verb, what names a person as the one who did it: "caused by the on-call",
+"a mistake from one of our engineers"."""
 NAME_AGENT = rf"(?:caused|broken|broke|triggered|started)\s+by|{FAULT_NOUN}\s+(?:by|from|of)"
 """Besides a passive verb, what names a guessed name as the one who did it: "caused by Sam",
 "a mistake by Priya"."""
@@ -219,9 +220,9 @@ def personal_blame(config: CheckerConfig) -> PhraseRule:
         audiences=ALL_AUDIENCES,
         pattern=any_of(
             (
-                *_shapes(people, GAP, PERSON_PREDICATE, agent=r"caused\s+by"),
+                *_shapes(people, GAP, PERSON_PREDICATE, agent=PERSON_AGENT),
                 WHOEVER,
-                *_attributed(people),
+                *_nobody_did_it(),
                 *FAULT_WORDS,
             )
         ),
