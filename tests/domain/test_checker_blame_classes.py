@@ -35,6 +35,10 @@ def rules(text: str, audience: Audience = POSTMORTEM) -> set[str]:
         "The new hire misclicked and drained the region.",
         "The night shift glossed over the disk warnings.",
         "An intern rebooted the primary instead of the standby.",
+        # roles said in words no list holds, and work in the passive called wrong
+        "The hotfix was shipped by the web devs without a review.",
+        "The escalation was waved off by the shift captain.",
+        "The SRE skimmed the runbook and restarted everything.",
     ],
 )
 def test_each_class_of_blame_is_found_beyond_the_words_listed(text: str) -> None:
@@ -50,6 +54,8 @@ def test_each_class_of_blame_is_found_beyond_the_words_listed(text: str) -> None
         "No one was paged because the rule had no route.",
         "Nobody on the team knew the importer; its author had left.",
         "Errors from the security scanner filled the channel.",
+        "Errors from the support inbox were retried at 10:02.",
+        "The fix was shipped by the web devs at 09:00 after review.",
         "A mistake in the retry loop doubled the load.",
         "The health check misread the port and marked the node down.",
         "The on-call rolled back instead of patching forward, per the runbook.",

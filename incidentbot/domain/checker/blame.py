@@ -52,7 +52,8 @@ CLAUSE_REST = r"[^.!?;,|\n\u2014\u2013]{0,70}"
 
 MISPERFORMED = (
     r"mis-?(?!s)[a-z]{2,}ed|mistook|misread|fumbled|bungled|botched|mangled|flubbed"
-    r"|neglected|overlooked|skipped|rushed|glossed\s+over|half-assed|cut\s+corners"
+    r"|neglected|overlooked|skipped|rushed|glossed\s+over|half-assed|cut\s+corners|skimmed"
+    r"|brushed\s+off|waved\s+off|shrugged\s+off"
 )
 """Doing a job badly, whatever the job: "misread the graph", "misjudged", "fumbled the rollback"."""
 HUMAN_ACTIONS = (
@@ -120,7 +121,10 @@ PASSIVE = (
 )
 """Participles that are a failure with a person as the agent; "reviewed" or "acknowledged by
 the on-call" is the work going right."""
-PASSIVE_CUED = r"pushed|deployed|merged|run|deleted|dropped|approved|disabled|turned\s+off"
+PASSIVE_CUED = (
+    r"pushed|deployed|merged|run|deleted|dropped|approved|disabled|turned\s+off|shipped|released"
+    r"|applied|changed|restarted|edited|granted|copied|rolled\s+out"
+)
 """Ordinary work in the passive ("approved by Mara") unless the clause says it was wrong."""
 POSSESSED_FAILURE = (
     r"broke|broken|caused|introduced|triggered|started|took|brought|locked|nuked|wiped"
@@ -136,7 +140,8 @@ FAULT_NOUN = (
 NOT_A_THING = (
     r"(?![\s-]+(?:api|service|scanner|export|job|system|tool|pipeline|check|endpoint|database"
     r"|queue|dashboard|integration|script|app|bot|portal|catalog(?:ue)?|page|feed|report|config"
-    r"|server|cluster|form|workflow|process|automation)s?\b)"
+    r"|server|cluster|form|workflow|process|automation|widget|ticket|inbox|chat|site|website"
+    r"|sdk|client|library|plugin|module|component|rule|alert|account|key|token|role)s?\b)"
 )
 """A group's name can be a thing's first word: "errors from the security scanner" are a tool's."""
 POSSESSION = rf"(?:[^\s.!?;,]+\s+){{0,6}}?(?:{POSSESSED_FAILURE})\b"

@@ -16,15 +16,15 @@ from incidentbot.domain.checker.patterns import APOSTROPHE, LOWER, UPPER, altern
 from incidentbot.domain.checker.terms import NOT_PEOPLE
 
 ROLES = (
-    r"(?:(?:junior|senior|new|on-?call|qa|release|backend|frontend|billing|data|platform"
-    r"|database|infra|ops|sales|support|staff|tech|team|first|other|weekend|night|day"
-    r"|duty|vendor|network|security|devops|overnight)\s+){0,2}"
+    r"(?:[a-z][\w-]*\s+){0,2}"
     r"(?:engineer|developer|dev|on-?call(?:\s+engineer)?|operator|reviewer|author|intern"
     r"|contractor|admin|administrator|sre|dba|hire|employee|team\s+member|member\s+of\s+"
     r"(?:our\s+|the\s+)?staff|staff\s+member|manager|lead|tester|colleague|teammate"
-    r"|incident\s+commander|folks|guys|people|person|agent|rep|analyst|sysadmin)s?"
+    r"|incident\s+commander|folks|guys|people|person|agent|rep|analyst|sysadmin|captain"
+    r"|maintainer|approver|responder|technician|coordinator)s?"
 )
-"""Roles held by people; "the on-call", "a junior engineer", "the weekend on-call"."""
+"""Roles held by people, with up to two words saying which: "the on-call", "a junior engineer",
+"the weekend on-call", "the mobile devs"."""
 
 GROUPS = (
     r"(?:[a-z][\w-]*\s+){1,2}team|ops|devops|qa|support|leadership|engineering|management"
