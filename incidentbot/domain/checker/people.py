@@ -15,16 +15,36 @@ from collections.abc import Iterable
 from incidentbot.domain.checker.patterns import APOSTROPHE, LOWER, UPPER, alternation
 from incidentbot.domain.checker.terms import NOT_PEOPLE
 
-ROLES = (
-    r"(?:[a-z][\w-]*\s+){0,2}"
-    r"(?:engineer|developer|dev|on-?call(?:\s+engineer)?|operator|reviewer|author|intern"
-    r"|contractor|admin|administrator|sre|dba|hire|employee|team\s+member|member\s+of\s+"
-    r"(?:our\s+|the\s+)?staff|staff\s+member|manager|lead|tester|colleague|teammate"
-    r"|incident\s+commander|folks|guys|people|person|agent|rep|analyst|sysadmin|captain"
-    r"|maintainer|approver|responder|technician|coordinator)s?"
+PEOPLE_NOUNS = (
+    r"engineer|developer|dev|on-?call(?:\s+engineer)?|reviewer|author|intern|contractor|sre|dba"
+    r"|hire|employee|team\s+member|member\s+of\s+(?:our\s+|the\s+)?staff|staff\s+member"
+    r"|tester|colleague|teammate|incident\s+commander|folks|guys|people|person|rep|analyst"
+    r"|sysadmin|captain|maintainer|approver|responder|technician|coordinator"
 )
-"""Roles held by people, with up to two words saying which: "the on-call", "a junior engineer",
-"the weekend on-call", "the mobile devs"."""
+"""Nouns that only ever name people, whatever words say which ("the mobile devs")."""
+SHARED_NOUNS = r"operator|agent|manager|admin|administrator|lead"
+"""Nouns that also name software ("the Kubernetes operator", "the certificate manager", "the
+admin panel"): people when a word that only people take says which, or with no word at all."""
+HUMAN_MODIFIERS = (
+    r"release|incident|engineering|product|project|support|account|customer|duty|shift|on-?call"
+    r"|program|delivery|change|sales|community|office|database|system|systems|site|ops|it"
+    r"|security|network|team|tech|general|hiring|store|weekend|night|new|junior|senior|other"
+    r"|first|platform|infra|backend|frontend|billing|data|qa|vendor|partner|finance|legal|hr"
+)
+AFTER_A_DETERMINER = (
+    rf"(?:(?<![\w-]\s)|(?<=\bthe\s)|(?<=\ba\s)|(?<=\ban\s)|(?<=\bour\s)|(?<=\btheir\s)"
+    rf"|(?<=\bthat\s)|(?<=\bthis\s)|(?<={APOSTROPHE}s\s))"
+)
+THING_AFTER = r"[\s-]+(?:panel|console|page|api|portal|ui|dashboard|time|times|role|rights|access)\b"
+"""A role noun as the first word of a thing: "the admin panel failed", "the lead time missed"."""
+
+ROLES = (
+    rf"(?:(?:[a-z][\w-]*\s+){{0,2}}(?:{PEOPLE_NOUNS})s?"
+    rf"|(?:(?:{HUMAN_MODIFIERS})\s+){{0,2}}{AFTER_A_DETERMINER}(?:{SHARED_NOUNS})s?"
+    rf"|(?:(?:{HUMAN_MODIFIERS})\s+){{1,2}}(?:{SHARED_NOUNS})s?)(?!{THING_AFTER})"
+)
+"""Roles held by people: "the on-call", "a junior engineer", "the weekend on-call", "the
+release manager"."""
 
 GROUPS = (
     r"(?:[a-z][\w-]*\s+){1,2}team|ops|devops|qa|support|leadership|engineering|management"
