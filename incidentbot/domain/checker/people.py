@@ -40,8 +40,8 @@ THING_AFTER = r"[\s-]+(?:panel|console|page|api|portal|ui|dashboard|time|times|r
 
 ROLES = (
     rf"(?:(?:[a-z][\w-]*\s+){{0,2}}(?:{PEOPLE_NOUNS})s?"
-    rf"|(?:(?:{HUMAN_MODIFIERS})\s+){{0,2}}{AFTER_A_DETERMINER}(?:{SHARED_NOUNS})s?"
-    rf"|(?:(?:{HUMAN_MODIFIERS})\s+){{1,2}}(?:{SHARED_NOUNS})s?)(?!{THING_AFTER})"
+    rf"|(?:(?:(?:{HUMAN_MODIFIERS})\s+){{1,2}}|{AFTER_A_DETERMINER})(?:{SHARED_NOUNS})s?)"
+    rf"(?!{THING_AFTER})"
 )
 """Roles held by people: "the on-call", "a junior engineer", "the weekend on-call", "the
 release manager"."""
