@@ -41,6 +41,8 @@ def rules(text: str, audience: Audience = POSTMORTEM) -> set[str]:
         "The SRE skimmed the runbook and restarted everything.",
         "The release manager skipped the checklist.",
         "The manager ignored the escalation.",
+        "The engineer who ran the migration forgot to re-enable the writes.",
+        "The on-call apparently never looked at the dashboard.",
     ],
 )
 def test_each_class_of_blame_is_found_beyond_the_words_listed(text: str) -> None:
@@ -61,6 +63,9 @@ def test_each_class_of_blame_is_found_beyond_the_words_listed(text: str) -> None
         "The Kubernetes operator failed to reconcile the deployment.",
         "The secrets manager skipped the rotation because the lock was held.",
         "The admin panel failed to load for some users.",
+        # a role noun followed by a noun names a thing
+        "The dev environment failed to start after the upgrade.",
+        "The reviewer bot skipped the PR.",
         "The fix was shipped by the web devs at 09:00 after review.",
         "A mistake in the retry loop doubled the load.",
         "The health check misread the port and marked the node down.",

@@ -46,6 +46,14 @@ a = APOSTROPHE
 WORD_START = r"\b"
 CONJUNCTION = r"(?:and|but|because|so|which|while|after|before|when|then|than|if|or|as|once|until)"
 GAP = rf"(?:(?!{CONJUNCTION}\b)[^\s.!?;,|\u2014\u2013]+\s+){{0,5}}?"
+ROLE_GAP = (
+    rf"(?:(?=(?:who|that|[a-z]+ly|had|has|have|was|were|is|are|then|just|also|again|even|still"
+    rf"|never|not|did|didn{a}t|does|on|in|at|from|of|for|over|last|this|yesterday|today|[0-9]"
+    rf"|[\w-]+{a}s)\b){GAP})?"
+)
+"""Between a role and its verb the words open with a function word or a possessive ("the
+engineer who ran it forgot", "engineer X's change took … down"): a role noun followed by a noun
+names a thing ("the dev environment failed")."""
 """Up to five words between a subject and its verb, inside one clause (or one table cell)."""
 CLAUSE_REST = r"[^.!?;,|\n\u2014\u2013]{0,70}"
 """The rest of the clause after a verb, reported with it: the object a rewrite talks about."""
@@ -225,7 +233,7 @@ def personal_blame(config: CheckerConfig) -> PhraseRule:
         audiences=ALL_AUDIENCES,
         pattern=any_of(
             (
-                *_shapes(people, GAP, PERSON_PREDICATE, agent=PERSON_AGENT),
+                *_shapes(people, ROLE_GAP, PERSON_PREDICATE, agent=PERSON_AGENT),
                 WHOEVER,
                 *_nobody_did_it(),
                 *FAULT_WORDS,
