@@ -45,3 +45,15 @@ def test_domain_does_not_depend_on_services() -> None:
 def test_the_check_can_fail() -> None:
     sample = PACKAGE.parent / "tests" / "test_architecture.py"
     assert "pytest" in _imports(sample)
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_every_module_stays_small() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"split these modules by concept: {long}"

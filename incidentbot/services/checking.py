@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from incidentbot.domain.checker import DEFAULT_CONFIG, Audience, CheckerConfig, check
 from incidentbot.domain.comms import CommsAudience, StoredFinding
 from incidentbot.domain.models import Status
+from incidentbot.services.context import Services
 
 CHECKED_AS = {
     CommsAudience.CUSTOMER: Audience.CUSTOMER,
@@ -40,3 +43,23 @@ def comms_findings(
 
 def postmortem_findings(text: str, config: CheckerConfig = DEFAULT_CONFIG) -> list[StoredFinding]:
     return findings(text, Audience.POSTMORTEM, in_progress=False, config=config)
+
+
+def written_names(name: str) -> tuple[str, ...]:
+    """How a Slack name appears in prose: "alice chen" is written "Alice Chen" and "Alice"."""
+    words = [word[:1].upper() + word[1:] for word in name.split()]
+    return (" ".join(words), words[0]) if len(words) > 1 else tuple(words)
+
+
+def for_incident(services: Services, incident_id: int, config: CheckerConfig) -> CheckerConfig:
+    """`config` plus the names of the people who took part in the incident (as its timeline
+    recorded them): a sentence about one of them doing something wrong is blame for certain."""
+    with services.store.transaction() as tx:
+        events = tx.events(incident_id)
+    return config.extended(names=names_of(event.actor_name for event in events))
+
+
+def names_of(actors: Iterable[str | None]) -> tuple[str, ...]:
+    """The written forms of people's names, leaving out anything that is not a name."""
+    people = {actor for actor in actors if actor and any(char.isalpha() for char in actor)}
+    return tuple(sorted({name for person in people for name in written_names(person)}))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidentbot.domain.checker import Audience, CheckerConfig, Finding, check
+from incidentbot.domain.checker import Audience, CheckerConfig, Finding, Stage, check, inferred_stage
 
 CUSTOMER = Audience.CUSTOMER
 INTERNAL = Audience.INTERNAL
@@ -555,3 +555,92 @@ def test_a_megabyte_is_checked_and_its_findings_point_into_it(
     for audience in (CUSTOMER, POSTMORTEM):
         for finding in check(text, audience):
             assert text[finding.start : finding.end] == finding.text
+
+
+# --- structure, context and suggestions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("The platform team failed to review the migration.", "The platform team failed to review"),
+        ("Raj's deploy took the search cluster down.", "Raj's deploy took"),
+        ("The page was ignored by the on-call for 25 minutes.", "was ignored by the on-call"),
+        ("Had Ines checked the dashboard, we would have known.", "Had Ines checked"),
+        ("Root cause: operator error during the failover.", "operator error"),
+    ],
+    ids=["team-subject", "possessive", "passive", "counterfactual", "fault-noun"],
+)
+def test_each_shape_of_blame_is_found_and_quoted(text: str, quoted: str) -> None:
+    [finding] = check(text, POSTMORTEM)
+    assert finding.rule == "personal-blame"
+    assert finding.text.startswith(quoted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ahmed deployed the revert at 10:42; errors fell within three minutes.",
+        "Tomasz's revert is out and errors are back to baseline.",
+        "Had the canary covered the EU region, the error would have shown at once.",
+        "The engineer who ran the script followed the runbook as written.",
+    ],
+)
+def test_people_doing_ordinary_work_are_not_blamed(text: str) -> None:
+    assert check(text, POSTMORTEM) == []
+
+
+def test_a_blame_finding_proposes_a_system_framed_rewrite() -> None:
+    [finding] = check("Priya pushed an untested config to the gateway.", INTERNAL)
+    assert finding.suggestion == (
+        "Describe what let it happen instead, e.g. 'Our release process let an untested config "
+        "reach production without a check that would have caught it.'"
+    )
+
+
+def test_known_people_are_people_whatever_the_case() -> None:
+    text = "dana ignored the disk alert."
+    assert check(text, POSTMORTEM) == []
+    [finding] = check(text, POSTMORTEM, config=CheckerConfig().extended(people=("Dana",)))
+    assert finding.text == "dana ignored the disk alert"
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("The issue affecting search has been resolved as of 11:48 UTC.", Stage.RESOLVED),
+        ("All services are operating normally again since 16:05 UTC.", Stage.RESOLVED),
+        ("Logins work again; email logins are still failing.", Stage.IN_PROGRESS),
+        ("Monitoring - a fix has been applied and we are watching the results.", Stage.IN_PROGRESS),
+    ],
+)
+def test_a_resolution_is_told_from_its_text(text: str, stage: Stage) -> None:
+    assert inferred_stage(text) is stage
+
+
+def test_the_form_stage_wins_over_the_text() -> None:
+    text = "The issue has been resolved as of 11:48 UTC."
+    assert check(text, CUSTOMER) == []
+    assert rules(text, CUSTOMER, in_progress=True) == {"missing-next-update"}
+    assert check(text, CUSTOMER, stage=Stage.RESOLVED) == []
+
+
+def test_a_generically_named_provider_is_not_blamed_before_it_confirms() -> None:
+    blamed = "Our email provider is having problems. Next update at 15:00 UTC."
+    confirmed = "Our email provider has confirmed an outage. Next update at 15:00 UTC."
+    assert rules(blamed, CUSTOMER) == {"third-party-blame"}
+    assert check(confirmed, CUSTOMER) == []
+
+
+def test_names_from_the_workspace_count_only_as_written_in_prose() -> None:
+    config = CheckerConfig().extended(names=("Bob", "May"))
+    assert rules("Bob deleted the index on the orders table.", POSTMORTEM) == set()
+    found = check("Bob deleted the index on the orders table.", POSTMORTEM, config=config)
+    assert [f.rule for f in found] == ["personal-blame"]
+    assert check("The change may have caused errors.", POSTMORTEM, config=config) == []
+    assert check("Bob deployed the revert at 10:42.", POSTMORTEM, config=config) == []
+
+
+def test_a_timeline_row_naming_its_actor_is_not_blame() -> None:
+    config = CheckerConfig().extended(names=("Alice",))
+    assert check("| 10:30 | Alice | Deleted the stale lock file |", POSTMORTEM, config=config) == []

@@ -26,15 +26,6 @@ def _always(_text: str, _match: re.Match[str]) -> bool:
     return True
 
 
-Spans = Callable[[Draft], Iterable[tuple[int, int]]]
-"""A detector that reads the text's structure (sentences, clauses, subjects) rather than one
-pattern, and returns the spans it finds."""
-
-
-def _nothing(_draft: Draft) -> Iterable[tuple[int, int]]:
-    return ()
-
-
 @dataclass(frozen=True, slots=True)
 class PhraseRule:
     """Reports every match of its patterns, one finding per span.
@@ -50,7 +41,6 @@ class PhraseRule:
     suggestion: str
     cased_pattern: re.Pattern[str] | None = None
     keep: Keep = _always
-    detect: Spans = _nothing
     suggest: Suggest | None = None
 
     def applies(self, audience: Audience, in_progress: bool) -> bool:
@@ -66,7 +56,6 @@ class PhraseRule:
             for match in matches
             if (span := reported_span(match)) is not None and self.keep(draft.original, match)
         ]
-        spans.extend(span for span in self.detect(draft) if span[0] < span[1])
         return [self._finding(draft.original, *span) for span in without_overlaps(spans)]
 
     def _finding(self, text: str, start: int, end: int) -> Finding:

@@ -62,7 +62,9 @@ class CheckerConfig:
     """What a team may tune. Frozen and hashable, so compiled rules are cached per config.
 
     `teams` and `people` name groups and persons the checker should treat as people whatever
-    the sentence looks like; `customer_phrases` are allowed terms that are never jargon.
+    the sentence looks like, in any case; `names` are people's names as written in prose
+    (capitalised), matched only so, because a person called "May" must not make "may have
+    caused" blame. `customer_phrases` are allowed terms that are never jargon.
     """
 
     jargon: tuple[str, ...] = DEFAULT_JARGON
@@ -70,9 +72,10 @@ class CheckerConfig:
     customer_phrases: tuple[str, ...] = DEFAULT_CUSTOMER_PHRASES
     teams: tuple[str, ...] = field(default=())
     people: tuple[str, ...] = field(default=())
+    names: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        for name in ("jargon", "third_parties", "customer_phrases", "teams", "people"):
+        for name in ("jargon", "third_parties", "customer_phrases", "teams", "people", "names"):
             object.__setattr__(self, name, _phrases(getattr(self, name)))
 
     def extended(
@@ -83,6 +86,7 @@ class CheckerConfig:
         allowed: tuple[str, ...] = (),
         teams: tuple[str, ...] = (),
         people: tuple[str, ...] = (),
+        names: tuple[str, ...] = (),
     ) -> CheckerConfig:
         """This config plus a team's own terms; the defaults stay, the additions come first."""
         return CheckerConfig(
@@ -91,6 +95,7 @@ class CheckerConfig:
             customer_phrases=(*allowed, *self.customer_phrases),
             teams=(*teams, *self.teams),
             people=(*people, *self.people),
+            names=(*names, *self.names),
         )
 
 

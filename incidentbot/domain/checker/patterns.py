@@ -1,8 +1,10 @@
 """Building the checker's regular expressions, and the text they run over.
 
-The patterns are kept linear so a megabyte of pasted log cannot stall the bot: no nested
-quantifiers, gaps between words are bounded character classes, and two whitespace quantifiers are
-never adjacent without a literal between them.
+The patterns are kept linear so a megabyte of pasted log cannot stall the bot: a quantifier
+nests only under a small fixed count ("up to five words", each a run of non-space characters and
+then spaces, so the two never compete for a character), other gaps between words are bounded
+character classes, and two whitespace quantifiers are never adjacent without a literal between
+them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
-
-from incidentbot.domain.checker.terms import NOT_PEOPLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +106,3 @@ APOSTROPHE = "['\u2019]"
 
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
-
-
-def cased_name(third_parties: Iterable[str]) -> str:
-    """A capitalised word that plausibly names a person (see the module docstring).
-
-    A lone capital counts too: "Engineer X's PR" is how people anonymise blame, not avoid it.
-    """
-    excluded = sorted({*NOT_PEOPLE, *(party for party in third_parties if party.isalpha())})
-    # The cheap capital-letter lookahead runs first, so the long exclusion list is only tried
-    # at the few positions where a capitalised word starts.
-    return rf"(?=[{UPPER}])(?!(?:{'|'.join(map(re.escape, excluded))})\b)[{UPPER}][{LOWER}]*"

@@ -12,18 +12,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from incidentbot.domain.checker.patterns import LOWER, UPPER, alternation
+from incidentbot.domain.checker.patterns import APOSTROPHE, LOWER, UPPER, alternation
 from incidentbot.domain.checker.terms import NOT_PEOPLE
 
-ROLES = (
-    r"(?:(?:junior|senior|new|on-?call|qa|release|backend|frontend|billing|data|platform"
-    r"|database|infra|ops|sales|support|staff|tech|team|first|other)\s+){0,2}"
-    r"(?:engineer|developer|dev|on-?call(?:\s+engineer)?|operator|reviewer|author|intern"
-    r"|contractor|admin|administrator|sre|dba|hire|employee|team\s+member|member\s+of\s+"
-    r"(?:our\s+|the\s+)?staff|staff\s+member|manager|lead|tester|colleague|teammate"
-    r"|incident\s+commander|folks|guys|people|person|agent|rep|analyst|sysadmin)s?"
+PEOPLE_NOUNS = (
+    r"engineer|developer|dev|on-?call(?:\s+engineer)?|reviewer|author|intern|contractor|sre|dba"
+    r"|hire|employee|team\s+member|member\s+of\s+(?:our\s+|the\s+)?staff|staff\s+member"
+    r"|tester|colleague|teammate|incident\s+commander|folks|guys|people|person|rep|analyst"
+    r"|sysadmin|captain|maintainer|approver|responder|technician|coordinator"
 )
-"""Roles held by people; "the on-call", "a junior engineer", "the release manager"."""
+"""Nouns that only ever name people, whatever words say which ("the mobile devs")."""
+SHARED_NOUNS = r"operator|agent|manager|admin|administrator|lead"
+"""Nouns that also name software ("the Kubernetes operator", "the certificate manager", "the
+admin panel"): people when a word that only people take says which, or with no word at all."""
+HUMAN_MODIFIERS = (
+    r"release|incident|engineering|product|project|support|account|customer|duty|shift|on-?call"
+    r"|program|delivery|change|sales|community|office|database|system|systems|site|ops|it"
+    r"|security|network|team|tech|general|hiring|store|weekend|night|new|junior|senior|other"
+    r"|first|platform|infra|backend|frontend|billing|data|qa|vendor|partner|finance|legal|hr"
+)
+AFTER_A_DETERMINER = (
+    rf"(?:(?<![\w-]\s)|(?<=\bthe\s)|(?<=\ba\s)|(?<=\ban\s)|(?<=\bour\s)|(?<=\btheir\s)"
+    rf"|(?<=\bthat\s)|(?<=\bthis\s)|(?<={APOSTROPHE}s\s))"
+)
+THING_AFTER = r"[\s-]+(?:panel|console|page|api|portal|ui|dashboard|time|times|role|rights|access)\b"
+"""A role noun as the first word of a thing: "the admin panel failed", "the lead time missed"."""
+
+ROLES = (
+    rf"(?:(?:[a-z][\w-]*\s+){{0,2}}(?:{PEOPLE_NOUNS})s?"
+    rf"|(?:(?:(?:{HUMAN_MODIFIERS})\s+){{1,2}}|{AFTER_A_DETERMINER})(?:{SHARED_NOUNS})s?)"
+    rf"(?!{THING_AFTER})"
+)
+"""Roles held by people: "the on-call", "a junior engineer", "the weekend on-call", "the
+release manager"."""
 
 GROUPS = (
     r"(?:[a-z][\w-]*\s+){1,2}team|ops|devops|qa|support|leadership|engineering|management"
@@ -38,26 +59,27 @@ QUALIFIER = (
 )
 """What may follow a role: "an engineer on our team", "the SRE on duty", "the author of the change"."""
 
-DETERMINER = r"(?:(?:the|a|an|our|that|this|their|one\s+of\s+(?:the|our))\s+)?"
+DETERMINER = (
+    rf"(?:(?:the|a|an|our|that|this|their|one\s+of\s+(?:the|our)|(?:the\s+)?[\w-]+{APOSTROPHE}s)\s+)?"
+)
+"""Before a role: an article, "one of our", or whose it is ("the vendor's engineer")."""
 
 CERTAIN_PERSON = rf"(?:he|she|someone|somebody|whoever|{DETERMINER}(?:{ROLES}|{GROUPS}){QUALIFIER})"
 """Subjects (lowercase) that can only be people, whatever verb follows."""
 
 
-def likely_name(excluded: Iterable[str], *, plural_ok: bool = False) -> str:
-    """A capitalised word that plausibly names a person (cased text).
-
-    As a subject, a word ending in -s is a plural ("Requests", "Deploys") unless the letter
-    before is a, i, o or u ("Jonas", "Lukas"); `plural_ok` lifts that where the shape itself is
-    personal (a possessive, "Had Ines checked").
-    """
+def likely_name(excluded: Iterable[str]) -> str:
+    """A capitalised word that plausibly names a person (cased text), plurals included: where
+    the word is a subject, follow it with `SINGULAR`."""
     # A trie of the words, case kept: far smaller to compile than a flat alternation.
     stop = alternation({*NOT_PEOPLE, *(word for word in excluded if word.isalpha())}, fold=False)
-    not_plural = "" if plural_ok else "(?<![^aiou]s)"
-    return (
-        rf"(?=[{UPPER}])(?!{stop}\b)"
-        rf"[{UPPER}][{LOWER}]+{not_plural}(?<!ing)(?<!ion)(?<!ly)(?![\w-])"
-    )
+    return rf"(?=[{UPPER}])(?!{stop}\b)[{UPPER}][{LOWER}]+(?<!ing)(?<!ion)(?<!ly)(?![\w-])"
+
+
+SINGULAR = r"(?<![^aiou]s)"
+"""After a name as a subject: a word ending in -s is a plural ("Requests", "Deploys") unless
+the letter before is a, i, o or u ("Jonas", "Lukas"). A possessive or "Had Ines checked" is
+personal whatever the word, so those shapes leave it out."""
 
 
 def known_people(names: Iterable[str]) -> str | None:

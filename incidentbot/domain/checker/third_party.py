@@ -21,7 +21,7 @@ from incidentbot.domain.checker.patterns import APOSTROPHE, alternation, any_of,
 a = APOSTROPHE
 GENERIC_PROVIDER = (
     r"(?:our|the|a|an|their)\s+(?:[\w-]+\s+){0,2}?(?:provider|vendor|partner|processor|supplier"
-    r"|isp|host|hosting\s+company)s?\b|(?:a\s+)?third[\s-]party(?:\s+(?:service|provider|vendor|api|dependency)s?)?\b"
+    r"|carrier|courier|registrar|isp|host|hosting\s+company)s?\b|(?:a\s+)?third[\s-]party(?:\s+(?:service|provider|vendor|api|dependency)s?)?\b"
     r"(?:\s+(?:that\s+)?we\s+(?:rely|depend)\s+on\b)?"
 )
 STATE = (
@@ -33,7 +33,8 @@ STATE = (
     r"|the\s+(?:cause|culprit|problem|issue)|to\s+blame|at\s+fault|responsible)\b"
 )
 BE = (
-    r"(?:is|are|was|were|has\s+been|have\s+been|seems\s+to\s+be|appears\s+to\s+be|keeps\s+being)"
+    r"(?:is|are|was|were|being|has\s+been|have\s+been|seems\s+to\s+be|appears\s+to\s+be"
+    r"|keeps\s+being)"
     r"(?:\s+(?:currently|still|completely|again|also|now))?"
 )
 CAUSING = r"(?:is\s+causing|caused|causes|is\s+behind|is\s+why|broke|messed\s+up)\b"

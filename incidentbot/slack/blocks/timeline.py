@@ -150,13 +150,16 @@ class EntryForm:
     metadata: dict[str, Any]
     about: str = ""
     """A line above the form saying what is being recorded (the message's author and time)."""
+    review: str = ""
+    """The checker's findings on the text, shown on top; the form then posts as it is."""
 
 
 def entry_modal(form: EntryForm, renderer: Renderer) -> dict[str, Any]:
     label = renderer.label
     options = [Option(value=kind.value, label=label(f"timeline_kinds.{kind.value}")) for kind in SCRIBE_KINDS]
     initial = next((o for o in options if o.value == form.kind.value), None)
-    blocks: list[Any] = [context(form.about)] if form.about else []
+    blocks: list[Any] = [*sections(form.review)] if form.review else []
+    blocks += [context(form.about)] if form.about else []
     blocks += [
         InputBlock(
             block_id=Block.ENTRY_TEXT,
@@ -180,7 +183,8 @@ def entry_modal(form: EntryForm, renderer: Renderer) -> dict[str, Any]:
             element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
         ),
     ]
-    title, save = label(_ENTRY_TITLES[form.callback_id]), label("timeline.save")
+    title = label(_ENTRY_TITLES[form.callback_id])
+    save = label("review.submit") if form.review else label("timeline.save")
     return modal(renderer, form.callback_id, "timeline", blocks, form.metadata, title=title, submit=save)
 
 

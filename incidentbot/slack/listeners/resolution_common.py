@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from incidentbot.domain.checker import CheckerConfig
 from incidentbot.domain.comms import CommsAudience, StoredFinding
 from incidentbot.domain.models import Status
 from incidentbot.domain.postmortem import review_date
@@ -58,6 +59,11 @@ def comms_form(
     )
 
 
+def checker_config(deps: Deps, incident_id: int) -> CheckerConfig:
+    """The team's [checker] lists, plus the names of the incident's people."""
+    return checking.for_incident(deps.services, incident_id, deps.team.checker.checker_config())
+
+
 def review_text(deps: Deps, labelled: Sequence[Labelled]) -> str:
     shown = [{"field": field, "finding": finding} for field, finding in labelled[:FINDINGS_SHOWN]]
     return deps.renderer.render("comms/review.j2", findings=list(labelled), shown=shown)
@@ -70,7 +76,11 @@ def post_postmortem(deps: Deps, incident_id: int) -> str:
     if incident.channel_id is None:
         raise NotAnIncidentChannel(incident.label)
     document = render_postmortem(data, deps.services.policy)
-    found = checking.postmortem_findings(document)
+    # The draft's own timeline names the incident's people; no second read of 10,000 entries.
+    config = deps.team.checker.checker_config().extended(
+        names=checking.names_of(row.actor for row in data.timeline)
+    )
+    found = checking.postmortem_findings(document, config)
     view = deps.services.view_of(incident_id)
     comment = deps.renderer.render(
         "postmortem/posted.j2",

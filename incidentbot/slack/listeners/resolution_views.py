@@ -47,7 +47,7 @@ from incidentbot.slack import parse
 from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.ids import VALUE, WrapUpBlock, WrapUpCallback, why_block
 from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.resolution_common import review_text
+from incidentbot.slack.listeners.resolution_common import checker_config, review_text
 
 Errors = dict[str, str]
 
@@ -107,22 +107,15 @@ def _on_resolve(deps: Deps) -> Listener:
     return on_resolve
 
 
+RESOLUTION_TEXTS = (WrapUpBlock.FIX, WrapUpBlock.CUSTOMER_IMPACT, WrapUpBlock.ROOT_CAUSE)
+
+
 def _resolution_review(deps: Deps, incident_id: int, view: dict[str, Any]) -> dict[str, Any] | None:
-    """The form again with the checker's findings on what fixed it, the impact and the root
-    cause (they go to the channel and the postmortem), or None when it may be saved now."""
-    label = deps.renderer.label
-    checked: dict[str, str] = {
-        WrapUpBlock.FIX: label("resolve.fix_label"),
-        WrapUpBlock.CUSTOMER_IMPACT: label("resolve.customer_impact_label"),
-        WrapUpBlock.ROOT_CAUSE: label("resolve.root_cause_label"),
-    }
+    """The form again with findings on the texts that reach the channel and the postmortem."""
+    checked: dict[str, str] = {b: deps.renderer.label(f"resolve.{b}_label") for b in RESOLUTION_TEXTS}
     typed: dict[str, str] = {block: parse.text_value(view, block) for block in checked}
-    config = deps.team.checker.checker_config()
-    found = [
-        (checked[block], finding)
-        for block, text in typed.items()
-        for finding in checking.postmortem_findings(text, config)
-    ]
+    config = checker_config(deps, incident_id)
+    found = [(checked[b], f) for b, text in typed.items() for f in checking.postmortem_findings(text, config)]
     reviewed = _needs_review(view, found, list(typed.values()))
     if reviewed is None:
         return None
@@ -192,7 +185,7 @@ def _on_comms_text(deps: Deps) -> Listener:
         if problem := comms_text_problem(text):
             ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
-        found = checking.comms_findings(text, audience, stage)
+        found = checking.comms_findings(text, audience, stage, checker_config(deps, incident_id))
         if reviewed := _needs_review(view, found, [text]):
             review = review_text(deps, [(None, finding) for finding in found])
             form = blocks.comms_modal(
@@ -254,7 +247,11 @@ def _on_five_whys(deps: Deps) -> Listener:
         fields = [(label("whys.problem_label"), problem)]
         fields += [(label("whys.why_label", number=n), why) for n, why in enumerate(whys, start=1)]
         fields.append((label("whys.root_cause_label"), root_cause))
-        found = [(name, f) for name, text in fields for f in checking.postmortem_findings(text)]
+        found = [
+            (name, f)
+            for name, text in fields
+            for f in checking.postmortem_findings(text, checker_config(deps, incident_id))
+        ]
         if reviewed := _needs_review(view, found, [text for _, text in fields]):
             chain = FiveWhys(problem=problem, whys=tuple(whys), root_cause=root_cause)
             review = review_text(deps, found)
@@ -284,7 +281,7 @@ def _on_factor(deps: Deps) -> Listener:
         if errors or category is None:
             ack(response_action="errors", errors=errors)
             return
-        found = checking.postmortem_findings(text)
+        found = checking.postmortem_findings(text, checker_config(deps, incident_id))
         if reviewed := _needs_review(view, found, [category.value, text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.factor_modal(
@@ -311,7 +308,7 @@ def _on_went_well(deps: Deps) -> Listener:
         if problem := text_problem(text, empty="went_well_empty"):
             ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
-        found = checking.postmortem_findings(text)
+        found = checking.postmortem_findings(text, checker_config(deps, incident_id))
         if reviewed := _needs_review(view, found, [text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.went_well_modal(
@@ -335,11 +332,37 @@ def _on_action_item(deps: Deps) -> Listener:
         if errors or draft is None:
             ack(response_action="errors", errors=errors)
             return
+        if form := _action_review(deps, view, draft):
+            ack(response_action="update", view=form)
+            return
         added = action_items.record(deps.services, _incident_id(view), draft, str(body["user"]["id"]))
         ack()
         deps.later(*_submitter(body), partial(action_items.announce, deps.services, added))
 
     return on_action_item
+
+
+def _action_review(deps: Deps, view: dict[str, Any], draft: ActionDraft) -> dict[str, Any] | None:
+    """The form again with findings on the action and its metric, or None to save it now."""
+    label = deps.renderer.label
+    config = checker_config(deps, _incident_id(view))
+    fields = [
+        (label("action_modal.text_label"), draft.text),
+        (label("action_modal.metric_label"), draft.success_metric),
+    ]
+    found = [(name, f) for name, text in fields for f in checking.postmortem_findings(text, config)]
+    reviewed = _needs_review(view, found, [text for _, text in fields])
+    if reviewed is None:
+        return None
+    return blocks.action_modal(
+        deps.renderer,
+        _incident_id(view),
+        str(parse.metadata(view).get("channel", "")),
+        deps.services.clock.now().date(),
+        draft=draft,
+        review=review_text(deps, found),
+        reviewed=reviewed,
+    )
 
 
 def _action_draft(deps: Deps, view: dict[str, Any]) -> tuple[Errors, ActionDraft | None]:

@@ -15,14 +15,16 @@ from slack_sdk.webhook import WebhookClient
 from incidentbot.domain.models import EventKind, Incident
 from incidentbot.domain.timeline import SCRIBE_KINDS, ts_to_datetime
 from incidentbot.rendering.timeline import rows
-from incidentbot.services import timeline
+from incidentbot.services import checking, timeline
 from incidentbot.services.errors import IncidentError
 from incidentbot.slack import parse
 from incidentbot.slack.blocks.common import Blocks
+from incidentbot.slack.blocks.resolution import digest
 from incidentbot.slack.blocks.timeline import EntryForm, delete_modal, entry_modal
 from incidentbot.slack.ids import Action, Block, Callback
 from incidentbot.slack.listeners.actions import actor, open_modal_for
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.resolution_common import review_text
 from incidentbot.slack.listeners.timeline_show import render_page
 from incidentbot.slack.message_text import channel_message
 
@@ -185,6 +187,9 @@ def _edit_submitted(deps: Deps) -> Any:
             ack(response_action="errors", errors=errors)
             return
         meta = parse.metadata(view)
+        if form := _edit_review(deps, meta, text, when, kind):
+            ack(response_action="update", view=form)
+            return
         user = str(body["user"]["id"])
         original = _original_kind(deps, int(meta.get("event_id") or 0))
         if original is not None and original not in SCRIBE_KINDS and kind is EventKind.OTHER:
@@ -206,6 +211,20 @@ def _edit_submitted(deps: Deps) -> Any:
         deps.later(meta.get("channel"), user, tell_and_redraw)
 
     return on_edit
+
+
+def _edit_review(
+    deps: Deps, meta: dict[str, Any], text: str, when: datetime, kind: EventKind
+) -> dict[str, Any] | None:
+    """The edit form again with the checker's findings, or None when the text may be saved:
+    a timeline says what happened, not whose fault it was."""
+    found = checking.postmortem_findings(text, deps.team.checker.checker_config())
+    reviewed = digest([text])
+    if not found or meta.get("reviewed") == reviewed:
+        return None
+    review = review_text(deps, [(None, finding) for finding in found])
+    form = EntryForm(Callback.TIMELINE_EDIT, text, when, kind, {**meta, "reviewed": reviewed}, review=review)
+    return entry_modal(form, deps.renderer)
 
 
 def _original_kind(deps: Deps, event_id: int) -> EventKind | None:
