@@ -50,10 +50,22 @@ def accept_once(services: Services, kind: JournalKind, request: BaseModel, deliv
     on this process or another) is recorded once: the claim's unique key decides, not a read.
     """
     now = services.clock.now()
+    payload = request.model_dump_json()
+    if services.journal is not None:
+        return services.journal.append_once(kind, payload, now, now + CALLER_FIRST, delivery)
     with services.store.transaction() as tx:
         if not tx.first_delivery(delivery, now):
             return None
-        return tx.add_request_row(kind, request.model_dump_json(), now, now + CALLER_FIRST)
+        return tx.add_request_row(kind, payload, now, now + CALLER_FIRST)
+
+
+def claim_delivery(services: Services, delivery: str) -> bool:
+    """Claim a Slack delivery's name; False when an earlier delivery of it did (on any process)."""
+    now = services.clock.now()
+    if services.journal is not None:
+        return services.journal.claim(delivery, now)
+    with services.store.transaction() as tx:
+        return tx.first_delivery(delivery, now)
 
 
 def settle(tx: Transaction, row: Reminder | None, at: datetime) -> None:

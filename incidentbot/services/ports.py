@@ -151,6 +151,16 @@ class Journal(Protocol):
         """The request's row, once committed."""
         ...
 
+    def append_once(
+        self, kind: str, payload: str, received_at: datetime, hold_until: datetime, delivery: str
+    ) -> Reminder | None:
+        """`append`, claiming the Slack delivery in the same commit; None when it was claimed before."""
+        ...
+
+    def claim(self, delivery: str, at: datetime) -> bool:
+        """Claim a Slack delivery's name, sharing a commit with others; False for a repeat."""
+        ...
+
 
 class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol):
     """Everything the bot does in Slack, in incident terms. Raises SlackUnavailable or NameTaken."""

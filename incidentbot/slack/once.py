@@ -21,6 +21,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
+from incidentbot.services import journal
 from incidentbot.services.context import Services
 from incidentbot.slack.ids import Callback
 
@@ -99,9 +100,7 @@ class OncePerDelivery(Middleware):
         key = delivery_key(req.body)
         if key is None or _claimed_with_their_record(req.body):
             return next()
-        with self._services.store.transaction() as tx:
-            first = tx.first_delivery(key, self._services.clock.now())
-        if not first:
+        if not journal.claim_delivery(self._services, key):
             log.info("dropping repeated delivery of %s", key)
             return BoltResponse(status=200, body="")
         req.context[CLAIMED] = key

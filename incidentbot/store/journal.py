@@ -5,6 +5,11 @@ Committed one by one, they queue behind each other for the database and the inte
 here one writer thread takes every row waiting and inserts them in one autocommitted statement,
 and each caller returns as soon as its own row is durable. A lone request costs one insert, as
 before; a burst of 300 costs a handful of commits.
+
+A request may come with the name of the Slack delivery that asked (a submitted form, a click):
+the claim on that name is written in the same commit as the row, and only the first delivery of
+a name gets a row, so a form sent twice is recorded once. A click that records no row claims its
+name the same way (`claim`), sharing the commit with whatever else is waiting.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert
+from sqlalchemy.dialects import postgresql, sqlite
 
 from incidentbot.domain.reminders import Reminder
 from incidentbot.store.sql_outbox import request_row
-from incidentbot.store.tables import reminders
+from incidentbot.store.tables import processed_events, reminders
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -40,8 +46,12 @@ the window fails one batch (its callers answer 500) rather than risk writing the
 
 @dataclass
 class _Pending:
-    values: dict[str, Any]
-    written: Future[Reminder] = field(default_factory=Future)
+    values: dict[str, Any] | None
+    """The request's row, or None for a claim alone."""
+    claim: dict[str, Any] | None = None
+    """The delivery's name and when it came, claimed in the same commit as the row."""
+    written: Future[Reminder | bool] = field(default_factory=Future)
+    """The row once committed; False when the delivery was claimed before; True for a claim alone."""
 
 
 class BatchingJournal:
@@ -69,7 +79,23 @@ class BatchingJournal:
         """How many commits wrote the rows so far (for tests and benchmarks)."""
 
     def append(self, kind: str, payload: str, received_at: datetime, hold_until: datetime) -> Reminder:
-        pending = _Pending(request_row(kind, payload, received_at, hold_until))
+        written = self._submit(_Pending(request_row(kind, payload, received_at, hold_until)))
+        assert isinstance(written, Reminder), "a row without a claim is always written"
+        return written
+
+    def append_once(
+        self, kind: str, payload: str, received_at: datetime, hold_until: datetime, delivery: str
+    ) -> Reminder | None:
+        """`append`, claiming `delivery` in the same commit; None when it was claimed before."""
+        row = request_row(kind, payload, received_at, hold_until)
+        written = self._submit(_Pending(row, _claim_row(delivery, received_at)))
+        return written if isinstance(written, Reminder) else None
+
+    def claim(self, delivery: str, at: datetime) -> bool:
+        """Claim a delivery's name; False when an earlier delivery of it claimed it first."""
+        return self._submit(_Pending(None, _claim_row(delivery, at))) is True
+
+    def _submit(self, pending: _Pending) -> Reminder | bool:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the journal is closed")
@@ -121,10 +147,13 @@ class BatchingJournal:
         return batch, False
 
     def _write(self, batch: list[_Pending]) -> None:
-        statement = insert(reminders).returning(reminders.c.id, sort_by_parameter_order=True)
         try:
-            db = self._connection()
-            ids = db.execute(statement, [pending.values for pending in batch]).scalars().all()
+            if any(pending.claim is not None for pending in batch):
+                # Claims and rows in one transaction: a claimed form always has its row.
+                with self._engine.begin() as db:
+                    outcomes = self._claim_and_insert(db, batch)
+            else:
+                outcomes = self._insert(self._connection(), batch)
             self.commits += 1
         except Exception as error:
             log.exception("could not write %d journal rows", len(batch))
@@ -132,8 +161,35 @@ class BatchingJournal:
             for pending in batch:
                 pending.written.set_exception(error)
             return
-        for pending, row_id in zip(batch, ids, strict=True):
-            pending.written.set_result(Reminder(id=row_id, **pending.values))
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            pending.written.set_result(outcome)
+
+    @staticmethod
+    def _insert(db: Connection, batch: list[_Pending]) -> list[Reminder | bool]:
+        rows = [pending.values for pending in batch if pending.values is not None]
+        statement = insert(reminders).returning(reminders.c.id, sort_by_parameter_order=True)
+        ids = iter(db.execute(statement, rows).scalars().all() if rows else [])
+        return [True if p.values is None else Reminder(id=next(ids), **p.values) for p in batch]
+
+    def _claim_and_insert(self, db: Connection, batch: list[_Pending]) -> list[Reminder | bool]:
+        claims = {p.claim["event_id"]: p.claim for p in batch if p.claim is not None}
+        upsert = postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert
+        statement = (
+            upsert(processed_events)
+            .values(list(claims.values()))
+            .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+            .returning(processed_events.c.event_id)
+        )
+        won = set(db.execute(statement).scalars().all())
+        kept: list[_Pending] = []
+        for pending in batch:
+            # The first of a batch to name a delivery takes it; the claim table decides between batches.
+            name = pending.claim["event_id"] if pending.claim is not None else None
+            if name is None or name in won:
+                won.discard(name)
+                kept.append(pending)
+        written = dict(zip(map(id, kept), self._insert(db, kept), strict=True))
+        return [written.get(id(pending), False) for pending in batch]
 
     def _connection(self) -> Connection:
         now = time.monotonic()
@@ -148,3 +204,7 @@ class BatchingJournal:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _claim_row(delivery: str, at: datetime) -> dict[str, Any]:
+    return {"event_id": delivery, "received_at": at}

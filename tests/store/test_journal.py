@@ -159,3 +159,49 @@ def _cut_other_connections(engine: Engine) -> None:
             )
         )
     engine.dispose()  # pooled connections were cut too
+
+
+def test_a_delivery_sent_twice_in_one_batch_or_in_two_gets_one_row(engine: Engine) -> None:
+    journal = BatchingJournal(engine)
+    journal.append("apply_note", "{}", NOW, HOLD)  # the writer is up
+    first_write, release = threading.Event(), threading.Event()
+    write = journal._write
+
+    def held_write(batch: list) -> None:  # type: ignore[type-arg]
+        first_write.set()
+        release.wait(5)
+        write(batch)
+
+    journal._write = held_write  # type: ignore[method-assign]
+    deliveries = [f"view:V{n % 10}:h" for n in range(CALLERS)]  # each form sent four times
+    with ThreadPoolExecutor(CALLERS) as pool:
+        futures = [
+            pool.submit(journal.append_once, "apply_declare", f'{{"n": {n}}}', NOW, HOLD, delivery)
+            for n, delivery in enumerate(deliveries)
+        ]
+        assert first_write.wait(5)
+        release.set()
+        rows = [future.result() for future in futures]
+    again = journal.append_once("apply_declare", '{"n": "late"}', NOW, HOLD, "view:V3:h")
+    fresh = journal.append_once("apply_declare", '{"n": "new"}', NOW, HOLD, "view:V99:h")
+    journal.close()
+
+    written = [row for row in rows if row is not None]
+    assert len(written) == 10, "one row for each delivery, however often it came"
+    assert again is None and fresh is not None
+    with engine.connect() as db:
+        kinds = db.execute(select(reminders.c.payload).where(reminders.c.kind == "apply_declare")).scalars()
+        assert sorted(kinds) == sorted([row.payload for row in written] + ['{"n": "new"}'])
+        claimed = db.execute(text("select count(*) from processed_events")).scalar_one()
+        assert claimed == 11
+
+
+def test_a_claim_alone_is_taken_once_and_shares_the_commit(engine: Engine) -> None:
+    journal = BatchingJournal(engine)
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda _: journal.claim("action:U1:1.2:snooze", NOW), range(8)))
+    assert outcomes.count(True) == 1
+    assert journal.claim("action:U1:1.3:snooze", NOW) is True
+    journal.close()
+    with engine.connect() as db:
+        assert db.execute(text("select count(*) from processed_events")).scalar_one() == 2
