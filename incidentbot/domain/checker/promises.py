@@ -42,7 +42,7 @@ DEADLINE = (
 FIXED_STATES = (
     "fixed", "resolved", "restored", "repaired", "mitigated", "sorted", "sorted out", "back up",
     "back online", "back to normal", "up and running", "working again", "working normally",
-    "operational", "online again",
+    "operational", "online again", "healthy", "cleared", "clear",
 )  # fmt: skip
 FIXED_STATE = f"(?:{alternation(FIXED_STATES)})"
 STATEMENT_OF_FACT = (
@@ -105,6 +105,14 @@ def fix_time_promise() -> PhraseRule:
     )
 
 
+def _not_a_fix_time(text: str, match: re.Match[str]) -> bool:
+    """ "A fix deployed by 16:00" promises a fix, not the next word to the reader."""
+    return not any(
+        promise.start() <= match.start() < promise.end() and _not_about_updates(text, promise)
+        for promise in fix_time_promise().pattern.finditer(text)
+    )
+
+
 @cache
 def missing_next_update() -> CommitmentRule:
     return CommitmentRule(
@@ -122,6 +130,7 @@ def missing_next_update() -> CommitmentRule:
         ),
         message=MISSING_NEXT_UPDATE_MESSAGE,
         suggestion=MISSING_NEXT_UPDATE_SUGGESTION,
+        counts=_not_a_fix_time,
     )
 
 
