@@ -47,6 +47,8 @@ def test_a_stated_cause_is_not_speculation(text: str) -> None:
         "Search should be healthy again in about 15 minutes.",
         "The queue will be cleared by 18:30.",
         "It'll be clear within the hour.",
+        "Uploads should recover within 10 minutes.",
+        "We expect logins to work normally in half an hour.",
     ],
 )
 def test_a_healthy_or_cleared_state_with_a_deadline_is_a_fix_time(text: str) -> None:

@@ -19,13 +19,16 @@ def rules(text: str, audience: Audience = INTERNAL) -> set[str]:
     "text",
     [
         "Drumlin Compute is having trouble again, so we are waiting on them.",
-        "Ostrava Mail's relay is down; nothing on our side has changed.",
+        "Ostrava Mail's relay is down; nothing on our side.",
         "Fennick, who run our payment pages, is experiencing an outage.",
         "Our CDN partner Lauterra is degraded.",
         "Kestral seems to be having a bad day and it's their problem, not ours.",
         "Uploads will work once they fix their side.",
         "A glitch at the company that hosts our videos slowed playback.",
         "There was a hiccup at our SMS provider earlier.",
+        "Marlow Pay, our card processor, is failing for Visa cards.",
+        "Tindra, the service that delivers our push alerts, has been down all morning.",
+        "Their region is out and we are waiting for them to restore it.",
     ],
 )
 def test_an_unknown_provider_blamed_for_the_trouble_is_flagged(text: str) -> None:
@@ -50,6 +53,8 @@ def test_a_company_whose_service_is_down_is_not_a_person_to_blame(text: str) -> 
         "Checkout is down for card payments.",
         "Invoices is having trouble rendering PDFs since the deploy.",
         "Atlas's nightly export is degraded after our schema change.",
+        "Exports is down and nothing on our side has changed, so we are reading the logs.",
+        "Exports is down; we are waiting on them to confirm which files are affected.",
         # the provider confirmed it
         "Drumlin Compute has confirmed an outage on their status page; nothing on our side.",
         "Fennick, who run our payment pages, confirmed on their status page that they are down.",

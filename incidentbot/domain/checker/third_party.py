@@ -21,11 +21,13 @@ from incidentbot.domain.checker.model import DURING_RESPONSE, CheckerConfig
 from incidentbot.domain.checker.patterns import APOSTROPHE, LOWER, UPPER, alternation, any_of, whole
 
 a = APOSTROPHE
+SERVING = r"(?:host|provide|run|supplie|supply|power|send|handle|deliver|processe|process|store)s?"
+"""What a provider does for us: "the company that *hosts* our images"."""
 GENERIC_PROVIDER = (
     r"(?:our|the|a|an|their)\s+(?:[\w-]+\s+){0,2}?(?:provider|vendor|partner|processor|supplier"
     r"|carrier|courier|registrar|isp|host|hosting\s+company)s?\b"
-    r"|(?:the|a|an)\s+(?:company|firm|service)\s+(?:that|which|who)\s+(?:hosts?|provides?|runs?"
-    r"|supplies?|powers?)\s+our\s+[\w-]+|(?:a\s+)?third[\s-]party(?:\s+(?:service|provider|vendor|api|dependency)s?)?\b"
+    rf"|(?:the|a|an)\s+(?:company|firm|service)\s+(?:that|which|who)\s+{SERVING}\s+our\s+[\w-]+"
+    r"|(?:a\s+)?third[\s-]party(?:\s+(?:service|provider|vendor|api|dependency)s?)?\b"
     r"(?:\s+(?:that\s+)?we\s+(?:rely|depend)\s+on\b)?"
 )
 STATE = (
@@ -43,11 +45,14 @@ BE = (
 )
 CAUSING = r"(?:is\s+causing|caused|causes|is\s+behind|is\s+why|broke|messed\s+up)\b"
 FAILURE_NOUN = r"(?:outages?|fault|failure|downtime|incident|problems?|issues?|hiccups?|blips?|glitch(?:es)?)"
+NOTHING_ON_OURS = r"\bnothing\s+(?:wrong\s+)?on\s+our\s+(?:side|end)\b(?!\s+(?:has\s+)?changed\b)"
+""""Nothing on our side" puts it on someone else; "nothing on our side changed" is a fact."""
 DEFLECTION = (
     r"\bout\s+of\s+our\s+hands\b|\bnothing\s+we\s+can\s+do\b|\bnot\s+on\s+our\s+(?:side|end)\b"
-    r"|\bon\s+their\s+(?:side|end)\b|\bnothing\s+(?:wrong\s+)?on\s+our\s+(?:side|end)\b"
+    rf"|\bon\s+their\s+(?:side|end)\b|{NOTHING_ON_OURS}"
     r"|\b(?:fix|fixes|fixed|fixing|sort|sorts|sorted)\s+their\s+(?:side|end)\b"
     r"|\btheir\s+problem,?\s+not\s+ours\b"
+    r"|\bwaiting\s+(?:on|for)\s+them\s+to\s+(?:fix|sort|resolve|restore)\b"
 )
 CLAUSE_GOES_ON = (
     r"(?:is|was|has|had|that|who|which|and|but|so|earlier|today|yesterday|again|since|for|this"
@@ -58,11 +63,12 @@ noun would make it ours ("a problem with the payment processor integration")."""
 NOT_A_NAME = r"(?!(?:The|This|That|These|Those|It|We|Our|They|There|Nothing|Everything|Something)\b)"
 NAME = rf"{NOT_A_NAME}[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?"
 """A proper name the checker may never have heard of: "Zentrix", "Norhold Cloud"."""
-SERVES_US = r",\s+(?i:who|which|that)\s+(?i:host|provide|run|supply|power|handle)s?\s+our\b[^,.;]{0,40},"
-""""Quillmark, who host our servers, ...": a name that serves us is a provider."""
+SERVES_US = rf",\s+(?i:(?:who|which|that)\s+{SERVING}\s+our\b|{GENERIC_PROVIDER})[^,.;]{{0,40}},"
+""""Quillmark, who host our servers, ...", "Halden Cloud, our hosting provider, ...": a name
+that serves us is a provider."""
 THEIR_PROBLEM = re.compile(
     r"\b(?:on|fix(?:es|ed|ing)?|sort(?:s|ed|ing)?)\s+their\s+(?:side|end)\b"
-    r"|\bwaiting\s+(?:on|for)\s+them\b|\bnothing\s+(?:wrong\s+)?on\s+our\s+(?:side|end)\b"
+    rf"|\bwaiting\s+(?:on|for)\s+them\b(?!\s+to\s+(?!fix|sort|resolve|restore)\w)|{NOTHING_ON_OURS}"
     r"|\btheir\s+problem\b",
     re.IGNORECASE,
 )
