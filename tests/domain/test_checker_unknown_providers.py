@@ -26,6 +26,7 @@ def rules(text: str, audience: Audience = INTERNAL) -> set[str]:
         "Uploads will work once they fix their side.",
         "A glitch at the company that hosts our videos slowed playback.",
         "There was a hiccup at our SMS provider earlier.",
+        "Note for the execs: 'a blip at our email provider slowed password resets'.",
         "Marlow Pay, our card processor, is failing for Visa cards.",
         "Tindra, the service that delivers our push alerts, has been down all morning.",
         "Their region is out and we are waiting for them to restore it.",
@@ -62,3 +63,9 @@ def test_a_company_whose_service_is_down_is_not_a_person_to_blame(text: str) -> 
 )
 def test_our_products_and_confirmed_outages_pass(text: str) -> None:
     assert rules(text) == set()
+
+
+def test_a_possession_that_goes_on_to_do_harm_is_still_a_person_s_act() -> None:
+    assert "personal-blame" in rules(
+        "Omar's script is broken and wiped the staging data.", Audience.POSTMORTEM
+    )

@@ -56,10 +56,11 @@ DEFLECTION = (
 )
 CLAUSE_GOES_ON = (
     r"(?:is|was|has|had|that|who|which|and|but|so|earlier|today|yesterday|again|since|for|this"
-    r"|in|on|at)"
+    r"|in|on|at|[a-z]+ed)"
 )
 """What may follow "a problem at our email provider" while it is still the provider's: another
-noun would make it ours ("a problem with the payment processor integration")."""
+noun would make it ours ("a problem with the payment processor integration"); a verb in the
+past ("a blip at our email provider delayed resets") keeps it theirs."""
 NOT_A_NAME = r"(?!(?:The|This|That|These|Those|It|We|Our|They|There|Nothing|Everything|Something)\b)"
 NAME = rf"{NOT_A_NAME}[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?"
 """A proper name the checker may never have heard of: "Zentrix", "Norhold Cloud"."""
