@@ -152,7 +152,15 @@ NOT_A_THING = (
     r"|sdk|client|library|plugin|module|component|rule|alert|account|key|token|role)s?\b)"
 )
 """A group's name can be a thing's first word: "errors from the security scanner" are a tool's."""
-POSSESSION = rf"(?:[^\s.!?;,]+\s+){{0,6}}?(?:{POSSESSED_FAILURE})\b"
+SERVICE_STATE = (
+    r"(?:[\w-]+\s+){1,4}?(?:is|are|was|were|has\s+been|have\s+been)\s+(?:still\s+|now\s+|completely\s+)?"
+    r"(?:down|degraded|broken|offline|unavailable|unreachable|failing|flaky|unstable|having|experiencing)\b"
+    r"(?![^.!?;\n]*\b(?:broke|caused|introduced|triggered|took|brought|wiped|deleted|removed"
+    r"|corrupted)\b)"
+)
+""""Tessaline's API is degraded": the state of what someone owns, which no person did, unless
+the clause goes on to what it did ("Priya's deploy is broken and took checkout down")."""
+POSSESSION = rf"(?!{SERVICE_STATE})(?:[^\s.!?;,]+\s+){{0,6}}?(?:{POSSESSED_FAILURE})\b"
 """What follows "<owner>'s": the thing they own, then what it did ("deploy took … down")."""
 FAULT_WORDS = (
     r"\b(?:reckless(?:ly|ness)?|careless(?:ly|ness)?|negligen(?:t|tly|ce)|sloppy|slapdash"

@@ -79,13 +79,16 @@ class CommitmentRule:
     message: str
     suggestion: str
     only_in_progress: bool = True
+    counts: Keep = _always
+    """A second look at each occurrence, with the folded text in hand; False means it does not
+    keep the commitment."""
 
     def applies(self, audience: Audience, in_progress: bool) -> bool:
         return audience in self.audiences and (in_progress or not self.only_in_progress)
 
     def findings(self, draft: Draft) -> list[Finding]:
         # Blank text has nothing to fix yet; an empty draft is not a broken promise.
-        if not draft.original or draft.original.isspace() or self.pattern.search(draft.folded):
+        if not draft.original or draft.original.isspace() or self._kept(draft.folded):
             return []
         return [
             Finding(
@@ -97,6 +100,9 @@ class CommitmentRule:
                 suggestion=self.suggestion,
             )
         ]
+
+    def _kept(self, folded: str) -> bool:
+        return any(self.counts(folded, match) for match in self.pattern.finditer(folded))
 
 
 Rule = PhraseRule | CommitmentRule

@@ -18,7 +18,7 @@ from incidentbot.domain.checker.patterns import any_of
 
 CAUSAL = (
     r"(?:caused|due|related|linked|connected|tied|because|triggered|behind|the\s+(?:cause"
-    r"|culprit|result|reason)|an?\s+(?:side\s+effect|result|consequence))"
+    r"|culprit|result|reason)|an?\s+(?:side\s+effect|result|consequence)|down\s+to\b(?!\s+(?:\d|normal|zero|baseline|usual)))"
 )
 """What turns a hedge into a guess about the cause: "may be *caused by*", "could be *a side effect*"."""
 
@@ -44,6 +44,11 @@ def speculation() -> PhraseRule:
                 r"\bseem(?:s|ed)?\s+to\s+(?:be|have\s+been|come|stem)\b|\bit\s+seems\b",
                 rf"\bappear(?:s|ed)?\s+to\s+(?:be|have\s+been)\s+{CAUSAL}",
                 r"\bit\s+appears\b|\bappears\s+(?:that|the)\b",
+                # "the cause appears to be …": a hedge on the cause, whatever the cause is
+                r"\bthe\s+(?:root\s+)?(?:cause|culprit|source|reason|trigger)\s+(?:appears|seems|looks)\b",
+                # "we may be seeing this because of …"
+                r"\b(?:may|might|could)\s+be\s+(?:seeing|getting|happening)\b[^.!?;\n]{0,40}?"
+                r"\b(?:because|due\s+to)\b",
                 r"\b(?:it|this)\s+(?:looks|sounds)\s+like\b|(?:^|[.!?;:\n]\s*)looks\s+like\b",
                 r"\bour\s+(?:(?:best|current|working)\s+)?(?:guess|theory|hunch|suspicion)\b",
                 r"\b(?:have|has)\s+a\s+(?:hunch|feeling)\b",

@@ -22,7 +22,7 @@ from incidentbot.domain.checker.patterns import alternation, any_of
 
 NUMBER = (
     r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[\s-]five"
-    r"|sixty|a\s+few|a\s+couple(?:\s+of)?|few|several)(?:\s+or\s+so)?"
+    r"|sixty|a\s+few|a\s+couple(?:\s+of)?|few|several|half\s+an?)(?:\s+or\s+so)?"
 )
 UNIT = r"(?:minutes?|mins?|m|hours?|hrs?|h|seconds?|secs?|s|days?)"
 DURATION = (
@@ -42,7 +42,7 @@ DEADLINE = (
 FIXED_STATES = (
     "fixed", "resolved", "restored", "repaired", "mitigated", "sorted", "sorted out", "back up",
     "back online", "back to normal", "up and running", "working again", "working normally",
-    "operational", "online again",
+    "operational", "online again", "healthy", "cleared", "clear",
 )  # fmt: skip
 FIXED_STATE = f"(?:{alternation(FIXED_STATES)})"
 STATEMENT_OF_FACT = (
@@ -60,7 +60,7 @@ FUTURE = (
 COMPLETION = (
     r"fixed|resolved|restored|repaired|mitigated|sorted|back|live|out|complete|completed|done"
     r"|finished|deployed|working|resume|land|recovered|recovery|up\s+and\s+running|available"
-    r"|normal|rebuilt|running|fix|resolution"
+    r"|normal|rebuilt|running|fix|resolution|work\s+(?:normally|again)"
 )
 ABOUT_UPDATES = re.compile(r"\b(?:update|updates|check-in|report|post|share)\b", re.IGNORECASE)
 
@@ -85,7 +85,7 @@ def fix_time_promise() -> PhraseRule:
                 rf"\b{STATEMENT_OF_FACT}{FIXED_STATE}(?:\s+again)?\s+{DEADLINE}",
                 # "we will fix it in 10 minutes", "we expect to restore service by 15:00"
                 r"\b(?:(?:we|i|they|it)['\u2019]ll|will|should|shall|to)\s+(?:fully\s+)?"
-                r"(?:fix|resolve|restore|repair|mitigate)"
+                r"(?:fix|resolve|restore|repair|mitigate|recover)"
                 rf"(?:\s+(?:it|this|things|everything|service|access|the\s+[\w-]+))?\s+{DEADLINE}",
                 # "ETA 15 minutes", "ETA: 14:00" (but not "no ETA yet")
                 rf"\beta(?:\s*[:=-]|\s+(?:of|is))?\s*(?:{DURATION}|{CLOCK_TIME}|\d{{1,2}}(?::\d{{2}})?\b)",
@@ -102,6 +102,14 @@ def fix_time_promise() -> PhraseRule:
         message=FIX_TIME_MESSAGE,
         keep=_not_about_updates,
         suggestion=FIX_TIME_SUGGESTION,
+    )
+
+
+def _not_a_fix_time(text: str, match: re.Match[str]) -> bool:
+    """ "A fix deployed by 16:00" promises a fix, not the next word to the reader."""
+    return not any(
+        promise.start() <= match.start() < promise.end() and _not_about_updates(text, promise)
+        for promise in fix_time_promise().pattern.finditer(text)
     )
 
 
@@ -122,6 +130,7 @@ def missing_next_update() -> CommitmentRule:
         ),
         message=MISSING_NEXT_UPDATE_MESSAGE,
         suggestion=MISSING_NEXT_UPDATE_SUGGESTION,
+        counts=_not_a_fix_time,
     )
 
 
