@@ -7,7 +7,17 @@ from collections import Counter
 import pytest
 
 from incidentbot.domain.checker import RULES, Audience, Stage
-from tests.checker.quality import HELD_OUT, SPLITS, TUNING, UNSEEN, Case, Score, load_cases, score
+from tests.checker.quality import (
+    CASES_FILE,
+    HELD_OUT,
+    SPLITS,
+    TUNING,
+    UNSEEN,
+    Case,
+    Score,
+    load_cases,
+    score,
+)
 
 CASES = load_cases()
 
@@ -83,3 +93,16 @@ def test_the_floors_catch_a_checker_that_finds_nothing_or_everything() -> None:
         _assert_meets_the_floors(score(CASES, lambda case: frozenset()))
     with pytest.raises(AssertionError):
         _assert_meets_the_floors(score(CASES, lambda case: frozenset(RULES)))
+
+
+BLIND_CASES = load_cases(CASES_FILE.with_name("cases_blind.jsonl"))
+"""160 texts written by another author from the practice and the rules table alone, without
+seeing the checker or its cases. Measured before any rule changed in their light: precision 0.98,
+recall 0.87 (blame 0.87, third-party 0.46); the misses of third-party blame, hedged speculation
+and fix times were then described by class (not quoted) for a round of generalisation."""
+
+
+def test_on_texts_written_blind_the_checker_meets_the_floors() -> None:
+    assert len(BLIND_CASES) == 160
+    assert {case.split for case in BLIND_CASES} == {"blind"}
+    _assert_meets_the_floors(score(BLIND_CASES))
