@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -84,7 +83,6 @@ NO_AUTH_METHODS = frozenset({"api.test"})
 TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-")
 # Methods that take only an app-level token (xapp-), and those that refuse one.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
-MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 BLOCK_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 
@@ -582,21 +580,6 @@ def _page(items: list[Json], args: Json, default_limit: int) -> tuple[list[Json]
 # the fake
 
 
-def manifest_bot_scopes(manifest: Path = MANIFEST) -> frozenset[str]:
-    """The bot scopes the app manifest asks for: what an installed app would be granted."""
-    scopes: set[str] = set()
-    in_bot_scopes = False
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        stripped = line.split("#", 1)[0].strip()
-        if stripped == "bot:":
-            in_bot_scopes = True
-        elif in_bot_scopes and stripped.startswith("- "):
-            scopes.add(stripped[2:].strip())
-        elif in_bot_scopes and stripped:
-            in_bot_scopes = False
-    return frozenset(scopes)
-
-
 class FakeSlack:
     """A stateful fake of Slack's Web API on ``http://127.0.0.1:<port>/api/``."""
 
@@ -604,8 +587,6 @@ class FakeSlack:
         # strict_channels=False lets chat.* post to channel ids the fake has never seen (they are
         # registered on the fly) so tests need not pre-create e.g. an announcements channel.
         self.strict_channels = strict_channels
-        # What the shipped manifest grants: a call needing anything else is refused, as by Slack.
-        self.scopes = frozenset(manifest.bot_scopes())
         self.latency = 0.0
         self._port = port
         """0: any free port; a fixed one lets a test start Slack where a bot already looks for it."""
@@ -680,8 +661,9 @@ class FakeSlack:
             self._rng = random.Random(self._seed)
             self._outage_until = 0.0
             self.server_errors: list[str] = []
-            self.bot_scopes: set[str] = set(manifest_bot_scopes())
-            """Granted scopes; `chat:write.public` lets the bot post where it is not a member."""
+            self.bot_scopes: set[str] = set(manifest.bot_scopes())
+            """What the shipped manifest grants: a call needing anything else is refused, as by
+            Slack (`missing_scope`); `chat:write.public` lets the bot post where it is no member."""
             self.refused_tokens: set[str] = set()
             """Tokens Slack answers `invalid_auth` for (revoked, or from another app)."""
             self._ts_seq = itertools.count(1)
@@ -1023,7 +1005,7 @@ class FakeSlack:
         if missing:
             reply = error_reply(200, "missing_scope")
             assert reply.payload is not None
-            reply.payload.update(needed=missing, provided=",".join(sorted(self.scopes)))
+            reply.payload.update(needed=missing, provided=",".join(sorted(self.bot_scopes)))
             return reply
         try:
             if method in BLOCK_METHODS:
@@ -1050,7 +1032,7 @@ class FakeSlack:
                 channel = self._channels.get(str(args.get("channel") or args.get("channel_id") or ""))
             kind = channel.kind if channel else None
         needed = scopes.needed(method, kind)
-        return needed if needed and needed not in self.scopes else None
+        return needed if needed and needed not in self.bot_scopes else None
 
     def _record(self, call: Call) -> None:
         with self._cond:

@@ -99,7 +99,7 @@ def test_unknown_methods_answer_ok_and_are_recorded(client: WebClient, fake: Fak
 
 def test_posting_to_a_user_lands_in_their_stable_dm(client: WebClient, fake: FakeSlack) -> None:
     first = client.chat_postMessage(channel="U002", text="checklist")
-    fake.scopes |= {"im:write"}  # conversations.open needs it; the shipped manifest has no use for it
+    fake.bot_scopes |= {"im:write"}  # conversations.open needs it; the shipped manifest has no use for it
     opened = client.conversations_open(users="U002")
     assert first["channel"] == opened["channel"]["id"] == fake.dm_channel_id("U002")
     assert [m["text"] for m in fake.messages(first["channel"])] == ["checklist"]
@@ -109,7 +109,7 @@ def test_a_method_whose_scope_the_manifest_lacks_is_refused_as_slack_does(
     client: WebClient, fake: FakeSlack
 ) -> None:
     private = client.conversations_create(name="inc-1-private", is_private=True)["channel"]["id"]
-    fake.scopes -= {"groups:history"}
+    fake.bot_scopes -= {"groups:history"}
     with pytest.raises(SlackApiError) as refused:
         client.conversations_history(channel=private)
     assert refused.value.response["error"] == "missing_scope"
