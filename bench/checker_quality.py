@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from incidentbot.domain.checker import check
+from incidentbot.checker import check
 from tests.checker.quality import SPLITS, load_cases, score, table
 
 ONE_TEXT = "Bob recklessly pushed an untested config; should be fixed in 5 minutes!"

@@ -11,14 +11,15 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from incidentbot.checker import Audience, check, checking
 from incidentbot.clock import ManualClock
-from incidentbot.domain.checker import Audience, check
-from incidentbot.domain.models import EventKind, Severity
-from incidentbot.domain.policy import Policy
-from incidentbot.rendering.postmortem import render_postmortem
-from incidentbot.services import checking, declare, postmortem
-from incidentbot.services.context import Services
-from incidentbot.services.ports import NewEvent
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import EventKind, Severity
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import NewEvent
+from incidentbot.wrap_up import postmortem
+from incidentbot.wrap_up.render_postmortem import render_postmortem
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 ENTRIES = 10_000

@@ -25,16 +25,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import Severity
-from incidentbot.domain.policy import Policy
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import Severity
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import ChannelMessage, Person
 from incidentbot.rendering import Renderer
-from incidentbot.rendering.timeline import ExportRenderer
-from incidentbot.services import declare, timeline_capture
-from incidentbot.services.context import Services
-from incidentbot.services.ports import ChannelMessage, Person
 from incidentbot.slack.gateway import SlackWorkspace, make_client
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
+from incidentbot.timeline import capture as timeline_capture
+from incidentbot.timeline.render_exports import ExportRenderer
 from tests.support.fake_slack import FakeSlack
 from tests.support.memory import RecordingWorkspace
 from tests.support.postgres import ThrowawayPostgres, find_pg_bin

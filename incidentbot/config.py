@@ -13,10 +13,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from incidentbot.domain.checker import DEFAULT_CONFIG as DEFAULT_CHECKER
-from incidentbot.domain.checker import CheckerConfig
-from incidentbot.domain.policy import Policy
-from incidentbot.services.housekeeping import Retention
+from incidentbot.checker import DEFAULT_CONFIG as DEFAULT_CHECKER
+from incidentbot.checker import CheckerConfig
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.housekeeping import Retention
 
 DEFAULT_CONFIG_FILE = "incidentbot.toml"
 

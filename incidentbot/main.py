@@ -14,9 +14,9 @@ from types import FrameType
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from incidentbot.config import ConfigError, Settings, load_settings, load_team_config
+from incidentbot.declare.service import resume_interrupted
 from incidentbot.scheduler import ReminderScheduler
 from incidentbot.server import HttpServer
-from incidentbot.services.declare import resume_interrupted
 from incidentbot.slack.startup import Backoff, StoppedWaiting, TokenRefused, check_app_token, check_bot_token
 from incidentbot.wiring import build_bot
 

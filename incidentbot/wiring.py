@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from incidentbot.clock import Clock, SystemClock
 from incidentbot.config import Settings, TeamConfig
+from incidentbot.kernel.context import Services
 from incidentbot.rendering import Renderer
-from incidentbot.services.context import Services
 from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.app import build_app
 from incidentbot.slack.gateway import SlackWorkspace, make_client

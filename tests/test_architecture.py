@@ -1,4 +1,9 @@
-"""Dependencies point inward: the domain and the services know nothing of Slack, SQL or templates."""
+"""Dependencies point inward: rules and use cases know nothing of Slack, SQL or templates.
+
+The kernel, the incident's shared nouns and every feature folder are inner code, except the modules
+a feature keeps for its adapters, named by prefix: `slack_…` (listeners and Block Kit), `render_…`
+(templates) and `sql_…` (queries).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,19 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "incidentbot"
 FORBIDDEN = ("slack_bolt", "slack_sdk", "sqlalchemy", "alembic", "jinja2", "markupsafe", "apscheduler")
-INNER_LAYERS = ("domain", "services")
+INNER_PACKAGES = (
+    "incident",
+    "kernel",
+    "checker",
+    "declare",
+    "roles",
+    "changes",
+    "cadence",
+    "timeline",
+    "wrap_up",
+    "listing",
+)
+ADAPTER_PREFIXES = ("slack_", "render_", "sql_")
 OUTER_PACKAGES = ("incidentbot.slack", "incidentbot.store", "incidentbot.rendering", "incidentbot.scheduler")
 
 
@@ -24,8 +41,17 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+def _is_adapter(path: Path) -> bool:
+    return path.name.startswith(ADAPTER_PREFIXES)
+
+
 def _inner_modules() -> list[Path]:
-    return [p for layer in INNER_LAYERS for p in sorted((PACKAGE / layer).rglob("*.py"))]
+    return [
+        p
+        for package in INNER_PACKAGES
+        for p in sorted((PACKAGE / package).rglob("*.py"))
+        if not _is_adapter(p)
+    ]
 
 
 @pytest.mark.parametrize("module", _inner_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -37,9 +63,14 @@ def test_inner_layers_import_no_adapter(module: Path) -> None:
     assert not bad, f"{module.name} imports {bad}"
 
 
-def test_domain_does_not_depend_on_services() -> None:
-    for module in sorted((PACKAGE / "domain").rglob("*.py")):
-        assert not any(name.startswith("incidentbot.services") for name in _imports(module)), module
+def test_the_shared_nouns_depend_on_no_feature() -> None:
+    features = tuple(f"incidentbot.{package}" for package in INNER_PACKAGES if package != "incident")
+    for module in sorted((PACKAGE / "incident").rglob("*.py")):
+        assert not any(name.startswith(features) for name in _imports(module)), module
+
+
+def test_every_inner_package_exists() -> None:
+    assert all((PACKAGE / package / "__init__.py").exists() for package in INNER_PACKAGES)
 
 
 def test_the_check_can_fail() -> None:

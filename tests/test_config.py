@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from incidentbot.config import ConfigError, Settings, load_settings, load_team_config
-from incidentbot.domain.models import Role, Severity
+from incidentbot.incident.models import Role, Severity
 
 
 def test_defaults_need_no_file() -> None:

@@ -12,7 +12,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import asdict
 from typing import TextIO
 
-from incidentbot.domain.checker import DEFAULT_CONFIG, Audience, CheckerConfig, Stage, check
+from incidentbot.checker import DEFAULT_CONFIG, Audience, CheckerConfig, Stage, check
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

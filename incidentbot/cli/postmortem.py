@@ -17,12 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from incidentbot.clock import SystemClock
 from incidentbot.config import ConfigError, load_settings, load_team_config
-from incidentbot.domain.models import Incident
+from incidentbot.incident.models import Incident
 from incidentbot.rendering import Renderer
-from incidentbot.rendering.postmortem import render_postmortem
-from incidentbot.services import postmortem
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
+from incidentbot.wrap_up import postmortem
+from incidentbot.wrap_up.render_postmortem import render_postmortem
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1

@@ -12,11 +12,11 @@ from typing import TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from incidentbot.config import ConfigError, load_settings
-from incidentbot.domain.models import Incident, TimelineEvent
+from incidentbot.incident.models import Incident, TimelineEvent
 from incidentbot.rendering import Renderer
-from incidentbot.rendering.timeline import ExportRenderer
 from incidentbot.store.db import make_engine
 from incidentbot.store.sql import SqlStore
+from incidentbot.timeline.render_exports import ExportRenderer
 
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 1

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from incidentbot.domain.times import utc_label
+from incidentbot.incident.times import utc_label
 
 SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -4,7 +4,7 @@ APScheduler only supplies the heartbeat. Due times live in the `reminders` table
 there, so nothing is kept in APScheduler's memory job store: a restart loses nothing, and any
 number of processes may run this job against one database (APScheduler's own shared job stores
 are not safe across processes, which is why none is used). The housekeeping job is as safe to
-run on every process: it only deletes rows nothing reads any more (`services/housekeeping.py`).
+run on every process: it only deletes rows nothing reads any more (`kernel/housekeeping.py`).
 In HTTP mode both jobs first give way to requests being acknowledged (`slack/ack_first.py`).
 """
 
@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from incidentbot.services import housekeeping
-from incidentbot.services.context import Services
-from incidentbot.services.housekeeping import DEFAULT_RETENTION, Retention
-from incidentbot.services.schedule import fire_due
+from incidentbot.handlers import fire_due
+from incidentbot.kernel import housekeeping
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.housekeeping import DEFAULT_RETENTION, Retention
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_SECONDS = 2.0

@@ -7,21 +7,16 @@ import logging
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
+from incidentbot.cadence import slack_listeners as updates
+from incidentbot.changes import slack_lowering as severity_lowering
 from incidentbot.slack.clean_input import StorableText
 from incidentbot.slack.envelope import DocumentedShape
-from incidentbot.slack.listeners import (
-    actions,
-    commands,
-    events,
-    resolution,
-    severity_lowering,
-    timeline_events,
-    timeline_interactions,
-    updates,
-    views,
-)
+from incidentbot.slack.listeners import actions, commands, events, views
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import OnceApp, OncePerDelivery
+from incidentbot.timeline import slack_events as timeline_events
+from incidentbot.timeline import slack_interactions as timeline_interactions
+from incidentbot.wrap_up import slack_listeners as resolution
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from incidentbot.domain.text import storable
+from incidentbot.incident.text import storable
 
 
 class StorableText(Middleware):

@@ -21,20 +21,20 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from incidentbot.domain.commitments import Commitment
-from incidentbot.domain.models import Role, TimelineEvent
-from incidentbot.domain.text import storable
-from incidentbot.domain.updates import Update
+from incidentbot.cadence import slack_blocks as update_blocks
+from incidentbot.cadence.commitment_rules import Commitment
+from incidentbot.cadence.update_rules import Update
+from incidentbot.incident.models import Role, TimelineEvent
+from incidentbot.incident.text import storable
+from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
+from incidentbot.kernel.ports import ChannelMessage, IncidentView, Person
 from incidentbot.rendering import Renderer
-from incidentbot.services.errors import ChannelRefused, NameTaken, SlackUnavailable
-from incidentbot.services.ports import ChannelMessage, IncidentView, Person
 from incidentbot.slack.blocks import incident as incident_blocks
-from incidentbot.slack.blocks import updates as update_blocks
 from incidentbot.slack.blocks.common import fallback, sections
 from incidentbot.slack.gateway_outbox import OutboxSlack
 from incidentbot.slack.gateway_resolution import ResolutionSlack
-from incidentbot.slack.message_text import channel_message
 from incidentbot.slack.people import PeopleDirectory
+from incidentbot.timeline.slack_message_text import channel_message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.services.errors import SlackUnavailable
-from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks import outbox as blocks
 
 

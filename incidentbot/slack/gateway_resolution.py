@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_sdk import WebClient
 
-from incidentbot.domain.action_items import ActionItem
-from incidentbot.domain.comms import CommsText
-from incidentbot.domain.metrics import IncidentMetrics
-from incidentbot.domain.resolution import Resolution
+from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.services.errors import SlackUnavailable
-from incidentbot.services.ports import IncidentView
-from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.blocks.incident import incident_context
+from incidentbot.wrap_up import slack_blocks_resolution as blocks
+from incidentbot.wrap_up.action_item_rules import ActionItem
+from incidentbot.wrap_up.comms_rules import CommsText
+from incidentbot.wrap_up.metric_rules import IncidentMetrics
+from incidentbot.wrap_up.resolution_rules import Resolution
 
 T = TypeVar("T")
 

@@ -21,8 +21,8 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from incidentbot.services import journal
-from incidentbot.services.context import Services
+from incidentbot.kernel import journal
+from incidentbot.kernel.context import Services
 from incidentbot.slack.ids import Callback
 
 log = logging.getLogger(__name__)

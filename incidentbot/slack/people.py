@@ -18,8 +18,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from incidentbot.services.errors import SlackUnavailable
-from incidentbot.services.ports import Person
+from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.ports import Person
 
 log = logging.getLogger(__name__)
 

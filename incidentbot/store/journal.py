@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.dialects import postgresql, sqlite
 
-from incidentbot.domain.reminders import Reminder
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.store.sql_outbox import request_row
 from incidentbot.store.tables import processed_events, reminders
 

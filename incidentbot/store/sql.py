@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError
 
-from incidentbot.domain.models import (
+from incidentbot.incident.models import (
     EventKind,
     Incident,
     Role,
@@ -22,8 +22,8 @@ from incidentbot.domain.models import (
     Status,
     TimelineEvent,
 )
-from incidentbot.services.errors import Unstorable
-from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.kernel.errors import Unstorable
+from incidentbot.kernel.ports import NewEvent, NewIncident
 from incidentbot.store.rows import in_time_order
 from incidentbot.store.sql_housekeeping import HousekeepingSql
 from incidentbot.store.sql_outbox import OutboxSql

@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, delete, or_, select
 
-from incidentbot.domain.models import SetupState
-from incidentbot.domain.reminders import ReminderState
+from incidentbot.incident.models import SetupState
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.tables import incidents, processed_events, reminders
 
 FINISHED = [ReminderState.DONE.value, ReminderState.CANCELLED.value]

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from incidentbot.domain.models import Role, RoleAssignment
-from incidentbot.domain.reminders import Reminder, ReminderState
+from incidentbot.incident.models import Role, RoleAssignment
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.store.sql_updates import _reminder
 from incidentbot.store.tables import reminders, role_assignments
 

@@ -11,18 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from incidentbot.domain.action_items import ActionItem, ActionState
-from incidentbot.domain.analysis import AnalysisEntry, AnalysisKind, FactorCategory
-from incidentbot.domain.comms import CommsAudience, CommsText, StoredFinding
-from incidentbot.domain.models import EventKind, Incident, Status
-from incidentbot.domain.resolution import Resolution
-from incidentbot.services.resolution_ports import (
-    ACTION_OVERDUE,
-    ActionReminder,
-    NewActionItem,
-    NewAnalysisEntry,
-    NewCommsText,
-)
+from incidentbot.incident.models import EventKind, Incident, Status
 from incidentbot.store.rows import in_time_order
 from incidentbot.store.tables import (
     action_items,
@@ -33,6 +22,17 @@ from incidentbot.store.tables import (
     resolutions,
     timeline_events,
 )
+from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState
+from incidentbot.wrap_up.analysis_rules import AnalysisEntry, AnalysisKind, FactorCategory
+from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText, StoredFinding
+from incidentbot.wrap_up.ports import (
+    ACTION_OVERDUE,
+    ActionReminder,
+    NewActionItem,
+    NewAnalysisEntry,
+    NewCommsText,
+)
+from incidentbot.wrap_up.resolution_rules import Resolution
 
 PENDING = "pending"
 DONE = "done"

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select, update
 
-from incidentbot.domain.models import EventKind, TimelineEvent
-from incidentbot.domain.timeline import PENDING_TEXT, EventSource
+from incidentbot.incident.models import EventKind, TimelineEvent
 from incidentbot.store.tables import incidents, timeline_events
+from incidentbot.timeline.rules import PENDING_TEXT, EventSource
 
 _WRITABLE = ("occurred_at", "kind", "text", "actor_id", "actor_name", "source", "permalink", "edited")
 

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from incidentbot.domain.commitments import Commitment, CommitmentSource, CommitmentState
-from incidentbot.domain.models import Severity, Status
-from incidentbot.domain.reminders import Reminder, ReminderState
-from incidentbot.domain.updates import Update
-from incidentbot.services.update_ports import NewCommitment, NewReminder, NewUpdate
+from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, CommitmentState
+from incidentbot.cadence.ports import NewCommitment, NewReminder, NewUpdate
+from incidentbot.cadence.update_rules import Update
+from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.store.rows import in_time_order
 from incidentbot.store.tables import commitments, reminders, updates
 

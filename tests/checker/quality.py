@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from incidentbot.domain.checker import RULES, Audience, Stage, check
+from incidentbot.checker import RULES, Audience, Stage, check
 
 CASES_FILE = Path(__file__).with_name("cases.jsonl")
 HELD_OUT = "held-out"

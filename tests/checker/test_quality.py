@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from incidentbot.domain.checker import RULES, Audience, Stage
+from incidentbot.checker import RULES, Audience, Stage
 from tests.checker.quality import (
     CASES_FILE,
     HELD_OUT,

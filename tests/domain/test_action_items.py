@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.action_items import (
+from incidentbot.wrap_up.action_item_rules import (
     ActionInputError,
     ActionItem,
     ActionState,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidentbot.domain.checker import Audience, CheckerConfig, Finding, Stage, check, inferred_stage
+from incidentbot.checker import Audience, CheckerConfig, Finding, Stage, check, inferred_stage
 
 CUSTOMER = Audience.CUSTOMER
 INTERNAL = Audience.INTERNAL

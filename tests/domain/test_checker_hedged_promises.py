@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidentbot.domain.checker import Audience, Stage, check
+from incidentbot.checker import Audience, Stage, check
 
 CUSTOMER = Audience.CUSTOMER
 STAKEHOLDER = Audience.STAKEHOLDER

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidentbot.domain.checker import Audience, check
+from incidentbot.checker import Audience, check
 
 INTERNAL = Audience.INTERNAL
 STAKEHOLDER = Audience.STAKEHOLDER

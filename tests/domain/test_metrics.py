@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from incidentbot.domain.metrics import (
+from incidentbot.wrap_up.metric_rules import (
     Adherence,
     adherence,
     longest_silence,

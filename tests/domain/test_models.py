@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.models import Role, Roster, Severity, Status
-from incidentbot.domain.policy import Policy
-from incidentbot.domain.validation import impact_problem, title_problem
+from incidentbot.incident.models import Role, Roster, Severity, Status
+from incidentbot.incident.policy import Policy
+from incidentbot.incident.validation import impact_problem, title_problem
 
 
 @pytest.mark.parametrize(("text", "expected"), [("1", 1), ("sev2", 2), ("SEV-3", 3), (" 4 ", 4)])

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from incidentbot.domain.naming import MAX_CHANNEL_NAME, channel_name, slugify
+from incidentbot.declare.naming import MAX_CHANNEL_NAME, channel_name, slugify
 
 SLACK_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 

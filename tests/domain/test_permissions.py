@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from incidentbot.domain.models import Role, Roster
-from incidentbot.domain.permissions import Permissions
+from incidentbot.incident.models import Role, Roster
+from incidentbot.incident.permissions import Permissions
 
 COMMANDED = Roster(commander="U001", comms="U002", scribe="U003")
 STRICT = Permissions()

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.analysis import (
+from incidentbot.wrap_up.analysis_rules import (
     AnalysisEntry,
     AnalysisKind,
     FactorCategory,
@@ -12,8 +12,8 @@ from incidentbot.domain.analysis import (
     five_whys_problems,
     latest_five_whys,
 )
-from incidentbot.domain.comms import CommsAudience, comms_text_problem
-from incidentbot.domain.resolution import (
+from incidentbot.wrap_up.comms_rules import CommsAudience, comms_text_problem
+from incidentbot.wrap_up.resolution_rules import (
     customer_impact_problem,
     fix_problem,
     parse_users_affected,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from incidentbot.domain.models import EventKind, Severity, TimelineEvent
-from incidentbot.domain.severity_history import severity_history
+from incidentbot.changes.severity_history import severity_history
+from incidentbot.incident.models import EventKind, Severity, TimelineEvent
 
 START = datetime(2026, 3, 14, 14, 0, tzinfo=UTC)
 

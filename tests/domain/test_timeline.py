@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from incidentbot.domain.timeline import (
+from incidentbot.timeline.rules import (
     ClockTime,
     NoteProblem,
     NoteRefused,

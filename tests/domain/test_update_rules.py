@@ -2,12 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from incidentbot.domain.commitments import Commitment, CommitmentSource, CommitmentState
-from incidentbot.domain.models import Severity, Status
-from incidentbot.domain.policy import Policy
-from incidentbot.domain.reminders import retry_delay
-from incidentbot.domain.times import utc_label
-from incidentbot.domain.updates import (
+from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, CommitmentState
+from incidentbot.cadence.update_rules import (
     UpdateDraft,
     chosen_next_update,
     default_preset,
@@ -15,6 +11,10 @@ from incidentbot.domain.updates import (
     next_update_problem,
     parse_preset,
 )
+from incidentbot.incident.models import Severity, Status
+from incidentbot.incident.policy import Policy
+from incidentbot.incident.times import utc_label
+from incidentbot.kernel.reminder_rows import retry_delay
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

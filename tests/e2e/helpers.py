@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from incidentbot.domain.journal import JournalKind
-from incidentbot.domain.reminders import Reminder
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.store.sql_updates import _reminder
 from incidentbot.store.tables import reminders
 from tests.support import signing

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import event
 
-from incidentbot.domain.journal import JournalKind
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.services import journal
-from incidentbot.services.timeline import NoteRequest
+from incidentbot.kernel import journal
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.timeline.service import NoteRequest
 from tests.e2e.helpers import declare, pending_requests, submit_declare, wait_until
 from tests.e2e.timeline_helpers import captured, entries, note, reaction, send, told, ts_at
 from tests.support.harness import RunningBot

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incidentbot.domain.models import Severity, Status
+from incidentbot.incident.models import Severity, Status
 from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.e2e.timeline_helpers import command_reply
 from tests.support.harness import RunningBot

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from incidentbot.domain.timeline import PENDING_TEXT
+from incidentbot.timeline.rules import PENDING_TEXT
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, message_ts, pin, rows
 from tests.support.fake_slack import FakeSlack

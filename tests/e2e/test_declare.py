@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incidentbot.domain.models import Role, SetupState
+from incidentbot.incident.models import Role, SetupState
 from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.support.harness import RunningBot
 from tests.support.times import slack_time

@@ -6,7 +6,7 @@ import json
 
 from slack_sdk import WebClient
 
-from incidentbot.domain.models import Role
+from incidentbot.incident.models import Role
 from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.support.harness import RunningBot
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incidentbot.domain.models import Role
+from incidentbot.incident.models import Role
 from tests.e2e.helpers import declare, wait_until
 from tests.support.harness import RunningBot
 from tests.support.signing import slash_command

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.commitments import CommitmentState
-from incidentbot.domain.models import EventKind
-from incidentbot.domain.reminders import ReminderState
+from incidentbot.cadence.commitment_rules import CommitmentState
+from incidentbot.incident.models import EventKind
+from incidentbot.kernel.reminder_rows import ReminderState
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.update_helpers import (
     action_ids,

@@ -16,10 +16,10 @@ import pytest
 
 from incidentbot.clock import ManualClock
 from incidentbot.config import TeamConfig
-from incidentbot.domain.models import SetupState, Severity, Status
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.services import outbox
+from incidentbot.incident.models import SetupState, Severity, Status
+from incidentbot.kernel import outbox
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import ReminderState
 from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.e2e.update_helpers import posts_to, submit_update, wait_for_post
 from tests.support import reminder_rows

@@ -6,8 +6,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from incidentbot.domain.models import EventKind
-from incidentbot.services.ports import NewEvent
+from incidentbot.incident.models import EventKind
+from incidentbot.kernel.ports import NewEvent
 from incidentbot.store.tables import timeline_events
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.wrapup_helpers import last_modal, posted, resolve, told

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.commitments import CommitmentSource, CommitmentState
-from incidentbot.domain.models import Status
+from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
+from incidentbot.incident.models import Status
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.update_helpers import submit_update, wait_for_post, wait_published
 from tests.support.harness import RunningBot

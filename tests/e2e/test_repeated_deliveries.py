@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from incidentbot.domain.journal import JournalKind
-from incidentbot.domain.models import EventKind
+from incidentbot.incident.models import EventKind
+from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.store.tables import incidents, processed_events, reminders
 from tests.e2e.helpers import declare, declare_state, pending_requests, wait_until
 from tests.e2e.update_helpers import button_value, update_state, wait_for_post, wait_published

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.cadence import updates
+from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.clock import ManualClock
 from incidentbot.config import TeamConfig
-from incidentbot.domain.models import Severity, Status
-from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import updates
+from incidentbot.incident.models import Severity, Status
 from tests.e2e.helpers import declare
 from tests.e2e.wrapup_helpers import (
     ANNOUNCE,

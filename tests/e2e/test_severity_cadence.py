@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.commitments import CommitmentState
-from incidentbot.domain.models import Severity
+from incidentbot.cadence.commitment_rules import CommitmentState
+from incidentbot.incident.models import Severity
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.test_reopen import _last_summary, _shows
 from tests.e2e.update_helpers import posts_to, submit_update, wait_for_post, wait_published

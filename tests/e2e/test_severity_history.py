@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.models import Severity
+from incidentbot.incident.models import Severity
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.test_postmortem import uploaded_document
 from tests.e2e.wrapup_helpers import last_modal, posted, resolve

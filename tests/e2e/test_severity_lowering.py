@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 
 from incidentbot.clock import ManualClock
 from incidentbot.config import TeamConfig
-from incidentbot.domain.permissions import Permissions
-from incidentbot.domain.policy import Policy
+from incidentbot.incident.permissions import Permissions
+from incidentbot.incident.policy import Policy
 from tests.e2e.helpers import declare, pending_requests, wait_until
 from tests.e2e.timeline_helpers import entries
 from tests.e2e.update_helpers import modal_errors, submit_update

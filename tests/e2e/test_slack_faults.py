@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from incidentbot.domain.models import SetupState
+from incidentbot.incident.models import SetupState
 from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.e2e.update_helpers import submit_update, wait_for_post
 from tests.support.harness import RunningBot

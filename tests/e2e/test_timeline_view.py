@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from incidentbot.domain.models import EventKind
-from incidentbot.domain.reminders import Reminder
-from incidentbot.services.ports import NewEvent
+from incidentbot.incident.models import EventKind
+from incidentbot.kernel.ports import NewEvent
+from incidentbot.kernel.reminder_rows import Reminder
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.timeline_helpers import all_rows, entries, note
 from tests.e2e.wrapup_helpers import ephemeral_to

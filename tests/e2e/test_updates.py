@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.commitments import CommitmentState
-from incidentbot.domain.models import EventKind, Severity, Status
-from incidentbot.domain.updates import Update
+from incidentbot.cadence.commitment_rules import CommitmentState
+from incidentbot.cadence.update_rules import Update
+from incidentbot.incident.models import EventKind, Severity, Status
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.update_helpers import action_ids, submit_update, wait_published
 from tests.support.harness import RunningBot

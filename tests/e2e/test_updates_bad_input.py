@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.updates import FIELD_MAX, Update
+from incidentbot.cadence.update_rules import FIELD_MAX, Update
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.update_helpers import (
     button_value,

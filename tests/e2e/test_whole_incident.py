@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from incidentbot.domain.models import Role, Severity, Status
+from incidentbot.incident.models import Role, Severity, Status
 from incidentbot.store.tables import incidents
 from tests.e2e.helpers import wait_until
 from tests.e2e.test_postmortem import uploaded_document

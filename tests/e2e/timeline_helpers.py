@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from incidentbot.domain.models import TimelineEvent
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import ReminderState
+from incidentbot.incident.models import TimelineEvent
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.sql_timeline import timeline_event
 from incidentbot.store.tables import timeline_events
 from tests.support.harness import RunningBot

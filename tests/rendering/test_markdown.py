@@ -6,14 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from incidentbot.checker import checking
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import EventKind, Severity
-from incidentbot.domain.policy import Policy
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import EventKind, Severity
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import NewEvent
 from incidentbot.rendering.markdown import markdown_escape, plain_renderer
-from incidentbot.rendering.postmortem import render_postmortem
-from incidentbot.services import checking, declare, postmortem
-from incidentbot.services.context import Services
-from incidentbot.services.ports import NewEvent
+from incidentbot.wrap_up import postmortem
+from incidentbot.wrap_up.render_postmortem import render_postmortem
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 SECTIONS = (

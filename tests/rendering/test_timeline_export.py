@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidentbot.domain.models import EventKind, Incident, Severity, Status, TimelineEvent
+from incidentbot.incident.models import EventKind, Incident, Severity, Status, TimelineEvent
 from incidentbot.rendering import Renderer
 from incidentbot.rendering.formats import csv_field, markdown_escape
-from incidentbot.rendering.timeline import ExportRenderer
+from incidentbot.timeline.render_exports import ExportRenderer
 
 RENDERER = Renderer()
 EXPORT = ExportRenderer(RENDERER)

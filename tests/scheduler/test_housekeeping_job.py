@@ -8,14 +8,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from incidentbot.cadence import commitments
+from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import Incident, SetupState, Status
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.policy import Policy
-from incidentbot.domain.reminders import Reminder, ReminderState
+from incidentbot.incident.models import Incident, SetupState, Status
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel import outbox
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.scheduler import ReminderScheduler
-from incidentbot.services import changes, commitments, outbox
-from incidentbot.services.context import Services
 from incidentbot.store.sql import SqlStore
 from incidentbot.store.tables import processed_events
 from tests.e2e.helpers import submit_declare, wait_until

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from incidentbot.domain.reminders import ReminderState
+from incidentbot.kernel import reminders
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.scheduler import ReminderScheduler
 from incidentbot.scheduler.runner import TICK_PATIENCE_SECONDS
-from incidentbot.services import reminders
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
 from incidentbot.store.tables import reminders as reminder_rows

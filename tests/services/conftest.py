@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.policy import Policy
-from incidentbot.services.context import Services
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.context import Services
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 

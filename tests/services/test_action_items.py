@@ -5,13 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.action_items import ActionDraft, ActionState, Priority
-from incidentbot.domain.models import Severity
-from incidentbot.services import action_items, declare
-from incidentbot.services.context import Services
-from incidentbot.services.ports import Person
-from incidentbot.services.resolution_errors import ActionItemNotFound, InvalidActionItem
-from incidentbot.services.resolution_ports import ActionReminder
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import Severity
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import Person
+from incidentbot.wrap_up import action_items
+from incidentbot.wrap_up.action_item_rules import ActionDraft, ActionState, Priority
+from incidentbot.wrap_up.errors import ActionItemNotFound, InvalidActionItem
+from incidentbot.wrap_up.ports import ActionReminder
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
 

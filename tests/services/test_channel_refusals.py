@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import Role, SetupState, Severity
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.services import changes, declare
-from incidentbot.services.context import Services
-from incidentbot.services.schedule import fire_due
+from incidentbot.declare import service as declare
+from incidentbot.handlers import fire_due
+from incidentbot.incident.models import Role, SetupState, Severity
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import ReminderState
 from tests.support import reminder_rows
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace

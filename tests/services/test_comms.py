@@ -4,12 +4,14 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.cadence import nags
+from incidentbot.checker import checking
 from incidentbot.clock import ManualClock
-from incidentbot.domain.comms import CommsAudience, StoredFinding
-from incidentbot.domain.models import EventKind, Severity, Status
-from incidentbot.services import checking, comms, nags, resolve
-from incidentbot.services.context import Services
-from incidentbot.services.resolution_errors import InvalidCommsText, NotResolvedYet
+from incidentbot.incident.models import EventKind, Severity, Status
+from incidentbot.kernel.context import Services
+from incidentbot.wrap_up import comms, resolve
+from incidentbot.wrap_up.comms_rules import CommsAudience, StoredFinding
+from incidentbot.wrap_up.errors import InvalidCommsText, NotResolvedYet
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 

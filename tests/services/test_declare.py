@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.models import SetupState
-from incidentbot.services import declare
-from incidentbot.services.context import Services
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import SetupState
+from incidentbot.kernel.context import Services
 from tests.support.declarations import declaration
 from tests.support.memory import RecordingWorkspace
 

@@ -6,15 +6,17 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.domain.action_items import ActionDraft
-from incidentbot.domain.models import Incident, SetupState, Status
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import Reminder, ReminderState
-from incidentbot.services import action_items, changes, housekeeping, outbox, reminders
-from incidentbot.services.context import Services
-from incidentbot.services.housekeeping import Retention, SweepReport
-from incidentbot.services.schedule import fire_due
+from incidentbot.handlers import fire_due
+from incidentbot.incident.models import Incident, SetupState, Status
+from incidentbot.kernel import housekeeping, outbox, reminders
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.housekeeping import Retention, SweepReport
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.wrap_up import action_items
+from incidentbot.wrap_up.action_item_rules import ActionDraft
 from tests.support import reminder_rows
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace

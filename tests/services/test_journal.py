@@ -6,14 +6,19 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.domain.journal import JournalKind
-from incidentbot.domain.models import EventKind, Incident, Role, Severity, Status
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.services import changes, declare, journal, roles, timeline, timeline_capture
-from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentError, NotAnIncidentChannel
-from incidentbot.services.schedule import fire_due
+from incidentbot.declare import service as declare
+from incidentbot.handlers import fire_due
+from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
+from incidentbot.kernel import journal
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import IncidentError, NotAnIncidentChannel
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.roles import service as roles
+from incidentbot.timeline import capture as timeline_capture
+from incidentbot.timeline import service as timeline
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore
 

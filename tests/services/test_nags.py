@@ -7,17 +7,20 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.cadence import nags, updates
+from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
+from incidentbot.cadence.errors import AlreadySnoozed, UpdateAlreadyPosted
+from incidentbot.cadence.ports import NewReminder
+from incidentbot.cadence.update_rules import UpdateDraft
+from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.domain.commitments import CommitmentSource, CommitmentState
-from incidentbot.domain.models import EventKind, Incident, Role, Severity, Status
-from incidentbot.domain.reminders import Reminder, ReminderState
-from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import changes, nags, reminders, roles, updates
-from incidentbot.services.context import Services
-from incidentbot.services.reminders import FireReport, Handler
-from incidentbot.services.schedule import HANDLERS, fire_due
-from incidentbot.services.update_errors import AlreadySnoozed, UpdateAlreadyPosted
-from incidentbot.services.update_ports import NewReminder
+from incidentbot.handlers import HANDLERS, fire_due
+from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
+from incidentbot.kernel import reminders
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.kernel.reminders import FireReport, Handler
+from incidentbot.roles import service as roles
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 from tests.support.reminder_rows import cadence

@@ -6,16 +6,20 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.cadence import updates
+from incidentbot.cadence.update_rules import UpdateDraft
+from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import Incident, Role, SetupState, Severity, Status
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import changes, declare, outbox, roles, updates
-from incidentbot.services.context import Services
-from incidentbot.services.outbox import DeliveryDelayed
-from incidentbot.services.ports import IncidentView
-from incidentbot.services.schedule import HANDLERS, fire_due
+from incidentbot.declare import service as declare
+from incidentbot.handlers import HANDLERS, fire_due
+from incidentbot.incident.models import Incident, Role, SetupState, Severity, Status
+from incidentbot.kernel import outbox
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.outbox import DeliveryDelayed
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.ports import IncidentView
+from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.roles import service as roles
 from tests.support import reminder_rows
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace

@@ -6,14 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from incidentbot.domain.models import EventKind, Incident, Role, Severity, Status
-from incidentbot.domain.permissions import Permissions
-from incidentbot.domain.policy import Policy
-from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import changes, resolve, roles, timeline, updates
-from incidentbot.services.context import Services
-from incidentbot.services.errors import LoweringNotConfirmed
-from incidentbot.services.resolution_errors import OnlyCommanderResolves
+from incidentbot.cadence import updates
+from incidentbot.cadence.update_rules import UpdateDraft
+from incidentbot.changes import service as changes
+from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
+from incidentbot.incident.permissions import Permissions
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import LoweringNotConfirmed
+from incidentbot.roles import service as roles
+from incidentbot.timeline import service as timeline
+from incidentbot.wrap_up import resolve
+from incidentbot.wrap_up.errors import OnlyCommanderResolves
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 

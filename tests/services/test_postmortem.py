@@ -5,13 +5,14 @@ from datetime import date, timedelta
 import pytest
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.action_items import ActionDraft, SmartGap
-from incidentbot.domain.analysis import FactorCategory
-from incidentbot.domain.comms import CommsAudience
-from incidentbot.domain.models import Severity
-from incidentbot.services import action_items, analysis, comms, declare, postmortem, resolve
-from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentNotFound
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import Severity
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import IncidentNotFound
+from incidentbot.wrap_up import action_items, analysis, comms, postmortem, resolve
+from incidentbot.wrap_up.action_item_rules import ActionDraft, SmartGap
+from incidentbot.wrap_up.analysis_rules import FactorCategory
+from incidentbot.wrap_up.comms_rules import CommsAudience
 from tests.support.comms_rows import add_commitment, add_update
 from tests.support.declarations import declaration, declared
 

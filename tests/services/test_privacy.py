@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from incidentbot.domain.models import Severity
-from incidentbot.services import metrics, queries
-from incidentbot.services.context import Services
-from incidentbot.services.errors import SlackUnavailable
+from incidentbot.incident.models import Severity
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.listing import queries
+from incidentbot.wrap_up import metrics
 from tests.support.declarations import declared
 from tests.support.memory import RecordingWorkspace
 

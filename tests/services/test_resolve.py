@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 
+from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import EventKind, Status
-from incidentbot.services import changes, metrics, resolve
-from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentNotFound
-from incidentbot.services.resolution_errors import AlreadyResolved
+from incidentbot.incident.models import EventKind, Status
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import IncidentNotFound
+from incidentbot.wrap_up import metrics, resolve
+from incidentbot.wrap_up.errors import AlreadyResolved
 from tests.support.comms_rows import add_commitment, add_nag, add_update
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace

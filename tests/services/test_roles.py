@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from incidentbot.domain.models import Role, Severity
-from incidentbot.domain.permissions import Permissions
-from incidentbot.domain.policy import Policy
-from incidentbot.services import roles
-from incidentbot.services.context import Services
-from incidentbot.services.errors import BotUser, OnlyCommanderHandsOver, UnknownUser
+from incidentbot.incident.models import Role, Severity
+from incidentbot.incident.permissions import Permissions
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import BotUser, OnlyCommanderHandsOver, UnknownUser
+from incidentbot.roles import service as roles
 from tests.support.declarations import declared
 from tests.support.memory import RecordingWorkspace
 

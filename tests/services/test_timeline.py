@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import EventKind, Incident, Role
-from incidentbot.domain.outbox import CALLER_FIRST, OutboxKind
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.domain.timeline import PENDING_TEXT, ClockTime
-from incidentbot.services import timeline, timeline_capture
-from incidentbot.services.context import Services
-from incidentbot.services.ports import ChannelMessage
-from incidentbot.services.schedule import fire_due
-from incidentbot.services.timeline_capture import Marked, Outcome
+from incidentbot.handlers import fire_due
+from incidentbot.incident.models import EventKind, Incident, Role
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.outbox_kinds import CALLER_FIRST, OutboxKind
+from incidentbot.kernel.ports import ChannelMessage
+from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.timeline import capture as timeline_capture
+from incidentbot.timeline import service as timeline
+from incidentbot.timeline.capture import Marked, Outcome
+from incidentbot.timeline.rules import PENDING_TEXT, ClockTime
 from tests.support import reminder_rows
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace

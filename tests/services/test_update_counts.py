@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from incidentbot.cadence import nags, updates
+from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import Severity, Status
-from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import metrics, nags, updates
-from incidentbot.services.context import Services
+from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel.context import Services
+from incidentbot.wrap_up import metrics
 from tests.support.declarations import declared
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.domain.models import Severity, Status
-from incidentbot.domain.updates import UpdateDraft
-from incidentbot.services import outbox, updates
-from incidentbot.services.context import Services
+from incidentbot.cadence import updates
+from incidentbot.cadence.update_rules import UpdateDraft
+from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel import outbox
+from incidentbot.kernel.context import Services
 from tests.support.declarations import declared
 from tests.support.memory import RecordingWorkspace
 

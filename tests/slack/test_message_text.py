@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from incidentbot.slack.message_text import channel_message, message_text, readable, readable_keeping_people
+from incidentbot.timeline.slack_message_text import (
+    channel_message,
+    message_text,
+    readable,
+    readable_keeping_people,
+)
 
 NAMES = {"U001": "alice", "U002": "bob"}
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from incidentbot.domain.models import Incident, Roster, SetupState, Severity, Status
-from incidentbot.domain.policy import Policy
+from incidentbot.incident.models import Incident, Roster, SetupState, Severity, Status
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel.outbox import DeliveryDelayed
+from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.services.outbox import DeliveryDelayed
-from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks.outbox import setup_delayed
 from tests.support.fake_slack import MAX_MESSAGE_BLOCKS, blocks_problem
 

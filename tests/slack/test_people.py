@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from slack_sdk import WebClient
 
-from incidentbot.services.errors import SlackUnavailable
+from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.slack.people import DIRECTORY_CACHE_SECONDS, PeopleDirectory
 from tests.support.fake_slack import user_record
 

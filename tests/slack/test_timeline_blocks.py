@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.models import EventKind, Incident, Severity, Status, TimelineEvent
+from incidentbot.incident.models import EventKind, Incident, Severity, Status, TimelineEvent
 from incidentbot.rendering import Renderer
-from incidentbot.slack.blocks.timeline import PAGE_ENTRIES, Page, page_count, page_slice, timeline_page
+from incidentbot.timeline.slack_blocks import PAGE_ENTRIES, Page, page_count, page_slice, timeline_page
 from tests.support.fake_slack import MAX_MESSAGE_BLOCKS, blocks_problem
 
 INCIDENT = Incident(

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from incidentbot.domain.reminders import ReminderState
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.journal import BatchingJournal
 from incidentbot.store.tables import reminders

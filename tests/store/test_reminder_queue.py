@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.services.update_ports import NewReminder
+from incidentbot.cadence.ports import NewReminder
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
 from tests.support.seeding import seed_due_incidents

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import text
 
 from incidentbot.clock import ManualClock
-from incidentbot.domain.models import SetupState, Status
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.policy import Policy
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.services import housekeeping
-from incidentbot.services.context import Services
+from incidentbot.incident.models import SetupState, Status
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel import housekeeping
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore, SqlTransaction
 from tests.support.memory import RecordingWorkspace

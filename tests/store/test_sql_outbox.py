@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.models import Role
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import ReminderState
+from incidentbot.incident.models import Role
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
 from tests.support.seeding import seed_due_incidents

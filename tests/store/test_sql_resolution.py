@@ -7,16 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.action_items import ActionState, Priority
-from incidentbot.domain.analysis import AnalysisKind, FactorCategory
-from incidentbot.domain.comms import CommsAudience, StoredFinding
-from incidentbot.domain.models import EventKind, Severity, Status
-from incidentbot.domain.reminders import ReminderState
-from incidentbot.domain.resolution import Resolution
-from incidentbot.services.ports import NewEvent, NewIncident
-from incidentbot.services.resolution_ports import NewActionItem, NewAnalysisEntry, NewCommsText
+from incidentbot.incident.models import EventKind, Severity, Status
+from incidentbot.kernel.ports import NewEvent, NewIncident
+from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
+from incidentbot.wrap_up.action_item_rules import ActionState, Priority
+from incidentbot.wrap_up.analysis_rules import AnalysisKind, FactorCategory
+from incidentbot.wrap_up.comms_rules import CommsAudience, StoredFinding
+from incidentbot.wrap_up.ports import NewActionItem, NewAnalysisEntry, NewCommsText
+from incidentbot.wrap_up.resolution_rules import Resolution
 from tests.support.comms_rows import add_commitment, add_update
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.models import EventKind, Role, SetupState, Severity
-from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.incident.models import EventKind, Role, SetupState, Severity
+from incidentbot.kernel.ports import NewEvent, NewIncident
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
 

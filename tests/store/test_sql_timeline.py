@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidentbot.domain.models import EventKind, Incident, Severity
-from incidentbot.domain.timeline import PENDING_TEXT
-from incidentbot.services.ports import NewEvent, NewIncident
+from incidentbot.incident.models import EventKind, Incident, Severity
+from incidentbot.kernel.ports import NewEvent, NewIncident
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
+from incidentbot.timeline.rules import PENDING_TEXT
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import Table, insert
 
-from incidentbot.domain.commitments import Commitment
-from incidentbot.domain.models import EventKind
-from incidentbot.domain.updates import Update
-from incidentbot.services.ports import NewEvent
+from incidentbot.cadence.commitment_rules import Commitment
+from incidentbot.cadence.update_rules import Update
+from incidentbot.incident.models import EventKind
+from incidentbot.kernel.ports import NewEvent
 from incidentbot.store.sql import SqlStore
 from incidentbot.store.tables import commitments, updates
 from tests.support.memory import MemoryStore

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from incidentbot.domain.models import Incident, Severity
-from incidentbot.services import declare
-from incidentbot.services.context import Services
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import Incident, Severity
+from incidentbot.kernel.context import Services
 
 
 def declaration(**fields: Any) -> declare.Declaration:

@@ -16,8 +16,8 @@ import time
 from types import FrameType
 
 from incidentbot.config import Settings, TeamConfig
-from incidentbot.services.reminders import FireReport
-from incidentbot.services.schedule import fire_due
+from incidentbot.handlers import fire_due
+from incidentbot.kernel.reminders import FireReport
 from incidentbot.wiring import build_bot
 
 

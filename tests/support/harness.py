@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from incidentbot.clock import ManualClock
 from incidentbot.config import Settings, TeamConfig
+from incidentbot.handlers import fire_due
+from incidentbot.kernel.outbox import CALLER_PREFIX
+from incidentbot.kernel.reminders import FireReport
 from incidentbot.server import BackgroundServer
-from incidentbot.services.outbox import CALLER_PREFIX
-from incidentbot.services.reminders import FireReport
-from incidentbot.services.schedule import fire_due
 from incidentbot.store.tables import reminders
 from incidentbot.wiring import Bot, build_bot
 from tests.support.fake_slack import FakeSlack

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from incidentbot.domain.commitments import Commitment
-from incidentbot.domain.models import (
+from incidentbot.cadence.commitment_rules import Commitment
+from incidentbot.cadence.update_rules import Update
+from incidentbot.incident.models import (
     Incident,
     Role,
     RoleAssignment,
@@ -20,10 +21,9 @@ from incidentbot.domain.models import (
     Status,
     TimelineEvent,
 )
-from incidentbot.domain.timeline import PENDING_TEXT, EventSource
-from incidentbot.domain.updates import Update
-from incidentbot.services.errors import ChannelRefused, NameTaken, SlackUnavailable
-from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
+from incidentbot.kernel.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from incidentbot.timeline.rules import PENDING_TEXT, EventSource
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
 from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from incidentbot.domain.models import Incident, SetupState
-from incidentbot.domain.reminders import Reminder, ReminderState
+from incidentbot.incident.models import Incident, SetupState
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 
 if TYPE_CHECKING:
     from tests.support.memory_resolution import WrapUpRecords

@@ -6,9 +6,9 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from incidentbot.domain.models import Role, RoleAssignment
-from incidentbot.domain.reminders import Reminder, ReminderState
-from incidentbot.services.ports import IncidentView
+from incidentbot.incident.models import Role, RoleAssignment
+from incidentbot.kernel.ports import IncidentView
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 
 PENDING = ReminderState.PENDING
 _TICK = timedelta(microseconds=1)

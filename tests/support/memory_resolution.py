@@ -7,20 +7,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from incidentbot.domain.action_items import ActionItem, ActionState
-from incidentbot.domain.analysis import AnalysisEntry
-from incidentbot.domain.comms import CommsAudience, CommsText
-from incidentbot.domain.metrics import IncidentMetrics
-from incidentbot.domain.models import EventKind, Incident, TimelineEvent
-from incidentbot.domain.resolution import Resolution
-from incidentbot.services.ports import IncidentView
-from incidentbot.services.resolution_ports import (
+from incidentbot.incident.models import EventKind, Incident, TimelineEvent
+from incidentbot.kernel.ports import IncidentView
+from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState
+from incidentbot.wrap_up.analysis_rules import AnalysisEntry
+from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText
+from incidentbot.wrap_up.metric_rules import IncidentMetrics
+from incidentbot.wrap_up.ports import (
     ACTION_OVERDUE,
     ActionReminder,
     NewActionItem,
     NewAnalysisEntry,
     NewCommsText,
 )
+from incidentbot.wrap_up.resolution_rules import Resolution
 
 
 @dataclass

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from incidentbot.domain.commitments import Commitment, CommitmentState
-from incidentbot.domain.reminders import Reminder, ReminderState
-from incidentbot.domain.updates import Update
-from incidentbot.services.update_ports import NewCommitment, NewReminder, NewUpdate
+from incidentbot.cadence.commitment_rules import Commitment, CommitmentState
+from incidentbot.cadence.ports import NewCommitment, NewReminder, NewUpdate
+from incidentbot.cadence.update_rules import Update
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 
 PENDING = ReminderState.PENDING
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from incidentbot.domain.outbox import OutboxKind
-from incidentbot.domain.reminders import Reminder, ReminderKind, ReminderState
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.reminder_rows import Reminder, ReminderKind, ReminderState
 
 
 def cadence(rows: Iterable[Reminder]) -> list[Reminder]:

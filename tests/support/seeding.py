@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from incidentbot.domain.commitments import CommitmentSource
-from incidentbot.domain.models import Role, SetupState, Severity
-from incidentbot.services import commitments
-from incidentbot.services.ports import NewIncident, Store
+from incidentbot.cadence import commitments
+from incidentbot.cadence.commitment_rules import CommitmentSource
+from incidentbot.incident.models import Role, SetupState, Severity
+from incidentbot.kernel.ports import NewIncident, Store
 
 BATCH = 200
 

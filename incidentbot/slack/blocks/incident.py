@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from incidentbot.domain.models import Role
+from incidentbot.incident.models import Role
+from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
 from incidentbot.slack.ids import Action, WrapUpAction
 

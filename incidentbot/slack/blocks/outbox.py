@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from incidentbot.domain.models import SetupState
+from incidentbot.incident.models import SetupState
+from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.services.ports import IncidentView
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.ids import Action

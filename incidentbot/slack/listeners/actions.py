@@ -9,9 +9,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from incidentbot.domain.models import Role
-from incidentbot.services import authority, declare, roles
-from incidentbot.slack.blocks import modals
+from incidentbot.declare import service as declare
+from incidentbot.declare import slack_blocks as modals
+from incidentbot.incident.models import Role
+from incidentbot.roles import authority
+from incidentbot.roles import service as roles
 from incidentbot.slack.ids import Action
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 

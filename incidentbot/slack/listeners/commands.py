@@ -10,16 +10,20 @@ from typing import Any
 from pydantic import BaseModel
 from slack_bolt import Ack, App
 
-from incidentbot.domain.journal import JournalKind
-from incidentbot.domain.models import Role, Severity, Status
-from incidentbot.services import changes, declare, journal, queries, roles
-from incidentbot.services.errors import IncidentError
-from incidentbot.slack.blocks import modals
-from incidentbot.slack.listeners import severity_lowering
+from incidentbot.changes import service as changes
+from incidentbot.changes import slack_lowering as severity_lowering
+from incidentbot.declare import service as declare
+from incidentbot.declare import slack_blocks as modals
+from incidentbot.incident.models import Role, Severity, Status
+from incidentbot.kernel import journal
+from incidentbot.kernel.errors import IncidentError
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.listing import queries
+from incidentbot.roles import service as roles
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.listeners.people_args import person_named
-from incidentbot.slack.listeners.timeline_commands import install_timeline
-from incidentbot.slack.message_text import readable
+from incidentbot.timeline.slack_commands import install_timeline
+from incidentbot.timeline.slack_message_text import readable
 
 COMMAND = "/incident"
 
@@ -200,7 +204,7 @@ def change_status(inv: Invocation) -> None:
 def _journal_then_apply(
     inv: Invocation, kind: JournalKind, asked: BaseModel, apply: journal.Apply[object]
 ) -> None:
-    """On record before the ack, applied just after it (`services/journal.py`)."""
+    """On record before the ack, applied just after it (`kernel/journal.py`)."""
     services = inv.deps.services
     row = journal.accept(services, kind, asked)
     inv.later(lambda: journal.apply_now(services, row, apply))

@@ -15,10 +15,10 @@ from functools import wraps
 from typing import Any, ParamSpec
 
 from incidentbot.config import TeamConfig
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import IncidentError, SlackUnavailable
 from incidentbot.rendering import Renderer
-from incidentbot.services.actors import actor_name
-from incidentbot.services.context import Services
-from incidentbot.services.errors import IncidentError, SlackUnavailable
+from incidentbot.roles.actors import actor_name
 from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.gateway import SlackWorkspace
 

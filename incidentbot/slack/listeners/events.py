@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from incidentbot.services import queries
+from incidentbot.listing import queries
 from incidentbot.slack.blocks.common import home_view
 from incidentbot.slack.listeners.deps import Deps
 

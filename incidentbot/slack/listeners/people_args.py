@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from incidentbot.services.errors import SlackUnavailable
-from incidentbot.slack.message_text import USER_MENTION, readable
+from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.timeline.slack_message_text import USER_MENTION, readable
 
 if TYPE_CHECKING:
     from incidentbot.slack.listeners.commands import Invocation

@@ -7,12 +7,14 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from incidentbot.domain.journal import JournalKind
-from incidentbot.domain.models import Role, Severity
-from incidentbot.domain.reminders import Reminder
-from incidentbot.domain.validation import impact_problem, title_problem
-from incidentbot.services import declare, journal, roles
-from incidentbot.services.errors import BotUser, SlackUnavailable, UnknownUser
+from incidentbot.declare import service as declare
+from incidentbot.incident.models import Role, Severity
+from incidentbot.incident.validation import impact_problem, title_problem
+from incidentbot.kernel import journal
+from incidentbot.kernel.errors import BotUser, SlackUnavailable, UnknownUser
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.roles import service as roles
 from incidentbot.slack import once, parse
 from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
 from incidentbot.slack.listeners.deps import Deps, answering_errors

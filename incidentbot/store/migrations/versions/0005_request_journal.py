@@ -1,7 +1,7 @@
 """requests journalled before Slack is acknowledged
 
 A request that changes something is kept whole as a reminders row (its `payload`) until it has
-been applied; see `services/journal.py`.
+been applied; see `kernel/journal.py`.
 
 Revision ID: 0005_request_journal
 Revises: 0004_action_reminders

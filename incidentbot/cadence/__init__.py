@@ -1,0 +1,1 @@
+"""Updates and the promises they make: next-update times, nags, snoozes and escalation."""

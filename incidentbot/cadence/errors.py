@@ -1,0 +1,17 @@
+"""Answers for snooze clicks that come too late; each names a template in `templates/errors/`."""
+
+from __future__ import annotations
+
+from incidentbot.kernel.errors import IncidentError
+
+
+class AlreadySnoozed(IncidentError):
+    """`detail`: when the next update is now due."""
+
+    code = "already_snoozed"
+
+
+class UpdateAlreadyPosted(IncidentError):
+    """`detail`: when the next update is now due, or empty when none is owed."""
+
+    code = "update_already_posted"

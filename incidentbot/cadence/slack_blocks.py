@@ -1,0 +1,220 @@
+"""The update form, the posted update, and the nag DM with its buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    DateTimePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+
+from incidentbot.cadence.commitment_rules import Commitment
+from incidentbot.cadence.update_rules import FIELD_MAX, Update, default_preset, next_update_presets
+from incidentbot.declare.slack_blocks import severity_option
+from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel.ports import IncidentView
+from incidentbot.rendering import Renderer
+from incidentbot.slack.blocks.common import Blocks, actions, button, modal, sections
+from incidentbot.slack.blocks.incident import incident_context
+from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, VALUE, Action, Block, Callback
+
+NO_FIXED_TIME = "none"
+OPTION_TEXT_MAX = 75
+
+
+@dataclass(frozen=True)
+class Clipped:
+    """A field's text as shown in Slack, and how many characters were left out."""
+
+    text: str
+    hidden: int = 0
+
+
+def clip(text: str | None, limit: int = FIELD_MAX) -> Clipped:
+    text = text or ""
+    if len(text) <= limit:
+        return Clipped(text)
+    return Clipped(text[:limit].rstrip(), len(text) - limit)
+
+
+# the form ------------------------------------------------------------------------------------
+
+
+def update_modal(renderer: Renderer, view: IncidentView, previous: Update | None) -> dict[str, Any]:
+    label = renderer.label
+    incident = view.incident
+    blocks = [
+        _select(Block.STATUS, label("update.status_label"), _status_options(), incident.status.value),
+        _select(
+            Block.SEVERITY,
+            label("update.severity_label"),
+            [severity_option(s, view.policy) for s in Severity],
+            str(int(incident.severity)),
+        ),
+        _text(
+            Block.THEORY,
+            label("update.theory_label"),
+            label("update.theory_hint"),
+            _prior(previous, "theory"),
+        ),
+        _text(Block.TRIED, label("update.tried_label"), None, _prior(previous, "tried")),
+        _text(
+            Block.DOING,
+            label("update.doing_label"),
+            label("update.doing_hint"),
+            _prior(previous, "doing"),
+        ),
+        _text(
+            Block.IMPACT,
+            label("update.impact_label"),
+            label("update.impact_hint"),
+            previous.impact if previous else incident.impact,
+        ),
+        _text(
+            Block.CUSTOMER_TEXT,
+            label("update.customer_label"),
+            label("update.customer_hint"),
+            _prior(previous, "customer_text"),
+        ),
+        _preset_select(renderer, view),
+        InputBlock(
+            block_id=Block.NEXT_AT,
+            label=label("update.next_at_label"),
+            hint=label("update.next_at_hint"),
+            optional=True,
+            element=DateTimePickerElement(action_id=VALUE),
+        ),
+        _far_confirmation(renderer),
+    ]
+    metadata = {"incident_id": incident.id, "channel": incident.channel_id}
+    return modal(renderer, Callback.POST_UPDATE, "update", blocks, metadata)
+
+
+def _far_confirmation(renderer: Renderer) -> InputBlock:
+    """Needed only for a next update more than a day away; the form's error points here then."""
+    option = Option(value=FAR_CONFIRMED_OPTION, label=renderer.label("update.far_option"))
+    return InputBlock(
+        block_id=Block.NEXT_FAR,
+        label=renderer.label("update.far_label"),
+        optional=True,
+        element=CheckboxesElement(action_id=VALUE, options=[option]),
+    )
+
+
+def _prior(previous: Update | None, name: str) -> str:
+    return str(getattr(previous, name) or "") if previous else ""
+
+
+def _status_options() -> list[Option]:
+    return [Option(value=status.value, label=status.value.capitalize()) for status in Status]
+
+
+def _select(block: Block, label: str, options: list[Option], initial: str) -> InputBlock:
+    chosen = next((option for option in options if option.value == initial), options[0])
+    return InputBlock(
+        block_id=block,
+        label=label,
+        element=StaticSelectElement(action_id=VALUE, options=options, initial_option=chosen),
+    )
+
+
+def _text(block: Block, label: str, hint: str | None, initial: str | None) -> InputBlock:
+    return InputBlock(
+        block_id=block,
+        label=label,
+        hint=hint,
+        optional=True,
+        element=PlainTextInputElement(
+            action_id=VALUE,
+            multiline=True,
+            max_length=FIELD_MAX,
+            # Slack refuses a view whose initial value is longer than the field allows.
+            initial_value=(initial or "")[:FIELD_MAX] or None,
+        ),
+    )
+
+
+def _preset_select(renderer: Renderer, view: IncidentView) -> InputBlock:
+    severity = view.incident.severity
+    cadence = default_preset(view.policy, severity)
+    options = []
+    for minutes in next_update_presets(view.policy, severity):
+        key = "update.preset_cadence" if minutes == cadence else "update.preset_minutes"
+        text = renderer.label(key, minutes=minutes, severity=severity.label)
+        options.append(Option(value=str(minutes), label=text[:OPTION_TEXT_MAX]))
+    if cadence is None:
+        options.append(Option(value=NO_FIXED_TIME, label=renderer.label("update.preset_none")))
+    initial = next(o for o in options if o.value == (str(cadence) if cadence else NO_FIXED_TIME))
+    return InputBlock(
+        block_id=Block.NEXT_PRESET,
+        label=renderer.label("update.next_preset_label"),
+        hint=renderer.label("update.next_preset_hint"),
+        optional=True,
+        element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
+    )
+
+
+# messages ------------------------------------------------------------------------------------
+
+
+def internal_update(view: IncidentView, update: Update, renderer: Renderer) -> tuple[str, Blocks]:
+    parts = {
+        "theory": clip(update.theory),
+        "tried": clip(update.tried),
+        "doing": clip(update.doing),
+        "impact": clip(update.impact),
+        "customer": clip(update.customer_text),
+    }
+    text = renderer.render("updates/internal.j2", **incident_context(view, update=update, parts=parts))
+    return text, sections(text)
+
+
+def nag(view: IncidentView, commitment: Commitment, renderer: Renderer) -> tuple[str, Blocks]:
+    escalate_at = max(view.now, commitment.due_at) + view.policy.escalation_grace
+    text = renderer.render(
+        "updates/nag.j2", **incident_context(view, commitment=commitment, escalate_at=escalate_at)
+    )
+    return text, [*sections(text), actions(*nag_buttons(view, commitment, renderer))]
+
+
+def nag_buttons(view: IncidentView, commitment: Commitment, renderer: Renderer) -> list[Any]:
+    buttons = [post_update_button(view, renderer)]
+    for minutes in view.policy.snooze_choices_minutes:
+        buttons.append(
+            button(
+                renderer.label("update_buttons.snooze", minutes=minutes),
+                f"{Action.SNOOZE}:{minutes}",
+                f"{commitment.id}:{minutes}",
+            )
+        )
+    return buttons
+
+
+def post_update_button(view: IncidentView, renderer: Renderer) -> Any:
+    return button(
+        renderer.label("update_buttons.post_update"),
+        Action.OPEN_UPDATE,
+        str(view.incident.id),
+        style="primary",
+    )
+
+
+def snoozed(view: IncidentView, commitment: Commitment, renderer: Renderer) -> tuple[str, Blocks]:
+    text = renderer.render("updates/snoozed.j2", **incident_context(view, commitment=commitment))
+    return text, [*sections(text), actions(post_update_button(view, renderer))]
+
+
+def nag_notice(view: IncidentView, commitment: Commitment, owner: str | None, renderer: Renderer) -> str:
+    return renderer.render(
+        "updates/nag_notice.j2", **incident_context(view, commitment=commitment, owner=owner)
+    )
+
+
+def escalation(view: IncidentView, commitment: Commitment, renderer: Renderer) -> str:
+    return renderer.render("updates/escalation.j2", **incident_context(view, commitment=commitment))

@@ -1,0 +1,145 @@
+"""`/incident update`, the "Post update" and snooze buttons, and the update form's submission."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from incidentbot.cadence import nags, updates
+from incidentbot.cadence import slack_blocks as update_blocks
+from incidentbot.cadence.update_rules import UpdateDraft, chosen_next_update, parse_preset
+from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel.errors import IncidentClosed
+from incidentbot.slack import parse
+from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
+from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
+from incidentbot.slack.listeners.commands import Invocation, Router
+from incidentbot.slack.listeners.deps import Deps, answering_errors
+
+FIELD_BLOCKS = {
+    updates.Field.STATUS: Block.STATUS,
+    updates.Field.SEVERITY: Block.SEVERITY,
+    updates.Field.THEORY: Block.THEORY,
+    updates.Field.NEXT_PRESET: Block.NEXT_PRESET,
+    updates.Field.NEXT_AT: Block.NEXT_AT,
+    updates.Field.NEXT_FAR: Block.NEXT_FAR,
+}
+
+
+def register(app: App, deps: Deps, router: Router) -> None:
+    router.add(("update",), open_from_command)
+
+    @answering_errors(deps, actor)
+    def on_open_update(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        incident_id = incident_id_from(action_value(body))
+        open_modal_for(deps, body, partial(update_modal, deps, incident_id))
+
+    @answering_errors(deps, actor)
+    def on_snooze(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        commitment_id, _, minutes = action_value(body).partition(":")
+        if not (commitment_id.isdigit() and minutes.isdigit()):
+            return
+        if int(minutes) not in deps.services.policy.snooze_choices_minutes:
+            return
+
+        def snooze() -> None:
+            snoozed = nags.snooze(deps.services, int(commitment_id), int(minutes), str(body["user"]["id"]))
+            _show_snoozed(deps, body, snoozed)
+
+        deps.later(*actor(body), snooze)
+
+    @answering_errors(deps, _submitter)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        incident_id = int(parse.metadata(view).get("incident_id") or 0)
+        user = str(body["user"]["id"])
+        exact = parse.selected_datetime(view, Block.NEXT_AT)
+        draft = read_draft(deps, view)
+        far_confirmed = FAR_CONFIRMED_OPTION in parse.checked_values(view, Block.NEXT_FAR)
+        found = updates.problems(
+            deps.services,
+            incident_id,
+            user,
+            draft,
+            exact_given=exact is not None,
+            far_confirmed=far_confirmed,
+        )
+        if found:
+            ack(response_action="errors", errors=_errors(deps, found, incident_id))
+            return
+        try:
+            recorded = updates.record(deps.services, incident_id, user, draft)
+        except IncidentClosed:
+            ack(
+                response_action="errors",
+                errors=_errors(deps, {updates.Field.STATUS: "incident_resolved"}, incident_id),
+            )
+            return
+        ack()
+        deps.later(*_submitter(body), partial(updates.publish, deps.services, recorded))
+
+    app.action(Action.OPEN_UPDATE.value)(on_open_update)
+    app.action(re.compile(rf"^{Action.SNOOZE}:"))(on_snooze)
+    app.view(Callback.POST_UPDATE.value)(on_submit)
+
+
+def open_from_command(inv: Invocation) -> None:
+    incident = inv.deps.services.incident_in_channel(inv.channel_id)
+    if not incident.is_open:
+        raise IncidentClosed(incident.label)
+    inv.open_modal(partial(update_modal, inv.deps, incident.id))
+
+
+def update_modal(deps: Deps, incident_id: int) -> dict[str, Any]:
+    view = deps.services.view_of(incident_id)
+    if not view.incident.is_open:
+        raise IncidentClosed(view.incident.label)
+    return update_blocks.update_modal(deps.renderer, view, updates.previous(deps.services, incident_id))
+
+
+def read_draft(deps: Deps, view: dict[str, Any]) -> UpdateDraft:
+    now = deps.services.clock.now()
+    preset = parse_preset(parse.selected_value(view, Block.NEXT_PRESET))
+    status = Status.parse(parse.selected_value(view, Block.STATUS) or "")
+    severity = Severity.parse(parse.selected_value(view, Block.SEVERITY) or "")
+    current = deps.services.view_of(int(parse.metadata(view).get("incident_id") or 0)).incident
+    return UpdateDraft(
+        status=status or current.status,
+        severity=severity or current.severity,
+        theory=parse.text_value(view, Block.THEORY),
+        tried=parse.text_value(view, Block.TRIED),
+        doing=parse.text_value(view, Block.DOING),
+        impact=parse.text_value(view, Block.IMPACT),
+        customer_text=parse.text_value(view, Block.CUSTOMER_TEXT),
+        next_update_at=chosen_next_update(preset, parse.selected_datetime(view, Block.NEXT_AT), now),
+    )
+
+
+def _errors(deps: Deps, found: dict[updates.Field, str], incident_id: int) -> dict[str, str]:
+    return {FIELD_BLOCKS[field]: _problem_text(deps, key, incident_id) for field, key in found.items()}
+
+
+def _problem_text(deps: Deps, key: str, incident_id: int) -> str:
+    if key == "only_commander_resolves":
+        commander = deps.services.view_of(incident_id).roster.commander
+        return deps.only_commander_resolves("update_invalid", commander)
+    return deps.renderer.label(f"update_invalid.{key}")
+
+
+def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
+    return parse.metadata(body.get("view") or {}).get("channel"), str(body["user"]["id"])
+
+
+def _show_snoozed(deps: Deps, body: dict[str, Any], snoozed: nags.Snoozed) -> None:
+    """Replace the nag's buttons so the DM shows what happened."""
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    if not channel or not ts:
+        return
+    text, blocks = update_blocks.snoozed(snoozed.view, snoozed.commitment, deps.renderer)
+    deps.workspace.edit(str(channel), str(ts), text, blocks)

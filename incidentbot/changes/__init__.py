@@ -1,0 +1,1 @@
+"""Changing an incident's severity and status, and showing its state everywhere."""

@@ -1,0 +1,299 @@
+"""Declaring an incident: record it first, then build its Slack home step by step.
+
+The submitted declaration is journalled before Slack is acknowledged and recorded just after
+(`kernel/journal.py`); recording writes the `set_up` outbox row in the same transaction, so an
+acknowledged declaration is never lost, nor is the building of its channel. Building is slow and
+may fail half-way; every step saves its result on the incident, so the job carries on from where
+it stopped, first in the thread that took the declaration and, when Slack is unavailable, from the
+scheduler with a backoff (see `kernel/outbox.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from pydantic import BaseModel, ConfigDict
+
+from incidentbot.cadence import commitments
+from incidentbot.cadence.commitment_rules import CommitmentSource
+from incidentbot.declare.naming import channel_name
+from incidentbot.incident.models import EventKind, Incident, Role, SetupState, Severity
+from incidentbot.kernel import journal, outbox, reminders
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import ChannelRefused, IncidentNotFound, NameTaken, SlackUnavailable
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.ports import IncidentView, NewEvent, NewIncident, Transaction, iter_roles
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.kernel.reminders import ReminderObsolete
+from incidentbot.roles.actors import actor_name
+
+MAX_NAME_ATTEMPTS = 20
+
+
+class Declaration(BaseModel):
+    """What the declare modal asked for; journalled as it is (`kernel/journal.py`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    team_id: str
+    title: str
+    severity: Severity
+    impact: str
+    declared_by: str
+    is_private: bool = False
+    commander: str | None = None
+    comms: str | None = None
+    scribe: str | None = None
+
+    def holders(self) -> dict[Role, str]:
+        chosen = {Role.COMMANDER: self.commander or self.declared_by}
+        if self.comms:
+            chosen[Role.COMMS] = self.comms
+        if self.scribe:
+            chosen[Role.SCRIBE] = self.scribe
+        return chosen
+
+
+def record(
+    services: Services,
+    declaration: Declaration,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
+) -> Incident:
+    """Store the incident, its roles, its first commitment and its first timeline entry.
+
+    `received_at` and `request` are the journalled request's, when applying one.
+    """
+    now = received_at or services.clock.now()
+    declarer = actor_name(services, declaration.declared_by)
+    with services.store.transaction() as tx:
+        journal.settle(tx, request, services.clock.now())
+        incident = tx.add_incident(
+            NewIncident(
+                team_id=declaration.team_id,
+                title=declaration.title,
+                severity=declaration.severity,
+                impact=declaration.impact,
+                is_private=declaration.is_private,
+                declared_by=declaration.declared_by,
+                declared_at=now,
+                next_update_due=services.policy.first_update_due(now),
+            )
+        )
+        for role, user_id in declaration.holders().items():
+            tx.assign_role(incident.id, role, user_id, declaration.declared_by, now)
+        if incident.next_update_due is not None:
+            commitments.open_commitment(
+                tx,
+                incident.id,
+                incident.next_update_due,
+                made_by=None,
+                at=now,
+                source=CommitmentSource.DECLARE,
+            )
+        tx.add_event(
+            NewEvent(
+                incident_id=incident.id,
+                kind=EventKind.DECLARED,
+                text=f"Incident declared at {declaration.severity.label}: {declaration.title}",
+                occurred_at=now,
+                actor_id=declaration.declared_by,
+                actor_name=declarer,
+            )
+        )
+        outbox.enqueue(tx, OutboxKind.SET_UP, incident.id, incident.id, now)
+        return incident
+
+
+def apply_declaration(services: Services, request: Reminder) -> Incident:
+    """Record a journalled declaration, as of when it was submitted."""
+    declaration = Declaration.model_validate_json(journal.payload(request))
+    return record(services, declaration, received_at=request.due_at, request=request)
+
+
+def set_up(services: Services, incident_id: int) -> Incident:
+    """Build the incident's Slack home now, carrying on from where an earlier attempt stopped.
+
+    The work is the incident's `set_up` outbox row, written with the declaration (or here, when
+    an earlier one ended for good); this delivers it in the calling thread, ahead of any retry
+    time, unless another worker holds it. When Slack is unavailable the row stays pending and the
+    scheduler retries it with a backoff, so `/incident retry` and the Retry button mean "try now".
+    """
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        if incident.setup_state is SetupState.READY:
+            return incident
+        job = _pending_set_up(tx, incident_id) or outbox.enqueue(
+            tx, OutboxKind.SET_UP, incident_id, incident_id, services.clock.now()
+        )
+    outbox.send_now(services, [job])
+    return services.view_of(incident_id).incident
+
+
+def deliver_set_up(services: Services, reminder: Reminder) -> None:
+    """The `set_up` outbox handler. Every step saves its result, so a retry skips what is done."""
+    incident_id = reminder.subject_id or 0
+    try:
+        _set_up_steps(services, incident_id, partial(reminders.keep_lease, services, reminder))
+    except NameTaken as failure:
+        _mark_failed(services, incident_id, str(failure) or type(failure).__name__)
+        return
+    except SlackUnavailable as failure:
+        _mark_delayed(services, incident_id, str(failure) or type(failure).__name__)
+        raise  # the row goes back to the queue with a backoff
+    _send_checklists(services, incident_id)
+    _mark_ready(services, reminder, incident_id)
+
+
+def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
+    """Tell the declarer how the delayed setup stands when this message goes out."""
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(reminder.subject_id or 0)
+        if incident is None:
+            raise ReminderObsolete
+        if incident.setup_state is not SetupState.READY and _pending_set_up(tx, incident.id) is None:
+            raise ReminderObsolete  # it failed for good, and that failure was reported
+        view = services.view(tx, incident)
+    services.workspace.report_setup_delayed(view, incident.declared_by, incident.setup_error or "")
+
+
+def _set_up_steps(services: Services, incident_id: int, keep_lease: Callable[[], None]) -> None:
+    view = services.view_of(incident_id)
+    incident = view.incident
+    workspace = services.workspace
+    if incident.channel_id is None:
+        channel_id, name = _create_channel(services, incident, keep_lease)
+        incident = _save(services, incident_id, channel_id=channel_id, channel_name=name)
+    assert incident.channel_id is not None
+    keep_lease()
+    view = services.view_of(incident_id)
+    people = sorted({incident.declared_by, *(u for _, u in iter_roles(view.roster))})
+    workspace.invite(incident.channel_id, people)
+    if incident.summary_ts is None:
+        keep_lease()
+        workspace.post_alert(view)
+        summary_ts = workspace.post_summary(view)
+        incident = _save(services, incident_id, summary_ts=summary_ts)
+    keep_lease()
+    view = services.view_of(incident_id)
+    workspace.refresh_summary(view)
+    # The channel id is saved even when Slack refuses it, so the announcement is tried once.
+    if services.announcement_channel and not incident.is_private and incident.announcement_channel_id is None:
+        keep_lease()
+        _announce(services, view, services.announcement_channel)
+
+
+def _announce(services: Services, view: IncidentView, channel_id: str) -> None:
+    ts: str | None = None
+    try:
+        ts = services.workspace.announce(view, channel_id)
+    except ChannelRefused as refusal:
+        # Retrying cannot help until someone invites the bot or grants it chat:write.public: the
+        # commander is told what to do, and the incident carries on unannounced.
+        commander = view.roster.commander or view.incident.declared_by
+        services.workspace.report_announcement_refused(view, commander, refusal)
+    _save(services, view.incident.id, announcement_channel_id=channel_id, announcement_ts=ts)
+
+
+def _create_channel(
+    services: Services, incident: Incident, keep_lease: Callable[[], None]
+) -> tuple[str, str]:
+    for attempt in range(MAX_NAME_ATTEMPTS):
+        name = channel_name(services.channel_prefix, incident.number, incident.title, attempt)
+        keep_lease()
+        try:
+            return services.workspace.create_channel(name, private=incident.is_private), name
+        except NameTaken:
+            continue
+    raise NameTaken(f"every name up to {name} is taken")
+
+
+def _send_checklists(services: Services, incident_id: int) -> None:
+    """Each role holder's checklist DM, one outbox row per assignment, so none is sent twice."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id)
+        assert incident is not None
+        rows = []
+        for role, user_id in iter_roles(tx.roster(incident_id)):
+            assignment = tx.role_assignment_id(incident_id, role)
+            if assignment is not None and (user_id != incident.declared_by or role is not Role.COMMANDER):
+                rows.append(outbox.enqueue_once(tx, OutboxKind.ROLE_CHECKLIST, incident_id, assignment, now))
+    # One that fails is retried on its own; it does not hold up the incident.
+    outbox.send_now(services, rows)
+
+
+def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> None:
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        if not reminders.complete(tx, reminder, now):
+            return  # another worker took the setup over and finishes it
+        incident = tx.get_incident(incident_id, for_update=True)
+        assert incident is not None
+        tx.save_incident(incident.model_copy(update={"setup_state": SetupState.READY, "setup_error": None}))
+        # A change made while the channel was being built may have found no summary to edit.
+        raced = tx.outbox_rows(OutboxKind.SYNC_SUMMARY, incident_id)
+        sync = outbox.enqueue_sync(tx, incident_id, now) if raced else None
+    outbox.send_now(services, [sync])
+
+
+def _save(services: Services, incident_id: int, **fields: object) -> Incident:
+    # Only the fields this step produced: a change made meanwhile by someone else stays.
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        return tx.save_incident(incident.model_copy(update=fields))
+
+
+def _pending_set_up(tx: Transaction, incident_id: int) -> Reminder | None:
+    pending = [r for r in tx.outbox_rows(OutboxKind.SET_UP, incident_id) if r.state is ReminderState.PENDING]
+    return pending[0] if pending else None
+
+
+def _mark_delayed(services: Services, incident_id: int, reason: str) -> None:
+    """Keep the reason on the incident, and tell the declarer once that the bot keeps trying."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            return
+        tx.save_incident(
+            incident.model_copy(update={"setup_state": SetupState.FAILED, "setup_error": reason})
+        )
+        notice = outbox.enqueue_once(tx, OutboxKind.SETUP_DELAYED, incident_id, incident_id, now)
+    outbox.send_now(services, [notice])
+
+
+def _mark_failed(services: Services, incident_id: int, reason: str) -> Incident:
+    """A failure retrying cannot mend (every channel name taken): record it and offer Retry."""
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        failed = tx.save_incident(
+            incident.model_copy(update={"setup_state": SetupState.FAILED, "setup_error": reason})
+        )
+        view = services.view(tx, failed)
+    try:
+        services.workspace.report_setup_failure(view, failed.declared_by, reason)
+    except SlackUnavailable:
+        pass  # The failure stays recorded on the incident; `/incident retry` finds it.
+    return failed
+
+
+def pending_setups(services: Services, team_id: str) -> list[Incident]:
+    with services.store.transaction() as tx:
+        return [i for i in tx.open_incidents(team_id) if i.setup_state is not SetupState.READY]
+
+
+def resume_interrupted(services: Services) -> list[Incident]:
+    """Start at once the setups a stopped process left pending (the scheduler would, a bit later)."""
+    with services.store.transaction() as tx:
+        interrupted = tx.interrupted_setups()
+    return [set_up(services, incident.id) for incident in interrupted]

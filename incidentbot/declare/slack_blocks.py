@@ -1,0 +1,94 @@
+"""Modals for declaring an incident and assigning its roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+    UserSelectElement,
+)
+
+from incidentbot.incident.models import Role, Roster, Severity
+from incidentbot.incident.policy import Policy
+from incidentbot.incident.validation import IMPACT_MAX, TITLE_MAX
+from incidentbot.rendering import Renderer
+from incidentbot.slack.blocks.common import modal
+from incidentbot.slack.ids import PRIVATE_OPTION, VALUE, Block, Callback
+
+
+def severity_option(severity: Severity, policy: Policy) -> Option:
+    text = f"{severity.label}: {policy.meaning(severity)}"
+    return Option(value=str(int(severity)), label=text[:75])
+
+
+def declare_modal(
+    renderer: Renderer, policy: Policy, *, title: str, declarer: str, origin_channel: str
+) -> dict[str, Any]:
+    label = renderer.label
+    options = [severity_option(severity, policy) for severity in Severity]
+    private = Option(value=PRIVATE_OPTION, label=label("declare.private_option"))
+    blocks = [
+        InputBlock(
+            block_id=Block.TITLE,
+            label=label("declare.title_label"),
+            hint=label("declare.title_hint"),
+            element=PlainTextInputElement(
+                action_id=VALUE,
+                initial_value=title[:TITLE_MAX] or None,
+                max_length=TITLE_MAX,
+                placeholder=label("declare.title_placeholder"),
+            ),
+        ),
+        InputBlock(
+            block_id=Block.SEVERITY,
+            label=label("declare.severity_label"),
+            element=StaticSelectElement(action_id=VALUE, options=options, initial_option=options[1]),
+        ),
+        InputBlock(
+            block_id=Block.IMPACT,
+            label=label("declare.impact_label"),
+            hint=label("declare.impact_hint"),
+            element=PlainTextInputElement(
+                action_id=VALUE, max_length=IMPACT_MAX, placeholder=label("declare.impact_placeholder")
+            ),
+        ),
+        _user_input(
+            Block.COMMANDER, label("declare.commander_label"), label("declare.commander_hint"), declarer
+        ),
+        _user_input(Block.COMMS, label("declare.comms_label"), label("declare.comms_hint"), None),
+        _user_input(Block.SCRIBE, label("declare.scribe_label"), label("declare.scribe_hint"), None),
+        InputBlock(
+            block_id=Block.OPTIONS,
+            label=label("declare.options_label"),
+            optional=True,
+            element=CheckboxesElement(action_id=VALUE, options=[private]),
+        ),
+    ]
+    return modal(renderer, Callback.DECLARE, "declare", blocks, {"channel": origin_channel})
+
+
+def roles_modal(renderer: Renderer, policy: Policy, roster: Roster, incident_id: int) -> dict[str, Any]:
+    blocks = [
+        _user_input(block, policy.role_name(role), None, roster.holder(role))
+        for block, role in (
+            (Block.COMMANDER, Role.COMMANDER),
+            (Block.COMMS, Role.COMMS),
+            (Block.SCRIBE, Role.SCRIBE),
+        )
+    ]
+    return modal(renderer, Callback.ASSIGN_ROLES, "roles", blocks, {"incident_id": incident_id})
+
+
+def _user_input(block: Block, label: str, hint: str | None, initial: str | None) -> InputBlock:
+    return InputBlock(
+        block_id=block,
+        label=label,
+        hint=hint,
+        optional=True,
+        element=UserSelectElement(action_id=VALUE, initial_user=initial),
+    )

@@ -1,0 +1,64 @@
+"""What the outbox needs from the store and from Slack (part of the Transaction and Workspace ports)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from incidentbot.incident.models import Role, RoleAssignment
+from incidentbot.kernel.reminder_rows import Reminder
+
+if TYPE_CHECKING:
+    from incidentbot.kernel.ports import IncidentView
+
+
+class OutboxTransaction(Protocol):
+    def add_outbox_row(
+        self, kind: str, incident_id: int, subject_id: int, due_at: datetime, hold_until: datetime
+    ) -> Reminder:
+        """A pending outbox row that no scheduler takes before `hold_until`.
+
+        The reminders table keeps one row per kind, subject and instant; a second row for the
+        same subject in the same microsecond is stamped just after the latest one.
+        """
+        ...
+
+    def add_request_row(
+        self, kind: str, payload: str, received_at: datetime, hold_until: datetime
+    ) -> Reminder:
+        """A journalled request (`kernel/journal.py`), due at its receipt, held until `hold_until`."""
+        ...
+
+    def outbox_rows(self, kind: str, subject_id: int) -> list[Reminder]:
+        """Every outbox row of this kind about this subject, in any state, oldest first."""
+        ...
+
+    def unstarted_outbox_row(self, kind: str, subject_id: int) -> Reminder | None:
+        """A pending row of this kind about this subject that no worker holds, locked until commit.
+
+        A worker that claims it afterwards reads the database after this transaction commits.
+        """
+        ...
+
+    def claim_reminder_ids(
+        self, ids: Sequence[int], worker: str, now: datetime, until: datetime
+    ) -> list[Reminder]:
+        """Lease these pending rows to `worker`, whatever their due or retry time, unless leased."""
+        ...
+
+    def role_assignment_id(self, incident_id: int, role: Role) -> int | None:
+        """The row of whoever holds `role` now."""
+        ...
+
+    def role_assignment(self, assignment_id: int) -> RoleAssignment | None: ...
+
+
+class OutboxWorkspace(Protocol):
+    def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
+        """DM the declarer that Slack held up the channel's setup, and how it stands now."""
+        ...
+
+    def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
+        """Tell a person why a request of theirs was closed unapplied (`templates/errors/<code>.j2`)."""
+        ...

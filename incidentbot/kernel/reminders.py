@@ -1,0 +1,186 @@
+"""The reminder engine: take due reminders from the shared table and deliver each one.
+
+A reminder goes through claim → deliver → finish. The claim is a lease (`claimed_by`,
+`claimed_until`) committed before anything is sent, so each due row is taken by one worker at a
+time, across threads and processes. Just before sending, the worker renews its lease, which also
+proves the row is still its own. On success the row is marked done; when Slack is unavailable it
+is released with a backoff and taken again later, never dropped. A worker that dies mid-delivery
+leaves a lease that expires, and another worker delivers it then.
+
+Handlers are plain functions chosen by `kind` from a mapping (`handlers.py`). A handler
+sends its message and may call `complete` in its own transaction to record what the delivery
+changed together with the done mark; when its reason has gone away it raises `ReminderObsolete`,
+and when it must wait for another message, `ReminderNotYet`. A handler with several slow steps
+renews its lease between them with `keep_lease`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import SlackUnavailable, Unstorable
+from incidentbot.kernel.ports import Transaction
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState, retry_delay
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Services, Reminder], None]
+LEASE = timedelta(seconds=60)
+BATCH = 20
+MAX_DELIVERIES = 1000
+"""Per call; the next scheduler tick carries on."""
+
+
+class ReminderObsolete(Exception):
+    """What the reminder was about has gone (an update came, the incident ended): send nothing."""
+
+
+class ReminderNotYet(Exception):
+    """The message must follow one that is still waiting: released like a failure, tried later."""
+
+
+class LeaseLost(Exception):
+    """Our lease ran out and another worker has taken the reminder over: leave it to them."""
+
+
+@dataclass
+class FireReport:
+    delivered: int = 0
+    cancelled: int = 0
+    retried: int = 0
+    lost: int = 0
+    """Leases taken over by another worker before delivery; that worker delivers them."""
+
+    def add(self, other: FireReport) -> None:
+        self.delivered += other.delivered
+        self.cancelled += other.cancelled
+        self.retried += other.retried
+        self.lost += other.lost
+
+
+def complete(tx: Transaction, reminder: Reminder, at: datetime) -> bool:
+    """Mark the reminder done inside the handler's own transaction; False if the lease was lost."""
+    return tx.finish_reminder(reminder.id, reminder.claimed_by or "", ReminderState.DONE, at)
+
+
+def keep_lease(services: Services, reminder: Reminder) -> None:
+    """Renew the lease before another slow step of one delivery; LeaseLost when it is gone."""
+    with services.store.transaction() as tx:
+        if not tx.renew_claim(reminder.id, reminder.claimed_by or "", services.clock.now() + LEASE):
+            raise LeaseLost
+
+
+def claim(services: Services, worker: str, limit: int = BATCH) -> list[Reminder]:
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        return tx.claim_reminders(worker, now, now + LEASE, limit)
+
+
+def run_due(
+    services: Services,
+    worker: str,
+    handlers: Mapping[str, Handler],
+    *,
+    parallel: int = 1,
+    limit: int = BATCH,
+    max_deliveries: int = MAX_DELIVERIES,
+) -> FireReport:
+    """Deliver everything due now, including follow-ups the deliveries made due.
+
+    With `parallel` > 1, that many deliveries run at once, and more rows are claimed as soon as
+    one finishes: a message stuck behind Slack's `Retry-After` does not hold up the others. At
+    most twice `parallel` rows are claimed but not started, so leases stay fresh.
+    """
+    if parallel <= 1:
+        return _run_serially(services, worker, handlers, limit, max_deliveries)
+    report, started = FireReport(), 0
+    with ThreadPoolExecutor(parallel, thread_name_prefix="reminders") as pool:
+        running: set[Future[FireReport]] = set()
+        while True:
+            room = min(limit, 2 * parallel - len(running), max_deliveries - started)
+            batch = claim(services, worker, room) if room > 0 else []
+            started += len(batch)
+            running.update(pool.submit(deliver, services, reminder, handlers) for reminder in batch)
+            if not running:
+                return report
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                report.add(_outcome(future))
+
+
+def _run_serially(
+    services: Services, worker: str, handlers: Mapping[str, Handler], limit: int, max_deliveries: int
+) -> FireReport:
+    report, started = FireReport(), 0
+    while started < max_deliveries:
+        batch = claim(services, worker, min(limit, max_deliveries - started))
+        if not batch:
+            break
+        started += len(batch)
+        for reminder in batch:
+            report.add(deliver(services, reminder, handlers))
+    return report
+
+
+def _outcome(future: Future[FireReport]) -> FireReport:
+    try:
+        return future.result()
+    except Exception:
+        # The store failed around the delivery; the lease expires and the row is taken again.
+        log.exception("reminder delivery failed")
+        return FireReport(retried=1)
+
+
+def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handler]) -> FireReport:
+    worker = reminder.claimed_by or ""
+    with services.store.transaction() as tx:
+        still_ours = tx.renew_claim(reminder.id, worker, services.clock.now() + LEASE)
+    if not still_ours:
+        return FireReport(lost=1)
+    handler = handlers.get(reminder.kind)
+    try:
+        if handler is None:
+            raise LookupError(f"no handler for reminder kind {reminder.kind!r}")
+        handler(services, reminder)
+    except ReminderObsolete:
+        finish(services, reminder, ReminderState.CANCELLED)
+        return FireReport(cancelled=1)
+    except LeaseLost:
+        return FireReport(lost=1)
+    except Unstorable as error:
+        # Retrying would be refused the same way, every backoff, for ever: close it and say so.
+        log.error("reminder %s (%s) can never be stored, closing it: %s", reminder.id, reminder.kind, error)
+        finish(services, reminder, ReminderState.CANCELLED)
+        return FireReport(cancelled=1)
+    except (SlackUnavailable, ReminderNotYet) as error:
+        release(services, reminder, str(error) or type(error).__name__)
+        return FireReport(retried=1)
+    except Exception as error:
+        # A bug must not lose the reminder nor spin on it: log it and retry with the same backoff.
+        log.exception("reminder %s (%s) failed", reminder.id, reminder.kind)
+        release(services, reminder, f"{type(error).__name__}: {error}")
+        return FireReport(retried=1)
+    finish(services, reminder, ReminderState.DONE)
+    return FireReport(delivered=1)
+
+
+def finish(services: Services, reminder: Reminder, state: ReminderState) -> None:
+    """End a claimed reminder as done or cancelled."""
+    # A no-op when the handler already completed it in its own transaction.
+    with services.store.transaction() as tx:
+        tx.finish_reminder(reminder.id, reminder.claimed_by or "", state, services.clock.now())
+
+
+def release(services: Services, reminder: Reminder, error: str) -> None:
+    """Give a claimed reminder back after a failure, to be taken again after the backoff."""
+    retry_at = services.clock.now() + retry_delay(reminder.attempts + 1)
+    log.warning(
+        "reminder %s (%s) not delivered, retrying at %s: %s", reminder.id, reminder.kind, retry_at, error
+    )
+    with services.store.transaction() as tx:
+        tx.release_reminder(reminder.id, reminder.claimed_by or "", retry_at, error)

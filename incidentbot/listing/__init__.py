@@ -1,0 +1,1 @@
+"""Listing incidents, with the privacy rule applied."""

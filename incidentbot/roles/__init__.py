@@ -1,0 +1,1 @@
+"""The incident's roles: commander, communications lead and scribe."""

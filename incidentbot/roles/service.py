@@ -1,0 +1,180 @@
+"""Assigning the incident commander, communications lead and scribe."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from incidentbot.incident.models import EventKind, Incident, Role, RoleAssignment
+from incidentbot.kernel import journal, outbox
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import (
+    BotUser,
+    IncidentClosed,
+    IncidentNotFound,
+    OnlyCommanderHandsOver,
+    UnknownUser,
+)
+from incidentbot.kernel.outbox import DeliveryDelayed
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.ports import IncidentView, NewEvent, Person
+from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
+from incidentbot.roles import authority
+from incidentbot.roles.actors import actor_name
+
+
+def check_assignable(services: Services, user_id: str) -> Person:
+    """The person, or UnknownUser / BotUser for someone who cannot hold a role."""
+    person = services.workspace.person(user_id)
+    if person is None or person.deleted:
+        raise UnknownUser(user_id)
+    if person.is_bot:
+        raise BotUser(user_id)
+    return person
+
+
+class RoleRequest(BaseModel):
+    """`/incident role <role> @person`, journalled before the ack."""
+
+    channel_id: str
+    user_id: str
+    role: Role
+    assignee: str
+
+
+class ChosenRolesRequest(BaseModel):
+    """The roles form as submitted, journalled before the ack."""
+
+    incident_id: int
+    user_id: str
+    chosen: dict[Role, str | None]
+
+
+def apply_role(services: Services, request: Reminder) -> Incident:
+    """Apply a journalled `/incident role …`, as of when it was typed."""
+    asked = RoleRequest.model_validate_json(journal.payload(request))
+    incident = services.incident_in_channel(asked.channel_id)
+    return assign(
+        services,
+        incident.id,
+        asked.role,
+        asked.assignee,
+        asked.user_id,
+        received_at=request.due_at,
+        request=request,
+    )
+
+
+def apply_chosen(services: Services, request: Reminder) -> None:
+    """Apply a journalled roles form; each assignment is its own transaction, so a replay after a
+    crash repeats only those not yet made (assigning a holder their own role changes nothing)."""
+    form = ChosenRolesRequest.model_validate_json(journal.payload(request))
+    try:
+        assign_chosen(services, form.incident_id, form.chosen, form.user_id, received_at=request.due_at)
+    except DeliveryDelayed:
+        journal.settle_alone(services, request)  # recorded; only Slack's part is late
+        raise
+    journal.settle_alone(services, request)
+
+
+def assign(
+    services: Services,
+    incident_id: int,
+    role: Role,
+    user_id: str,
+    by: str,
+    *,
+    received_at: datetime | None = None,
+    request: Reminder | None = None,
+) -> Incident:
+    """Give `role` to `user_id`, relieve the previous holder, and tell everyone.
+
+    The assignment and its messages (channel notice, checklist DM, summary sync) are recorded
+    together and sent right after; DeliveryDelayed when Slack held one of them up.
+    `received_at` and `request` are the journalled request's, when applying one.
+    """
+    person = check_assignable(services, user_id)
+    authority.require_member(services, services.view_of(incident_id).incident, by)
+    by_name = actor_name(services, by)
+    now = received_at or services.clock.now()
+    with services.store.transaction() as tx:
+        journal.settle(tx, request, services.clock.now())
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        if not incident.is_open:
+            raise IncidentClosed(incident.label)
+        roster = tx.roster(incident.id)
+        if roster.holder(role) == user_id:
+            return incident
+        if not services.policy.permissions.may_assign(roster, role, by):
+            raise OnlyCommanderHandsOver(roster.commander or "")
+        tx.assign_role(incident.id, role, user_id, by, now)
+        tx.add_event(
+            NewEvent(
+                incident_id=incident.id,
+                kind=EventKind.ROLE_ASSIGNED,
+                text=f"{services.policy.role_name(role)}: {person.name}",
+                occurred_at=now,
+                actor_id=by,
+                actor_name=by_name,
+            )
+        )
+        assignment = tx.role_assignment_id(incident.id, role)
+        assert assignment is not None
+        rows = [
+            outbox.enqueue(tx, OutboxKind.ROLE_NOTICE, incident.id, assignment, now),
+            outbox.enqueue(tx, OutboxKind.ROLE_CHECKLIST, incident.id, assignment, now),
+            outbox.enqueue_sync(tx, incident.id, now),
+        ]
+    outbox.send_or_explain(services, rows)
+    return incident
+
+
+def assign_chosen(
+    services: Services,
+    incident_id: int,
+    chosen: Mapping[Role, str | None],
+    by: str,
+    *,
+    received_at: datetime | None = None,
+) -> None:
+    """Assign every role the roles form changed; Slack holding up one notice stops none of them."""
+    current = services.view_of(incident_id).roster
+    held: DeliveryDelayed | None = None
+    for role, user_id in chosen.items():
+        if user_id and user_id != current.holder(role):
+            try:
+                assign(services, incident_id, role, user_id, by, received_at=received_at)
+            except DeliveryDelayed as delay:
+                held = held or delay
+    if held is not None:
+        raise held
+
+
+def deliver_role_notice(services: Services, reminder: Reminder) -> None:
+    """The `role_notice` outbox handler: invite the new holder, then say so in the channel."""
+    assignment, view = _assignment(services, reminder)
+    channel = view.incident.channel_id
+    if channel is None:
+        raise ReminderNotYet("the incident's channel is not set up yet")
+    services.workspace.invite(channel, [assignment.user_id])
+    services.workspace.post_role_change(view, assignment.role, assignment.user_id, assignment.assigned_by)
+
+
+def deliver_role_checklist(services: Services, reminder: Reminder) -> None:
+    """The `role_checklist` outbox handler: the DM of what the role does."""
+    assignment, view = _assignment(services, reminder)
+    services.workspace.send_role_checklist(view, assignment.role, assignment.user_id)
+
+
+def _assignment(services: Services, reminder: Reminder) -> tuple[RoleAssignment, IncidentView]:
+    with services.store.transaction() as tx:
+        assignment = tx.role_assignment(reminder.subject_id or 0)
+        incident = tx.get_incident(assignment.incident_id) if assignment else None
+        if assignment is None or incident is None:
+            raise ReminderObsolete
+        return assignment, services.view(tx, incident)

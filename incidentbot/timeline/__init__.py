@@ -1,0 +1,1 @@
+"""The timeline: notes, marked messages, edits, views and exports."""

@@ -1,0 +1,1 @@
+"""Wrapping up: resolve, texts for other audiences, analysis, action items, postmortem, metrics."""

@@ -1,0 +1,37 @@
+"""Failures a person can act on around resolution, customer texts, action items and postmortems."""
+
+from __future__ import annotations
+
+from incidentbot.kernel.errors import IncidentError
+
+
+class AlreadyResolved(IncidentError):
+    code = "already_resolved"
+
+
+class NotResolvedYet(IncidentError):
+    code = "not_resolved_yet"
+
+
+class InvalidActionItem(IncidentError):
+    """`detail` is `problem` or `problem:value`; the template explains each problem."""
+
+    code = "invalid_action_item"
+
+    def __init__(self, problem: str, value: str = "") -> None:
+        super().__init__(f"{problem}:{value}" if value else problem)
+        self.problem = problem
+
+
+class ActionItemNotFound(IncidentError):
+    code = "action_item_not_found"
+
+
+class InvalidCommsText(IncidentError):
+    code = "invalid_comms_text"
+
+
+class OnlyCommanderResolves(IncidentError):
+    """`detail` is the commander's user id."""
+
+    code = "only_commander_resolves"

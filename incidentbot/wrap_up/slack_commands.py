@@ -1,0 +1,122 @@
+"""`/incident resolve | comms | postmortem | whys | factor | wentwell | action | actions | stats`."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from incidentbot.incident.models import Status
+from incidentbot.kernel.errors import NotAnIncidentChannel
+from incidentbot.slack.blocks.incident import incident_context
+from incidentbot.slack.listeners.commands import Invocation, Router
+from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.people_args import owner_completed
+from incidentbot.timeline.slack_message_text import readable_keeping_people
+from incidentbot.wrap_up import action_items, analysis, comms, metrics, resolve
+from incidentbot.wrap_up import slack_blocks_resolution as blocks
+from incidentbot.wrap_up.comms_rules import CommsAudience
+from incidentbot.wrap_up.slack_common import comms_form, post_postmortem
+
+HISTORY = "history"
+
+
+def install(router: Router, deps: Deps) -> None:
+    label = deps.renderer.label
+    router.add(("resolve",), open_resolve, label("wrapup_help.resolve"))
+    router.add(("comms",), comms_command, label("wrapup_help.comms"))
+    router.add(("postmortem", "pm"), postmortem_command, label("wrapup_help.postmortem"))
+    router.add(("whys", "5whys"), open_five_whys, label("wrapup_help.whys"))
+    router.add(("factor",), open_factor)
+    router.add(("wentwell", "went-well"), open_went_well)
+    router.add(("action",), action_command, label("wrapup_help.action"))
+    router.add(("actions",), list_actions)
+    router.add(("stats", "metrics"), stats_command, label("wrapup_help.stats"))
+
+
+def open_resolve(inv: Invocation) -> None:
+    deps = inv.deps
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    resolve.check_resolvable(deps.services, incident.id, inv.user_id)
+    inv.open_modal(partial(blocks.resolve_modal, deps.renderer, incident.id, inv.channel_id))
+
+
+def comms_command(inv: Invocation) -> None:
+    deps = inv.deps
+    words = inv.args.lower().split()
+    if words[:1] == [HISTORY]:
+        incident = deps.services.incident_in_channel(inv.channel_id)
+        texts = comms.history(deps.services, incident.id)
+        inv.reply(deps.renderer.render("comms/history.j2", incident=incident, texts=texts))
+        return
+    audience = CommsAudience.parse(words[0]) if words else None
+    stage = Status.parse(words[1]) if len(words) > 1 else None
+    if audience is None or len(words) > 2 or (len(words) == 2 and stage is None):
+        inv.reply(deps.renderer.label("wrapup_usage.comms"))
+        return
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    form = comms_form(deps, incident.id, audience, stage, inv.channel_id)
+    inv.open_modal(lambda: form)
+
+
+def postmortem_command(inv: Invocation) -> None:
+    deps = inv.deps
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    inv.reply(deps.renderer.label("wrapup_usage.postmortem_posting", incident=incident.label))
+    inv.later(partial(post_postmortem, deps, incident.id))
+
+
+def open_five_whys(inv: Invocation) -> None:
+    deps = inv.deps
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    current = analysis.current_five_whys(deps.services, incident.id)
+    inv.open_modal(partial(blocks.five_whys_modal, deps.renderer, incident.id, current))
+
+
+def open_factor(inv: Invocation) -> None:
+    incident = inv.deps.services.incident_in_channel(inv.channel_id)
+    inv.open_modal(partial(blocks.factor_modal, inv.deps.renderer, incident.id))
+
+
+def open_went_well(inv: Invocation) -> None:
+    incident = inv.deps.services.incident_in_channel(inv.channel_id)
+    inv.open_modal(partial(blocks.went_well_modal, inv.deps.renderer, incident.id))
+
+
+def action_command(inv: Invocation) -> None:
+    """With text: parse and add it. Without: open the form."""
+    deps = inv.deps
+    label = deps.renderer.label
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    if not inv.args.strip():
+        today = deps.services.clock.now().date()
+        inv.open_modal(partial(blocks.action_modal, deps.renderer, incident.id, inv.channel_id, today))
+        return
+    text = owner_completed(inv, readable_keeping_people(inv.args), label("usage.action_example"))
+    if text is None:
+        return
+    draft = action_items.parse(deps.services, text)
+    added = action_items.record(deps.services, incident.id, draft, inv.user_id)
+    inv.later(partial(action_items.announce, deps.services, added))
+
+
+def list_actions(inv: Invocation) -> None:
+    deps = inv.deps
+    incident = deps.services.incident_in_channel(inv.channel_id)
+    items = action_items.items(deps.services, incident.id)
+    view = deps.services.view_of(incident.id)
+    text, shown = blocks.action_list(view, items, deps.renderer, deps.services.clock.now().date())
+    inv.later(partial(deps.workspace.ephemeral, inv.channel_id, inv.user_id, text, shown))
+
+
+def stats_command(inv: Invocation) -> None:
+    """In an incident channel: that incident. Anywhere else: the last 30 days."""
+    deps = inv.deps
+    try:
+        incident = deps.services.incident_in_channel(inv.channel_id)
+    except NotAnIncidentChannel:
+        period = metrics.period_metrics(deps.services, inv.team_id, inv.user_id)
+        days = metrics.STATS_PERIOD.days
+        inv.reply(deps.renderer.render("stats/period.j2", period=period, days=days))
+        return
+    _, measured = metrics.incident_metrics(deps.services, incident.id)
+    view = deps.services.view_of(incident.id)
+    inv.reply(deps.renderer.render("stats/incident.j2", metrics=measured, **incident_context(view)))

@@ -1,0 +1,17 @@
+"""Listeners for resolving incidents, their texts for other audiences, postmortems and action items."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from incidentbot.slack.listeners.commands import Router
+from incidentbot.slack.listeners.deps import Deps
+from incidentbot.wrap_up import slack_actions as resolution_actions
+from incidentbot.wrap_up import slack_commands as resolution_commands
+from incidentbot.wrap_up import slack_views as resolution_views
+
+
+def register(app: App, deps: Deps, router: Router) -> None:
+    resolution_commands.install(router, deps)
+    resolution_views.register(app, deps)
+    resolution_actions.register(app, deps)
