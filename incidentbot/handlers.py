@@ -8,6 +8,7 @@ from incidentbot.cadence import nags, updates
 from incidentbot.changes import notices
 from incidentbot.changes import service as changes
 from incidentbot.declare import service as declare
+from incidentbot.kernel.commands import replaying_handler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.journal import replaying
 from incidentbot.kernel.journal_kinds import JournalKind
@@ -16,7 +17,7 @@ from incidentbot.kernel.reminder_rows import ReminderKind
 from incidentbot.kernel.reminders import FireReport, Handler, run_due
 from incidentbot.roles import service as roles
 from incidentbot.timeline import capture as timeline_capture
-from incidentbot.timeline import service as timeline
+from incidentbot.timeline import notes
 from incidentbot.wrap_up import action_items
 from incidentbot.wrap_up.ports import ACTION_OVERDUE
 
@@ -35,7 +36,7 @@ HANDLERS: Mapping[str, Handler] = {
     OutboxKind.RESOLUTION_POST: notices.deliver_resolution,
     OutboxKind.CAPTURE: timeline_capture.deliver_capture,
     JournalKind.DECLARE: replaying(declare.apply_declaration),
-    JournalKind.NOTE: replaying(timeline.apply_note),
+    JournalKind.NOTE: replaying_handler(notes.ADD_NOTE),
     JournalKind.MARK: replaying(timeline_capture.apply_mark),
     JournalKind.CHANGE: replaying(changes.apply_change),
     JournalKind.ROLE: replaying(roles.apply_role),

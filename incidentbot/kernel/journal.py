@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 from incidentbot.kernel import outbox, reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentError, SlackUnavailable, UnreadableRequest, Unstorable
-from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox import DeliveryDelayed
 from incidentbot.kernel.outbox_kinds import CALLER_FIRST
 from incidentbot.kernel.ports import Transaction
@@ -33,7 +32,7 @@ T = TypeVar("T")
 Apply = Callable[[Services, Reminder], T]
 
 
-def accept(services: Services, kind: JournalKind, request: BaseModel) -> Reminder:
+def accept(services: Services, kind: str, request: BaseModel) -> Reminder:
     """Record the request, due now; returns once it is committed."""
     now = services.clock.now()
     payload = request.model_dump_json()
@@ -43,7 +42,7 @@ def accept(services: Services, kind: JournalKind, request: BaseModel) -> Reminde
         return tx.add_request_row(kind, payload, now, now + CALLER_FIRST)
 
 
-def accept_once(services: Services, kind: JournalKind, request: BaseModel, delivery: str) -> Reminder | None:
+def accept_once(services: Services, kind: str, request: BaseModel, delivery: str) -> Reminder | None:
     """`accept`, claiming the Slack delivery that asked in the same commit; None for a repeat of it.
 
     A form submitted twice (a double click, a client resending it, Slack retrying a slow answer,

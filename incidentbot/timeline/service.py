@@ -6,18 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel
-
-from incidentbot.incident.models import EventKind, Incident, TimelineEvent
+from incidentbot.incident.models import EventKind, TimelineEvent
 from incidentbot.incident.permissions import Permissions
-from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentError, IncidentNotFound, SlackUnavailable
 from incidentbot.kernel.ports import NewEvent, Transaction
-from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.kernel.reminders import ReminderObsolete
 from incidentbot.roles.actors import actor_name
-from incidentbot.timeline.rules import ClockTime, EventSource, NoteRefused, clip, on_today, parse_note, zone
+from incidentbot.timeline.rules import EventSource, clip
 
 
 class TimeInFuture(IncidentError):
@@ -30,99 +25,6 @@ class EntryNotFound(IncidentError):
 
 class NotEditor(IncidentError):
     code = "timeline_not_editor"
-
-
-# notes ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NoteAdded:
-    incident: Incident
-    event: TimelineEvent
-    zone_name: str
-    local_time: datetime
-    """The entry's time in the zone the person's clock time was read in."""
-    zone_from_slack: bool = False
-    """The zone is the one Slack gave for the person; otherwise UTC stood in for it."""
-
-
-def add_note(
-    services: Services,
-    incident: Incident,
-    user_id: str,
-    text: str,
-    at: ClockTime | None = None,
-    name: str | None = None,
-    *,
-    received_at: datetime | None = None,
-    request: Reminder | None = None,
-) -> NoteAdded:
-    """Record a note now, or at a clock time of today in the person's Slack time zone.
-
-    Only a clock time needs Slack (for the time zone); pass `name` to record a plain note without it.
-    `received_at` and `request` are the journalled request's, when applying one.
-    """
-    now = received_at or services.clock.now()
-    slack_zone = _person_tz(services, user_id) if at else None
-    tz, zone_name = zone(slack_zone)
-    occurred_at = now if at is None else on_today(at, now, tz)
-    if occurred_at > now:
-        raise TimeInFuture(f"{at} {zone_name}")
-    who = name or actor_name(services, user_id)
-    with services.store.transaction() as tx:
-        journal.settle(tx, request, services.clock.now())
-        event = tx.add_event(
-            NewEvent(
-                incident_id=incident.id,
-                kind=EventKind.NOTE,
-                text=text.strip(),
-                occurred_at=occurred_at,
-                actor_id=user_id,
-                actor_name=who,
-                source=EventSource.NOTE,
-                recorded_at=now,
-            )
-        )
-    assert event is not None, "notes carry no message ts, so they never collide"
-    # A person whose Slack zone is UTC was read in UTC as asked, not for want of a zone.
-    return NoteAdded(incident, event, zone_name, occurred_at.astimezone(tz), zone_name == slack_zone)
-
-
-class NoteRequest(BaseModel):
-    """`/incident note …` as typed, journalled before the ack (`kernel/journal.py`)."""
-
-    channel_id: str
-    user_id: str
-    user_name: str | None
-    words: str
-    """Everything after `note`; checked by `parse_note` before it was accepted."""
-
-
-def apply_note(services: Services, request: Reminder) -> NoteAdded:
-    """Add a journalled note, as of when it was typed."""
-    note = NoteRequest.model_validate_json(journal.payload(request))
-    parsed = parse_note(note.words)
-    if isinstance(parsed, NoteRefused):
-        raise ReminderObsolete(f"note {request.id} was refused: {parsed.problem}")
-    incident = services.incident_in_channel(note.channel_id)
-    return add_note(
-        services,
-        incident,
-        note.user_id,
-        parsed.text,
-        parsed.at,
-        name=note.user_name,
-        received_at=request.due_at,
-        request=request,
-    )
-
-
-def _person_tz(services: Services, user_id: str) -> str | None:
-    try:
-        person = services.workspace.person(user_id)
-    except SlackUnavailable:
-        return None
-    return person.tz if person else None
 
 
 # the message shortcut ---------------------------------------------------------------------------

@@ -6,12 +6,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from incidentbot.incident.models import Incident
-from incidentbot.kernel import journal
+from incidentbot.kernel import commands
 from incidentbot.kernel.errors import SlackUnavailable
-from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.rendering import Renderer
-from incidentbot.timeline import service as timeline
+from incidentbot.timeline import notes
 from incidentbot.timeline.rules import NoteProblem, NoteRefused, parse_note
 from incidentbot.timeline.slack_message_text import readable
 from incidentbot.timeline.slack_show import export_to_channel, render_page
@@ -38,18 +37,19 @@ def add_note(inv: Invocation) -> None:
         else:
             inv.reply(deps.renderer.render("timeline/note_time_malformed.j2", given=request.given))
         return
-    note = timeline.NoteRequest(
+    note = notes.AddNote(
         channel_id=inv.channel_id,
         user_id=inv.user_id,
         user_name=str(inv.body.get("user_name") or "") or None,
         words=words,
     )
-    row = journal.accept(deps.services, JournalKind.NOTE, note)
+    row = commands.submit(deps.services, note)
+    assert row is not None, "a note names no delivery, so it is never a repeat"
     inv.later(partial(_confirm_note, inv, row, explicit=request.at is not None))
 
 
 def _confirm_note(inv: Invocation, row: Reminder, *, explicit: bool) -> None:
-    added = journal.apply_now(inv.deps.services, row, timeline.apply_note)
+    added = commands.apply_submitted(inv.deps.services, row, notes.ADD_NOTE)
     if added is None:
         return
     inv.tell(

@@ -17,7 +17,7 @@ from incidentbot.kernel import journal
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.reminder_rows import ReminderState
-from incidentbot.timeline.service import NoteRequest
+from incidentbot.timeline.notes import AddNote
 from tests.e2e.helpers import declare, pending_requests, submit_declare, wait_until
 from tests.e2e.timeline_helpers import captured, entries, note, reaction, send, told, ts_at
 from tests.support.harness import RunningBot
@@ -128,9 +128,7 @@ def test_a_slack_name_with_a_nul_byte_is_recorded_without_it(running: RunningBot
 
 def test_a_replayed_request_the_database_refuses_is_closed_and_its_author_told(running: RunningBot) -> None:
     incident = declare(running)
-    asked = NoteRequest(
-        channel_id=incident.channel_id, user_id="U002", user_name="bob", words="Refused words"
-    )
+    asked = AddNote(channel_id=incident.channel_id, user_id="U002", user_name="bob", words="Refused words")
     # Journalled and acknowledged, then the process died before applying it: the scheduler replays it.
     journal.accept(running.services, JournalKind.NOTE, asked)
     with database_refusing(running, "timeline_events", "Refused"):

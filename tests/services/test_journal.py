@@ -11,14 +11,14 @@ from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
 from incidentbot.handlers import fire_due
 from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
-from incidentbot.kernel import journal
+from incidentbot.kernel import commands, journal
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentError, NotAnIncidentChannel
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.roles import service as roles
 from incidentbot.timeline import capture as timeline_capture
-from incidentbot.timeline import service as timeline
+from incidentbot.timeline import notes
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore
 
@@ -36,8 +36,8 @@ def _incident(services: Services) -> Incident:
     return declare.set_up(services, declare.record(services, _declaration()).id)
 
 
-def _note(channel_id: str, words: str) -> timeline.NoteRequest:
-    return timeline.NoteRequest(channel_id=channel_id, user_id="U002", user_name="bob", words=words)
+def _note(channel_id: str, words: str) -> notes.AddNote:
+    return notes.AddNote(channel_id=channel_id, user_id="U002", user_name="bob", words=words)
 
 
 def _notes(store: MemoryStore, incident_id: int) -> list[str]:
@@ -59,10 +59,10 @@ def test_an_accepted_note_is_applied_once_as_of_when_it_was_typed(
     assert _notes(store, incident.id) == [], "accepting records the request, not yet the note"
 
     _clock(services).advance(timedelta(seconds=2))
-    added = journal.apply_now(services, row, timeline.apply_note)
+    added = commands.apply_submitted(services, row, notes.ADD_NOTE)
     assert added is not None and added.event.occurred_at == typed_at
     assert added.incident.id == incident.id
-    assert journal.apply_now(services, row, timeline.apply_note) is None, "a done request is not taken"
+    assert commands.apply_submitted(services, row, notes.ADD_NOTE) is None, "a done request is not taken"
     _clock(services).advance(timedelta(minutes=5))
     fire_due(services, "scheduler")
     assert _notes(store, incident.id) == ["Rolled back"]
@@ -84,7 +84,7 @@ def test_a_request_its_caller_never_applied_is_applied_by_the_scheduler(
         (entry,) = [e for e in tx.events(incident.id) if e.source == "note"]
     assert (entry.text, entry.occurred_at, entry.actor_name) == ("Failover done", typed_at, "bob")
     assert _state(store, row.id) is ReminderState.DONE
-    assert journal.apply_now(services, row, timeline.apply_note) is None
+    assert commands.apply_submitted(services, row, notes.ADD_NOTE) is None
 
 
 def test_a_note_outside_an_incident_channel_ends_its_request_and_is_explained(
@@ -92,7 +92,7 @@ def test_a_note_outside_an_incident_channel_ends_its_request_and_is_explained(
 ) -> None:
     row = journal.accept(services, JournalKind.NOTE, _note("C0GENERAL", "Lost"))
     with pytest.raises(NotAnIncidentChannel):
-        journal.apply_now(services, row, timeline.apply_note)
+        commands.apply_submitted(services, row, notes.ADD_NOTE)
     assert _state(store, row.id) is ReminderState.CANCELLED, "not retried: it can never apply"
 
 

@@ -20,6 +20,7 @@ from incidentbot.wrap_up import resolve
 from incidentbot.wrap_up.errors import OnlyCommanderResolves
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.notes import add_note
 
 
 def _relaxed(services: Services, **rules: bool) -> Services:
@@ -38,7 +39,7 @@ def _correction(services: Services) -> timeline.Correction:
 
 def test_by_default_only_the_commander_and_scribe_correct_the_timeline(services: Services) -> None:
     incident = _incident(services)
-    note = timeline.add_note(services, incident, "U003", "Restarted", name="carol").event
+    note = add_note(services, incident, "U003", "Restarted", name="carol").event
     assert not timeline.is_editor(services, incident.id, "U003")
     with pytest.raises(timeline.NotEditor):
         timeline.edit_entry(services, note.id, "U003", _correction(services))
@@ -50,7 +51,7 @@ def test_by_default_only_the_commander_and_scribe_correct_the_timeline(services:
 def test_with_the_rule_off_anyone_corrects_the_timeline(services: Services) -> None:
     services = _relaxed(services, commander_or_scribe_edits_timeline=False)
     incident = _incident(services)
-    note = timeline.add_note(services, incident, "U003", "Restarted", name="carol").event
+    note = add_note(services, incident, "U003", "Restarted", name="carol").event
     assert timeline.is_editor(services, incident.id, "U004")
     edited = timeline.edit_entry(services, note.id, "U004", _correction(services))
     assert edited.text == "Restarted api-1"

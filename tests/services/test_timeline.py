@@ -20,6 +20,7 @@ from incidentbot.timeline.rules import PENDING_TEXT, ClockTime
 from tests.support import reminder_rows
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.notes import add_note
 
 TS = "1767268680.000100"  # 2026-01-01 11:58:00.0001 UTC
 
@@ -141,16 +142,16 @@ def test_release_never_removes_a_shortcut_entry(services: Services, store: Memor
 def test_notes_at_a_clock_time_and_in_the_future(services: Services, workspace: RecordingWorkspace) -> None:
     incident = _incident(services)
     workspace.people["U001"] = workspace.people["U001"].__class__("U001", "alice", tz="Asia/Kolkata")
-    added = timeline.add_note(services, incident, "U001", "Failover done", ClockTime(17, 0))
+    added = add_note(services, incident, "U001", "Failover done", ClockTime(17, 0))
     assert added.zone_name == "Asia/Kolkata"
     assert added.event.occurred_at == datetime(2026, 1, 1, 11, 30, tzinfo=UTC)
     with pytest.raises(timeline.TimeInFuture):
-        timeline.add_note(services, incident, "U001", "Later", ClockTime(17, 31))
+        add_note(services, incident, "U001", "Later", ClockTime(17, 31))
 
 
 def test_only_commander_and_scribe_edit(services: Services, store: MemoryStore) -> None:
     incident = _incident(services)
-    note = timeline.add_note(services, incident, "U003", "Restarted", name="carol").event
+    note = add_note(services, incident, "U003", "Restarted", name="carol").event
     change = timeline.Correction(
         "Restarted api-1", services.clock.now() - timedelta(minutes=5), EventKind.ACTION
     )
@@ -170,7 +171,7 @@ def test_only_commander_and_scribe_edit(services: Services, store: MemoryStore) 
 
 def test_a_new_commander_may_edit_and_the_old_may_not(services: Services) -> None:
     incident = _incident(services)
-    note = timeline.add_note(services, incident, "U001", "Note", name="alice").event
+    note = add_note(services, incident, "U001", "Note", name="alice").event
     with services.store.transaction() as tx:
         tx.assign_role(incident.id, Role.COMMANDER, "U004", "U001", services.clock.now())
     assert timeline.is_editor(services, incident.id, "U004")
@@ -191,7 +192,7 @@ def test_with_names_fills_in_missing_names(services: Services, workspace: Record
 def test_an_edit_that_changes_nothing_records_nothing(services: Services, store: MemoryStore) -> None:
     incident = _incident(services)
     services.clock.advance(timedelta(microseconds=250))  # type: ignore[attr-defined]
-    note = timeline.add_note(services, incident, "U003", "Restarted", name="carol").event
+    note = add_note(services, incident, "U003", "Restarted", name="carol").event
     whole_seconds = note.occurred_at.replace(microsecond=0)
     assert whole_seconds != note.occurred_at
     same = timeline.Correction("Restarted ", whole_seconds, EventKind.NOTE)

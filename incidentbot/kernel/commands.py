@@ -1,0 +1,109 @@
+"""Commands: every request that changes an incident, typed, journalled before the ack, applied once.
+
+A feature declares a `Command` (a pydantic model with a `kind`) and a `CommandHandler` whose
+`apply` receives a `UnitOfWork` and the command. A listener builds the command and calls
+`submit` before it acknowledges Slack: the journal row is committed with it, so the request
+survives a process killed right after the ack. Just after the ack, `apply_submitted` applies it in
+the caller's thread; a row nobody applied is applied by the scheduler (`replaying_handler`).
+Either way `execute` runs `apply` in one transaction that also marks the row applied, then sends
+the messages it emitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from incidentbot.kernel import journal, outbox
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import Person, Transaction
+from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.kernel.reminders import Handler
+from incidentbot.kernel.unit_of_work import PeopleReader, UnitOfWork
+
+
+class Command(BaseModel):
+    """A request that changes something, as the person asked it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ClassVar[str]
+    """The journal row's kind; unique across features (`registry` refuses a second one)."""
+
+    user_id: str
+    """Who asked: told later if the command turns out not to apply."""
+    channel_id: str | None = None
+    """Where they asked, for that answer."""
+    received_at: datetime | None = None
+    """When the bot took the request; `submit` sets it, so a replay applies it as of then."""
+
+
+C = TypeVar("C", bound=Command)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class CommandHandler(Generic[C, R]):
+    command: type[C]
+    apply: Callable[[UnitOfWork, C], R]
+    tells_the_actor: bool = True
+    """Whether the person waits on the messages it emits (held up → told it is delayed)."""
+
+    @property
+    def kind(self) -> str:
+        return self.command.kind
+
+    def read(self, row: Reminder) -> C:
+        return self.command.model_validate_json(journal.payload(row))
+
+
+class _SlackPeople(PeopleReader):
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def person(self, user_id: str) -> Person | None:
+        return self._services.workspace.person(user_id)
+
+
+def submit(services: Services, command: Command, delivery: str | None = None) -> Reminder | None:
+    """Journal the command (committed on return); None when `delivery` was already claimed."""
+    if command.received_at is None:
+        command = command.model_copy(update={"received_at": services.clock.now()})
+    if delivery is None:
+        return journal.accept(services, command.kind, command)
+    return journal.accept_once(services, command.kind, command, delivery)
+
+
+def execute(services: Services, handler: CommandHandler[C, R], command: C, row: Reminder | None) -> R:
+    """Apply the command in one unit of work that settles its journal row, then send what it owes."""
+    if command.received_at is None and row is not None:
+        command = command.model_copy(update={"received_at": row.due_at})
+    with services.store.transaction() as tx:
+        uow = unit_of_work(services, tx, services.clock.now())
+        result = handler.apply(uow, command)
+        journal.settle(tx, row, uow.now)
+    if handler.tells_the_actor:
+        outbox.send_or_explain(services, uow.emitted)
+    else:
+        outbox.send_now(services, uow.emitted)
+    return result
+
+
+def unit_of_work(services: Services, tx: Transaction, now: datetime) -> UnitOfWork:
+    return UnitOfWork(tx=tx, now=now, policy=services.policy, people=_SlackPeople(services))
+
+
+def apply_submitted(services: Services, row: Reminder, handler: CommandHandler[C, R]) -> R | None:
+    """Apply a just-submitted command here and now; None when another worker has (or had) it."""
+    return journal.apply_now(
+        services, row, lambda s, claimed: execute(s, handler, handler.read(claimed), claimed)
+    )
+
+
+def replaying_handler(handler: CommandHandler[C, R]) -> Handler:
+    """The scheduler's handler for a command whose caller never applied it."""
+    return journal.replaying(lambda s, row: execute(s, handler, handler.read(row), row))

@@ -1,0 +1,54 @@
+"""A unit of work: one transaction that records a command's effects and the messages they owe.
+
+Applying a command never opens a transaction, calls Slack to send, or touches the journal: it
+reads and writes through `tx`, and *emits* each message it owes. `emit` writes the outbox row
+in the same transaction, so the message is exactly as durable as the change; the kernel sends
+the emitted rows once the transaction has committed (`kernel/commands.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from incidentbot.incident.policy import Policy
+from incidentbot.kernel import outbox
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.ports import Person, Transaction
+from incidentbot.kernel.reminder_rows import Reminder
+
+
+class PeopleReader:
+    """Reading who someone is (name, time zone) while applying; never sends anything."""
+
+    def person(self, user_id: str) -> Person | None:
+        raise NotImplementedError
+
+
+@dataclass
+class UnitOfWork:
+    tx: Transaction
+    now: datetime
+    """When the command is applied; its own `received_at` says when it was asked."""
+    policy: Policy
+    people: PeopleReader
+    emitted: list[Reminder] = field(default_factory=list)
+
+    def emit(self, kind: OutboxKind, incident_id: int, subject_id: int) -> Reminder:
+        """Owe a message about `subject_id`; it is sent after the commit."""
+        row = outbox.enqueue(self.tx, kind, incident_id, subject_id, self.now)
+        self.emitted.append(row)
+        return row
+
+    def emit_once(self, kind: OutboxKind, incident_id: int, subject_id: int) -> Reminder | None:
+        """As `emit`, unless a message of this kind about this subject was ever owed."""
+        row = outbox.enqueue_once(self.tx, kind, incident_id, subject_id, self.now)
+        if row is not None:
+            self.emitted.append(row)
+        return row
+
+    def emit_sync(self, incident_id: int) -> Reminder:
+        """Owe an edit of the pinned summary, topic and announcement (one serves many changes)."""
+        row = outbox.enqueue_sync(self.tx, incident_id, self.now)
+        self.emitted.append(row)
+        return row
