@@ -35,7 +35,7 @@ HANDLERS: Mapping[str, Handler] = {
     OutboxKind.SYNC_SUMMARY: notices.deliver_sync_summary,
     OutboxKind.RESOLUTION_POST: notices.deliver_resolution,
     OutboxKind.CAPTURE: timeline_capture.deliver_capture,
-    JournalKind.DECLARE: replaying(declare.apply_declaration),
+    JournalKind.DECLARE: replaying_handler(declare.DECLARE),
     JournalKind.NOTE: replaying_handler(notes.ADD_NOTE),
     JournalKind.MARK: replaying(timeline_capture.apply_mark),
     JournalKind.CHANGE: replaying(changes.apply_change),

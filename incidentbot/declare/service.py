@@ -13,30 +13,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import model_validator
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource
 from incidentbot.declare.naming import channel_name
 from incidentbot.incident.models import EventKind, Incident, Role, SetupState, Severity
-from incidentbot.kernel import journal, outbox, reminders
+from incidentbot.kernel import commands, journal, outbox, reminders
+from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import ChannelRefused, IncidentNotFound, NameTaken, SlackUnavailable
+from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView, NewEvent, NewIncident, Transaction, iter_roles
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import ReminderObsolete
-from incidentbot.roles.actors import actor_name
+from incidentbot.kernel.unit_of_work import UnitOfWork
 
 MAX_NAME_ATTEMPTS = 20
 
 
-class Declaration(BaseModel):
-    """What the declare modal asked for; journalled as it is (`kernel/journal.py`)."""
+class Declaration(Command):
+    """What the declare modal asked for; journalled as it is (`kernel/commands.py`)."""
 
-    model_config = ConfigDict(frozen=True)
-
+    kind: ClassVar[str] = JournalKind.DECLARE
+    user_id: str = ""
+    """The declarer (`declared_by`), filled in when not given."""
     team_id: str
     title: str
     severity: Severity
@@ -46,6 +50,12 @@ class Declaration(BaseModel):
     commander: str | None = None
     comms: str | None = None
     scribe: str | None = None
+
+    @model_validator(mode="after")
+    def _asked_by_the_declarer(self) -> Declaration:
+        if not self.user_id:
+            object.__setattr__(self, "user_id", self.declared_by)
+        return self
 
     def holders(self) -> dict[Role, str]:
         chosen = {Role.COMMANDER: self.commander or self.declared_by}
@@ -63,55 +73,70 @@ def record(
     received_at: datetime | None = None,
     request: Reminder | None = None,
 ) -> Incident:
-    """Store the incident, its roles, its first commitment and its first timeline entry.
+    """Store the declaration in a transaction of its own, leaving the setup to `set_up`.
 
     `received_at` and `request` are the journalled request's, when applying one.
     """
-    now = received_at or services.clock.now()
-    declarer = actor_name(services, declaration.declared_by)
+    if received_at is not None:
+        declaration = declaration.model_copy(update={"received_at": received_at})
     with services.store.transaction() as tx:
         journal.settle(tx, request, services.clock.now())
-        incident = tx.add_incident(
-            NewIncident(
-                team_id=declaration.team_id,
-                title=declaration.title,
-                severity=declaration.severity,
-                impact=declaration.impact,
-                is_private=declaration.is_private,
-                declared_by=declaration.declared_by,
-                declared_at=now,
-                next_update_due=services.policy.first_update_due(now),
-            )
-        )
-        for role, user_id in declaration.holders().items():
-            tx.assign_role(incident.id, role, user_id, declaration.declared_by, now)
-        if incident.next_update_due is not None:
-            commitments.open_commitment(
-                tx,
-                incident.id,
-                incident.next_update_due,
-                made_by=None,
-                at=now,
-                source=CommitmentSource.DECLARE,
-            )
-        tx.add_event(
-            NewEvent(
-                incident_id=incident.id,
-                kind=EventKind.DECLARED,
-                text=f"Incident declared at {declaration.severity.label}: {declaration.title}",
-                occurred_at=now,
-                actor_id=declaration.declared_by,
-                actor_name=declarer,
-            )
-        )
-        outbox.enqueue(tx, OutboxKind.SET_UP, incident.id, incident.id, now)
-        return incident
+        return record_in(commands.unit_of_work(services, tx, services.clock.now()), declaration)
 
 
-def apply_declaration(services: Services, request: Reminder) -> Incident:
-    """Record a journalled declaration, as of when it was submitted."""
-    declaration = Declaration.model_validate_json(journal.payload(request))
-    return record(services, declaration, received_at=request.due_at, request=request)
+def record_in(uow: UnitOfWork, declaration: Declaration) -> Incident:
+    """Store the incident, its roles, its first commitment and first timeline entry; owe its setup."""
+    now = declaration.received_at or uow.now
+    declarer = _name(uow, declaration.declared_by)
+    tx = uow.tx
+    incident = tx.add_incident(
+        NewIncident(
+            team_id=declaration.team_id,
+            title=declaration.title,
+            severity=declaration.severity,
+            impact=declaration.impact,
+            is_private=declaration.is_private,
+            declared_by=declaration.declared_by,
+            declared_at=now,
+            next_update_due=uow.policy.first_update_due(now),
+        )
+    )
+    for role, user_id in declaration.holders().items():
+        tx.assign_role(incident.id, role, user_id, declaration.declared_by, now)
+    if incident.next_update_due is not None:
+        commitments.open_commitment(
+            tx,
+            incident.id,
+            incident.next_update_due,
+            made_by=None,
+            at=now,
+            source=CommitmentSource.DECLARE,
+        )
+    tx.add_event(
+        NewEvent(
+            incident_id=incident.id,
+            kind=EventKind.DECLARED,
+            text=f"Incident declared at {declaration.severity.label}: {declaration.title}",
+            occurred_at=now,
+            actor_id=declaration.declared_by,
+            actor_name=declarer,
+        )
+    )
+    uow.emit(OutboxKind.SET_UP, incident.id, incident.id)
+    return incident
+
+
+DECLARE = CommandHandler(Declaration, record_in, tells_the_actor=False)
+"""Applied just after the ack; the setup it owes is then built in the same thread."""
+
+
+def _name(uow: UnitOfWork, user_id: str) -> str | None:
+    """The declarer's name for the record; None when Slack cannot say right now."""
+    try:
+        person = uow.people.person(user_id)
+    except SlackUnavailable:
+        return None
+    return person.name if person else None
 
 
 def set_up(services: Services, incident_id: int) -> Incident:
@@ -135,19 +160,21 @@ def set_up(services: Services, incident_id: int) -> Incident:
     return services.view_of(incident_id).incident
 
 
-def deliver_set_up(services: Services, reminder: Reminder) -> None:
+def deliver_set_up(services: Services, reminder: Reminder) -> object:
     """The `set_up` outbox handler. Every step saves its result, so a retry skips what is done."""
     incident_id = reminder.subject_id or 0
     try:
-        _set_up_steps(services, incident_id, partial(reminders.keep_lease, services, reminder))
+        checklists = _set_up_steps(services, incident_id, partial(reminders.keep_lease, services, reminder))
     except NameTaken as failure:
         _mark_failed(services, incident_id, str(failure) or type(failure).__name__)
-        return
+        return None
     except SlackUnavailable as failure:
         _mark_delayed(services, incident_id, str(failure) or type(failure).__name__)
         raise  # the row goes back to the queue with a backoff
-    _send_checklists(services, incident_id)
+    # One that fails is retried on its own; it does not hold up the incident.
+    outbox.send_now(services, checklists)
     _mark_ready(services, reminder, incident_id)
+    return reminders.COMPLETED
 
 
 def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
@@ -162,30 +189,37 @@ def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
     services.workspace.report_setup_delayed(view, incident.declared_by, incident.setup_error or "")
 
 
-def _set_up_steps(services: Services, incident_id: int, keep_lease: Callable[[], None]) -> None:
+def _set_up_steps(
+    services: Services, incident_id: int, keep_lease: Callable[[], None]
+) -> list[Reminder | None]:
+    """Build what is missing; returns the role holders' checklist DMs it made owed.
+
+    Each step saves its result and reads the incident back in one transaction.
+    """
+    checklists: list[Reminder | None] = []
     view = services.view_of(incident_id)
-    incident = view.incident
     workspace = services.workspace
-    if incident.channel_id is None:
-        channel_id, name = _create_channel(services, incident, keep_lease)
-        incident = _save(services, incident_id, channel_id=channel_id, channel_name=name)
-    assert incident.channel_id is not None
+    if view.incident.channel_id is None:
+        created, name = _create_channel(services, view.incident, keep_lease)
+        view = _save(services, incident_id, channel_id=created, channel_name=name)
+    channel_id = view.incident.channel_id
+    assert channel_id is not None
     keep_lease()
-    view = services.view_of(incident_id)
-    people = sorted({incident.declared_by, *(u for _, u in iter_roles(view.roster))})
-    workspace.invite(incident.channel_id, people)
-    if incident.summary_ts is None:
+    people = sorted({view.incident.declared_by, *(u for _, u in iter_roles(view.roster))})
+    workspace.invite(channel_id, people)
+    if view.incident.summary_ts is None:
         keep_lease()
         workspace.post_alert(view)
         summary_ts = workspace.post_summary(view)
-        incident = _save(services, incident_id, summary_ts=summary_ts)
+        view, checklists = _save_summary(services, incident_id, summary_ts)
     keep_lease()
-    view = services.view_of(incident_id)
     workspace.refresh_summary(view)
     # The channel id is saved even when Slack refuses it, so the announcement is tried once.
+    incident = view.incident
     if services.announcement_channel and not incident.is_private and incident.announcement_channel_id is None:
         keep_lease()
         _announce(services, view, services.announcement_channel)
+    return checklists
 
 
 def _announce(services: Services, view: IncidentView, channel_id: str) -> None:
@@ -213,22 +247,8 @@ def _create_channel(
     raise NameTaken(f"every name up to {name} is taken")
 
 
-def _send_checklists(services: Services, incident_id: int) -> None:
-    """Each role holder's checklist DM, one outbox row per assignment, so none is sent twice."""
-    now = services.clock.now()
-    with services.store.transaction() as tx:
-        incident = tx.get_incident(incident_id)
-        assert incident is not None
-        rows = []
-        for role, user_id in iter_roles(tx.roster(incident_id)):
-            assignment = tx.role_assignment_id(incident_id, role)
-            if assignment is not None and (user_id != incident.declared_by or role is not Role.COMMANDER):
-                rows.append(outbox.enqueue_once(tx, OutboxKind.ROLE_CHECKLIST, incident_id, assignment, now))
-    # One that fails is retried on its own; it does not hold up the incident.
-    outbox.send_now(services, rows)
-
-
 def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> None:
+    """The setup is done: mark it so, and bring the summary up to date if a change raced it."""
     now = services.clock.now()
     with services.store.transaction() as tx:
         if not reminders.complete(tx, reminder, now):
@@ -242,13 +262,36 @@ def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> Non
     outbox.send_now(services, [sync])
 
 
-def _save(services: Services, incident_id: int, **fields: object) -> Incident:
+def _save_summary(
+    services: Services, incident_id: int, summary_ts: str
+) -> tuple[IncidentView, list[Reminder | None]]:
+    """Keep the summary's ts and owe each role holder's checklist DM, in one transaction."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        incident = tx.get_incident(incident_id, for_update=True)
+        if incident is None:
+            raise IncidentNotFound(str(incident_id))
+        saved = tx.save_incident(incident.model_copy(update={"summary_ts": summary_ts}))
+        return services.view(tx, saved), _checklists(tx, saved, now)
+
+
+def _checklists(tx: Transaction, incident: Incident, now: datetime) -> list[Reminder | None]:
+    """One row per assignment, so no checklist is sent twice."""
+    rows: list[Reminder | None] = []
+    for role, user_id in iter_roles(tx.roster(incident.id)):
+        assignment = tx.role_assignment_id(incident.id, role)
+        if assignment is not None and (user_id != incident.declared_by or role is not Role.COMMANDER):
+            rows.append(outbox.enqueue_once(tx, OutboxKind.ROLE_CHECKLIST, incident.id, assignment, now))
+    return rows
+
+
+def _save(services: Services, incident_id: int, **fields: object) -> IncidentView:
     # Only the fields this step produced: a change made meanwhile by someone else stays.
     with services.store.transaction() as tx:
         incident = tx.get_incident(incident_id, for_update=True)
         if incident is None:
             raise IncidentNotFound(str(incident_id))
-        return tx.save_incident(incident.model_copy(update=fields))
+        return services.view(tx, tx.save_incident(incident.model_copy(update=fields)))
 
 
 def _pending_set_up(tx: Transaction, incident_id: int) -> Reminder | None:

@@ -67,15 +67,22 @@ def send_now(services: Services, rows: Iterable[Reminder | None]) -> list[Remind
 
     worker = caller_worker()
     held: list[Reminder] = []
-    for row in rows:
-        if row is None:
-            continue
-        claimed = claim_for_caller(services, row, worker)
-        if claimed is None:
-            continue
+    for claimed in _claim_all(services, [row for row in rows if row is not None], worker):
         if deliver(services, claimed, HANDLERS).retried:
             held.append(_reread(services, claimed))
     return held
+
+
+def _claim_all(services: Services, rows: list[Reminder], worker: str) -> list[Reminder]:
+    """Lease every row in one transaction, in the order given; those another worker holds are left."""
+    if not rows:
+        return []
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        claimed = {
+            row.id: row for row in tx.claim_reminder_ids([row.id for row in rows], worker, now, now + LEASE)
+        }
+    return [claimed[row.id] for row in rows if row.id in claimed]
 
 
 def caller_worker() -> str:

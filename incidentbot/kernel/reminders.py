@@ -29,8 +29,13 @@ from incidentbot.kernel.reminder_rows import Reminder, ReminderState, retry_dela
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Services, Reminder], None]
+Handler = Callable[[Services, Reminder], object]
+"""Delivers one row; returns `COMPLETED` when it marked the row done in its own transaction."""
 LEASE = timedelta(seconds=60)
+FRESH = LEASE * 3 / 4
+"""A lease with more than this left was taken moments ago: renewing it again would change nothing."""
+COMPLETED = object()
+"""What a handler returns when its own transaction already marked the row done (`complete`)."""
 BATCH = 20
 MAX_DELIVERIES = 1000
 """Per call; the next scheduler tick carries on."""
@@ -69,7 +74,13 @@ def complete(tx: Transaction, reminder: Reminder, at: datetime) -> bool:
 
 
 def keep_lease(services: Services, reminder: Reminder) -> None:
-    """Renew the lease before another slow step of one delivery; LeaseLost when it is gone."""
+    """Renew the lease before another slow step of one delivery; LeaseLost when it is gone.
+
+    A lease taken less than a quarter of its length ago is left as it is: it still has most of its
+    time, so the steps of a quick delivery cost no transaction each.
+    """
+    if _fresh(services, reminder):
+        return
     with services.store.transaction() as tx:
         if not tx.renew_claim(reminder.id, reminder.claimed_by or "", services.clock.now() + LEASE):
             raise LeaseLost
@@ -137,16 +148,18 @@ def _outcome(future: Future[FireReport]) -> FireReport:
 
 
 def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handler]) -> FireReport:
-    worker = reminder.claimed_by or ""
-    with services.store.transaction() as tx:
-        still_ours = tx.renew_claim(reminder.id, worker, services.clock.now() + LEASE)
-    if not still_ours:
-        return FireReport(lost=1)
+    if not _fresh(services, reminder):
+        worker = reminder.claimed_by or ""
+        with services.store.transaction() as tx:
+            still_ours = tx.renew_claim(reminder.id, worker, services.clock.now() + LEASE)
+        if not still_ours:
+            return FireReport(lost=1)
     handler = handlers.get(reminder.kind)
     try:
         if handler is None:
             raise LookupError(f"no handler for reminder kind {reminder.kind!r}")
-        handler(services, reminder)
+        if handler(services, reminder) is COMPLETED:
+            return FireReport(delivered=1)
     except ReminderObsolete:
         finish(services, reminder, ReminderState.CANCELLED)
         return FireReport(cancelled=1)
@@ -167,6 +180,12 @@ def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handl
         return FireReport(retried=1)
     finish(services, reminder, ReminderState.DONE)
     return FireReport(delivered=1)
+
+
+def _fresh(services: Services, reminder: Reminder) -> bool:
+    """Claimed by this worker so recently that the lease is still all but whole."""
+    until = reminder.claimed_until
+    return until is not None and until - services.clock.now() > FRESH
 
 
 def finish(services: Services, reminder: Reminder, state: ReminderState) -> None:

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Role, Severity
 from incidentbot.incident.validation import impact_problem, title_problem
-from incidentbot.kernel import journal
+from incidentbot.kernel import commands, journal
 from incidentbot.kernel.errors import BotUser, SlackUnavailable, UnknownUser
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
@@ -53,7 +53,7 @@ def register(app: App, deps: Deps) -> None:
             comms=parse.selected_user(view, Block.COMMS),
             scribe=parse.selected_user(view, Block.SCRIBE),
         )
-        request = journal.accept_once(deps.services, JournalKind.DECLARE, declaration, _delivery(body))
+        request = commands.submit(deps.services, declaration, _delivery(body))
         ack()
         if request is not None:
             deps.later(*_submitter(body), partial(_record_and_set_up, deps, request))
@@ -80,9 +80,8 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _record_and_set_up(deps: Deps, request: Reminder) -> None:
-    incident = journal.apply_now(deps.services, request, declare.apply_declaration)
-    if incident is not None:
-        declare.set_up(deps.services, incident.id)
+    # Applying it owes the channel's setup, which is then built here, in this thread.
+    commands.apply_submitted(deps.services, request, declare.DECLARE)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
