@@ -63,8 +63,6 @@ def send_now(services: Services, rows: Iterable[Reminder | None]) -> list[Remind
     A row another worker holds is left to that worker; one that fails is released with a backoff
     for the scheduler to retry, as any reminder is.
     """
-    from incidentbot.handlers import HANDLERS  # noqa: PLC0415 - its handlers import this module
-
     worker = caller_worker()
     held: list[Reminder] = []
     for row in rows:
@@ -73,7 +71,7 @@ def send_now(services: Services, rows: Iterable[Reminder | None]) -> list[Remind
         claimed = claim_for_caller(services, row, worker)
         if claimed is None:
             continue
-        if deliver(services, claimed, HANDLERS).retried:
+        if deliver(services, claimed, services.handlers).retried:
             held.append(_reread(services, claimed))
     return held
 
