@@ -18,6 +18,7 @@ from incidentbot.incident.models import EventKind, Severity
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.ports import NewEvent
+from incidentbot.wiring import build_registry
 from incidentbot.wrap_up import postmortem
 from incidentbot.wrap_up.render_postmortem import render_postmortem
 from tests.support.memory import MemoryStore, RecordingWorkspace
@@ -34,7 +35,11 @@ def timed(label: str, work: object) -> object:
 
 def main() -> None:
     services = Services(
-        store=MemoryStore(), workspace=RecordingWorkspace(), policy=Policy(), clock=ManualClock()
+        store=MemoryStore(),
+        workspace=RecordingWorkspace(),
+        policy=Policy(),
+        clock=ManualClock(),
+        handlers=build_registry(),
     )
     declaration = declare.Declaration(
         team_id="T1",

@@ -36,6 +36,7 @@ from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
 from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline.render_exports import ExportRenderer
+from incidentbot.wiring import build_registry
 from tests.support.fake_slack import FakeSlack
 from tests.support.memory import RecordingWorkspace
 from tests.support.postgres import ThrowawayPostgres, find_pg_bin
@@ -73,7 +74,9 @@ def _ts(n: int) -> str:
 
 
 def _services(store: SqlStore, workspace: object) -> Services:
-    return Services(store=store, workspace=workspace, policy=Policy(), clock=ManualClock())  # type: ignore[arg-type]
+    return Services(
+        store=store, workspace=workspace, policy=Policy(), clock=ManualClock(), handlers=build_registry()
+    )  # type: ignore[arg-type]
 
 
 def _incident_in(services: Services, channel: str) -> int:

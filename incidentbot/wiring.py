@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from slack_bolt import App
 from sqlalchemy import Engine
 
+from incidentbot.cadence import register as cadence
+from incidentbot.changes import register as changes
 from incidentbot.clock import Clock, SystemClock
 from incidentbot.config import Settings, TeamConfig
+from incidentbot.declare import register as declare
 from incidentbot.kernel.context import Services
+from incidentbot.kernel.registry import Registry
 from incidentbot.rendering import Renderer
+from incidentbot.roles import register as roles
 from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.app import build_app
 from incidentbot.slack.gateway import SlackWorkspace, make_client
@@ -19,9 +24,20 @@ from incidentbot.slack.listeners.deps import Deps
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.journal import BatchingJournal
 from incidentbot.store.sql import SqlStore
+from incidentbot.timeline import register as timeline
+from incidentbot.wrap_up import register as wrap_up
 
 BACKGROUND_THREADS = 4
 MODAL_THREADS = 4
+FEATURES = (declare, roles, changes, cadence, timeline, wrap_up)
+"""Each registers the kinds of row it handles (`<feature>/register.py`)."""
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    for feature in FEATURES:
+        feature.register(registry)
+    return registry
 
 
 @dataclass
@@ -61,6 +77,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         channel_prefix=team.channel_prefix,
         announcement_channel=team.announcement_channel,
         journal=journal,
+        handlers=build_registry(),
     )
     deps = Deps(
         services=services,

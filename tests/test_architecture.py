@@ -88,3 +88,91 @@ def test_every_module_stays_small() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert not long, f"split these modules by concept: {long}"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _only_for_type_checkers(node: ast.AST) -> bool:
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imported_modules(tree: ast.Module, modules: set[str]) -> set[str]:
+    """Every module this one imports, at module level or inside a function, run time only."""
+    found: set[str] = set()
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if _only_for_type_checkers(node):
+            assert isinstance(node, ast.If)
+            pending.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            # `from package import module` imports that module; `from module import name` the module.
+            found.update(
+                f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module
+                for alias in node.names
+            )
+        pending.extend(ast.iter_child_nodes(node))
+    return found & modules
+
+
+def _import_graph() -> dict[str, set[str]]:
+    paths = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+    modules = set(paths)
+    return {
+        name: _imported_modules(ast.parse(path.read_text(encoding="utf-8")), modules)
+        for name, path in paths.items()
+    }
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One shortest cycle through each module that is part of any, each cycle named once."""
+    cycles: dict[frozenset[str], list[str]] = {}
+    for start in sorted(graph):
+        cycle = _shortest_cycle(graph, start)
+        if cycle and frozenset(cycle) not in cycles and not any(start in seen for seen in cycles):
+            cycles[frozenset(cycle)] = cycle
+    return list(cycles.values())
+
+
+def _shortest_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for module in frontier:
+            for imported in sorted(graph.get(module, ())):
+                if imported == start:
+                    path = [module]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [*reversed(path), start]
+                if imported not in came_from:
+                    came_from[imported] = module
+                    following.append(imported)
+        frontier = following
+    return None
+
+
+def test_no_import_cycles() -> None:
+    cycles = [" → ".join(cycle) for cycle in _cycles(_import_graph())]
+    assert not cycles, "import cycles; move what both sides need to a module below them:\n" + "\n".join(
+        cycles
+    )
+
+
+def test_the_cycle_check_can_fail() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
+    assert _cycles(graph) == [["a", "b", "c", "a"], ["e", "e"]]
+    source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import b\ndef f():\n    import c\n"
+    assert _imported_modules(ast.parse(source), {"b", "c", "typing"}) == {"c", "typing"}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, CommitmentState
 from incidentbot.cadence.update_rules import Update, UpdateDraft
+from incidentbot.incident.view import IncidentView
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
-
-if TYPE_CHECKING:
-    from incidentbot.kernel.ports import IncidentView
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from incidentbot.kernel.errors import IncidentClosed
 from incidentbot.slack import parse
 from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
-from incidentbot.slack.listeners.commands import Invocation, Router
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.invocation import Invocation, Router
 
 FIELD_BLOCKS = {
     updates.Field.STATUS: Block.STATUS,

@@ -1,14 +1,16 @@
-"""What every use case is built with: the store, Slack, the policy and the clock."""
+"""What every use case is built with: the store, Slack, the policy, the clock and the handlers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from incidentbot.clock import Clock
 from incidentbot.incident.models import Incident
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel.errors import IncidentNotFound, NotAnIncidentChannel
 from incidentbot.kernel.ports import IncidentView, Journal, Store, Transaction, Workspace
+from incidentbot.kernel.reminder_rows import Reminder
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class Services:
     announcement_channel: str | None = None
     journal: Journal | None = None
     """Batches journalled requests; without one, each is written in a transaction of its own."""
+    handlers: Mapping[str, Handler] = field(kw_only=True)
+    """The handler of each kind of row, as the features registered them (`kernel/registry.py`)."""
 
     def view(self, tx: Transaction, incident: Incident) -> IncidentView:
         return IncidentView(
@@ -41,3 +45,8 @@ class Services:
         if incident is None:
             raise NotAnIncidentChannel(channel_id)
         return incident
+
+
+Handler = Callable[[Services, Reminder], object]
+"""Delivers one row; returns `COMPLETED` when it marked the row done in its own transaction."""
+"""Delivers one claimed row: sends its message, applies its request or nags (`kernel/reminders.py`)."""

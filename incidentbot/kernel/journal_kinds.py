@@ -13,7 +13,7 @@ from enum import StrEnum
 
 
 class JournalKind(StrEnum):
-    """Kinds of journalled request; each has one handler in `handlers.py`."""
+    """Kinds of journalled request; each has one handler, registered by its feature."""
 
     DECLARE = "apply_declare"
     """A declaration submitted from the modal."""

@@ -63,12 +63,10 @@ def send_now(services: Services, rows: Iterable[Reminder | None]) -> list[Remind
     A row another worker holds is left to that worker; one that fails is released with a backoff
     for the scheduler to retry, as any reminder is.
     """
-    from incidentbot.handlers import HANDLERS  # noqa: PLC0415 - its handlers import this module
-
     worker = caller_worker()
     held: list[Reminder] = []
     for claimed in _claim_all(services, [row for row in rows if row is not None], worker):
-        if deliver(services, claimed, HANDLERS).retried:
+        if deliver(services, claimed, services.handlers).retried:
             held.append(_reread(services, claimed))
     return held
 

@@ -15,7 +15,7 @@ CALLER_FIRST = timedelta(seconds=10)
 
 
 class OutboxKind(StrEnum):
-    """Kinds of outbox row; each has one handler in `handlers.py`."""
+    """Kinds of outbox row; each has one handler, registered by its feature."""
 
     SET_UP = "set_up"
     """Create the incident's channel, invite, post the alert and pinned summary, announce."""

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from incidentbot.incident.models import Role, RoleAssignment
+from incidentbot.incident.view import IncidentView
 from incidentbot.kernel.reminder_rows import Reminder
-
-if TYPE_CHECKING:
-    from incidentbot.kernel.ports import IncidentView
 
 
 class OutboxTransaction(Protocol):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from incidentbot.cadence.ports import UpdatesTransaction, UpdatesWorkspace
+from incidentbot.incident import view as incident_view
 from incidentbot.incident.models import (
     EventKind,
     Incident,
@@ -18,7 +19,6 @@ from incidentbot.incident.models import (
     Severity,
     TimelineEvent,
 )
-from incidentbot.incident.policy import Policy
 from incidentbot.kernel.errors import ChannelRefused
 from incidentbot.kernel.housekeeping_ports import HousekeepingTransaction
 from incidentbot.kernel.outbox_ports import OutboxTransaction, OutboxWorkspace
@@ -73,15 +73,8 @@ class ChannelMessage:
     text: str
 
 
-@dataclass(frozen=True)
-class IncidentView:
-    """An incident with everything needed to show it: roles and the policy in force."""
-
-    incident: Incident
-    roster: Roster
-    policy: Policy
-    now: datetime
-    extra: dict[str, object] = field(default_factory=dict)
+IncidentView = incident_view.IncidentView
+"""Defined beneath the ports that show an incident (`incident/view.py`), so none imports this module."""
 
 
 class Transaction(

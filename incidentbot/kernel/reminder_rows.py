@@ -12,7 +12,7 @@ RETRY_MAX = timedelta(minutes=5)
 
 
 class ReminderKind(StrEnum):
-    """Kinds of reminder; each has one handler in `handlers.py`."""
+    """Kinds of reminder; each has one handler, registered by its feature."""
 
     NAG = "nag"
     """DM the owner of a missed update commitment."""

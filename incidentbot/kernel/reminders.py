@@ -7,7 +7,8 @@ proves the row is still its own. On success the row is marked done; when Slack i
 is released with a backoff and taken again later, never dropped. A worker that dies mid-delivery
 leaves a lease that expires, and another worker delivers it then.
 
-Handlers are plain functions chosen by `kind` from a mapping (`handlers.py`). A handler
+Handlers are plain functions chosen by `kind` from `Services.handlers`, which each feature fills
+at wiring time (`kernel/registry.py`). A handler
 sends its message and may call `complete` in its own transaction to record what the delivery
 changed together with the done mark; when its reason has gone away it raises `ReminderObsolete`,
 and when it must wait for another message, `ReminderNotYet`. A handler with several slow steps
@@ -17,11 +18,12 @@ renews its lease between them with `keep_lease`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from incidentbot.kernel import context
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import SlackUnavailable, Unstorable
 from incidentbot.kernel.ports import Transaction
@@ -29,8 +31,7 @@ from incidentbot.kernel.reminder_rows import Reminder, ReminderState, retry_dela
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Services, Reminder], object]
-"""Delivers one row; returns `COMPLETED` when it marked the row done in its own transaction."""
+Handler = context.Handler
 LEASE = timedelta(seconds=60)
 FRESH = LEASE * 3 / 4
 """A lease with more than this left was taken moments ago: renewing it again would change nothing."""
@@ -90,6 +91,15 @@ def claim(services: Services, worker: str, limit: int = BATCH) -> list[Reminder]
     now = services.clock.now()
     with services.store.transaction() as tx:
         return tx.claim_reminders(worker, now, now + LEASE, limit)
+
+
+def fire_due(
+    services: Services, worker_id: str, handlers: Mapping[str, Handler] | None = None, *, parallel: int = 1
+) -> FireReport:
+    """Deliver every reminder due now; called every few seconds by each bot process."""
+    return run_due(
+        services, worker_id, services.handlers if handlers is None else handlers, parallel=parallel
+    )
 
 
 def run_due(

@@ -19,8 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from incidentbot.handlers import fire_due
-from incidentbot.kernel import housekeeping
+from incidentbot.kernel import housekeeping, reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.housekeeping import DEFAULT_RETENTION, Retention
 
@@ -94,7 +93,7 @@ class ReminderScheduler:
     def tick(self) -> None:
         self._give_way(TICK_PATIENCE_SECONDS)
         try:
-            report = fire_due(self.services, self.worker_id, parallel=self.parallel)
+            report = reminders.fire_due(self.services, self.worker_id, parallel=self.parallel)
         except Exception:
             # The database may be briefly unreachable; the next tick tries again.
             log.exception("reminders: firing failed")

@@ -13,6 +13,7 @@ from incidentbot.slack.clean_input import StorableText
 from incidentbot.slack.envelope import DocumentedShape
 from incidentbot.slack.listeners import actions, commands, events, views
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.invocation import Router
 from incidentbot.slack.once import OnceApp, OncePerDelivery
 from incidentbot.timeline import slack_events as timeline_events
 from incidentbot.timeline import slack_interactions as timeline_interactions
@@ -38,7 +39,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     # Cleaned first, so even the ids a repeat is known by are text both databases store.
     app.middleware(StorableText())
     app.middleware(OncePerDelivery(deps.services))
-    router = commands.Router()
+    router = Router()
     events.register(app, deps)
     commands.register(app, deps, router)
     views.register(app, deps)

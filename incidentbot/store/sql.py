@@ -18,13 +18,12 @@ from incidentbot.incident.models import (
     RoleAssignment,
     Roster,
     SetupState,
-    Severity,
     Status,
     TimelineEvent,
 )
 from incidentbot.kernel.errors import Unstorable
 from incidentbot.kernel.ports import NewEvent, NewIncident
-from incidentbot.store.rows import in_time_order
+from incidentbot.store.rows import in_time_order, incident_from_row
 from incidentbot.store.sql_housekeeping import HousekeepingSql
 from incidentbot.store.sql_outbox import OutboxSql
 from incidentbot.store.sql_resolution import ResolutionSql
@@ -105,24 +104,24 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
             )
             .returning(incidents)
         ).one()
-        return _incident(row)
+        return incident_from_row(row)
 
     def get_incident(self, incident_id: int, *, for_update: bool = False) -> Incident | None:
         query = select(incidents).where(incidents.c.id == incident_id)
         if for_update and self._is_postgres:
             query = query.with_for_update()
         row = self.db.execute(query).one_or_none()
-        return _incident(row) if row else None
+        return incident_from_row(row) if row else None
 
     def incident_by_channel(self, channel_id: str) -> Incident | None:
         row = self.db.execute(select(incidents).where(incidents.c.channel_id == channel_id)).one_or_none()
-        return _incident(row) if row else None
+        return incident_from_row(row) if row else None
 
     def incident_by_number(self, team_id: str, number: int) -> Incident | None:
         row = self.db.execute(
             select(incidents).where(incidents.c.team_id == team_id, incidents.c.number == number)
         ).one_or_none()
-        return _incident(row) if row else None
+        return incident_from_row(row) if row else None
 
     def open_incidents(self, team_id: str) -> list[Incident]:
         rows = self.db.execute(
@@ -130,7 +129,7 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
             .where(incidents.c.team_id == team_id, incidents.c.status != Status.RESOLVED.value)
             .order_by(incidents.c.number)
         )
-        return [_incident(row) for row in rows]
+        return [incident_from_row(row) for row in rows]
 
     def interrupted_setups(self) -> list[Incident]:
         rows = self.db.execute(
@@ -138,7 +137,7 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
             .where(incidents.c.setup_state == SetupState.PENDING.value)
             .order_by(incidents.c.id)
         )
-        return [_incident(row) for row in rows]
+        return [incident_from_row(row) for row in rows]
 
     def save_incident(self, incident: Incident) -> Incident:
         values = incident.model_dump(exclude={"id", "team_id", "number"})
@@ -148,7 +147,7 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
         row = self.db.execute(
             update(incidents).where(incidents.c.id == incident.id).values(**values).returning(incidents)
         ).one()
-        return _incident(row)
+        return incident_from_row(row)
 
     # roles ---------------------------------------------------------------------------------
 
@@ -246,14 +245,6 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
 
     def forget_delivery(self, event_id: str) -> None:
         self.db.execute(delete(processed_events).where(processed_events.c.event_id == event_id))
-
-
-def _incident(row: Row[Any]) -> Incident:
-    data = dict(row._mapping)
-    data["severity"] = Severity(data["severity"])
-    data["status"] = Status(data["status"])
-    data["setup_state"] = SetupState(data["setup_state"])
-    return Incident.model_validate(data)
 
 
 def _event(row: Row[Any]) -> TimelineEvent:

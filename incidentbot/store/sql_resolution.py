@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from incidentbot.incident.models import EventKind, Incident, Status
-from incidentbot.store.rows import in_time_order
+from incidentbot.store.rows import in_time_order, incident_from_row
 from incidentbot.store.tables import (
     action_items,
     analysis_entries,
@@ -197,19 +197,13 @@ class ResolutionSql:
             .where(incidents.c.team_id == team_id, incidents.c.declared_at >= since)
             .order_by(incidents.c.number)
         )
-        return [_incident(row) for row in rows]
+        return [incident_from_row(row) for row in rows]
 
     def incidents_numbered(self, number: int) -> list[Incident]:
         rows = self.db.execute(
             select(incidents).where(incidents.c.number == number).order_by(incidents.c.team_id)
         )
-        return [_incident(row) for row in rows]
-
-
-def _incident(row: Row[Any]) -> Incident:
-    from incidentbot.store.sql import _incident as incident_of  # noqa: PLC0415 - sql.py imports this module
-
-    return incident_of(row)
+        return [incident_from_row(row) for row in rows]
 
 
 def _comms_text(row: Row[Any]) -> CommsText:

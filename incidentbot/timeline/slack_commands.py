@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from incidentbot.incident.models import Incident
 from incidentbot.kernel import commands
 from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.rendering import Renderer
+from incidentbot.slack.listeners.invocation import Invocation, Router
 from incidentbot.timeline import notes
 from incidentbot.timeline.rules import NoteProblem, NoteRefused, parse_note
 from incidentbot.timeline.slack_message_text import readable
 from incidentbot.timeline.slack_show import export_to_channel, render_page
-
-if TYPE_CHECKING:
-    from incidentbot.slack.listeners.commands import Invocation, Router
 
 
 def install_timeline(router: Router, renderer: Renderer) -> None:

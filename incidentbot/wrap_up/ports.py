@@ -7,17 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from incidentbot.incident.models import EventKind, Incident, Status
+from incidentbot.incident.view import IncidentView
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState, Priority
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry, AnalysisKind, FactorCategory
 from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText, StoredFinding
 from incidentbot.wrap_up.metric_rules import IncidentMetrics
 from incidentbot.wrap_up.resolution_rules import Resolution
-
-if TYPE_CHECKING:
-    from incidentbot.kernel.ports import IncidentView
 
 ACTION_OVERDUE = "action_overdue"
 """The reminders' `kind` for an overdue action item; `subject_id` is the item's id."""

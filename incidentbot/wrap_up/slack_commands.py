@@ -7,8 +7,8 @@ from functools import partial
 from incidentbot.incident.models import Status
 from incidentbot.kernel.errors import NotAnIncidentChannel
 from incidentbot.slack.blocks.incident import incident_context
-from incidentbot.slack.listeners.commands import Invocation, Router
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.invocation import Invocation, Router
 from incidentbot.slack.listeners.people_args import owner_completed
 from incidentbot.timeline.slack_message_text import readable_keeping_people
 from incidentbot.wrap_up import action_items, analysis, comms, metrics, resolve

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from incidentbot.slack.listeners.commands import Router
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.invocation import Router
 from incidentbot.wrap_up import slack_actions as resolution_actions
 from incidentbot.wrap_up import slack_commands as resolution_commands
 from incidentbot.wrap_up import slack_views as resolution_views

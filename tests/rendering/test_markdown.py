@@ -14,6 +14,7 @@ from incidentbot.incident.policy import Policy
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.ports import NewEvent
 from incidentbot.rendering.markdown import markdown_escape, plain_renderer
+from incidentbot.wiring import build_registry
 from incidentbot.wrap_up import postmortem
 from incidentbot.wrap_up.render_postmortem import render_postmortem
 from tests.support.memory import MemoryStore, RecordingWorkspace
@@ -60,7 +61,13 @@ def test_plain_drafts_are_not_escaped() -> None:
 
 
 def _services() -> Services:
-    return Services(store=MemoryStore(), workspace=RecordingWorkspace(), policy=Policy(), clock=ManualClock())
+    return Services(
+        store=MemoryStore(),
+        workspace=RecordingWorkspace(),
+        policy=Policy(),
+        clock=ManualClock(),
+        handlers=build_registry(),
+    )
 
 
 def _incident(services: Services) -> int:

@@ -20,6 +20,7 @@ from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.scheduler import ReminderScheduler
 from incidentbot.store.sql import SqlStore
 from incidentbot.store.tables import processed_events
+from incidentbot.wiring import build_registry
 from tests.e2e.helpers import submit_declare, wait_until
 from tests.support.harness import RunningBot
 from tests.support.memory import MemoryStore, RecordingWorkspace
@@ -124,7 +125,7 @@ def test_a_failed_sweep_is_logged_and_left_to_the_next_run(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     store = MemoryStore()
-    services = Services(store, RecordingWorkspace(), Policy(), ManualClock())
+    services = Services(store, RecordingWorkspace(), Policy(), ManualClock(), handlers=build_registry())
 
     def unreachable(*_: object) -> int:
         raise ConnectionError("database unreachable")

@@ -5,6 +5,7 @@ import pytest
 from incidentbot.clock import ManualClock
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel.context import Services
+from incidentbot.wiring import build_registry
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
 
@@ -26,4 +27,5 @@ def services(store: MemoryStore, workspace: RecordingWorkspace) -> Services:
         policy=Policy(),
         clock=ManualClock(),
         announcement_channel="CANNOUNCE",
+        handlers=build_registry(),
     )

@@ -7,11 +7,11 @@ from datetime import timedelta
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
-from incidentbot.handlers import fire_due
 from incidentbot.incident.models import Role, SetupState, Severity
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.kernel.reminders import fire_due
 from tests.support import reminder_rows
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace

@@ -8,13 +8,13 @@ import pytest
 
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.handlers import fire_due
 from incidentbot.incident.models import Incident, SetupState, Status
 from incidentbot.kernel import housekeeping, outbox, reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.housekeeping import Retention, SweepReport
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.kernel.reminders import fire_due
 from incidentbot.wrap_up import action_items
 from incidentbot.wrap_up.action_item_rules import ActionDraft
 from tests.support import reminder_rows

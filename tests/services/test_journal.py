@@ -9,13 +9,13 @@ import pytest
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
-from incidentbot.handlers import fire_due
 from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
 from incidentbot.kernel import commands, journal
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentError, NotAnIncidentChannel
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.kernel.reminders import fire_due
 from incidentbot.roles import service as roles
 from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline import notes

@@ -14,12 +14,11 @@ from incidentbot.cadence.ports import NewReminder
 from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
-from incidentbot.handlers import HANDLERS, fire_due
 from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
 from incidentbot.kernel import reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
-from incidentbot.kernel.reminders import FireReport, Handler
+from incidentbot.kernel.reminders import FireReport, Handler, fire_due
 from incidentbot.roles import service as roles
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
@@ -234,7 +233,7 @@ def test_a_reminder_whose_commitment_ended_meanwhile_is_cancelled_not_sent(
     )
     # The update cancelled the pending row; a worker already holding it must still send nothing.
     store.reminder_rows[nag.id] = nag
-    assert reminders.deliver(services, nag, HANDLERS) == FireReport(cancelled=1)
+    assert reminders.deliver(services, nag, services.handlers) == FireReport(cancelled=1)
     assert not _calls(workspace, "send_nag")
 
 
@@ -320,13 +319,16 @@ def test_a_worker_whose_lease_was_taken_over_sends_nothing(
     [stale] = reminders.claim(services, "slow-worker")
     _advance(services, seconds=61)
     fire_due(services, "w2")
-    assert reminders.deliver(services, stale, HANDLERS) == FireReport(lost=1)
+    assert reminders.deliver(services, stale, services.handlers) == FireReport(lost=1)
     assert len(_calls(workspace, "send_nag")) == 1
 
 
 def test_the_handler_table_takes_new_kinds(services: Services, store: MemoryStore) -> None:
     seen: list[Reminder] = []
-    handlers: dict[str, Handler] = {**HANDLERS, "custom": lambda _services, reminder: seen.append(reminder)}
+    handlers: dict[str, Handler] = {
+        **services.handlers,
+        "custom": lambda _services, reminder: seen.append(reminder),
+    }
     with store.transaction() as tx:
         tx.add_reminder(NewReminder(kind="custom", due_at=services.clock.now(), subject_id=7))
         tx.add_reminder(NewReminder(kind="unknown", due_at=services.clock.now(), subject_id=8))

@@ -11,7 +11,6 @@ from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
-from incidentbot.handlers import HANDLERS, fire_due
 from incidentbot.incident.models import Incident, Role, SetupState, Severity, Status
 from incidentbot.kernel import outbox
 from incidentbot.kernel.context import Services
@@ -19,6 +18,7 @@ from incidentbot.kernel.outbox import DeliveryDelayed
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.kernel.reminders import fire_due
 from incidentbot.roles import service as roles
 from tests.support import reminder_rows
 from tests.support.declarations import declaration
@@ -59,10 +59,6 @@ def _draft(**fields: object) -> UpdateDraft:
     }
     values.update(fields)
     return UpdateDraft.model_validate(values)
-
-
-def test_every_outbox_kind_has_a_handler() -> None:
-    assert set(OutboxKind) <= set(HANDLERS)
 
 
 def test_the_declaration_and_its_setup_are_recorded_together(

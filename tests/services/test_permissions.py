@@ -25,7 +25,7 @@ from tests.support.notes import add_note
 
 def _relaxed(services: Services, **rules: bool) -> Services:
     policy = Policy(permissions=Permissions(**rules))
-    return Services(services.store, services.workspace, policy, services.clock)
+    return Services(services.store, services.workspace, policy, services.clock, handlers=services.handlers)
 
 
 def _incident(services: Services) -> Incident:

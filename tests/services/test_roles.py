@@ -39,7 +39,9 @@ def test_only_the_commander_hands_over_command(services: Services) -> None:
 
 def test_the_rule_can_be_relaxed(services: Services) -> None:
     relaxed = Policy(permissions=Permissions(commander_only_reassigns_commander=False))
-    services = Services(services.store, services.workspace, relaxed, services.clock)
+    services = Services(
+        services.store, services.workspace, relaxed, services.clock, handlers=services.handlers
+    )
     incident_id = _incident(services)
     roles.assign(services, incident_id, Role.COMMANDER, "U002", "U002")
     assert services.view_of(incident_id).roster.commander == "U002"

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from incidentbot.clock import ManualClock
-from incidentbot.handlers import fire_due
 from incidentbot.incident.models import EventKind, Incident, Role
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.outbox_kinds import CALLER_FIRST, OutboxKind
 from incidentbot.kernel.ports import ChannelMessage
 from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.kernel.reminders import fire_due
 from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline import service as timeline
 from incidentbot.timeline.capture import Marked, Outcome

@@ -18,6 +18,7 @@ from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore, SqlTransaction
+from incidentbot.wiring import build_registry
 from tests.support.memory import RecordingWorkspace
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.seeding import seed_due_incidents
@@ -151,7 +152,9 @@ def test_two_processes_sweeping_at_once_remove_everything_once(store: SqlStore) 
             tx.first_delivery(f"Ev{index}", NOW)
 
     def sweep(_: int) -> housekeeping.SweepReport:
-        services = Services(store, RecordingWorkspace(), Policy(), ManualClock(NOW + 40 * DAY))
+        services = Services(
+            store, RecordingWorkspace(), Policy(), ManualClock(NOW + 40 * DAY), handlers=build_registry()
+        )
         return housekeeping.sweep(services, batch=7)
 
     with ThreadPoolExecutor(2) as pool:

@@ -16,8 +16,7 @@ import time
 from types import FrameType
 
 from incidentbot.config import Settings, TeamConfig
-from incidentbot.handlers import fire_due
-from incidentbot.kernel.reminders import FireReport
+from incidentbot.kernel.reminders import FireReport, fire_due
 from incidentbot.wiring import build_bot
 
 

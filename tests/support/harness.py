@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 
 from incidentbot.clock import ManualClock
 from incidentbot.config import Settings, TeamConfig
-from incidentbot.handlers import fire_due
 from incidentbot.kernel.outbox import CALLER_PREFIX
-from incidentbot.kernel.reminders import FireReport
+from incidentbot.kernel.reminders import FireReport, fire_due
 from incidentbot.server import BackgroundServer
 from incidentbot.store.tables import reminders
 from incidentbot.wiring import Bot, build_bot

@@ -8,13 +8,10 @@ with escaping off every mention arrives that way: such a name is looked up in th
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.slack.listeners.invocation import Invocation
 from incidentbot.timeline.slack_message_text import USER_MENTION, readable
-
-if TYPE_CHECKING:
-    from incidentbot.slack.listeners.commands import Invocation
 
 # An `@word` someone typed, not part of an e-mail address or a Slack token.
 TYPED_AT = re.compile(r"(?<![\w<@])@([^\s@<>]+)")

@@ -1,0 +1,15 @@
+"""The rows the cadence delivers: update posts, nags about a missed update and their escalations."""
+
+from __future__ import annotations
+
+from incidentbot.cadence import nags, updates
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.registry import Registry
+from incidentbot.kernel.reminder_rows import ReminderKind
+
+
+def register(registry: Registry) -> None:
+    registry.add_delivery(ReminderKind.NAG, nags.deliver_nag)
+    registry.add_delivery(ReminderKind.NAG_NOTICE, nags.deliver_nag_notice)
+    registry.add_delivery(ReminderKind.ESCALATION, nags.deliver_escalation)
+    registry.add_delivery(OutboxKind.PUBLISH_UPDATE, updates.deliver_update)

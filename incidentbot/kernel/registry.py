@@ -1,0 +1,54 @@
+"""Which handler takes each kind of row, filled by the features at wiring time.
+
+Each feature registers its kinds from one module of its own (`<feature>/register.py`, a
+`register(registry)` function), and `wiring.py` calls them all. The kernel reads the handlers
+from `Services.handlers` and never imports a feature, so no module below the wiring depends on
+every feature, and adding a kind touches only its feature.
+
+A journalled command is registered with its `CommandHandler`: its row is replayed through
+`replaying_handler` when its caller never applied it. Outbox messages, reminders and requests
+journalled before commands existed are registered with a delivery `Handler`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from incidentbot.kernel.commands import CommandHandler, replaying_handler
+from incidentbot.kernel.reminders import Handler
+
+
+class KindRegisteredTwice(ValueError):
+    """Two handlers for one kind: rows of it would go to whichever was registered last."""
+
+
+class Registry(Mapping[str, Handler]):
+    """The delivery handler of every registered kind; a `Mapping` for the reminder engine."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+        self._commands: dict[str, CommandHandler[Any, Any]] = {}
+
+    def add_command(self, handler: CommandHandler[Any, Any]) -> None:
+        """A command's kind: applied by `handler`, replayed by the scheduler if nobody applied it."""
+        self.add_delivery(handler.kind, replaying_handler(handler))
+        self._commands[handler.kind] = handler
+
+    def add_delivery(self, kind: str, handler: Handler) -> None:
+        """An outbox, reminder or journal kind delivered by `handler`."""
+        if kind in self._handlers:
+            raise KindRegisteredTwice(kind)
+        self._handlers[kind] = handler
+
+    def command(self, kind: str) -> CommandHandler[Any, Any] | None:
+        return self._commands.get(kind)
+
+    def __getitem__(self, kind: str) -> Handler:
+        return self._handlers[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._handlers)
+
+    def __len__(self) -> int:
+        return len(self._handlers)

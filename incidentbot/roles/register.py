@@ -1,0 +1,16 @@
+"""The rows a role change leaves: the request (one role or the roles form), its notice, checklists."""
+
+from __future__ import annotations
+
+from incidentbot.kernel.journal import replaying
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.registry import Registry
+from incidentbot.roles import service as roles
+
+
+def register(registry: Registry) -> None:
+    registry.add_delivery(JournalKind.ROLE, replaying(roles.apply_role))
+    registry.add_delivery(JournalKind.ROLES, replaying(roles.apply_chosen))
+    registry.add_delivery(OutboxKind.ROLE_NOTICE, roles.deliver_role_notice)
+    registry.add_delivery(OutboxKind.ROLE_CHECKLIST, roles.deliver_role_checklist)

@@ -1,0 +1,15 @@
+"""The rows the timeline leaves: notes, 📌 marks and the fetch of a marked message."""
+
+from __future__ import annotations
+
+from incidentbot.kernel.journal import replaying
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.registry import Registry
+from incidentbot.timeline import capture, notes
+
+
+def register(registry: Registry) -> None:
+    registry.add_command(notes.ADD_NOTE)
+    registry.add_delivery(JournalKind.MARK, replaying(capture.apply_mark))
+    registry.add_delivery(OutboxKind.CAPTURE, capture.deliver_capture)
