@@ -7,9 +7,11 @@ from functools import partial
 from incidentbot.domain.comms import CommsAudience
 from incidentbot.domain.models import Status
 from incidentbot.services import action_items, analysis, comms, metrics, resolve
+from incidentbot.services.checked_records import Added
 from incidentbot.services.errors import NotAnIncidentChannel
 from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.blocks.incident import incident_context
+from incidentbot.slack.listeners.checked_records import tell_findings
 from incidentbot.slack.listeners.commands import Invocation, Router
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.people_args import owner_completed
@@ -96,6 +98,8 @@ def action_command(inv: Invocation) -> None:
     draft = action_items.parse(deps.services, text)
     added = action_items.record(deps.services, incident.id, draft, inv.user_id)
     inv.later(partial(action_items.announce, deps.services, added))
+    typed = [Added(added.item.text), Added(added.item.success_metric)]
+    inv.later(partial(tell_findings, deps, inv.channel_id, inv.user_id, incident.id, typed, "action"))
 
 
 def list_actions(inv: Invocation) -> None:

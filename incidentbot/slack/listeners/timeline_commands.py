@@ -11,7 +11,9 @@ from incidentbot.domain.reminders import Reminder
 from incidentbot.domain.timeline import NoteProblem, NoteRefused, parse_note
 from incidentbot.rendering import Renderer
 from incidentbot.services import journal, timeline
+from incidentbot.services.checked_records import Added
 from incidentbot.services.errors import SlackUnavailable
+from incidentbot.slack.listeners.checked_records import tell_findings
 from incidentbot.slack.listeners.timeline_show import export_to_channel, render_page
 from incidentbot.slack.message_text import readable
 
@@ -62,6 +64,8 @@ def _confirm_note(inv: Invocation, row: Reminder, *, explicit: bool) -> None:
             explicit=explicit,
         )
     )
+    note = [Added(added.event.text)]
+    tell_findings(inv.deps, inv.channel_id, inv.user_id, added.incident.id, note, "timeline")
 
 
 def show_timeline(inv: Invocation) -> None:

@@ -17,7 +17,9 @@ from slack_bolt.middleware import Middleware
 from incidentbot.domain.journal import JournalKind
 from incidentbot.domain.reminders import Reminder
 from incidentbot.services import journal, timeline_capture
+from incidentbot.services.checked_records import Added
 from incidentbot.services.timeline_capture import Marked, Outcome
+from incidentbot.slack.listeners.checked_records import tell_findings
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.message_text import channel_message
 
@@ -55,6 +57,9 @@ def _capture(deps: Deps, mark: Marked, request: Reminder) -> None:
     if template:
         text = deps.renderer.render(f"timeline/{template}.j2", incident=result.incident)
         deps.tell(mark.channel_id, mark.reactor, text)
+    elif result.event is not None and result.incident is not None:
+        entry = [Added(result.event.text)]
+        tell_findings(deps, mark.channel_id, mark.reactor, result.incident.id, entry, "timeline")
 
 
 class RecordMarks(Middleware):
