@@ -148,3 +148,23 @@ def test_the_postmortem_draft_lists_what_was_found_in_a_note(running: RunningBot
     running.client.command("postmortem", channel_id=incident.channel_id)
     _, upload = uploaded_document(running)
     assert "personal-blame" in upload["initial_comment"] and "carelessly" in upload["initial_comment"]
+
+
+def test_a_user_group_named_in_a_note_is_a_team_for_the_checker(running: RunningBot) -> None:
+    running.slack.user_groups.add("S0PLATFORM", "platform", "Platform", ["U002", "U003"])
+    incident = declare(running)
+    reply = note(running, "@platform forgot to renew the certificate", channel_id=incident.channel_id)
+    assert "@platform forgot" in reply, "the group's mention reads as its handle on the timeline"
+
+    text = ephemeral_to(running, "U001", FOUND).args["text"]
+    assert "platform forgot to renew" in text
+    assert running.slack.count("usergroups.list") == 1
+
+
+def test_without_the_group_its_handle_is_just_a_word(running: RunningBot) -> None:
+    incident = declare(running)
+    note(running, "@platform forgot to renew the certificate", channel_id=incident.channel_id)
+    note(running, BLAMING_NOTE, channel_id=incident.channel_id)
+    ephemeral_to(running, "U001", FOUND)
+    [found] = _findings_told(running, "U001")
+    assert "carelessly" in found

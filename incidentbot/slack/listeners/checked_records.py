@@ -8,6 +8,7 @@ from typing import Literal
 
 from incidentbot.services import checked_records
 from incidentbot.services.checked_records import Added
+from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps
 
 FINDINGS_SHOWN = 10
@@ -19,7 +20,7 @@ def tell_findings(
     deps: Deps, channel_id: str | None, user_id: str, incident_id: int, added: Sequence[Added], then: Then
 ) -> None:
     """An ephemeral note to `user_id` with each finding and its suggestion; nothing when clean."""
-    config = deps.team.checker.checker_config()
+    config = team_checker_config(deps)
     found = checked_records.findings_on(deps.services, incident_id, added, config)
     if not found:
         return

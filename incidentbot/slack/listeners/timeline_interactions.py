@@ -23,6 +23,7 @@ from incidentbot.slack.blocks.resolution import digest
 from incidentbot.slack.blocks.timeline import EntryForm, delete_modal, entry_modal
 from incidentbot.slack.ids import Action, Block, Callback
 from incidentbot.slack.listeners.actions import actor, open_modal_for
+from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.listeners.resolution_common import checker_config, review_text
 from incidentbot.slack.listeners.timeline_show import render_page
@@ -221,7 +222,7 @@ def _edit_review(
 ) -> dict[str, Any] | None:
     """The edit form again with the checker's findings, or None when the text may be saved:
     a timeline says what happened, not whose fault it was."""
-    found = checking.postmortem_findings(text, deps.team.checker.checker_config())
+    found = checking.postmortem_findings(text, team_checker_config(deps))
     reviewed = digest([text])
     if not found or meta.get("reviewed") == reviewed:
         return None

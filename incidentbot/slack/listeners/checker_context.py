@@ -1,0 +1,14 @@
+"""What the communication checker knows about this team: the `[checker]` lists of the config
+file, plus the workspace's user groups (`slack/user_groups.py`)."""
+
+from __future__ import annotations
+
+from incidentbot.domain.checker import CheckerConfig
+from incidentbot.slack.listeners.deps import Deps
+
+
+def team_checker_config(deps: Deps) -> CheckerConfig:
+    groups = deps.workspace.user_groups.terms()
+    return deps.team.checker.checker_config().extended(
+        teams=groups.teams, names=groups.names, handles=groups.handles
+    )
