@@ -2,10 +2,13 @@
 
 Read with usergroups.list (scope `usergroups:read`), which answers every group at once, and
 kept for a while as `people.py` keeps users: Slack rates the method at about 20 calls a minute.
-Only the first read waits for Slack; once the list is old, a read answers from it and a
-background thread fetches it again. A workspace whose plan has no user groups
-(`plan_upgrade_required`), or an app installed before it asked for the scope, has no teams to
-add: the checker then knows the configured teams only, and the bot says why once in its log.
+Unlike a typed name, the checker can do without the groups for a moment, so a form being
+answered never waits for Slack: the first read there starts the fetch in the background and
+answers with no groups. Work after an answer (`wait=True`) waits for the first fetch. Once the
+list is old, a read answers from it and a background thread fetches it again. A workspace
+whose plan has no user groups (`plan_upgrade_required`), or an app installed before it asked for
+the scope, has no teams to add: the checker then knows the configured teams only, and the bot
+says why in its log (once every 10 minutes).
 """
 
 from __future__ import annotations
@@ -73,19 +76,24 @@ class UserGroupDirectory:
         self._refreshing = False
         self._terms = GroupTerms()
 
-    def terms(self) -> GroupTerms:
-        """The enabled groups' handles and names; none when Slack will not list them."""
+    def terms(self, *, wait: bool = False) -> GroupTerms:
+        """The enabled groups' handles and names; none when Slack will not list them, or, without
+        `wait`, while the first fetch is still under way."""
+        if wait and self._loaded_at is None:
+            # Read outside the lock: a form being answered meanwhile must not wait for it.
+            fetched = self._read() or GroupTerms()
+            with self._lock:
+                if self._loaded_at is None:
+                    self._terms, self._loaded_at = fetched, self._now()
         with self._lock:
-            if self._loaded_at is None:
-                self._terms = self._read() or GroupTerms()
-                self._loaded_at = self._now()
-            terms = self._terms
-            stale = self._now() - self._loaded_at >= GROUPS_CACHE_SECONDS
-            refresh = stale and not self._refreshing
+            loaded = self._loaded_at
+            due = loaded is None or self._now() - loaded >= GROUPS_CACHE_SECONDS
+            refresh = due and not self._refreshing
             self._refreshing = self._refreshing or refresh
         if refresh:
             self._spawn(self._refresh)
-        return terms
+        with self._lock:
+            return self._terms
 
     def _refresh(self) -> None:
         terms = self._read()

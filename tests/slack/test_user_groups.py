@@ -78,3 +78,30 @@ def test_a_workspace_without_user_groups_has_no_teams_and_is_not_asked_on_every_
     assert directory.terms().handles == ()
     assert directory.terms().handles == ()
     assert groups.calls == 1
+
+
+def test_a_read_before_an_answer_never_waits_for_slack() -> None:
+    groups, started = Groups([PLATFORM]), []
+
+    def call(method: str, do: Callable[[], Any]) -> Any:
+        return do()
+
+    directory = UserGroupDirectory(cast(WebClient, groups), call, now=lambda: 0.0, spawn=started.append)
+    assert directory.terms().handles == ()
+    assert groups.calls == 0 and len(started) == 1
+    assert directory.terms().handles == ()
+    assert len(started) == 1, "one fetch at a time"
+    started[0]()
+    assert directory.terms().handles == ("platform",)
+    assert groups.calls == 1
+
+
+def test_work_after_an_answer_waits_for_the_first_fetch() -> None:
+    groups, started = Groups([PLATFORM]), []
+
+    def call(method: str, do: Callable[[], Any]) -> Any:
+        return do()
+
+    directory = UserGroupDirectory(cast(WebClient, groups), call, now=lambda: 0.0, spawn=started.append)
+    assert directory.terms(wait=True).handles == ("platform",)
+    assert groups.calls == 1 and started == []

@@ -20,7 +20,7 @@ def tell_findings(
     deps: Deps, channel_id: str | None, user_id: str, incident_id: int, added: Sequence[Added], then: Then
 ) -> None:
     """An ephemeral note to `user_id` with each finding and its suggestion; nothing when clean."""
-    config = team_checker_config(deps)
+    config = team_checker_config(deps, after_the_answer=True)
     found = checked_records.findings_on(deps.services, incident_id, added, config)
     if not found:
         return
