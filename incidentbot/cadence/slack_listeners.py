@@ -11,6 +11,9 @@ from slack_bolt import Ack, App
 from incidentbot.cadence import nags, updates
 from incidentbot.cadence import slack_blocks as update_blocks
 from incidentbot.cadence.update_rules import UpdateDraft, chosen_next_update, parse_preset
+from incidentbot.checker import Audience
+from incidentbot.checker.checked_records import Added
+from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.incident.models import Severity, Status
 from incidentbot.kernel.errors import IncidentClosed
 from incidentbot.slack import parse
@@ -81,6 +84,10 @@ def register(app: App, deps: Deps, router: Router) -> None:
             return
         ack()
         deps.later(*_submitter(body), partial(updates.publish, deps.services, recorded))
+        typed = update_texts(deps, draft)
+        deps.later(
+            *_submitter(body), partial(tell_findings, deps, *_submitter(body), incident_id, typed, "update")
+        )
 
     app.action(Action.OPEN_UPDATE.value)(on_open_update)
     app.action(re.compile(rf"^{Action.SNOOZE}:"))(on_snooze)
@@ -117,6 +124,21 @@ def read_draft(deps: Deps, view: dict[str, Any]) -> UpdateDraft:
         customer_text=parse.text_value(view, Block.CUSTOMER_TEXT),
         next_update_at=chosen_next_update(preset, parse.selected_datetime(view, Block.NEXT_AT), now),
     )
+
+
+def update_texts(deps: Deps, draft: UpdateDraft) -> list[Added]:
+    """What the update says to the responders, and the wording it suggests for customers."""
+    label = deps.renderer.label
+    internal = [
+        (label("update.theory_label"), draft.theory),
+        (label("update.tried_label"), draft.tried),
+        (label("update.doing_label"), draft.doing),
+        (label("update.impact_label"), draft.impact),
+    ]
+    going_on = draft.status is not Status.RESOLVED
+    return [Added(text, Audience.INTERNAL, field) for field, text in internal] + [
+        Added(draft.customer_text, Audience.CUSTOMER, label("update.customer_label"), in_progress=going_on)
+    ]
 
 
 def _errors(deps: Deps, found: dict[updates.Field, str], incident_id: int) -> dict[str, str]:

@@ -223,6 +223,9 @@ shape of the lowercase pattern."""
 def personal_blame(config: CheckerConfig) -> PhraseRule:
     known = known_people((*config.people, *config.teams))
     people = CERTAIN_PERSON if known is None else f"{CERTAIN_PERSON}|{known}"
+    handles = alternation(config.handles)
+    if handles is not None:
+        people = f"{people}|@?(?<=@)(?:{handles})"
     name = likely_name(config.third_parties)
     # The cased shapes see the original text: everything but the name ignores case there.
     cased = tuple(

@@ -60,7 +60,9 @@ class CheckerConfig:
     `teams` and `people` name groups and persons the checker should treat as people whatever
     the sentence looks like, in any case; `names` are people's names as written in prose
     (capitalised), matched only so, because a person called "May" must not make "may have
-    caused" blame. `customer_phrases` are allowed terms that are never jargon.
+    caused" blame. `handles` are Slack user-group handles, people only right after an "@"
+    ("@platform"), because a handle is often a word that names a thing ("the platform").
+    `customer_phrases` are allowed terms that are never jargon.
     """
 
     jargon: tuple[str, ...] = DEFAULT_JARGON
@@ -69,9 +71,10 @@ class CheckerConfig:
     teams: tuple[str, ...] = field(default=())
     people: tuple[str, ...] = field(default=())
     names: tuple[str, ...] = field(default=())
+    handles: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        for name in ("jargon", "third_parties", "customer_phrases", "teams", "people", "names"):
+        for name in ("jargon", "third_parties", "customer_phrases", "teams", "people", "names", "handles"):
             object.__setattr__(self, name, _phrases(getattr(self, name)))
 
     def extended(
@@ -83,6 +86,7 @@ class CheckerConfig:
         teams: tuple[str, ...] = (),
         people: tuple[str, ...] = (),
         names: tuple[str, ...] = (),
+        handles: tuple[str, ...] = (),
     ) -> CheckerConfig:
         """This config plus a team's own terms; the defaults stay, the additions come first."""
         return CheckerConfig(
@@ -92,6 +96,7 @@ class CheckerConfig:
             teams=(*teams, *self.teams),
             people=(*people, *self.people),
             names=(*names, *self.names),
+            handles=(*handles, *self.handles),
         )
 
 

@@ -4,11 +4,14 @@ A finding quotes "<person> <verb> <object>"; where the verb says what kind of fa
 suggestion reuses the object in a sentence about the system ("Priya pushed an untested config"
 becomes "Our release process let an untested config reach production without a check that would
 have caught it."). Where the shape gives nothing to reuse, the rule's general suggestion stands.
+The sentences are in `templates/checker/findings.toml`.
 """
 
 from __future__ import annotations
 
 import re
+
+from incidentbot.checker.messages import BLAME_REWRITE, BLAME_REWRITES
 
 RELEASED = r"pushed|deployed|merged|shipped|released|rushed|applied|ran|run|approved|signed\s+off"
 SKIPPED = (
@@ -27,25 +30,17 @@ SHAPE = re.compile(
 TRAILING = re.compile(r"\s+(?:at|on|to|by|in|during|while|when|after|before)\s+.*$", re.IGNORECASE)
 PRONOUN_OBJECT = re.compile(r"^(?:it|this|that|them|things)\b", re.IGNORECASE)
 
-TEMPLATES = {
-    "released": (
-        "Our release process let {object} reach production without a check that would have caught it."
-    ),
-    "skipped": "Nothing in our process made sure we would {object} in time.",
-    "unnoticed": "{Object} did not stand out enough for anyone to act on it in time.",
-    "destroyed": "Nothing in our tooling stopped {object} from being removed by mistake.",
-    "broken": "{Object} could be changed without a check that would have caught the problem.",
-}
+KINDS = ("released", "skipped", "unnoticed", "destroyed", "broken")
 
 
 def system_framed(quoted: str) -> str | None:
     """A suggested rewrite for one blaming phrase, or None when its shape gives nothing to reuse."""
     found = SHAPE.search(quoted)
-    kind = next((kind for kind in TEMPLATES if found and found.group(kind)), None)
+    kind = next((kind for kind in KINDS if found and found.group(kind)), None)
     if found is None or kind is None:
         return None
     target = TRAILING.sub("", found.group("object")).strip()
     if not target or PRONOUN_OBJECT.match(target) or len(target.split()) > 10:
         return None
-    rewrite = TEMPLATES[kind].format(object=target, Object=target[0].upper() + target[1:])
-    return f"Describe what let it happen instead, e.g. '{rewrite}'"
+    rewrite = BLAME_REWRITES[kind].format(object=target, Object=target[0].upper() + target[1:])
+    return BLAME_REWRITE.format(rewrite=rewrite)

@@ -34,6 +34,7 @@ from incidentbot.slack.blocks.common import fallback, sections
 from incidentbot.slack.gateway_outbox import OutboxSlack
 from incidentbot.slack.gateway_resolution import ResolutionSlack
 from incidentbot.slack.people import PeopleDirectory
+from incidentbot.slack.user_groups import UserGroupDirectory
 from incidentbot.timeline.slack_message_text import channel_message
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack):
         self._people: dict[str, tuple[float, Person | None]] = {}
         self.people = PeopleDirectory(client, self.call)
         """Looks people up by a name typed for them (`/incident role comms carol`)."""
+        self.user_groups = UserGroupDirectory(client, self.call)
+        """The workspace's user groups, which the communication checker counts as teams."""
 
     # calling Slack ---------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from incidentbot.checker.checked_records import Added
+from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.incident.models import Incident
 from incidentbot.kernel import commands
 from incidentbot.kernel.errors import SlackUnavailable
@@ -60,6 +62,8 @@ def _confirm_note(inv: Invocation, row: Reminder, *, explicit: bool) -> None:
             explicit=explicit,
         )
     )
+    note = [Added(added.event.text)]
+    tell_findings(inv.deps, inv.channel_id, inv.user_id, added.incident.id, note, "timeline")
 
 
 def show_timeline(inv: Invocation) -> None:

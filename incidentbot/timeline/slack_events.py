@@ -14,6 +14,8 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
+from incidentbot.checker.checked_records import Added
+from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.kernel import journal
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
@@ -56,6 +58,9 @@ def _capture(deps: Deps, mark: Marked, request: Reminder) -> None:
     if template:
         text = deps.renderer.render(f"timeline/{template}.j2", incident=result.incident)
         deps.tell(mark.channel_id, mark.reactor, text)
+    elif result.event is not None and result.incident is not None:
+        entry = [Added(result.event.text)]
+        tell_findings(deps, mark.channel_id, mark.reactor, result.incident.id, entry, "timeline")
 
 
 class RecordMarks(Middleware):

@@ -19,6 +19,7 @@ from incidentbot.slack import parse
 from incidentbot.slack.blocks.common import Blocks
 from incidentbot.slack.ids import Action, Block, Callback
 from incidentbot.slack.listeners.actions import actor, open_modal_for
+from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.timeline import service as timeline
 from incidentbot.timeline.render_exports import rows
@@ -27,7 +28,7 @@ from incidentbot.timeline.slack_blocks import EntryForm, delete_modal, entry_mod
 from incidentbot.timeline.slack_message_text import channel_message
 from incidentbot.timeline.slack_show import render_page
 from incidentbot.wrap_up.slack_blocks_resolution import digest
-from incidentbot.wrap_up.slack_common import review_text
+from incidentbot.wrap_up.slack_common import checker_config, review_text
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,9 @@ def _add_submitted(deps: Deps) -> Any:
             ack(response_action="errors", errors=errors)
             return
         meta = parse.metadata(view)
+        if form := _add_review(deps, meta, text, when, kind):
+            ack(response_action="update", view=form)
+            return
         ts = str(meta.get("ts") or "")
         exact = ts_to_datetime(ts)
         if exact is not None and int(exact.timestamp()) == int(when.timestamp()):
@@ -219,12 +223,28 @@ def _edit_review(
 ) -> dict[str, Any] | None:
     """The edit form again with the checker's findings, or None when the text may be saved:
     a timeline says what happened, not whose fault it was."""
-    found = checking.postmortem_findings(text, deps.team.checker.checker_config())
+    found = checking.postmortem_findings(text, team_checker_config(deps))
     reviewed = digest([text])
     if not found or meta.get("reviewed") == reviewed:
         return None
     review = review_text(deps, [(None, finding) for finding in found])
     form = EntryForm(Callback.TIMELINE_EDIT, text, when, kind, {**meta, "reviewed": reviewed}, review=review)
+    return entry_modal(form, deps.renderer)
+
+
+def _add_review(
+    deps: Deps, meta: dict[str, Any], text: str, when: datetime, kind: EventKind
+) -> dict[str, Any] | None:
+    """The "Add to timeline" form again with the checker's findings, as the edit form does."""
+    config = checker_config(deps, int(meta.get("incident_id") or 0))
+    found = checking.postmortem_findings(text, config)
+    reviewed = digest([text])
+    if not found or meta.get("reviewed") == reviewed:
+        return None
+    review = review_text(deps, [(None, finding) for finding in found])
+    about = deps.renderer.render("timeline/about.j2", author=meta.get("author_name") or None, when=when)
+    metadata = {**meta, "reviewed": reviewed}
+    form = EntryForm(Callback.TIMELINE_ADD, text, when, kind, metadata, about=about, review=review)
     return entry_modal(form, deps.renderer)
 
 

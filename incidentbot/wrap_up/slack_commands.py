@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from incidentbot.checker.checked_records import Added
+from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.incident.models import Status
 from incidentbot.kernel.errors import NotAnIncidentChannel
 from incidentbot.slack.blocks.incident import incident_context
@@ -96,6 +98,8 @@ def action_command(inv: Invocation) -> None:
     draft = action_items.parse(deps.services, text)
     added = action_items.record(deps.services, incident.id, draft, inv.user_id)
     inv.later(partial(action_items.announce, deps.services, added))
+    typed = [Added(added.item.text), Added(added.item.success_metric)]
+    inv.later(partial(tell_findings, deps, inv.channel_id, inv.user_id, incident.id, typed, "action"))
 
 
 def list_actions(inv: Invocation) -> None:

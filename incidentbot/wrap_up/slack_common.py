@@ -11,6 +11,7 @@ from incidentbot.incident.models import Status
 from incidentbot.kernel.errors import NotAnIncidentChannel
 from incidentbot.rendering.markdown import TextRenderer, plain_renderer
 from incidentbot.slack.blocks.incident import incident_context
+from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.wrap_up import comms, postmortem
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
@@ -61,7 +62,7 @@ def comms_form(
 
 def checker_config(deps: Deps, incident_id: int) -> CheckerConfig:
     """The team's [checker] lists, plus the names of the incident's people."""
-    return checking.for_incident(deps.services, incident_id, deps.team.checker.checker_config())
+    return checking.for_incident(deps.services, incident_id, team_checker_config(deps))
 
 
 def review_text(deps: Deps, labelled: Sequence[Labelled]) -> str:
@@ -77,9 +78,7 @@ def post_postmortem(deps: Deps, incident_id: int) -> str:
         raise NotAnIncidentChannel(incident.label)
     document = render_postmortem(data, deps.services.policy)
     # The draft's own timeline names the incident's people; no second read of 10,000 entries.
-    config = deps.team.checker.checker_config().extended(
-        names=checking.names_of(row.actor for row in data.timeline)
-    )
+    config = team_checker_config(deps).extended(names=checking.names_of(row.actor for row in data.timeline))
     found = checking.postmortem_findings(document, config)
     view = deps.services.view_of(incident_id)
     comment = deps.renderer.render(

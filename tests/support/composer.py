@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _AT = re.compile(r"(?<![\w@])@([\w.\-]*[\w])")
 _HASH = re.compile(r"(?<![\w#&])#([a-z0-9_\-]+)")
@@ -28,6 +28,8 @@ class Directory:
 
     users: Mapping[str, str]
     channels: Mapping[str, str]
+    groups: Mapping[str, str] = field(default_factory=dict)
+    """User groups by handle: `@platform` completes to `<!subteam^S123|@platform>`."""
 
     def command_text(self, typed: str, *, should_escape: bool) -> str:
         """Slash-command text as Slack posts it to the app."""
@@ -43,6 +45,9 @@ class Directory:
             name = match[1]
             if name in _BROADCASTS:
                 return f"<!{name}>"
+            group_id = self.groups.get(name)
+            if group_id is not None and name not in self.users:
+                return f"<!subteam^{group_id}|@{name}>" if labelled else f"<!subteam^{group_id}>"
             user_id = self.users.get(name)
             if user_id is None:
                 return match[0]  # not completed: Slack sends the words as typed

@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 from tests.support import manifest, scopes
 from tests.support.composer import Directory
 from tests.support.fake_slack_blockkit import blocks_element_problem, view_problem
+from tests.support.fake_usergroups import FakeUserGroups
 
 Json = dict[str, Any]
 Handler = Callable[[Json], Json]
@@ -669,6 +670,8 @@ class FakeSlack:
             self._ts_seq = itertools.count(1)
             self._ids = itertools.count(1)
             self._users: dict[str, Json] = {}
+            self.user_groups = FakeUserGroups()
+            """usergroups.list: seed groups with `user_groups.add`."""
             self._channels: dict[str, Channel] = {}
             self._messages: dict[str, dict[str, Json]] = {}
             self._reactions: dict[tuple[str, str], dict[str, list[str]]] = {}
@@ -777,7 +780,7 @@ class FakeSlack:
         with self._cond:
             users = {str(u["name"]): user_id for user_id, u in self._users.items() if not u.get("deleted")}
             channels = {c.name: c.id for c in self._channels.values() if not c.is_im}
-            return Directory(users=users, channels=channels)
+            return Directory(users=users, channels=channels, groups=self.user_groups.handles())
 
     def channel(self, channel_id: str) -> Json:
         with self._cond:
@@ -1074,6 +1077,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "usergroups.list": self._usergroups_list,
             "conversations.create": self._conversations_create,
             "conversations.rename": self._conversations_rename,
             "conversations.invite": self._conversations_invite,
@@ -1134,6 +1138,18 @@ class FakeSlack:
     def _users_list(self, args: Json) -> Json:
         page, cursor = _page(list(self._users.values()), args, 200)
         return {"members": page, "response_metadata": {"next_cursor": cursor}}
+
+    def _usergroups_list(self, args: Json) -> Json:
+        refused = self.user_groups.refusal
+        if refused:
+            raise SlackFault(refused)
+        return {
+            "usergroups": self.user_groups.listed(
+                include_disabled=_flag(args, "include_disabled"),
+                include_count=_flag(args, "include_count"),
+                include_users=_flag(args, "include_users"),
+            )
+        }
 
     def _users_lookup_by_email(self, args: Json) -> Json:
         email = str(args.get("email") or "")

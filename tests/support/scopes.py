@@ -25,6 +25,7 @@ SCOPES: dict[str, str | Kinds | None] = {
     "users.info": "users:read",
     "users.list": "users:read",
     "users.lookupByEmail": "users:read.email",
+    "usergroups.list": "usergroups:read",
     "conversations.create": _by_kind("channels:manage", "groups:write", "im:write"),
     "conversations.rename": _by_kind("channels:manage", "groups:write", "im:write"),
     "conversations.invite": _by_kind("channels:manage", "groups:write", "im:write"),
