@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
+from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks import outbox as blocks
 
 
@@ -16,6 +17,10 @@ class OutboxSlack:
     if TYPE_CHECKING:
 
         def dm(self, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
+
+        def post(
+            self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, **kw: Any
+        ) -> str: ...
 
         def ephemeral(
             self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None
@@ -34,3 +39,13 @@ class OutboxSlack:
         except SlackUnavailable:
             pass  # not in that channel (any more): a DM reaches them anywhere
         self.dm(user_id, text)
+
+    def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
+        if view.incident.channel_id is None:
+            raise SlackUnavailable("the incident has no channel yet")
+        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
+        return self.post(view.incident.channel_id, text)
+
+    def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
+        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
+        return self.dm(user_id, text)
