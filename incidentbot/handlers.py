@@ -8,6 +8,7 @@ from incidentbot.cadence import nags, updates
 from incidentbot.changes import notices
 from incidentbot.changes import service as changes
 from incidentbot.declare import service as declare
+from incidentbot.handoff import deliver as handoff
 from incidentbot.kernel.commands import replaying_handler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.journal import replaying
@@ -41,6 +42,7 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.CHANGE: replaying(changes.apply_change),
     JournalKind.ROLE: replaying(roles.apply_role),
     JournalKind.ROLES: replaying(roles.apply_chosen),
+    **handoff.HANDLERS,
 }
 
 
