@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from incidentbot.incident.models import EventKind, Role
 from incidentbot.store.tables import reminders
-from tests.e2e.helpers import declare, pending_requests, wait_until
+from tests.e2e.helpers import declare, wait_until
 from tests.e2e.timeline_helpers import command_reply
 from tests.support.harness import RunningBot
 from tests.support.signing import slash_command
@@ -40,6 +40,20 @@ def _handed_over(running: RunningBot, incident: Any, words: str, user_id: str = 
     assert response.status == 200, response.body
     running.slack.wait_until(lambda: bool(set(_replies(running, user_id)) - before), timeout=30)
     return next(r for r in _replies(running, user_id) if r not in before)
+
+
+def _pending_handoffs(running: RunningBot) -> int:
+    """Journalled hand-overs not yet applied (or given up on)."""
+    return _journalled(running, "pending")
+
+
+def _journalled(running: RunningBot, state: str | None = None) -> int:
+    """Journalled hand-overs in this state, or in any."""
+    query = select(func.count()).where(reminders.c.kind == "apply_handoff")
+    if state is not None:
+        query = query.where(reminders.c.state == state)
+    with running.bot.engine.connect() as db:
+        return int(db.execute(query).scalar_one())
 
 
 def _replies(running: RunningBot, user: str) -> list[str]:
@@ -89,7 +103,7 @@ def test_the_commander_hands_over_with_a_note_posted_dmed_on_the_timeline_and_su
     assert (EventKind.ROLE_ASSIGNED, "Incident commander: carol", "U001", "auto") in events
     assert (EventKind.NOTE, NOTE, "U001", "handoff") in events
     assert history == [("U001", False), ("U003", True)]
-    assert not pending_requests(running), "the journalled hand-over is settled"
+    assert not _pending_handoffs(running), "the journalled hand-over is settled"
 
 
 def test_with_no_communications_lead_the_new_commander_owns_posting_the_update(running: RunningBot) -> None:
@@ -124,7 +138,7 @@ def test_only_the_commander_hands_over(running: RunningBot) -> None:
     assert "Only the incident commander, <@U001>, can hand over command" in reply
     assert _commander(running, incident.id) == "U001"
     assert not [p for p in _posts_to(running, incident.channel_id) if "Command handed over" in p]
-    assert not pending_requests(running), "a refused hand-over is closed, not retried"
+    assert not _pending_handoffs(running), "a refused hand-over is closed, not retried"
 
 
 def test_a_handover_without_a_note_is_refused_with_what_to_type(running: RunningBot) -> None:
@@ -135,7 +149,7 @@ def test_a_handover_without_a_note_is_refused_with_what_to_type(running: Running
         assert "`/incident handoff @dana Mitigation in place;" in reply
     reply = running.client.command("handoff", channel_id=incident.channel_id).text
     assert "Name who takes over and what they need to know, e.g. `/incident handoff @dana" in reply
-    assert not pending_requests(running), "nothing journalled"
+    assert not _journalled(running), "nothing journalled"
     assert _commander(running, incident.id) == "U001"
 
 
@@ -177,9 +191,7 @@ def test_the_same_handoff_delivered_twice_is_applied_once(running: RunningBot) -
     running.slack.wait_until(lambda: any("hand-over note" in d for d in _dms_to(running, "U003")))
     running.settle()
     running.fire_due()
-    with running.bot.engine.connect() as db:
-        journalled = db.execute(select(func.count()).where(reminders.c.kind == "apply_handoff")).scalar_one()
-    assert journalled == 1, "the repeat is not even journalled"
+    assert _journalled(running) == 1, "the repeat is not even journalled"
     assert not [r for r in _replies(running, "U001") if "already holds command" in r]
     assert len([p for p in _posts_to(running, incident.channel_id) if "Command handed over" in p]) == 1
     assert len([d for d in _dms_to(running, "U003") if "hand-over note" in d]) == 1
@@ -227,3 +239,19 @@ def test_a_held_up_post_is_explained_and_delivered_later(running: RunningBot) ->
         lambda: any("Command handed over" in p for p in _posts_to(running, incident.channel_id))
     )
     assert len([d for d in _dms_to(running, "U003") if "hand-over note" in d]) == 1
+
+
+def test_a_handoff_replayed_after_command_changed_hands_is_closed_and_explained(running: RunningBot) -> None:
+    incident = declare(running)
+    running.slack.inject("users.info", error="fatal_error", times=None)
+    running.client.command(f"handoff @carol {NOTE}", channel_id=incident.channel_id)
+    running.slack.wait_until(lambda: any("Saved. Slack did not take" in r for r in _replies(running, "U001")))
+    assert _pending_handoffs(running) == 1, "kept for a retry"
+    running.slack.clear_faults()
+    running.client.command("role ic @carol", channel_id=incident.channel_id)
+    wait_until(lambda: _commander(running, incident.id) == "U003")
+    running.clock.advance(timedelta(minutes=5))
+    running.fire_due()
+    running.slack.wait_until(lambda: any("already holds command" in r for r in _replies(running, "U001")))
+    assert not _pending_handoffs(running), "closed, not retried for ever"
+    assert not [p for p in _posts_to(running, incident.channel_id) if "Command handed over" in p]
