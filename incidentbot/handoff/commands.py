@@ -43,7 +43,7 @@ NOTE_MAX = 1500
 class HandoffToCommander(IncidentError):
     """The person named already commands this incident; `detail` is their user id."""
 
-    code = "handoff_to_commander"
+    code = "handoff/to_commander"
 
 
 class HandOff(Command):

@@ -60,7 +60,7 @@ class OutboxWorkspace(Protocol):
         ...
 
     def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
-        """Tell a person why a request of theirs was closed unapplied (`templates/errors/<code>.j2`)."""
+        """Tell a person why a request of theirs was closed unapplied (`kernel.errors.error_template`)."""
         ...
 
     def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.errors import SlackUnavailable, error_template
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks import incident as incident_blocks
@@ -31,7 +31,7 @@ class OutboxSlack:
         self.dm(user_id, text, shown)
 
     def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
-        text = self.renderer.render(f"errors/{code}.j2", detail=detail)
+        text = self.renderer.render(error_template(code), detail=detail)
         try:
             if channel_id:
                 self.ephemeral(channel_id, user_id, text)
