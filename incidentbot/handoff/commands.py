@@ -80,6 +80,9 @@ def note_problem(note: str) -> NoteProblem | None:
 
 def hand_off(uow: UnitOfWork, asked: HandOff) -> HandedOver:
     """Make the named person commander, record the note beside the change, and owe its messages."""
+    # Asked of Slack before the incident is locked, so no other change to it waits on Slack.
+    taking_over = _assignable(uow, asked.new_commander)
+    by_name = _name(uow, asked.user_id)
     incident = _open_incident(uow, asked.channel_id)
     roster = uow.tx.roster(incident.id)
     if roster.commander == asked.new_commander:
@@ -88,10 +91,8 @@ def hand_off(uow: UnitOfWork, asked: HandOff) -> HandedOver:
     # take up when nobody holds it.
     if not uow.policy.permissions.may_assign(roster, Role.COMMANDER, asked.user_id):
         raise OnlyCommanderHandsOver(roster.commander or "")
-    taking_over = _assignable(uow, asked.new_commander)
     at = asked.received_at or uow.now
     uow.tx.assign_role(incident.id, Role.COMMANDER, taking_over.id, asked.user_id, at)
-    by_name = _name(uow, asked.user_id)
     _record(uow, incident, EventKind.ROLE_ASSIGNED, asked, at, by_name, _role_text(uow, taking_over))
     note = _record(uow, incident, EventKind.NOTE, asked, at, by_name, asked.note.strip(), SOURCE)
     assignment = uow.tx.role_assignment_id(incident.id, Role.COMMANDER)
