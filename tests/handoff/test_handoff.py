@@ -255,3 +255,15 @@ def test_a_handoff_replayed_after_command_changed_hands_is_closed_and_explained(
     running.slack.wait_until(lambda: any("already holds command" in r for r in _replies(running, "U001")))
     assert not _pending_handoffs(running), "closed, not retried for ever"
     assert not [p for p in _posts_to(running, incident.channel_id) if "Command handed over" in p]
+
+
+def test_a_resolved_incident_is_not_handed_over(running: RunningBot) -> None:
+    incident = declare(running)
+    running.client.command("status resolved", channel_id=incident.channel_id)
+    wait_until(lambda: not running.incident().is_open)
+    running.client.command(f"handoff @carol {NOTE}", channel_id=incident.channel_id)
+    running.slack.wait_until(lambda: any("already resolved" in r for r in _replies(running, "U001")))
+    reply = next(r for r in _replies(running, "U001") if "already resolved" in r)
+    assert "Incident #1 is already resolved" in reply and "`/incident status investigating`" in reply
+    assert _commander(running, incident.id) == "U001"
+    assert not _pending_handoffs(running)
