@@ -13,6 +13,7 @@ from incidentbot.changes import register as changes
 from incidentbot.clock import Clock, SystemClock
 from incidentbot.config import Settings, TeamConfig
 from incidentbot.declare import register as declare
+from incidentbot.handoff import deliver as handoff
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.registry import Registry
 from incidentbot.rendering import Renderer
@@ -29,8 +30,8 @@ from incidentbot.wrap_up import register as wrap_up
 
 BACKGROUND_THREADS = 4
 MODAL_THREADS = 4
-FEATURES = (declare, roles, changes, cadence, timeline, wrap_up)
-"""Each registers the kinds of row it handles (`<feature>/register.py`)."""
+FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff)
+"""Each registers the kinds of row it handles (`<feature>/register.py`, the hand-over's `deliver.py`)."""
 
 
 def build_registry() -> Registry:

@@ -32,13 +32,13 @@ class DeliveryDelayed(IncidentError, SlackUnavailable):
     code = "delivery_delayed"
 
 
-def enqueue(tx: Transaction, kind: OutboxKind, incident_id: int, subject_id: int, now: datetime) -> Reminder:
+def enqueue(tx: Transaction, kind: str, incident_id: int, subject_id: int, now: datetime) -> Reminder:
     """A message to send about `subject_id`, due `now`; the caller sends it after committing."""
     return tx.add_outbox_row(kind, incident_id, subject_id, now, now + CALLER_FIRST)
 
 
 def enqueue_once(
-    tx: Transaction, kind: OutboxKind, incident_id: int, subject_id: int, now: datetime
+    tx: Transaction, kind: str, incident_id: int, subject_id: int, now: datetime
 ) -> Reminder | None:
     """As `enqueue`, unless a row of this kind about this subject was ever written."""
     if tx.outbox_rows(kind, subject_id):
@@ -98,9 +98,16 @@ def claim_for_caller(services: Services, row: Reminder, worker: str) -> Reminder
 
 def send_or_explain(services: Services, rows: Iterable[Reminder | None]) -> None:
     """`send_now`, then DeliveryDelayed if a message the actor cares about was held up."""
-    held = [row for row in send_now(services, rows) if OutboxKind(row.kind).tells_the_actor]
+    held = [row for row in send_now(services, rows) if tells_the_actor(row.kind)]
     if held:
         raise DeliveryDelayed(held[0].last_error or "")
+
+
+def tells_the_actor(kind: str) -> bool:
+    """Whether a held-up message of this kind is worth telling the actor about; a feature's own
+    kinds (not in `OutboxKind`) are messages people wait for."""
+    known = {k.value: k for k in OutboxKind}.get(kind)
+    return known is None or known.tells_the_actor
 
 
 def _reread(services: Services, row: Reminder) -> Reminder:

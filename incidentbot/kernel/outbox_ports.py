@@ -58,5 +58,17 @@ class OutboxWorkspace(Protocol):
         ...
 
     def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
-        """Tell a person why a request of theirs was closed unapplied (`templates/errors/<code>.j2`)."""
+        """Tell a person why a request of theirs was closed unapplied (`kernel.errors.error_template`)."""
+        ...
+
+    def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
+        """Post `template` in the incident's channel, rendered with the incident and `context`.
+
+        The primitive a feature's delivery handler posts through: the feature names the template
+        and gives what it needs, so a new message needs no method of its own on this port.
+        """
+        ...
+
+    def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
+        """DM `template` to `user_id`, rendered with the incident and `context`."""
         ...

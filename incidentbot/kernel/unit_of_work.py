@@ -13,7 +13,6 @@ from datetime import datetime
 
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel import outbox
-from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import Person, Transaction
 from incidentbot.kernel.reminder_rows import Reminder
 
@@ -34,13 +33,16 @@ class UnitOfWork:
     people: PeopleReader
     emitted: list[Reminder] = field(default_factory=list)
 
-    def emit(self, kind: OutboxKind, incident_id: int, subject_id: int) -> Reminder:
-        """Owe a message about `subject_id`; it is sent after the commit."""
+    def emit(self, kind: str, incident_id: int, subject_id: int) -> Reminder:
+        """Owe a message about `subject_id`; it is sent after the commit.
+
+        `kind` is an `OutboxKind` or a kind a feature declares itself, with its handler.
+        """
         row = outbox.enqueue(self.tx, kind, incident_id, subject_id, self.now)
         self.emitted.append(row)
         return row
 
-    def emit_once(self, kind: OutboxKind, incident_id: int, subject_id: int) -> Reminder | None:
+    def emit_once(self, kind: str, incident_id: int, subject_id: int) -> Reminder | None:
         """As `emit`, unless a message of this kind about this subject was ever owed."""
         row = outbox.enqueue_once(self.tx, kind, incident_id, subject_id, self.now)
         if row is not None:

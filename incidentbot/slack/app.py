@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from incidentbot.cadence import slack_listeners as updates
 from incidentbot.changes import slack_lowering as severity_lowering
+from incidentbot.handoff import slack_listeners as handoff
 from incidentbot.slack.clean_input import StorableText
 from incidentbot.slack.envelope import DocumentedShape
 from incidentbot.slack.listeners import actions, commands, events, views
@@ -48,6 +49,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     timeline_interactions.register(app, deps)
     resolution.register(app, deps, router)
     updates.register(app, deps, router)
+    handoff.register(app, deps, router)
     severity_lowering.register(app, deps)
     return app
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.errors import SlackUnavailable, error_template
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
+from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks import outbox as blocks
 
 
@@ -17,6 +18,10 @@ class OutboxSlack:
 
         def dm(self, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
 
+        def post(
+            self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, **kw: Any
+        ) -> str: ...
+
         def ephemeral(
             self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None
         ) -> None: ...
@@ -26,7 +31,7 @@ class OutboxSlack:
         self.dm(user_id, text, shown)
 
     def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
-        text = self.renderer.render(f"errors/{code}.j2", detail=detail)
+        text = self.renderer.render(error_template(code), detail=detail)
         try:
             if channel_id:
                 self.ephemeral(channel_id, user_id, text)
@@ -34,3 +39,13 @@ class OutboxSlack:
         except SlackUnavailable:
             pass  # not in that channel (any more): a DM reaches them anywhere
         self.dm(user_id, text)
+
+    def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
+        if view.incident.channel_id is None:
+            raise SlackUnavailable("the incident has no channel yet")
+        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
+        return self.post(view.incident.channel_id, text)
+
+    def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
+        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
+        return self.dm(user_id, text)

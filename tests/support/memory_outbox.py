@@ -105,3 +105,11 @@ class OutboxRecording:
 
     def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
         self._record("explain_refusal", (channel_id, user_id, code, detail))
+
+    def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
+        self._record("post_rendered", (view.incident.channel_id, template, context))
+        return "1.0010"
+
+    def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
+        self._record("dm_rendered", (user_id, template, context))
+        return "1.0011"

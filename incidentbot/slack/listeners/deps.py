@@ -16,7 +16,7 @@ from typing import Any, ParamSpec
 
 from incidentbot.config import TeamConfig
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.errors import IncidentError, SlackUnavailable
+from incidentbot.kernel.errors import IncidentError, SlackUnavailable, error_template
 from incidentbot.rendering import Renderer
 from incidentbot.roles.actors import actor_name
 from incidentbot.slack.ack_first import AckFirst
@@ -51,7 +51,7 @@ class Deps:
         return self.renderer.label(f"{labels}.only_commander_resolves")
 
     def error_text(self, error: IncidentError) -> str:
-        return self.renderer.render(f"errors/{error.code}.j2", detail=error.detail, error=error)
+        return self.renderer.render(error_template(error.code), detail=error.detail, error=error)
 
     def tell(self, channel_id: str | None, user_id: str, text: str) -> None:
         """An ephemeral note in the channel, or a DM where the bot cannot post there."""

@@ -1,0 +1,1 @@
+"""Handing command over: `/incident handoff @person <note>`."""
