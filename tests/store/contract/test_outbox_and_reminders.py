@@ -158,6 +158,15 @@ def test_a_reminder_is_kept_once_per_kind_commitment_subject_and_time(store: Sto
     )
 
 
+def test_a_reminder_without_a_commitment_is_kept_once_per_subject_and_time(store: Store) -> None:
+    incident = declared(store)
+    with store.transaction() as tx:
+        new = NewReminder(ReminderKind.NAG_NOTICE, NOW, incident.id, None, 5)
+        assert tx.add_reminder(new) is not None
+        assert tx.add_reminder(new) is None
+        assert tx.add_reminder(NewReminder(ReminderKind.NAG_NOTICE, NOW, incident.id, None, 6)) is not None
+
+
 def test_a_reminder_not_to_be_taken_before_a_later_time_is_held_until_then(store: Store) -> None:
     incident = declared(store)
     with store.transaction() as tx:
