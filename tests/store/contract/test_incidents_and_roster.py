@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from incidentbot.domain.models import Role, Roster, SetupState, Severity, Status
@@ -38,6 +40,15 @@ def test_numbers_count_per_workspace_and_look_up_by_workspace(store: Store) -> N
         assert tx.incident_by_number("T2", 2) is None
         assert tx.teams_with_incident(1) == ["T1", "T2"]
         assert tx.teams_with_incident(3) == []
+
+
+def test_declarations_at_once_never_share_a_number(store: Store) -> None:
+    def declare(index: int) -> int:
+        return declared(store, title=f"incident {index}").number
+
+    with ThreadPoolExecutor(4) as pool:
+        numbers = list(pool.map(declare, range(20)))
+    assert sorted(numbers) == list(range(1, 21))
 
 
 def test_incidents_with_one_number_come_in_workspace_order(store: Store) -> None:

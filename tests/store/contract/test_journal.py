@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from incidentbot.domain.reminders import ReminderState
@@ -23,6 +25,16 @@ def test_a_delivery_is_first_once_until_it_is_forgotten(store: Store) -> None:
     with store.transaction() as tx:
         assert tx.first_delivery("Ev001", NOW + MINUTE) is True
         assert tx.first_delivery("Ev002", NOW + MINUTE) is False
+
+
+def test_one_delivery_arriving_on_many_threads_at_once_is_first_on_one(store: Store) -> None:
+    def claim(_: int) -> bool:
+        with store.transaction() as tx:
+            return tx.first_delivery("Ev001", NOW)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(claim, range(12)))
+    assert answers.count(True) == 1
 
 
 def test_old_deliveries_are_forgotten_in_bounded_batches(store: Store) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
@@ -195,6 +196,41 @@ def test_due_reminders_are_leased_oldest_first_up_to_a_limit(store: Store) -> No
         assert [r.id for r in tx.claim_reminders("w2", NOW, NOW + 5 * MINUTE, 10)] == [third.id]
         leased_meanwhile = tx.claim_reminders("w2", NOW + 4 * MINUTE, NOW + 9 * MINUTE, 10)
         assert [r.id for r in leased_meanwhile] == [not_due.id], "the others are still leased"
+
+
+def test_workers_draining_the_queue_at_once_never_share_a_row(store: Store) -> None:
+    incident = declared(store)
+    with store.transaction() as tx:
+        commitment_id = _commitment_id(tx, incident)
+        for index in range(40):
+            _nag(tx, incident, NOW - index * TICK, commitment_id=commitment_id)
+
+    def drain(worker: str) -> list[int]:
+        taken: list[int] = []
+        while True:
+            with store.transaction() as tx:
+                batch = tx.claim_reminders(worker, NOW, NOW + MINUTE, 3)
+            if not batch:
+                return taken
+            taken.extend(r.id for r in batch)
+
+    with ThreadPoolExecutor(4) as pool:
+        taken = [row for rows in pool.map(drain, ["w1", "w2", "w3", "w4"]) for row in rows]
+    assert len(taken) == len(set(taken)) == 40
+
+
+def test_workers_asking_for_one_row_by_id_at_once_give_it_to_one(store: Store) -> None:
+    incident = declared(store)
+    with store.transaction() as tx:
+        row = tx.add_outbox_row(PUBLISH, incident.id, 7, NOW, NOW + MINUTE)
+
+    def claim(worker: str) -> list[str]:
+        with store.transaction() as tx:
+            return [r.claimed_by or "" for r in tx.claim_reminder_ids([row.id], worker, NOW, NOW + MINUTE)]
+
+    with ThreadPoolExecutor(4) as pool:
+        winners = [who for found in pool.map(claim, [f"w{n}" for n in range(8)]) for who in found]
+    assert len(winners) == 1
 
 
 def test_a_lease_that_ran_out_is_taken_by_the_next_worker(store: Store) -> None:
