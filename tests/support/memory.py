@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from incidentbot.domain.commitments import Commitment
 from incidentbot.domain.models import (
@@ -28,6 +28,7 @@ from incidentbot.services.ports import ChannelMessage, IncidentView, NewEvent, N
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
 from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
+from tests.support.memory_times import InUtc
 from tests.support.memory_updates import MemoryUpdates
 
 EDITABLE = (
@@ -61,7 +62,7 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
         with self.one_at_a_time:
             before = self._snapshot()
             try:
-                yield self
+                yield cast(MemoryStore, InUtc(self))
             except BaseException:
                 # As a database does: nothing of a failed transaction stays. Ids are not given
                 # back, as PostgreSQL's sequences do not give them back either.

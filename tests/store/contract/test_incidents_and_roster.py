@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, timedelta, timezone
 
 import pytest
 
@@ -27,6 +28,20 @@ def test_a_new_incident_is_read_back_as_written_numbered_and_pending(store: Stor
     assert (loaded.declared_by, loaded.is_private, loaded.resolved_at) == ("U001", False, None)
     assert loaded.declared_at == NOW and loaded.declared_at.utcoffset() is not None
     assert loaded.next_update_due == NOW + 15 * MINUTE
+
+
+def test_times_are_kept_as_the_same_instant_in_utc_and_naive_ones_are_refused(store: Store) -> None:
+    india = timezone(timedelta(hours=5, minutes=30))
+    with store.transaction() as tx:
+        added = tx.add_incident(new_incident(at=NOW.astimezone(india)))
+    with store.transaction() as tx:
+        loaded = tx.get_incident(added.id)
+    assert loaded is not None and added.declared_at == loaded.declared_at == NOW
+    assert added.declared_at.tzinfo == loaded.declared_at.tzinfo == UTC
+    with pytest.raises(Exception, match="naive datetime"), store.transaction() as tx:
+        tx.add_incident(new_incident(at=NOW.replace(tzinfo=None)))
+    with store.transaction() as tx:
+        assert tx.open_incidents("T1") == [loaded]
 
 
 def test_numbers_count_per_workspace_and_look_up_by_workspace(store: Store) -> None:

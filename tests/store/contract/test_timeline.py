@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta, timezone
+
 import pytest
 
 from incidentbot.domain.models import EventKind
@@ -56,6 +58,23 @@ def test_an_entry_written_later_keeps_when_it_was_recorded(store: Store) -> None
             NewEvent(incident.id, EventKind.NOTE, "at 14:00", NOW - 5 * MINUTE, recorded_at=NOW)
         )
     assert late is not None and (late.occurred_at, late.recorded_at) == (NOW - 5 * MINUTE, NOW)
+
+
+def test_an_entry_s_times_come_back_in_utc(store: Store) -> None:
+    incident = declared(store)
+    new_york = timezone(timedelta(hours=-5))
+    with store.transaction() as tx:
+        added = tx.add_event(
+            NewEvent(incident.id, EventKind.NOTE, "typed in New York", NOW.astimezone(new_york))
+        )
+        assert added is not None
+        edited = tx.update_event(added.model_copy(update={"deleted_at": (NOW + MINUTE).astimezone(new_york)}))
+    assert (added.occurred_at, added.recorded_at, edited.deleted_at) == (NOW, NOW, NOW + MINUTE)
+    assert {
+        added.occurred_at.tzinfo,
+        added.recorded_at and added.recorded_at.tzinfo,
+        edited.deleted_at and edited.deleted_at.tzinfo,
+    } == {UTC}
 
 
 def test_entries_come_in_time_order_and_in_written_order_at_one_time(store: Store) -> None:
