@@ -48,9 +48,8 @@ class MemoryUpdates:
         )
 
     def set_update_message(self, update_id: int, message_ts: str) -> None:
-        self.update_rows[update_id] = self.update_rows[update_id].model_copy(
-            update={"message_ts": message_ts}
-        )
+        if update := self.update_rows.get(update_id):
+            self.update_rows[update_id] = update.model_copy(update={"message_ts": message_ts})
 
     # commitments
 

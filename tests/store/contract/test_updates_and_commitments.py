@@ -85,6 +85,14 @@ def test_the_posted_message_is_recorded_on_its_update(store: Store) -> None:
         ]
 
 
+def test_recording_the_message_of_an_unknown_update_changes_nothing(store: Store) -> None:
+    incident = declared(store)
+    with store.transaction() as tx:
+        update = tx.add_update(_update(incident.id))
+        tx.set_update_message(update.id + 1000, "1700000000.000100")
+        assert tx.updates(incident.id) == [update]
+
+
 def test_a_commitment_is_read_back_open_and_live(store: Store) -> None:
     incident = declared(store)
     with store.transaction() as tx:
