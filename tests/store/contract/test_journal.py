@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
@@ -10,6 +11,7 @@ from incidentbot.domain.reminders import ReminderState
 from incidentbot.services.ports import Store
 from tests.store.contract.builders import MINUTE, NOW, Boom, declared
 
+SECOND = timedelta(seconds=1)
 PAYLOAD = '{"channel_id": "C042", "words": "Rolled back"}'
 
 
@@ -71,7 +73,7 @@ def test_a_request_row_is_due_at_receipt_and_held_until_asked(store: Store) -> N
         0,
     )
     with store.transaction() as tx:
-        assert tx.claim_reminders("scheduler", NOW + MINUTE - MINUTE / 60, NOW + 2 * MINUTE, 10) == []
+        assert tx.claim_reminders("scheduler", NOW + MINUTE - SECOND, NOW + 2 * MINUTE, 10) == []
         [taken] = tx.claim_reminders("scheduler", NOW + MINUTE, NOW + 2 * MINUTE, 10)
     assert taken == row.model_copy(update={"claimed_by": "scheduler", "claimed_until": NOW + 2 * MINUTE})
 

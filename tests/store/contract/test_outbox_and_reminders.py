@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,8 @@ from incidentbot.services.ports import Store, Transaction
 from incidentbot.services.update_ports import NewCommitment, NewReminder
 from tests.store.contract.builders import MINUTE, NOW, Boom, declared
 
-TICK = MINUTE / 60_000_000
+TICK = timedelta(microseconds=1)
+"""The smallest step both databases keep."""
 PUBLISH = OutboxKind.PUBLISH_UPDATE
 PENDING, DONE, CANCELLED = ReminderState.PENDING, ReminderState.DONE, ReminderState.CANCELLED
 
