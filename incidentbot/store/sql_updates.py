@@ -143,14 +143,9 @@ class UpdatesSql:
                 claimed_until=hold,
                 attempts=0,
             )
-            .on_conflict_do_nothing(
-                index_elements=[
-                    reminders.c.kind,
-                    reminders.c.commitment_id,
-                    reminders.c.subject_id,
-                    reminders.c.due_at,
-                ]
-            )
+            # No conflict target: a row without a commitment is held by the other unique index
+            # (one per kind, subject and time), and a repeat there is a repeat too, not an error.
+            .on_conflict_do_nothing()
             .returning(reminders)
         )
         row = self.db.execute(stmt).one_or_none()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from incidentbot.cadence.commitment_rules import Commitment
 from incidentbot.cadence.update_rules import Update
@@ -27,7 +28,21 @@ from incidentbot.timeline.rules import PENDING_TEXT, EventSource
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
 from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
+from tests.support.memory_times import InUtc
 from tests.support.memory_updates import MemoryUpdates
+
+EDITABLE = (
+    "occurred_at",
+    "kind",
+    "text",
+    "actor_id",
+    "actor_name",
+    "source",
+    "permalink",
+    "edited",
+    "deleted_at",
+)
+"""What `update_event` writes back; an entry's incident, message and recording time stay."""
 
 
 @dataclass
@@ -45,7 +60,25 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
         with self.one_at_a_time:
-            yield self
+            before = self._snapshot()
+            try:
+                yield cast(MemoryStore, InUtc(self))
+            except BaseException:
+                # As a database does: nothing of a failed transaction stays. Ids are not given
+                # back, as PostgreSQL's sequences do not give them back either.
+                self.__dict__.update(before)
+                raise
+
+    def _snapshot(self) -> dict[str, Any]:
+        """Every table as it is now; the rows are frozen models, so copying the containers is enough."""
+        saved = {
+            name: copy.copy(value)
+            for name, value in vars(self).items()
+            if isinstance(value, dict | list | set)
+        }
+        if "_wrap" in vars(self):
+            saved["_wrap"] = self.wrap.copy()
+        return saved
 
     def add_incident(self, new: NewIncident) -> Incident:
         number = self.counters.get(new.team_id, 0) + 1
@@ -76,8 +109,10 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
         return [i for i in self.incidents.values() if i.setup_state is SetupState.PENDING]
 
     def save_incident(self, incident: Incident) -> Incident:
-        self.incidents[incident.id] = incident
-        return incident
+        current = self.incidents[incident.id]
+        saved = incident.model_copy(update={"team_id": current.team_id, "number": current.number})
+        self.incidents[incident.id] = saved
+        return saved
 
     def roster(self, incident_id: int) -> Roster:
         roster = Roster()
@@ -90,7 +125,9 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
         return {incident_id: self.roster(incident_id) for incident_id in incident_ids}
 
     def role_history(self, incident_id: int) -> list[RoleAssignment]:
-        return [a for a in self.assignments if a.incident_id == incident_id]
+        return sorted(
+            (a for a in self.assignments if a.incident_id == incident_id), key=lambda a: a.started_at
+        )
 
     def assign_role(
         self, incident_id: int, role: Role, user_id: str, assigned_by: str, at: datetime
@@ -145,8 +182,9 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
 
     def update_event(self, event: TimelineEvent) -> TimelineEvent:
         index = next(i for i, e in enumerate(self.timeline) if e.id == event.id)
-        self.timeline[index] = event
-        return event
+        written = {name: getattr(event, name) for name in EDITABLE}
+        self.timeline[index] = self.timeline[index].model_copy(update=written)
+        return self.timeline[index]
 
     def unfetched_captures(self, incident_id: int, limit: int) -> list[TimelineEvent]:
         waiting = [

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from incidentbot.incident.models import Incident, SetupState
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
-
-if TYPE_CHECKING:
-    from tests.support.memory_resolution import WrapUpRecords
 
 FINISHED = {ReminderState.DONE.value, ReminderState.CANCELLED.value}
 
@@ -21,11 +17,6 @@ class MemoryHousekeeping:
     reminder_rows: dict[int, Reminder]
     delivery_times: dict[str, datetime]
     deliveries: set[str]
-
-    if TYPE_CHECKING:
-
-        @property
-        def wrap(self) -> WrapUpRecords: ...
 
     def delete_finished_reminders(
         self, finished_before: datetime, resolved_before: datetime, limit: int
@@ -39,17 +30,7 @@ class MemoryHousekeeping:
         ][:limit]
         for row_id in removable:
             del self.reminder_rows[row_id]
-        # Action-item reminders live in a list of their own here; in SQL they share the table.
-        room = limit - len(removable)
-        actions = [
-            r
-            for r in self.wrap.reminders
-            if r.state in FINISHED
-            and r.due_at < finished_before
-            and self._settled(r.incident_id, resolved_before)
-        ][:room]
-        self.wrap.reminders = [r for r in self.wrap.reminders if r not in actions]
-        return len(removable) + len(actions)
+        return len(removable)
 
     def delete_processed_events(self, received_before: datetime, limit: int) -> int:
         old = [event_id for event_id, at in self.delivery_times.items() if at < received_before][:limit]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from incidentbot.cadence.ports import NewReminder
 from incidentbot.incident.models import EventKind, Incident, TimelineEvent
 from incidentbot.kernel.ports import IncidentView
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry
 from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText
@@ -22,14 +25,18 @@ from incidentbot.wrap_up.ports import (
 )
 from incidentbot.wrap_up.resolution_rules import Resolution
 
+PENDING = ReminderState.PENDING
+
 
 @dataclass
 class WrapUpRecords:
     resolutions: dict[int, Resolution] = field(default_factory=dict)
     comms: list[CommsText] = field(default_factory=list)
     actions: dict[int, ActionItem] = field(default_factory=dict)
-    reminders: list[ActionReminder] = field(default_factory=list)
     analysis: list[AnalysisEntry] = field(default_factory=list)
+
+    def copy(self) -> WrapUpRecords:
+        return WrapUpRecords(**{name: copy.copy(rows) for name, rows in vars(self).items()})
 
 
 class ResolutionMemory:
@@ -38,6 +45,11 @@ class ResolutionMemory:
     ids: Iterator[int]
     incidents: dict[int, Incident]
     timeline: list[TimelineEvent]
+    reminder_rows: dict[int, Reminder]
+
+    if TYPE_CHECKING:
+
+        def add_reminder(self, new: NewReminder) -> Reminder | None: ...
 
     @property
     def wrap(self) -> WrapUpRecords:
@@ -51,7 +63,11 @@ class ResolutionMemory:
         return self.wrap.resolutions.get(incident_id)
 
     def count_events(self, incident_id: int, kind: EventKind) -> int:
-        return sum(1 for e in self.timeline if e.incident_id == incident_id and e.kind == kind)
+        return sum(
+            1
+            for e in self.timeline
+            if e.incident_id == incident_id and e.kind == kind and e.deleted_at is None
+        )
 
     def add_comms_text(self, new: NewCommsText) -> CommsText:
         text = CommsText(id=next(self.ids), **vars(new))
@@ -65,11 +81,14 @@ class ResolutionMemory:
         ]
 
     def comms_texts(self, incident_id: int, audience: CommsAudience | None = None) -> list[CommsText]:
-        return [
-            t
-            for t in self.wrap.comms
-            if t.incident_id == incident_id and (audience is None or t.audience == audience)
-        ]
+        return sorted(
+            (
+                t
+                for t in self.wrap.comms
+                if t.incident_id == incident_id and (audience is None or t.audience == audience)
+            ),
+            key=lambda t: (t.created_at, t.id),
+        )
 
     def add_action_item(self, new: NewActionItem) -> ActionItem:
         item = ActionItem(id=next(self.ids), **vars(new))
@@ -89,28 +108,32 @@ class ResolutionMemory:
         self.wrap.actions[item_id] = item.model_copy(update={"state": state, "done_at": at})
         return self.wrap.actions[item_id]
 
+    # Overdue reminders are rows of the reminders queue, as in SQL, so the scheduler takes them.
+
     def schedule_action_reminder(self, item: ActionItem, due_at: datetime) -> bool:
-        if any(r.subject_id == item.id and r.due_at == due_at for r in self.wrap.reminders):
-            return False
-        self.wrap.reminders.append(
-            ActionReminder(id=next(self.ids), incident_id=item.incident_id, subject_id=item.id, due_at=due_at)
-        )
-        return True
+        new = NewReminder(ACTION_OVERDUE, due_at, incident_id=item.incident_id, subject_id=item.id)
+        return self.add_reminder(new) is not None
 
     def action_reminders(self, item_id: int) -> list[ActionReminder]:
-        return sorted((r for r in self.wrap.reminders if r.subject_id == item_id), key=lambda r: r.due_at)
+        mine = (
+            r for r in self.reminder_rows.values() if r.kind == ACTION_OVERDUE and r.subject_id == item_id
+        )
+        return [_action_reminder(r) for r in sorted(mine, key=lambda r: r.due_at)]
 
     def pending_action_reminders(self, now: datetime) -> list[ActionReminder]:
-        due = [r for r in self.wrap.reminders if r.state == "pending" and r.due_at <= now]
-        return sorted(due, key=lambda r: r.due_at)
+        """Due overdue reminders nobody has sent yet (a test's stand-in for the scheduler's claim)."""
+        due = [
+            r
+            for r in self.reminder_rows.values()
+            if r.kind == ACTION_OVERDUE and r.state is PENDING and r.due_at <= now
+        ]
+        return [_action_reminder(r) for r in sorted(due, key=lambda r: r.due_at)]
 
     def finish_action_reminder(self, reminder_id: int, at: datetime) -> None:
-        self.wrap.reminders = [
-            ActionReminder(r.id, r.incident_id, r.subject_id, r.due_at, "done", ACTION_OVERDUE)
-            if r.id == reminder_id
-            else r
-            for r in self.wrap.reminders
-        ]
+        sent = self.reminder_rows[reminder_id]
+        self.reminder_rows[reminder_id] = sent.model_copy(
+            update={"state": ReminderState.DONE, "fired_at": at}
+        )
 
     def add_analysis_entry(self, new: NewAnalysisEntry) -> AnalysisEntry:
         entry = AnalysisEntry(id=next(self.ids), **vars(new))
@@ -118,13 +141,18 @@ class ResolutionMemory:
         return entry
 
     def analysis_entries(self, incident_id: int) -> list[AnalysisEntry]:
-        return [e for e in self.wrap.analysis if e.incident_id == incident_id]
+        mine = (e for e in self.wrap.analysis if e.incident_id == incident_id)
+        return sorted(mine, key=lambda e: (e.created_at, e.id))
 
     def incidents_declared_since(self, team_id: str, since: datetime) -> list[Incident]:
         return [i for i in self.incidents.values() if i.team_id == team_id and i.declared_at >= since]
 
     def incidents_numbered(self, number: int) -> list[Incident]:
-        return [i for i in self.incidents.values() if i.number == number]
+        return sorted((i for i in self.incidents.values() if i.number == number), key=lambda i: i.team_id)
+
+
+def _action_reminder(row: Reminder) -> ActionReminder:
+    return ActionReminder(row.id, row.incident_id, row.subject_id, row.due_at, row.state.value, row.kind)
 
 
 class ResolutionRecording:

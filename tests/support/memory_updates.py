@@ -48,9 +48,8 @@ class MemoryUpdates:
         )
 
     def set_update_message(self, update_id: int, message_ts: str) -> None:
-        self.update_rows[update_id] = self.update_rows[update_id].model_copy(
-            update={"message_ts": message_ts}
-        )
+        if update := self.update_rows.get(update_id):
+            self.update_rows[update_id] = update.model_copy(update={"message_ts": message_ts})
 
     # commitments
 
@@ -80,15 +79,15 @@ class MemoryUpdates:
         )
 
     def mark_commitment_missed(self, commitment_id: int) -> bool:
-        current = self.commitment_rows[commitment_id]
-        if current.state is not CommitmentState.OPEN:
+        current = self.commitment_rows.get(commitment_id)
+        if current is None or current.state is not CommitmentState.OPEN:
             return False
         self.commitment_rows[commitment_id] = current.model_copy(update={"state": CommitmentState.MISSED})
         return True
 
     def settle_commitment(self, commitment_id: int, state: CommitmentState, at: datetime) -> bool:
-        current = self.commitment_rows[commitment_id]
-        if current.settled_at is not None:
+        current = self.commitment_rows.get(commitment_id)
+        if current is None or current.settled_at is not None:
             return False
         self.commitment_rows[commitment_id] = current.model_copy(update={"state": state, "settled_at": at})
         return True
@@ -96,11 +95,7 @@ class MemoryUpdates:
     # reminders
 
     def add_reminder(self, new: NewReminder) -> Reminder | None:
-        key = (new.kind, new.commitment_id, new.subject_id, new.due_at)
-        # As in SQL, a NULL in the key never collides.
-        if None not in key and any(
-            (r.kind, r.commitment_id, r.subject_id, r.due_at) == key for r in self.reminder_rows.values()
-        ):
+        if self._taken(new):
             return None
         hold = new.not_before if new.not_before and new.not_before > new.due_at else None
         reminder = Reminder(
@@ -114,6 +109,17 @@ class MemoryUpdates:
         )
         self.reminder_rows[reminder.id] = reminder
         return reminder
+
+    def _taken(self, new: NewReminder) -> bool:
+        """The SQL store's two unique indexes: one row per kind, commitment, subject and time, and
+        one per kind, subject and time among rows without a commitment. A NULL never collides."""
+        if new.subject_id is None:
+            return False
+        return any(
+            (r.kind, r.subject_id, r.due_at, r.commitment_id)
+            == (new.kind, new.subject_id, new.due_at, new.commitment_id)
+            for r in self.reminder_rows.values()
+        )
 
     def claim_reminders(self, worker: str, now: datetime, until: datetime, limit: int) -> list[Reminder]:
         due = sorted(
