@@ -15,6 +15,7 @@ from incidentbot.services import declare, journal, roles
 from incidentbot.services.errors import BotUser, SlackUnavailable, UnknownUser
 from incidentbot.slack import once, parse
 from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
+from incidentbot.slack.listeners.checked_records import tell_declared
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 
 ROLE_BLOCKS = {Block.COMMANDER: Role.COMMANDER, Block.COMMS: Role.COMMS, Block.SCRIBE: Role.SCRIBE}
@@ -81,6 +82,7 @@ def _record_and_set_up(deps: Deps, request: Reminder) -> None:
     incident = journal.apply_now(deps.services, request, declare.apply_declaration)
     if incident is not None:
         declare.set_up(deps.services, incident.id)
+        tell_declared(deps, incident.id)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
