@@ -1,18 +1,19 @@
-"""Telling the person who added a note, a marked message, an action item or an update what the
-communication checker found in it, after it is saved (`checker/checked_records.py`)."""
+"""Telling the person who added a note, a marked message, an action item, an update or a
+declaration what the communication checker found in it, after it is saved
+(`checker/checked_records.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Literal
 
-from incidentbot.checker import checked_records
+from incidentbot.checker import Audience, checked_records
 from incidentbot.checker.checked_records import Added
 from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps
 
 FINDINGS_SHOWN = 10
-Then = Literal["timeline", "action", "update"]
+Then = Literal["timeline", "action", "update", "declare"]
 """Where the text was saved, which says how it can be reworded."""
 
 
@@ -29,3 +30,15 @@ def tell_findings(
         "checker/added.j2", findings=labelled, shown=labelled[:FINDINGS_SHOWN], then=then
     )
     deps.tell(channel_id, user_id, text)
+
+
+def tell_declared(deps: Deps, incident_id: int) -> None:
+    """The declarer told what the checker found in the title and impact, once the channel is set
+    up: both head the alert, the summary and the postmortem."""
+    incident = deps.services.view_of(incident_id).incident
+    label = deps.renderer.label
+    typed = [
+        Added(incident.title, Audience.INTERNAL, label("declare.title_label")),
+        Added(incident.impact, Audience.INTERNAL, label("declare.impact_label")),
+    ]
+    tell_findings(deps, incident.channel_id, incident.declared_by, incident.id, typed, "declare")

@@ -168,3 +168,20 @@ def test_without_the_group_its_handle_is_just_a_word(running: RunningBot) -> Non
     ephemeral_to(running, "U001", FOUND)
     [found] = _findings_told(running, "U001")
     assert "carelessly" in found
+
+
+def test_a_blaming_declaration_is_declared_and_the_declarer_told(running: RunningBot) -> None:
+    incident = declare(running, title="Checkout down after Raj's deploy broke payments")
+
+    told_to = ephemeral_to(running, "U001", FOUND).args
+    assert told_to["channel"] == incident.channel_id
+    assert "Title: “Raj's deploy broke" in told_to["text"] and "/incident update" in told_to["text"]
+    assert incident.title == "Checkout down after Raj's deploy broke payments"
+
+
+def test_a_clean_declaration_brings_no_findings(running: RunningBot) -> None:
+    first = declare(running)
+    note(running, BLAMING_NOTE, channel_id=first.channel_id)
+    ephemeral_to(running, "U001", FOUND)
+    [found] = _findings_told(running, "U001")
+    assert "carelessly" in found

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from incidentbot.checker.slack_findings import tell_declared
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Role, Severity
 from incidentbot.incident.validation import impact_problem, title_problem
@@ -81,7 +82,9 @@ def register(app: App, deps: Deps) -> None:
 
 def _record_and_set_up(deps: Deps, request: Reminder) -> None:
     # Applying it owes the channel's setup, which is then built here, in this thread.
-    commands.apply_submitted(deps.services, request, declare.DECLARE)
+    incident = commands.apply_submitted(deps.services, request, declare.DECLARE)
+    if incident is not None:
+        tell_declared(deps, incident.id)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
