@@ -18,7 +18,8 @@ from incidentbot.kernel.reminders import FireReport, Handler, run_due
 from incidentbot.roles import service as roles
 from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline import notes
-from incidentbot.wrap_up import action_items
+from incidentbot.wrap_up import action_items, resolve
+from incidentbot.wrap_up import deliver as wrap_up_deliver
 from incidentbot.wrap_up.ports import ACTION_OVERDUE
 
 HANDLERS: Mapping[str, Handler] = {
@@ -35,12 +36,14 @@ HANDLERS: Mapping[str, Handler] = {
     OutboxKind.SYNC_SUMMARY: notices.deliver_sync_summary,
     OutboxKind.RESOLUTION_POST: notices.deliver_resolution,
     OutboxKind.CAPTURE: timeline_capture.deliver_capture,
+    OutboxKind.POSTMORTEM_OFFER: wrap_up_deliver.deliver_postmortem_offer,
     JournalKind.DECLARE: replaying(declare.apply_declaration),
     JournalKind.NOTE: replaying_handler(notes.ADD_NOTE),
     JournalKind.MARK: replaying(timeline_capture.apply_mark),
     JournalKind.CHANGE: replaying(changes.apply_change),
     JournalKind.ROLE: replaying(roles.apply_role),
     JournalKind.ROLES: replaying(roles.apply_chosen),
+    JournalKind.RESOLVE: replaying_handler(resolve.RESOLVE),
 }
 
 

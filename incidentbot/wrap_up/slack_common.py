@@ -10,6 +10,7 @@ from incidentbot.checker import CheckerConfig, checking
 from incidentbot.incident.models import Status
 from incidentbot.kernel.errors import NotAnIncidentChannel
 from incidentbot.rendering.markdown import TextRenderer, plain_renderer
+from incidentbot.slack import once
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.wrap_up import comms, postmortem
@@ -57,6 +58,14 @@ def comms_form(
         channel_id=channel_id,
         text=draft_text(facts, audience),
     )
+
+
+def delivery(body: dict[str, Any]) -> str:
+    """The delivery's name, claimed with the command's journal row (`once.CLAIMED_WITH_THEIR_RECORD`)."""
+    key = once.delivery_key(body)
+    if key is None:
+        raise ValueError("a form or click Slack sent without its identity")
+    return key
 
 
 def checker_config(deps: Deps, incident_id: int) -> CheckerConfig:

@@ -12,6 +12,7 @@ from incidentbot.kernel.context import Services
 from incidentbot.wrap_up import comms, resolve
 from incidentbot.wrap_up.comms_rules import CommsAudience, StoredFinding
 from incidentbot.wrap_up.errors import InvalidCommsText, NotResolvedYet
+from tests.support import wrap_up
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
@@ -71,7 +72,7 @@ def test_stakeholder_and_executive_texts_go_to_the_stakeholder_channel(
         comms.save(
             services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
         )
-    resolve.resolve(services, incident_id, resolve.ResolutionInput("Rolled back", "EU users"), "U001")
+    wrap_up.resolve(services, incident_id, resolve.ResolutionInput("Rolled back", "EU users"), "U001")
     comms.save(
         services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
     )

@@ -13,6 +13,7 @@ from incidentbot.wrap_up import action_items, analysis, comms, postmortem, resol
 from incidentbot.wrap_up.action_item_rules import ActionDraft, SmartGap
 from incidentbot.wrap_up.analysis_rules import FactorCategory
 from incidentbot.wrap_up.comms_rules import CommsAudience
+from tests.support import wrap_up
 from tests.support.comms_rows import add_commitment, add_update
 from tests.support.declarations import declaration, declared
 
@@ -44,7 +45,7 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
     action_items.add(services, incident_id, ActionDraft("Look at alerts"), "U001")
     assert isinstance(services.clock, ManualClock)
     services.clock.advance(timedelta(minutes=50))
-    resolve.resolve(
+    wrap_up.resolve(
         services, incident_id, resolve.ResolutionInput("Killed the migration", "No checkouts"), "U001"
     )
 
