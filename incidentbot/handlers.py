@@ -18,7 +18,7 @@ from incidentbot.kernel.reminders import FireReport, Handler, run_due
 from incidentbot.roles import service as roles
 from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline import notes
-from incidentbot.wrap_up import action_items, resolve
+from incidentbot.wrap_up import action_items, analysis, comms, resolve
 from incidentbot.wrap_up import deliver as wrap_up_deliver
 from incidentbot.wrap_up.ports import ACTION_OVERDUE
 
@@ -37,6 +37,8 @@ HANDLERS: Mapping[str, Handler] = {
     OutboxKind.RESOLUTION_POST: notices.deliver_resolution,
     OutboxKind.CAPTURE: timeline_capture.deliver_capture,
     OutboxKind.POSTMORTEM_OFFER: wrap_up_deliver.deliver_postmortem_offer,
+    OutboxKind.COMMS_POST: wrap_up_deliver.deliver_comms_text,
+    OutboxKind.ACTION_ITEM_POST: wrap_up_deliver.deliver_action_item,
     JournalKind.DECLARE: replaying(declare.apply_declaration),
     JournalKind.NOTE: replaying_handler(notes.ADD_NOTE),
     JournalKind.MARK: replaying(timeline_capture.apply_mark),
@@ -44,6 +46,10 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.ROLE: replaying(roles.apply_role),
     JournalKind.ROLES: replaying(roles.apply_chosen),
     JournalKind.RESOLVE: replaying_handler(resolve.RESOLVE),
+    JournalKind.COMMS_TEXT: replaying_handler(comms.SAVE),
+    JournalKind.ACTION_ITEM: replaying_handler(action_items.ADD),
+    JournalKind.ACTION_STATE: replaying_handler(action_items.SET_STATE),
+    JournalKind.ANALYSIS: replaying_handler(analysis.ADD),
 }
 
 

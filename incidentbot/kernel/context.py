@@ -19,6 +19,7 @@ class Services:
     clock: Clock
     channel_prefix: str = "inc"
     announcement_channel: str | None = None
+    stakeholder_channel: str | None = None
     journal: Journal | None = None
     """Batches journalled requests; without one, each is written in a transaction of its own."""
 

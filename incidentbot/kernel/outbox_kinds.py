@@ -35,6 +35,10 @@ class OutboxKind(StrEnum):
     """The resolution message in the channel (`subject_id` is the `resolved` timeline entry)."""
     CAPTURE = "capture"
     """Fill in a message marked for the timeline from Slack (`subject_id` is its entry)."""
+    COMMS_POST = "comms_post"
+    """Post a customer, stakeholder or executive text (`subject_id` is the text)."""
+    ACTION_ITEM_POST = "action_item_post"
+    """Announce an action item in the incident channel (`subject_id` is the item)."""
     POSTMORTEM_OFFER = "postmortem_offer"
     """Offer the resolver (the commander when there is one) to start the postmortem."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from incidentbot.incident.models import Status
+from incidentbot.kernel import commands
 from incidentbot.kernel.errors import NotAnIncidentChannel
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.listeners.commands import Invocation, Router
@@ -94,8 +95,13 @@ def action_command(inv: Invocation) -> None:
     if text is None:
         return
     draft = action_items.parse(deps.services, text)
-    added = action_items.record(deps.services, incident.id, draft, inv.user_id)
-    inv.later(partial(action_items.announce, deps.services, added))
+    action_items.check_owner(deps.services, draft.owner_id)
+    command = action_items.AddActionItem(
+        user_id=inv.user_id, channel_id=inv.channel_id, incident_id=incident.id, draft=draft
+    )
+    row = commands.submit(deps.services, command)
+    assert row is not None, "a command names no delivery, so it is never a repeat"
+    inv.later(partial(commands.apply_submitted, deps.services, row, action_items.ADD))
 
 
 def list_actions(inv: Invocation) -> None:

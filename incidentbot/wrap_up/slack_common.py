@@ -60,12 +60,10 @@ def comms_form(
     )
 
 
-def delivery(body: dict[str, Any]) -> str:
-    """The delivery's name, claimed with the command's journal row (`once.CLAIMED_WITH_THEIR_RECORD`)."""
-    key = once.delivery_key(body)
-    if key is None:
-        raise ValueError("a form or click Slack sent without its identity")
-    return key
+def delivery(body: dict[str, Any]) -> str | None:
+    """The delivery's name, claimed with the command's journal row (see `slack/once.py`);
+    None for one that carries nothing to tell a repeat of it by."""
+    return once.delivery_key(body)
 
 
 def checker_config(deps: Deps, incident_id: int) -> CheckerConfig:

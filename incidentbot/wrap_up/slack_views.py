@@ -6,7 +6,6 @@ first; when it finds something, the form comes back as a review (not a refusal).
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -172,19 +171,16 @@ def _on_comms_text(deps: Deps) -> Listener:
             )
             ack(response_action="update", view=form)
             return
-        ack()
-        save = partial(
-            comms.save,
-            deps.services,
-            incident_id,
-            audience,
-            text,
-            str(body["user"]["id"]),
-            findings=found,
+        command = comms.PostCommsText(
+            user_id=str(body["user"]["id"]),
+            channel_id=submitter(body)[0],
+            incident_id=incident_id,
+            audience=audience,
+            text=text,
+            findings=tuple(found),
             stage=stage,
-            stakeholder_channel=deps.team.stakeholder_channel,
         )
-        deps.later(*submitter(body), save)
+        submit_then_apply(deps, ack, body, command, comms.SAVE)
 
     return on_comms_text
 
@@ -192,11 +188,15 @@ def _on_comms_text(deps: Deps) -> Listener:
 # postmortem analysis -------------------------------------------------------------------------
 
 
-def _saved(deps: Deps, body: dict[str, Any], incident_id: int) -> None:
-    """Say where the analysis just saved will show, after the ack."""
-    incident = deps.services.view_of(incident_id).incident
-    note = deps.renderer.label("postmortem_file.saved", label=incident.label)
-    deps.tell_later(incident.channel_id, str(body["user"]["id"]), note)
+def _save(deps: Deps, ack: Ack, body: dict[str, Any], command: analysis.AddAnalysis) -> None:
+    """Journal the entry before the ack; once saved, say where it will show."""
+
+    def saved(_: object) -> None:
+        incident = deps.services.view_of(command.incident_id).incident
+        note = deps.renderer.label("postmortem_file.saved", label=incident.label)
+        deps.tell(incident.channel_id, command.user_id, note)
+
+    submit_then_apply(deps, ack, body, command, analysis.ADD, then=saved)
 
 
 def _on_five_whys(deps: Deps) -> Listener:
@@ -230,10 +230,8 @@ def _on_five_whys(deps: Deps) -> Listener:
             form = blocks.five_whys_modal(deps.renderer, incident_id, chain, review=review, reviewed=reviewed)
             ack(response_action="update", view=form)
             return
-        user = str(body["user"]["id"])
-        analysis.add_five_whys(deps.services, incident_id, problem, whys, root_cause, user)
-        ack()
-        _saved(deps, body, incident_id)
+        channel, user = submitter(body)
+        _save(deps, ack, body, analysis.five_whys(incident_id, problem, whys, root_cause, user, channel))
 
     return on_five_whys
 
@@ -266,9 +264,8 @@ def _on_factor(deps: Deps) -> Listener:
             )
             ack(response_action="update", view=form)
             return
-        analysis.add_factor(deps.services, incident_id, category, text, str(body["user"]["id"]))
-        ack()
-        _saved(deps, body, incident_id)
+        channel, user = submitter(body)
+        _save(deps, ack, body, analysis.factor(incident_id, category, text, user, channel))
 
     return on_factor
 
@@ -288,8 +285,7 @@ def _on_went_well(deps: Deps) -> Listener:
             )
             ack(response_action="update", view=form)
             return
-        analysis.add_went_well(deps.services, incident_id, text, str(body["user"]["id"]))
-        ack()
-        _saved(deps, body, incident_id)
+        channel, user = submitter(body)
+        _save(deps, ack, body, analysis.went_well(incident_id, text, user, channel))
 
     return on_went_well

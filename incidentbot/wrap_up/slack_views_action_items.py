@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -24,7 +23,15 @@ from incidentbot.wrap_up.action_item_rules import (
 )
 from incidentbot.wrap_up.errors import InvalidActionItem
 from incidentbot.wrap_up.slack_common import checker_config, review_text
-from incidentbot.wrap_up.slack_forms import Errors, Listener, incident_id_of, invalid, needs_review, submitter
+from incidentbot.wrap_up.slack_forms import (
+    Errors,
+    Listener,
+    incident_id_of,
+    invalid,
+    needs_review,
+    submit_then_apply,
+    submitter,
+)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -41,9 +48,13 @@ def _on_action_item(deps: Deps) -> Listener:
         if form := _action_review(deps, view, draft):
             ack(response_action="update", view=form)
             return
-        added = action_items.record(deps.services, incident_id_of(view), draft, str(body["user"]["id"]))
-        ack()
-        deps.later(*submitter(body), partial(action_items.announce, deps.services, added))
+        command = action_items.AddActionItem(
+            user_id=str(body["user"]["id"]),
+            channel_id=submitter(body)[0],
+            incident_id=incident_id_of(view),
+            draft=draft,
+        )
+        submit_then_apply(deps, ack, body, command, action_items.ADD)
 
     return on_action_item
 

@@ -68,7 +68,13 @@ def kill_right_after_ack(scene: Scene, slack: FakeSlack, table: str, send: Send)
     then restart it with the dead process's claims released. Returns Slack's answer, if any."""
     with ThreadPoolExecutor(1) as pool, writes_held(scene.engine, table):
         answer = pool.submit(_sent, send, scene.client)
-        wait_until(lambda: waiting_on_a_lock(scene.engine), timeout=30)
+        try:
+            wait_until(lambda: waiting_on_a_lock(scene.engine), timeout=30)
+        except AssertionError:
+            got = answer.result() if answer.done() else None
+            raise AssertionError(
+                f"never began applying; Slack got {got and (got.status, got.body)!r}"
+            ) from None
         scene.bot.kill()
         answered = answer.result()
     scene.restart(slack)
