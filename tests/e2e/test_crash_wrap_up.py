@@ -17,7 +17,7 @@ from tests.e2e.wrapup_helpers import resolve_state
 from tests.support import signing
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
-from tests.support.signing import SlackClientForTests
+from tests.support.signing import Response, SlackClientForTests
 
 pytestmark = pytest.mark.postgres
 
@@ -49,7 +49,7 @@ def _count(scene: Scene, sql: str) -> int:
 def test_a_resolve_form_acknowledged_then_killed_is_resolved_once_after_restart(
     scene: Scene, slack: FakeSlack
 ) -> None:
-    def send(client: SlackClientForTests) -> object:
+    def send(client: SlackClientForTests) -> Response:
         state = resolve_state(fix="Rolled back the gateway configuration")
         return client.submit("resolve_incident", state, user_id="U001", private_metadata=_metadata(scene))
 
@@ -75,7 +75,7 @@ def test_a_resolve_form_acknowledged_then_killed_is_resolved_once_after_restart(
 def test_a_customer_text_acknowledged_then_killed_is_kept_and_posted_once_after_restart(
     scene: Scene, slack: FakeSlack
 ) -> None:
-    def send(client: SlackClientForTests) -> object:
+    def send(client: SlackClientForTests) -> Response:
         state = {"text": {"value": signing.plain(GOOD_CUSTOMER_TEXT)}}
         metadata = _metadata(scene, audience="customer", stage="investigating")
         return client.submit("comms_text", state, user_id="U002", private_metadata=metadata)
@@ -99,7 +99,7 @@ def _announced(slack: FakeSlack, scene: Scene, what: str) -> int:
 def test_an_action_item_command_acknowledged_then_killed_is_added_and_announced_once_after_restart(
     scene: Scene, slack: FakeSlack
 ) -> None:
-    def send(client: SlackClientForTests) -> object:
+    def send(client: SlackClientForTests) -> Response:
         return client.command("action Add a lock timeout to migrations P1", channel_id=scene.channel)
 
     answer = kill_right_after_ack(scene, slack, "action_items", send)
@@ -115,7 +115,7 @@ def test_an_action_item_command_acknowledged_then_killed_is_added_and_announced_
 def test_an_action_item_form_acknowledged_then_killed_is_added_and_announced_once_after_restart(
     scene: Scene, slack: FakeSlack
 ) -> None:
-    def send(client: SlackClientForTests) -> object:
+    def send(client: SlackClientForTests) -> Response:
         state = {
             "text": {"value": signing.plain("Page on checkout errors")},
             "owner": {"value": signing.users_select("U002")},
@@ -143,7 +143,7 @@ def test_marking_an_action_item_done_acknowledged_then_killed_is_applied_after_r
         lambda: rows(scene.engine, "SELECT id FROM action_items WHERE incident_id = :i", i=scene.incident_id)
     )
 
-    def send(client: SlackClientForTests) -> object:
+    def send(client: SlackClientForTests) -> Response:
         return client.action("action_item_done", str(item_id), channel_id=scene.channel, user_id="U001")
 
     answer = kill_right_after_ack(scene, slack, "action_items", send)
@@ -160,7 +160,7 @@ def test_marking_an_action_item_done_acknowledged_then_killed_is_applied_after_r
 def test_a_five_whys_form_acknowledged_then_killed_is_saved_once_after_restart(
     scene: Scene, slack: FakeSlack
 ) -> None:
-    def send(client: SlackClientForTests) -> object:
+    def send(client: SlackClientForTests) -> Response:
         whys = {
             "problem": {"value": signing.plain("Customers could not check out for 60 minutes")},
             "why_1": {"value": signing.plain("The orders table was locked")},
