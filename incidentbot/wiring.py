@@ -77,6 +77,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         clock=clock or SystemClock(),
         channel_prefix=team.channel_prefix,
         announcement_channel=team.announcement_channel,
+        stakeholder_channel=team.stakeholder_channel,
         journal=journal,
         handlers=build_registry(),
     )

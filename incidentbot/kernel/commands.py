@@ -11,7 +11,7 @@ the messages it emitted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
@@ -67,6 +67,9 @@ class _SlackPeople(PeopleReader):
 
     def person(self, user_id: str) -> Person | None:
         return self._services.workspace.person(user_id)
+
+    def members(self, channel_id: str) -> Collection[str]:
+        return self._services.workspace.channel_members(channel_id)
 
 
 def submit(services: Services, command: Command, delivery: str | None = None) -> Reminder | None:

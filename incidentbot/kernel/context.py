@@ -21,6 +21,7 @@ class Services:
     clock: Clock
     channel_prefix: str = "inc"
     announcement_channel: str | None = None
+    stakeholder_channel: str | None = None
     journal: Journal | None = None
     """Batches journalled requests; without one, each is written in a transaction of its own."""
     handlers: Mapping[str, Handler] = field(kw_only=True)

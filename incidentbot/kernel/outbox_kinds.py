@@ -35,6 +35,12 @@ class OutboxKind(StrEnum):
     """The resolution message in the channel (`subject_id` is the `resolved` timeline entry)."""
     CAPTURE = "capture"
     """Fill in a message marked for the timeline from Slack (`subject_id` is its entry)."""
+    COMMS_POST = "comms_post"
+    """Post a customer, stakeholder or executive text (`subject_id` is the text)."""
+    ACTION_ITEM_POST = "action_item_post"
+    """Announce an action item in the incident channel (`subject_id` is the item)."""
+    POSTMORTEM_OFFER = "postmortem_offer"
+    """Offer the resolver (the commander when there is one) to start the postmortem."""
 
     @property
     def tells_the_actor(self) -> bool:
@@ -43,4 +49,8 @@ class OutboxKind(StrEnum):
         The summary catches up on its own and says nothing the channel has not seen, so a delay
         there is not worth interrupting anyone for.
         """
-        return self is not OutboxKind.SYNC_SUMMARY
+        return self not in _QUIET
+
+
+_QUIET = frozenset({OutboxKind.SYNC_SUMMARY, OutboxKind.POSTMORTEM_OFFER})
+"""The offer is a convenience: `/incident postmortem` starts the draft just as well."""

@@ -8,6 +8,7 @@ the emitted rows once the transaction has committed (`kernel/commands.py`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +22,10 @@ class PeopleReader:
     """Reading who someone is (name, time zone) while applying; never sends anything."""
 
     def person(self, user_id: str) -> Person | None:
+        raise NotImplementedError
+
+    def members(self, channel_id: str) -> Collection[str]:
+        """Who is in the channel; SlackUnavailable when Slack cannot say (never guessed)."""
         raise NotImplementedError
 
 

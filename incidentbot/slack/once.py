@@ -23,7 +23,7 @@ from slack_bolt.middleware import Middleware
 
 from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
-from incidentbot.slack.ids import Callback
+from incidentbot.slack.ids import Callback, WrapUpAction, WrapUpCallback
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,25 @@ KEY_LENGTH = 64
 EVENTS_CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added"})
 """Events whose id is claimed in the transaction that records them (`timeline_events.RecordMarks`)."""
 
-VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset({Callback.DECLARE.value, Callback.ASSIGN_ROLES.value})
+VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
+    {
+        Callback.DECLARE.value,
+        Callback.ASSIGN_ROLES.value,
+        WrapUpCallback.RESOLVE.value,
+        WrapUpCallback.COMMS_TEXT.value,
+        WrapUpCallback.ACTION_ITEM.value,
+        WrapUpCallback.FIVE_WHYS.value,
+        WrapUpCallback.FACTOR.value,
+        WrapUpCallback.WENT_WELL.value,
+    }
+)
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
 stopped between the claim and the journal cannot leave a claimed form that nobody applies."""
+
+ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset(
+    {WrapUpAction.ACTION_DONE.value, WrapUpAction.ACTION_REOPEN.value}
+)
+"""Buttons claimed in the commit that journals what they ask for, as those forms are."""
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:
@@ -71,7 +87,15 @@ def _claimed_with_their_record(body: dict[str, Any]) -> bool:
         return _named(event.get("type"), EVENTS_CLAIMED_WITH_THEIR_RECORD)
     if body.get("type") == "view_submission" and isinstance(view, dict):
         return _named(view.get("callback_id"), VIEWS_CLAIMED_WITH_THEIR_RECORD)
+    if body.get("type") == "block_actions":
+        return _named(_first_action_id(body), ACTIONS_CLAIMED_WITH_THEIR_RECORD)
     return False
+
+
+def _first_action_id(body: dict[str, Any]) -> object:
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    return first.get("action_id") if isinstance(first, dict) else None
 
 
 def _named(value: object, names: frozenset[str]) -> bool:

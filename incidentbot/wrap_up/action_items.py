@@ -1,5 +1,8 @@
 """Action items: add them with an owner and a due date, mark them done, and chase overdue ones.
 
+Adding one (`AddActionItem`) and marking it done or open again (`SetActionState`) are commands,
+journalled before the ack.
+
 An open item with an owner and a due date gets a durable `action_overdue` reminder for the end
 of its due day (UTC). When it fires, the owner gets one DM and the next day's reminder is
 scheduled; the reminders table's unique key makes each day's reminder exist once.
@@ -7,13 +10,16 @@ scheduled; the reminders table's unique key makes each day's reminder exist once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import ClassVar, Protocol
 
+from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentNotFound
-from incidentbot.kernel.ports import IncidentView, Transaction
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.ports import Person, Transaction
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.wrap_up.action_item_rules import (
     ActionDraft,
     ActionInputError,
@@ -48,9 +54,11 @@ def parse(services: Services, text: str) -> ActionDraft:
 
 def check_owner(services: Services, owner_id: str | None) -> None:
     """One person who is still here: not a bot, not someone who left the workspace."""
-    if owner_id is None:
-        return
-    person = services.workspace.person(owner_id)
+    if owner_id is not None:
+        _refuse_unless_present(services.workspace.person(owner_id))
+
+
+def _refuse_unless_present(person: Person | None) -> None:
     if person is None:
         raise InvalidActionItem("owner_unknown")
     if person.deleted:
@@ -59,53 +67,46 @@ def check_owner(services: Services, owner_id: str | None) -> None:
         raise InvalidActionItem("owner_bot")
 
 
-@dataclass(frozen=True)
-class Added:
-    """An action item on record, and what its announcement in the incident channel needs."""
+class AddActionItem(Command):
+    """`/incident action …` or the action item form, checked."""
 
-    item: ActionItem
-    view: IncidentView
-    by: str
-
-
-def add(services: Services, incident_id: int, draft: ActionDraft, by: str) -> ActionItem:
-    added = record(services, incident_id, draft, by)
-    announce(services, added)
-    return added.item
+    kind: ClassVar[str] = JournalKind.ACTION_ITEM
+    incident_id: int
+    draft: ActionDraft
 
 
-def record(services: Services, incident_id: int, draft: ActionDraft, by: str) -> Added:
-    """Check and store the item (before the ack); `announce` posts it (after)."""
-    check_owner(services, draft.owner_id)
-    now = services.clock.now()
+def add(uow: UnitOfWork, command: AddActionItem) -> ActionItem:
+    """Check and store the item, book its overdue reminder, and owe its announcement."""
+    draft = command.draft
+    if draft.owner_id is not None:
+        _refuse_unless_present(uow.people.person(draft.owner_id))
+    now = command.received_at or uow.now
     if draft.due_on is not None:
         try:
             check_due(draft.due_on, now.date())
         except ActionInputError as error:
             raise InvalidActionItem(error.problem, error.detail) from None
-    with services.store.transaction() as tx:
-        incident = tx.get_incident(incident_id)
-        if incident is None:
-            raise IncidentNotFound(str(incident_id))
-        item = tx.add_action_item(
-            NewActionItem(
-                incident_id=incident_id,
-                text=draft.text,
-                created_by=by,
-                created_at=now,
-                owner_id=draft.owner_id,
-                due_on=draft.due_on,
-                priority=draft.priority,
-                success_metric=draft.success_metric,
-            )
+    incident = uow.tx.get_incident(command.incident_id)
+    if incident is None:
+        raise IncidentNotFound(str(command.incident_id))
+    item = uow.tx.add_action_item(
+        NewActionItem(
+            incident_id=incident.id,
+            text=draft.text,
+            created_by=command.user_id,
+            created_at=now,
+            owner_id=draft.owner_id,
+            due_on=draft.due_on,
+            priority=draft.priority,
+            success_metric=draft.success_metric,
         )
-        _schedule(tx, item, now)
-        view = services.view(tx, incident)
-    return Added(item, view, by)
+    )
+    _schedule(uow.tx, item, uow.now)
+    uow.emit(OutboxKind.ACTION_ITEM_POST, incident.id, item.id)
+    return item
 
 
-def announce(services: Services, added: Added) -> None:
-    services.workspace.post_action_item(added.view, added.item, added.by)
+ADD = CommandHandler(AddActionItem, add)
 
 
 def items(services: Services, incident_id: int) -> list[ActionItem]:
@@ -113,15 +114,25 @@ def items(services: Services, incident_id: int) -> list[ActionItem]:
         return tx.action_items(incident_id)
 
 
-def set_state(services: Services, item_id: int, state: ActionState) -> ActionItem:
+class SetActionState(Command):
+    """The done or reopen button on an action item."""
+
+    kind: ClassVar[str] = JournalKind.ACTION_STATE
+    item_id: int
+    state: ActionState
+
+
+def set_state(uow: UnitOfWork, command: SetActionState) -> ActionItem:
     """Done or reopened; reopening an overdue item restarts its daily reminders."""
-    now = services.clock.now()
-    with services.store.transaction() as tx:
-        item = tx.set_action_state(item_id, state, now if state is ActionState.DONE else None)
-        if item is None:
-            raise ActionItemNotFound(str(item_id))
-        _schedule(tx, item, now)
+    done_at = (command.received_at or uow.now) if command.state is ActionState.DONE else None
+    item = uow.tx.set_action_state(command.item_id, command.state, done_at)
+    if item is None:
+        raise ActionItemNotFound(str(command.item_id))
+    _schedule(uow.tx, item, uow.now)
     return item
+
+
+SET_STATE = CommandHandler(SetActionState, set_state)
 
 
 def _schedule(tx: Transaction, item: ActionItem, now: datetime) -> None:

@@ -2,20 +2,25 @@
 
 Customer texts are kept in order as the incident's public history; the stakeholder summary and
 the executive summary go to the stakeholder channel (the incident channel when none is set).
+A submitted text is the `PostCommsText` command, journalled before the ack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from incidentbot.cadence.commitment_rules import CommitmentSource
 from incidentbot.cadence.update_rules import Update
 from incidentbot.incident.models import EventKind, Status
+from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentNotFound
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView, NewEvent
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.wrap_up.action_item_rules import ActionItem
 from incidentbot.wrap_up.comms_rules import (
     CommsAudience,
@@ -96,59 +101,60 @@ def check_audience_allowed(services: Services, incident_id: int, audience: Comms
         raise NotResolvedYet(incident.label)
 
 
-def save(
-    services: Services,
-    incident_id: int,
-    audience: CommsAudience,
-    text: str,
-    author: str,
-    *,
-    findings: Sequence[StoredFinding] = (),
-    stage: Status | None = None,
-    stakeholder_channel: str | None = None,
-) -> CommsText:
-    """Keep the text with the incident, put it on the timeline, and post it where it belongs."""
-    text = text.strip()
+class PostCommsText(Command):
+    """The text form for customers, stakeholders or executives, submitted and checked."""
+
+    kind: ClassVar[str] = JournalKind.COMMS_TEXT
+    incident_id: int
+    audience: CommsAudience
+    text: str
+    findings: tuple[StoredFinding, ...] = ()
+    stage: Status | None = None
+
+
+def save(uow: UnitOfWork, command: PostCommsText) -> CommsText:
+    """Keep the text with the incident, put it on the timeline, and owe its post."""
+    text = command.text.strip()
     if problem := comms_text_problem(text):
         raise InvalidCommsText(problem)
-    check_audience_allowed(services, incident_id, audience)
-    now = services.clock.now()
-    with services.store.transaction() as tx:
-        incident = tx.get_incident(incident_id)
-        if incident is None:
-            raise IncidentNotFound(str(incident_id))
-        kept = tx.add_comms_text(
-            NewCommsText(
-                incident_id=incident_id,
-                audience=audience,
-                stage=stage or incident.status,
-                text=text,
-                author_id=author,
-                created_at=now,
-                findings=tuple(findings),
-            )
+    incident = uow.tx.get_incident(command.incident_id)
+    if incident is None:
+        raise IncidentNotFound(str(command.incident_id))
+    if command.audience is CommsAudience.EXECUTIVE and incident.is_open:
+        raise NotResolvedYet(incident.label)
+    now = command.received_at or uow.now
+    kept = uow.tx.add_comms_text(
+        NewCommsText(
+            incident_id=incident.id,
+            audience=command.audience,
+            stage=command.stage or incident.status,
+            text=text,
+            author_id=command.user_id,
+            created_at=now,
+            findings=command.findings,
         )
-        excerpt = text if len(text) <= TIMELINE_EXCERPT else text[: TIMELINE_EXCERPT - 1] + "…"
-        tx.add_event(
-            NewEvent(
-                incident_id=incident_id,
-                kind=EventKind.COMMUNICATION,
-                text=_EVENT_TEXT[audience].format(stage=kept.stage.value, excerpt=excerpt),
-                occurred_at=now,
-                actor_id=author,
-            )
+    )
+    excerpt = text if len(text) <= TIMELINE_EXCERPT else text[: TIMELINE_EXCERPT - 1] + "…"
+    uow.tx.add_event(
+        NewEvent(
+            incident_id=incident.id,
+            kind=EventKind.COMMUNICATION,
+            text=_EVENT_TEXT[command.audience].format(stage=kept.stage.value, excerpt=excerpt),
+            occurred_at=now,
+            actor_id=command.user_id,
         )
-        view = services.view(tx, incident)
-    channel = _destination(view, audience, stakeholder_channel)
-    ts = services.workspace.post_comms_text(view, kept, channel)
-    with services.store.transaction() as tx:
-        tx.set_comms_message(kept.id, ts)
-    return kept.model_copy(update={"message_ts": ts})
+    )
+    uow.emit(OutboxKind.COMMS_POST, incident.id, kept.id)
+    return kept
 
 
-def _destination(view: IncidentView, audience: CommsAudience, stakeholder_channel: str | None) -> str:
+SAVE = CommandHandler(PostCommsText, save)
+
+
+def destination(view: IncidentView, audience: CommsAudience, stakeholder_channel: str | None) -> str:
+    """Customer texts go to the incident channel, the others to the stakeholder channel when the
+    team has one; a private incident keeps all of them in its own channel."""
     channel = view.incident.channel_id or ""
-    # A private incident stays in its own channel.
     if audience is CommsAudience.CUSTOMER or not stakeholder_channel or view.incident.is_private:
         return channel
     return stakeholder_channel

@@ -1,21 +1,27 @@
 """Resolving an incident: record what fixed it and who was affected, then close it everywhere.
 
-The status goes through `changes.set_status`, which also settles the cadence machinery (pending
-nags, the open next-update commitment) and refreshes the summary, topic and announcement.
+`/incident resolve` and the summary's button open the form; its submission is the
+`ResolveIncident` command, journalled before the ack. Applying it closes the incident the way
+`/incident status resolved` does (the cadence machinery settled, the change noticed, the summary
+synced), records the resolution, and owes the resolution post and the postmortem offer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
-from incidentbot.changes import service as changes
+from incidentbot.cadence import commitments
 from incidentbot.incident.models import EventKind, Incident, Status
-from incidentbot.kernel import outbox
+from incidentbot.incident.permissions import Permissions
+from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.errors import IncidentNotFound, SlackUnavailable
+from incidentbot.kernel.errors import IncidentNotFound, NotAMember, SlackUnavailable
+from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
-from incidentbot.kernel.ports import NewEvent
+from incidentbot.kernel.ports import NewEvent, Transaction
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.roles import authority
 from incidentbot.wrap_up.errors import AlreadyResolved
 from incidentbot.wrap_up.resolution_rules import Resolution
@@ -30,76 +36,113 @@ class ResolutionInput:
     started_at: datetime | None = None
 
 
+class ResolveIncident(Command):
+    """The resolve form, submitted and validated."""
+
+    kind: ClassVar[str] = JournalKind.RESOLVE
+    incident_id: int
+    given: ResolutionInput
+
+
 def check_resolvable(services: Services, incident_id: int, by: str) -> Incident:
     """The incident, if `by` may resolve it now.
 
-    AlreadyResolved when it is resolved and its resolution recorded; OnlyCommanderResolves when
-    the team leaves resolving to the commander and `by` is not them. Called before the resolve
-    form opens, so nobody fills it in for nothing, and again when it is submitted.
+    Called before the resolve form opens, so nobody fills it in for nothing, and again when it is
+    submitted; applying the command checks once more.
     """
     with services.store.transaction() as tx:
-        incident = tx.get_incident(incident_id)
-        if incident is None:
-            raise IncidentNotFound(str(incident_id))
-        if not incident.is_open and tx.resolution(incident_id) is not None:
-            raise AlreadyResolved(incident.label)
-        authority.require_resolver(tx, services.policy.permissions, incident_id, by)
+        return resolvable(tx, services.policy.permissions, incident_id, by)
+
+
+def resolvable(
+    tx: Transaction, permissions: Permissions, incident_id: int, by: str, *, for_update: bool = False
+) -> Incident:
+    """AlreadyResolved when it is resolved and its resolution recorded; OnlyCommanderResolves when
+    the team leaves resolving to the commander and `by` is not them."""
+    incident = tx.get_incident(incident_id, for_update=for_update)
+    if incident is None:
+        raise IncidentNotFound(str(incident_id))
+    if not incident.is_open and tx.resolution(incident_id) is not None:
+        raise AlreadyResolved(incident.label)
+    authority.require_resolver(tx, permissions, incident_id, by)
     return incident
 
 
-def resolve(services: Services, incident_id: int, given: ResolutionInput, by: str) -> Resolution:
-    """Resolve the incident and record the resolution.
+def resolve(uow: UnitOfWork, command: ResolveIncident) -> Resolution:
+    """Resolve the incident and record the resolution, as of when the form was sent.
 
     An incident resolved earlier with `/incident status resolved` gets its resolution recorded
     (keeping its resolution time); a reopened one is resolved again and the record replaced.
-    Refused (OnlyCommanderResolves) for anyone the permissions do not allow to resolve it.
     """
-    incident = check_resolvable(services, incident_id, by)
-    unposted: SlackUnavailable | None = None
+    by, at, given = command.user_id, command.received_at or uow.now, command.given
+    incident = resolvable(uow.tx, uow.policy.permissions, command.incident_id, by, for_update=True)
     if incident.is_open:
-        try:
-            changes.set_status(services, incident_id, Status.RESOLVED, by)
-        except SlackUnavailable as failure:
-            unposted = failure  # The status is saved; record the resolution before saying so.
-    with services.store.transaction() as tx:
-        current = tx.get_incident(incident_id) or incident
-        resolved_at = current.resolved_at or services.clock.now()
-        resolution = tx.save_resolution(
-            Resolution(
-                incident_id=incident_id,
-                resolved_by=by,
-                resolved_at=resolved_at,
-                fix=given.fix,
-                customer_impact=given.customer_impact,
-                users_affected=given.users_affected,
-                root_cause=given.root_cause,
-                started_at=given.started_at,
-            )
+        incident = _close(uow, incident, by, at)
+    resolution = uow.tx.save_resolution(
+        Resolution(
+            incident_id=incident.id,
+            resolved_by=by,
+            resolved_at=incident.resolved_at or at,
+            fix=given.fix,
+            customer_impact=given.customer_impact,
+            users_affected=given.users_affected,
+            root_cause=given.root_cause,
+            started_at=given.started_at,
         )
-        event = tx.add_event(
-            NewEvent(
-                incident_id=incident_id,
-                kind=EventKind.RESOLVED,
-                text=f"Resolved: {given.fix}",
-                occurred_at=services.clock.now(),
-                actor_id=by,
-            )
+    )
+    event = uow.tx.add_event(
+        NewEvent(
+            incident_id=incident.id,
+            kind=EventKind.RESOLVED,
+            text=f"Resolved: {given.fix}",
+            occurred_at=at,
+            actor_id=by,
         )
-        post = outbox.enqueue(
-            tx,
-            OutboxKind.RESOLUTION_POST,
-            incident_id,
-            event.id if event else incident_id,
-            services.clock.now(),
-        )
-        view = services.view(tx, current)
-    held = outbox.send_now(services, [post])
-    try:
-        services.workspace.offer_postmortem(view, view.roster.commander or by)
-    except SlackUnavailable:
-        pass  # The resolution is posted; `/incident postmortem` starts the draft just as well.
-    if unposted is not None:
-        raise unposted
-    if held:
-        raise outbox.DeliveryDelayed(held[0].last_error or "")
+    )
+    uow.emit(OutboxKind.RESOLUTION_POST, incident.id, event.id if event else incident.id)
+    uow.emit(OutboxKind.POSTMORTEM_OFFER, incident.id, incident.id)
     return resolution
+
+
+RESOLVE = CommandHandler(ResolveIncident, resolve)
+
+
+def _close(uow: UnitOfWork, incident: Incident, by: str, at: datetime) -> Incident:
+    """The status change `/incident status resolved` makes, with its notice and summary sync."""
+    _require_member(uow, incident, by)
+    commitments.cancel_open(uow.tx, incident.id, at)
+    closed = uow.tx.save_incident(
+        incident.model_copy(update={"status": Status.RESOLVED, "resolved_at": at, "next_update_due": None})
+    )
+    event = uow.tx.add_event(
+        NewEvent(
+            incident_id=incident.id,
+            kind=EventKind.STATUS_CHANGED,
+            text=f"Status changed from {incident.status.value} to {Status.RESOLVED.value}",
+            occurred_at=at,
+            actor_id=by,
+            actor_name=_name(uow, by),
+        )
+    )
+    if event is not None:
+        uow.emit(OutboxKind.CHANGE_NOTICE, incident.id, event.id)
+    uow.emit_sync(incident.id)
+    return closed
+
+
+def _require_member(uow: UnitOfWork, incident: Incident, by: str) -> None:
+    """A private incident is resolved only from inside its channel (membership is never guessed)."""
+    if not incident.is_private:
+        return
+    members = uow.people.members(incident.channel_id) if incident.channel_id else [incident.declared_by]
+    if by not in members:
+        raise NotAMember(uow.tx.roster(incident.id).commander or "")
+
+
+def _name(uow: UnitOfWork, user_id: str) -> str | None:
+    """The person's name; None when Slack cannot say right now (the id is kept either way)."""
+    try:
+        person = uow.people.person(user_id)
+    except SlackUnavailable:
+        return None
+    return person.name if person else None

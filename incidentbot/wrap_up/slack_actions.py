@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from incidentbot.kernel import commands
 from incidentbot.slack.ids import WrapUpAction
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.deps import Deps, answering_errors
@@ -17,7 +18,7 @@ from incidentbot.wrap_up import action_items, analysis, resolve
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
 from incidentbot.wrap_up.action_item_rules import ActionState
 from incidentbot.wrap_up.comms_rules import CommsAudience
-from incidentbot.wrap_up.slack_common import comms_form, post_postmortem
+from incidentbot.wrap_up.slack_common import comms_form, delivery, post_postmortem
 
 Listener = Callable[..., None]
 
@@ -125,13 +126,18 @@ def _open_comms(deps: Deps) -> Listener:
 
 def _set_action_state(deps: Deps, state: ActionState) -> Listener:
     def on_action_state(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
         channel, user = actor(body)
-        incident_id = incident_id_from(action_value(body))
+        item_id = incident_id_from(action_value(body))
+        command = action_items.SetActionState(user_id=user, channel_id=channel, item_id=item_id, state=state)
+        row = commands.submit(deps.services, command, delivery(body))
+        ack()
+        if row is None:
+            return  # a repeat of a click already taken
 
         def set_and_tell() -> None:
-            item = action_items.set_state(deps.services, incident_id, state)
-            deps.tell(channel, user, deps.renderer.render("actions/state.j2", item=item))
+            item = commands.apply_submitted(deps.services, row, action_items.SET_STATE)
+            if item is not None:
+                deps.tell(channel, user, deps.renderer.render("actions/state.j2", item=item))
 
         deps.later(channel, user, set_and_tell)
 

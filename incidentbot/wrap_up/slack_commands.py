@@ -7,7 +7,9 @@ from functools import partial
 from incidentbot.checker.checked_records import Added
 from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.incident.models import Status
+from incidentbot.kernel import commands
 from incidentbot.kernel.errors import NotAnIncidentChannel
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Invocation, Router
@@ -96,10 +98,13 @@ def action_command(inv: Invocation) -> None:
     if text is None:
         return
     draft = action_items.parse(deps.services, text)
-    added = action_items.record(deps.services, incident.id, draft, inv.user_id)
-    inv.later(partial(action_items.announce, deps.services, added))
-    typed = [Added(added.item.text), Added(added.item.success_metric)]
-    inv.later(partial(tell_findings, deps, inv.channel_id, inv.user_id, incident.id, typed, "action"))
+    action_items.check_owner(deps.services, draft.owner_id)
+    command = action_items.AddActionItem(
+        user_id=inv.user_id, channel_id=inv.channel_id, incident_id=incident.id, draft=draft
+    )
+    row = commands.submit(deps.services, command)
+    assert row is not None, "a command names no delivery, so it is never a repeat"
+    inv.later(partial(_add_and_check, inv, row, incident.id))
 
 
 def list_actions(inv: Invocation) -> None:
@@ -124,3 +129,11 @@ def stats_command(inv: Invocation) -> None:
     _, measured = metrics.incident_metrics(deps.services, incident.id)
     view = deps.services.view_of(incident.id)
     inv.reply(deps.renderer.render("stats/incident.j2", metrics=measured, **incident_context(view)))
+
+
+def _add_and_check(inv: Invocation, row: Reminder, incident_id: int) -> None:
+    """Apply the journalled item, then tell its author what the checker finds in it."""
+    item = commands.apply_submitted(inv.deps.services, row, action_items.ADD)
+    if item is not None:
+        typed = [Added(item.text), Added(item.success_metric)]
+        tell_findings(inv.deps, inv.channel_id, inv.user_id, incident_id, typed, "action")

@@ -10,6 +10,7 @@ from incidentbot.checker import CheckerConfig, checking
 from incidentbot.incident.models import Status
 from incidentbot.kernel.errors import NotAnIncidentChannel
 from incidentbot.rendering.markdown import TextRenderer, plain_renderer
+from incidentbot.slack import once
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps
@@ -58,6 +59,12 @@ def comms_form(
         channel_id=channel_id,
         text=draft_text(facts, audience),
     )
+
+
+def delivery(body: dict[str, Any]) -> str | None:
+    """The delivery's name, claimed with the command's journal row (see `slack/once.py`);
+    None for one that carries nothing to tell a repeat of it by."""
+    return once.delivery_key(body)
 
 
 def checker_config(deps: Deps, incident_id: int) -> CheckerConfig:

@@ -1,4 +1,4 @@
-"""Form submissions: resolve, customer/stakeholder/executive texts, the analysis, action items.
+"""Form submissions: resolve, customer/stakeholder/executive texts, the analysis.
 
 Texts for customers, stakeholders and the postmortem go through the communication checker
 first; when it finds something, the form comes back as a review (not a refusal).
@@ -6,9 +6,6 @@ first; when it finds something, the form comes back as a review (not a refusal).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
-from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -16,18 +13,10 @@ from slack_bolt import Ack, App
 from incidentbot.checker import checking
 from incidentbot.incident.models import Status
 from incidentbot.slack import parse
-from incidentbot.slack.ids import VALUE, WrapUpBlock, WrapUpCallback, why_block
+from incidentbot.slack.ids import WrapUpBlock, WrapUpCallback, why_block
 from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.wrap_up import action_items, analysis, comms, resolve
+from incidentbot.wrap_up import analysis, comms, resolve
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
-from incidentbot.wrap_up.action_item_rules import (
-    ACTION_TEXT_MAX,
-    ActionDraft,
-    ActionInputError,
-    Priority,
-    check_due,
-    success_metric_problem,
-)
 from incidentbot.wrap_up.analysis_rules import (
     MAX_WHYS,
     FactorCategory,
@@ -36,7 +25,7 @@ from incidentbot.wrap_up.analysis_rules import (
     text_problem,
 )
 from incidentbot.wrap_up.comms_rules import CommsAudience, comms_text_problem
-from incidentbot.wrap_up.errors import AlreadyResolved, InvalidActionItem, OnlyCommanderResolves
+from incidentbot.wrap_up.errors import AlreadyResolved, OnlyCommanderResolves
 from incidentbot.wrap_up.resolution_rules import (
     customer_impact_problem,
     fix_problem,
@@ -45,41 +34,24 @@ from incidentbot.wrap_up.resolution_rules import (
     started_at_problem,
 )
 from incidentbot.wrap_up.slack_common import checker_config, review_text
-
-Errors = dict[str, str]
-
-
-def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
-    return parse.metadata(body.get("view") or {}).get("channel"), str(body["user"]["id"])
-
-
-def _incident_id(view: dict[str, Any]) -> int:
-    value = parse.metadata(view).get("incident_id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _invalid(deps: Deps, problems: dict[str, str | None]) -> Errors:
-    return {block: deps.renderer.label(f"wrapup_invalid.{key}") for block, key in problems.items() if key}
-
-
-def _needs_review(view: dict[str, Any], found: Sequence[object], texts: Sequence[str]) -> str | None:
-    """The digest to review these texts under, or None when they may be saved now."""
-    reviewed = parse.metadata(view).get("reviewed")
-    current = blocks.digest(texts)
-    return current if found and reviewed != current else None
+from incidentbot.wrap_up.slack_forms import (
+    Errors,
+    Listener,
+    incident_id_of,
+    invalid,
+    needs_review,
+    submit_then_apply,
+    submitter,
+)
 
 
 def register(app: App, deps: Deps) -> None:
-    submit = answering_errors(deps, _submitter)
+    submit = answering_errors(deps, submitter)
     app.view(WrapUpCallback.RESOLVE.value)(submit(_on_resolve(deps)))
     app.view(WrapUpCallback.COMMS_TEXT.value)(submit(_on_comms_text(deps)))
     app.view(WrapUpCallback.FIVE_WHYS.value)(submit(_on_five_whys(deps)))
     app.view(WrapUpCallback.FACTOR.value)(submit(_on_factor(deps)))
     app.view(WrapUpCallback.WENT_WELL.value)(submit(_on_went_well(deps)))
-    app.view(WrapUpCallback.ACTION_ITEM.value)(submit(_on_action_item(deps)))
-
-
-Listener = Callable[..., None]
 
 
 # resolve -------------------------------------------------------------------------------------
@@ -87,7 +59,7 @@ Listener = Callable[..., None]
 
 def _on_resolve(deps: Deps) -> Listener:
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        incident_id = _incident_id(view)
+        incident_id = incident_id_of(view)
         user = str(body["user"]["id"])
         errors, given = _resolution_input(deps, incident_id, view)
         if refused := _refusal(deps, incident_id, user):
@@ -98,8 +70,10 @@ def _on_resolve(deps: Deps) -> Listener:
         if form := _resolution_review(deps, incident_id, view):
             ack(response_action="update", view=form)
             return
-        ack()
-        deps.later(*_submitter(body), partial(resolve.resolve, deps.services, incident_id, given, user))
+        command = resolve.ResolveIncident(
+            user_id=user, channel_id=submitter(body)[0], incident_id=incident_id, given=given
+        )
+        submit_then_apply(deps, ack, body, command, resolve.RESOLVE)
 
     return on_resolve
 
@@ -113,7 +87,7 @@ def _resolution_review(deps: Deps, incident_id: int, view: dict[str, Any]) -> di
     typed: dict[str, str] = {block: parse.text_value(view, block) for block in checked}
     config = checker_config(deps, incident_id)
     found = [(checked[b], f) for b, text in typed.items() for f in checking.postmortem_findings(text, config)]
-    reviewed = _needs_review(view, found, list(typed.values()))
+    reviewed = needs_review(view, found, list(typed.values()))
     if reviewed is None:
         return None
     channel_id = str(parse.metadata(view).get("channel", ""))
@@ -161,7 +135,7 @@ def _resolution_input(
         users = parse_users_affected(parse.text_value(view, WrapUpBlock.USERS_AFFECTED))
     except ValueError:
         users, problems[WrapUpBlock.USERS_AFFECTED] = None, "users_affected"
-    errors = _invalid(deps, problems)
+    errors = invalid(deps, problems)
     if errors:
         return errors, None
     return {}, resolve.ResolutionInput(
@@ -177,13 +151,13 @@ def _on_comms_text(deps: Deps) -> Listener:
         meta = parse.metadata(view)
         audience = CommsAudience.parse(str(meta.get("audience", ""))) or CommsAudience.CUSTOMER
         stage = Status.parse(str(meta.get("stage", ""))) or Status.INVESTIGATING
-        incident_id = _incident_id(view)
+        incident_id = incident_id_of(view)
         text = parse.text_value(view, WrapUpBlock.TEXT)
         if problem := comms_text_problem(text):
-            ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
+            ack(response_action="errors", errors=invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
         found = checking.comms_findings(text, audience, stage, checker_config(deps, incident_id))
-        if reviewed := _needs_review(view, found, [text]):
+        if reviewed := needs_review(view, found, [text]):
             review = review_text(deps, [(None, finding) for finding in found])
             form = blocks.comms_modal(
                 deps.renderer,
@@ -197,19 +171,16 @@ def _on_comms_text(deps: Deps) -> Listener:
             )
             ack(response_action="update", view=form)
             return
-        ack()
-        save = partial(
-            comms.save,
-            deps.services,
-            incident_id,
-            audience,
-            text,
-            str(body["user"]["id"]),
-            findings=found,
+        command = comms.PostCommsText(
+            user_id=str(body["user"]["id"]),
+            channel_id=submitter(body)[0],
+            incident_id=incident_id,
+            audience=audience,
+            text=text,
+            findings=tuple(found),
             stage=stage,
-            stakeholder_channel=deps.team.stakeholder_channel,
         )
-        deps.later(*_submitter(body), save)
+        submit_then_apply(deps, ack, body, command, comms.SAVE)
 
     return on_comms_text
 
@@ -217,16 +188,20 @@ def _on_comms_text(deps: Deps) -> Listener:
 # postmortem analysis -------------------------------------------------------------------------
 
 
-def _saved(deps: Deps, body: dict[str, Any], incident_id: int) -> None:
-    """Say where the analysis just saved will show, after the ack."""
-    incident = deps.services.view_of(incident_id).incident
-    note = deps.renderer.label("postmortem_file.saved", label=incident.label)
-    deps.tell_later(incident.channel_id, str(body["user"]["id"]), note)
+def _save(deps: Deps, ack: Ack, body: dict[str, Any], command: analysis.AddAnalysis) -> None:
+    """Journal the entry before the ack; once saved, say where it will show."""
+
+    def saved(_: object) -> None:
+        incident = deps.services.view_of(command.incident_id).incident
+        note = deps.renderer.label("postmortem_file.saved", label=incident.label)
+        deps.tell(incident.channel_id, command.user_id, note)
+
+    submit_then_apply(deps, ack, body, command, analysis.ADD, then=saved)
 
 
 def _on_five_whys(deps: Deps) -> Listener:
     def on_five_whys(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        incident_id = _incident_id(view)
+        incident_id = incident_id_of(view)
         problem = parse.text_value(view, WrapUpBlock.PROBLEM)
         whys = [parse.text_value(view, why_block(n)) for n in range(1, MAX_WHYS + 1)]
         root_cause = parse.text_value(view, WrapUpBlock.ROOT_CAUSE)
@@ -237,7 +212,7 @@ def _on_five_whys(deps: Deps) -> Listener:
                 "whys": why_block(1),
                 "root_cause": WrapUpBlock.ROOT_CAUSE,
             }
-            errors = _invalid(deps, {where[field]: key for field, key in problems.items()})
+            errors = invalid(deps, {where[field]: key for field, key in problems.items()})
             ack(response_action="errors", errors=errors)
             return
         label = deps.renderer.label
@@ -249,26 +224,24 @@ def _on_five_whys(deps: Deps) -> Listener:
             for name, text in fields
             for f in checking.postmortem_findings(text, checker_config(deps, incident_id))
         ]
-        if reviewed := _needs_review(view, found, [text for _, text in fields]):
+        if reviewed := needs_review(view, found, [text for _, text in fields]):
             chain = FiveWhys(problem=problem, whys=tuple(whys), root_cause=root_cause)
             review = review_text(deps, found)
             form = blocks.five_whys_modal(deps.renderer, incident_id, chain, review=review, reviewed=reviewed)
             ack(response_action="update", view=form)
             return
-        user = str(body["user"]["id"])
-        analysis.add_five_whys(deps.services, incident_id, problem, whys, root_cause, user)
-        ack()
-        _saved(deps, body, incident_id)
+        channel, user = submitter(body)
+        _save(deps, ack, body, analysis.five_whys(incident_id, problem, whys, root_cause, user, channel))
 
     return on_five_whys
 
 
 def _on_factor(deps: Deps) -> Listener:
     def on_factor(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        incident_id = _incident_id(view)
+        incident_id = incident_id_of(view)
         category = FactorCategory.parse(parse.selected_value(view, WrapUpBlock.CATEGORY) or "")
         text = parse.text_value(view, WrapUpBlock.TEXT)
-        errors = _invalid(
+        errors = invalid(
             deps,
             {
                 WrapUpBlock.CATEGORY: None if category else "category_missing",
@@ -279,7 +252,7 @@ def _on_factor(deps: Deps) -> Listener:
             ack(response_action="errors", errors=errors)
             return
         found = checking.postmortem_findings(text, checker_config(deps, incident_id))
-        if reviewed := _needs_review(view, found, [category.value, text]):
+        if reviewed := needs_review(view, found, [category.value, text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.factor_modal(
                 deps.renderer,
@@ -291,106 +264,28 @@ def _on_factor(deps: Deps) -> Listener:
             )
             ack(response_action="update", view=form)
             return
-        analysis.add_factor(deps.services, incident_id, category, text, str(body["user"]["id"]))
-        ack()
-        _saved(deps, body, incident_id)
+        channel, user = submitter(body)
+        _save(deps, ack, body, analysis.factor(incident_id, category, text, user, channel))
 
     return on_factor
 
 
 def _on_went_well(deps: Deps) -> Listener:
     def on_went_well(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        incident_id = _incident_id(view)
+        incident_id = incident_id_of(view)
         text = parse.text_value(view, WrapUpBlock.TEXT)
         if problem := text_problem(text, empty="went_well_empty"):
-            ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
+            ack(response_action="errors", errors=invalid(deps, {WrapUpBlock.TEXT: problem}))
             return
         found = checking.postmortem_findings(text, checker_config(deps, incident_id))
-        if reviewed := _needs_review(view, found, [text]):
+        if reviewed := needs_review(view, found, [text]):
             review = review_text(deps, [(None, f) for f in found])
             form = blocks.went_well_modal(
                 deps.renderer, incident_id, text=text, review=review, reviewed=reviewed
             )
             ack(response_action="update", view=form)
             return
-        analysis.add_went_well(deps.services, incident_id, text, str(body["user"]["id"]))
-        ack()
-        _saved(deps, body, incident_id)
+        channel, user = submitter(body)
+        _save(deps, ack, body, analysis.went_well(incident_id, text, user, channel))
 
     return on_went_well
-
-
-# action items --------------------------------------------------------------------------------
-
-
-def _on_action_item(deps: Deps) -> Listener:
-    def on_action_item(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        errors, draft = _action_draft(deps, view)
-        if errors or draft is None:
-            ack(response_action="errors", errors=errors)
-            return
-        if form := _action_review(deps, view, draft):
-            ack(response_action="update", view=form)
-            return
-        added = action_items.record(deps.services, _incident_id(view), draft, str(body["user"]["id"]))
-        ack()
-        deps.later(*_submitter(body), partial(action_items.announce, deps.services, added))
-
-    return on_action_item
-
-
-def _action_review(deps: Deps, view: dict[str, Any], draft: ActionDraft) -> dict[str, Any] | None:
-    """The form again with findings on the action and its metric, or None to save it now."""
-    label = deps.renderer.label
-    config = checker_config(deps, _incident_id(view))
-    fields = [
-        (label("action_modal.text_label"), draft.text),
-        (label("action_modal.metric_label"), draft.success_metric),
-    ]
-    found = [(name, f) for name, text in fields for f in checking.postmortem_findings(text, config)]
-    reviewed = _needs_review(view, found, [text for _, text in fields])
-    if reviewed is None:
-        return None
-    return blocks.action_modal(
-        deps.renderer,
-        _incident_id(view),
-        str(parse.metadata(view).get("channel", "")),
-        deps.services.clock.now().date(),
-        draft=draft,
-        review=review_text(deps, found),
-        reviewed=reviewed,
-    )
-
-
-def _action_draft(deps: Deps, view: dict[str, Any]) -> tuple[Errors, ActionDraft | None]:
-    text = " ".join(parse.text_value(view, WrapUpBlock.TEXT).split())
-    owner = parse.selected_user(view, WrapUpBlock.OWNER)
-    metric = parse.text_value(view, WrapUpBlock.METRIC)
-    priority = Priority.parse(parse.selected_value(view, WrapUpBlock.PRIORITY) or "") or Priority.P2
-    problems: dict[str, str | None] = {
-        WrapUpBlock.TEXT: "action_text_empty" if not text else None,
-        WrapUpBlock.METRIC: success_metric_problem(metric),
-    }
-    if len(text) > ACTION_TEXT_MAX:
-        problems[WrapUpBlock.TEXT] = "action_text_too_long"
-    try:
-        action_items.check_owner(deps.services, owner)
-    except InvalidActionItem as error:
-        problems[WrapUpBlock.OWNER] = error.problem
-    due, problems[WrapUpBlock.DUE] = _due(view, deps.services.clock.now().date())
-    errors = _invalid(deps, problems)
-    if errors:
-        return errors, None
-    return {}, ActionDraft(text=text, owner_id=owner, due_on=due, priority=priority, success_metric=metric)
-
-
-def _due(view: dict[str, Any], today: date) -> tuple[date | None, str | None]:
-    element = ((view.get("state") or {}).get("values") or {}).get(WrapUpBlock.DUE, {}).get(VALUE) or {}
-    raw = element.get("selected_date") if isinstance(element, dict) else None
-    if not raw:
-        return None, None
-    try:
-        return check_due(date.fromisoformat(str(raw)), today), None
-    except ValueError as error:
-        problem = error.problem if isinstance(error, ActionInputError) else "due_unparseable"
-        return None, problem

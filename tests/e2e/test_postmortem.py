@@ -104,6 +104,8 @@ def test_declare_update_resolve_analyse_and_draft_the_postmortem(running: Runnin
     running.client.command(
         "action Add a lock timeout to migrations @bob due:2026-01-15 P1", channel_id=channel
     )
+    # Each is added just after its ack, so the second is sent once the first is in.
+    wait_until(lambda: _action_count(running, incident.id) == 1)
     running.client.command("action Review alert thresholds", channel_id=channel)
     wait_until(lambda: _action_count(running, incident.id) == 2)
 

@@ -13,6 +13,7 @@ from incidentbot.wrap_up import action_items
 from incidentbot.wrap_up.action_item_rules import ActionDraft, ActionState, Priority
 from incidentbot.wrap_up.errors import ActionItemNotFound, InvalidActionItem
 from incidentbot.wrap_up.ports import ActionReminder
+from tests.support import wrap_up
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
@@ -50,7 +51,7 @@ def test_owner_must_be_a_person_still_here(services: Services, workspace: Record
     incident_id = _incident(services)
     for owner, problem in [("U009", "owner_left:zed"), ("U404", "owner_unknown"), ("UBOT", "owner_bot")]:
         with pytest.raises(InvalidActionItem) as refused:
-            action_items.add(services, incident_id, ActionDraft(text="Fix", owner_id=owner), "U001")
+            wrap_up.add_action(services, incident_id, ActionDraft(text="Fix", owner_id=owner), "U001")
         assert refused.value.detail == problem
     assert action_items.items(services, incident_id) == []
 
@@ -58,7 +59,7 @@ def test_owner_must_be_a_person_still_here(services: Services, workspace: Record
 def test_a_due_date_in_the_past_is_refused_even_from_a_form(services: Services) -> None:
     incident_id = _incident(services)
     with pytest.raises(InvalidActionItem) as refused:
-        action_items.add(services, incident_id, ActionDraft(text="Fix", due_on=date(2025, 12, 31)), "U001")
+        wrap_up.add_action(services, incident_id, ActionDraft(text="Fix", due_on=date(2025, 12, 31)), "U001")
     assert refused.value.problem == "due_in_past"
 
 
@@ -67,11 +68,11 @@ def test_an_owned_dated_item_gets_a_reminder_at_the_end_of_its_due_day(
 ) -> None:
     incident_id = _incident(services)
     draft = ActionDraft(text="Add a lock timeout", owner_id="U002", due_on=TODAY, priority=Priority.P1)
-    item = action_items.add(services, incident_id, draft, "U001")
+    item = wrap_up.add_action(services, incident_id, draft, "U001")
     assert (item.owner_id, item.priority, item.state) == ("U002", Priority.P1, ActionState.OPEN)
     assert _reminders(store, item.id) == [(END_OF_DAY, "pending")]
     assert workspace.names()[-1] == "post_action_item"
-    unowned = action_items.add(services, incident_id, ActionDraft(text="Someone should look"), "U001")
+    unowned = wrap_up.add_action(services, incident_id, ActionDraft(text="Someone should look"), "U001")
     assert _reminders(store, unowned.id) == []
 
 
@@ -90,7 +91,9 @@ def test_overdue_items_remind_once_a_day_until_done(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
     incident_id = _incident(services)
-    item = action_items.add(services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001")
+    item = wrap_up.add_action(
+        services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001"
+    )
     clock = _clock(services)
     assert _fire_due_overdue(services, store) == 0
 
@@ -104,7 +107,7 @@ def test_overdue_items_remind_once_a_day_until_done(
     reminded = [payload for name, payload in workspace.calls if name == "remind_action_owner"]
     assert [(i.id, owner) for i, owner in reminded] == [(item.id, "U002"), (item.id, "U002")]
 
-    action_items.set_state(services, item.id, ActionState.DONE)
+    wrap_up.set_action_state(services, item.id, ActionState.DONE)
     clock.advance(timedelta(days=1))
     assert _fire_due_overdue(services, store) == 1
     assert len([n for n in workspace.names() if n == "remind_action_owner"]) == 2, "done items stay quiet"
@@ -115,7 +118,9 @@ def test_the_handler_is_safe_to_call_twice_for_one_reminder(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
     incident_id = _incident(services)
-    item = action_items.add(services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001")
+    item = wrap_up.add_action(
+        services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001"
+    )
     _clock(services).set(END_OF_DAY)
     row = store.action_reminders(item.id)[0]
     action_items.remind_overdue(services, row)
@@ -127,7 +132,9 @@ def test_reminders_stop_when_the_owner_leaves_or_the_item_is_gone(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
     incident_id = _incident(services)
-    item = action_items.add(services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001")
+    item = wrap_up.add_action(
+        services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001"
+    )
     workspace.people["U002"] = Person("U002", "bob", deleted=True)
     action_items.remind_overdue(services, store.action_reminders(item.id)[0])
     action_items.remind_overdue(
@@ -144,11 +151,13 @@ def test_reopening_an_overdue_item_restarts_the_daily_reminder(
     services: Services, store: MemoryStore
 ) -> None:
     incident_id = _incident(services)
-    item = action_items.add(services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001")
-    action_items.set_state(services, item.id, ActionState.DONE)
+    item = wrap_up.add_action(
+        services, incident_id, ActionDraft("Fix", owner_id="U002", due_on=TODAY), "U001"
+    )
+    wrap_up.set_action_state(services, item.id, ActionState.DONE)
     _clock(services).set(END_OF_DAY + timedelta(days=2, hours=5))
-    reopened = action_items.set_state(services, item.id, ActionState.OPEN)
+    reopened = wrap_up.set_action_state(services, item.id, ActionState.OPEN)
     assert reopened.is_open and reopened.done_at is None
     assert [due for due, _ in _reminders(store, item.id)] == [END_OF_DAY, END_OF_DAY + timedelta(days=3)]
     with pytest.raises(ActionItemNotFound):
-        action_items.set_state(services, 4242, ActionState.DONE)
+        wrap_up.set_action_state(services, 4242, ActionState.DONE)

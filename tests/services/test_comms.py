@@ -12,6 +12,7 @@ from incidentbot.kernel.context import Services
 from incidentbot.wrap_up import comms, resolve
 from incidentbot.wrap_up.comms_rules import CommsAudience, StoredFinding
 from incidentbot.wrap_up.errors import InvalidCommsText, NotResolvedYet
+from tests.support import wrap_up
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
@@ -37,11 +38,11 @@ def test_customer_texts_are_kept_in_order_as_the_public_history(
 ) -> None:
     incident_id = _incident(services)
     channel = services.view_of(incident_id).incident.channel_id
-    first = comms.save(services, incident_id, CommsAudience.CUSTOMER, GOOD, "U002")
+    first = wrap_up.save_comms(services, incident_id, CommsAudience.CUSTOMER, GOOD, "U002")
     assert isinstance(services.clock, ManualClock)
     services.clock.advance(timedelta(minutes=30))
     flagged = [StoredFinding(rule="jargon", start=0, end=3, text="OOM", message="m")]
-    second = comms.save(
+    second = wrap_up.save_comms(
         services,
         incident_id,
         CommsAudience.CUSTOMER,
@@ -64,15 +65,15 @@ def test_stakeholder_and_executive_texts_go_to_the_stakeholder_channel(
     services: Services, workspace: RecordingWorkspace
 ) -> None:
     incident_id = _incident(services)
-    comms.save(
+    wrap_up.save_comms(
         services, incident_id, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE"
     )
     with pytest.raises(NotResolvedYet):
-        comms.save(
+        wrap_up.save_comms(
             services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
         )
-    resolve.resolve(services, incident_id, resolve.ResolutionInput("Rolled back", "EU users"), "U001")
-    comms.save(
+    wrap_up.resolve(services, incident_id, resolve.ResolutionInput("Rolled back", "EU users"), "U001")
+    wrap_up.save_comms(
         services, incident_id, CommsAudience.EXECUTIVE, "Summary", "U001", stakeholder_channel="CSTAKE"
     )
     assert _posted(workspace) == [("stakeholder", "CSTAKE"), ("executive", "CSTAKE")]
@@ -83,10 +84,10 @@ def test_private_incidents_and_teams_without_a_stakeholder_channel_stay_in_the_i
 ) -> None:
     private = _incident(services, private=True)
     public = _incident(services)
-    comms.save(
+    wrap_up.save_comms(
         services, private, CommsAudience.STAKEHOLDER, "Logins fail.", "U002", stakeholder_channel="CSTAKE"
     )
-    comms.save(services, public, CommsAudience.STAKEHOLDER, "Logins fail.", "U002")
+    wrap_up.save_comms(services, public, CommsAudience.STAKEHOLDER, "Logins fail.", "U002")
     channels = [services.view_of(i).incident.channel_id for i in (private, public)]
     assert _posted(workspace) == [("stakeholder", channels[0]), ("stakeholder", channels[1])]
 
@@ -100,7 +101,7 @@ def test_empty_or_huge_texts_are_refused_and_nothing_is_kept(
 ) -> None:
     incident_id = _incident(services)
     with pytest.raises(InvalidCommsText) as refused:
-        comms.save(services, incident_id, CommsAudience.CUSTOMER, text, "U002")
+        wrap_up.save_comms(services, incident_id, CommsAudience.CUSTOMER, text, "U002")
     assert refused.value.detail == problem
     assert comms.history(services, incident_id) == []
     assert "post_comms_text" not in workspace.names()

@@ -17,7 +17,7 @@ from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import fire_due
 from incidentbot.wrap_up import action_items
 from incidentbot.wrap_up.action_item_rules import ActionDraft
-from tests.support import reminder_rows
+from tests.support import reminder_rows, wrap_up
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 
@@ -137,7 +137,7 @@ def test_old_action_item_reminders_go_while_the_next_one_stays_pending(
     incident = _nagged_and_resolved(services)
     due_on = services.clock.now().date()
     draft = ActionDraft(text="Add a canary", owner_id="U002", due_on=due_on)
-    item = action_items.add(services, incident.id, draft, "U001")
+    item = wrap_up.add_action(services, incident.id, draft, "U001")
     for _ in range(40):  # forty overdue days, one reminder each
         _clock(services).advance(DAY)
         for row in store.pending_action_reminders(services.clock.now()):

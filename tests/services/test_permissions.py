@@ -18,6 +18,7 @@ from incidentbot.roles import service as roles
 from incidentbot.timeline import service as timeline
 from incidentbot.wrap_up import resolve
 from incidentbot.wrap_up.errors import OnlyCommanderResolves
+from tests.support import wrap_up
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 from tests.support.notes import add_note
@@ -75,7 +76,7 @@ def test_only_the_commander_resolves_on_every_path(
         resolve.check_resolvable(services, incident.id, "U002")
     assert refused.value.detail == "U001"
     with pytest.raises(OnlyCommanderResolves):
-        resolve.resolve(services, incident.id, FIXED, "U002")
+        wrap_up.resolve(services, incident.id, FIXED, "U002")
     with pytest.raises(OnlyCommanderResolves):
         changes.set_status(services, incident.id, Status.RESOLVED, "U003")
     assert updates.problems(services, incident.id, "U002", _resolved_update(), exact_given=False) == {
@@ -99,7 +100,7 @@ def test_others_still_change_the_status_short_of_resolving(services: Services) -
 
 def test_only_the_commander_reopens(services: Services) -> None:
     incident = _incident(services)
-    resolve.resolve(services, incident.id, FIXED, "U001")
+    wrap_up.resolve(services, incident.id, FIXED, "U001")
     with pytest.raises(OnlyCommanderResolves):
         changes.set_status(services, incident.id, Status.INVESTIGATING, "U002")
     assert services.view_of(incident.id).incident.status is Status.RESOLVED
@@ -113,14 +114,14 @@ def test_a_new_commander_resolves_and_the_old_one_may_not(services: Services) ->
     with pytest.raises(OnlyCommanderResolves) as refused:
         resolve.check_resolvable(services, incident.id, "U001")
     assert refused.value.detail == "U002"
-    assert resolve.resolve(services, incident.id, FIXED, "U002").resolved_by == "U002"
+    assert wrap_up.resolve(services, incident.id, FIXED, "U002").resolved_by == "U002"
 
 
 def test_with_the_rule_off_anyone_resolves_and_reopens(services: Services, store: MemoryStore) -> None:
     services = _relaxed(services, commander_only_resolves=False)
     incident = _incident(services)
     assert resolve.check_resolvable(services, incident.id, "U004").id == incident.id
-    assert resolve.resolve(services, incident.id, FIXED, "U004").resolved_by == "U004"
+    assert wrap_up.resolve(services, incident.id, FIXED, "U004").resolved_by == "U004"
     changes.set_status(services, incident.id, Status.INVESTIGATING, "U003")
     assert updates.problems(services, incident.id, "U002", _resolved_update(), exact_given=False) == {}
     updates.record(services, incident.id, "U002", _resolved_update())

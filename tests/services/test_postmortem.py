@@ -9,10 +9,11 @@ from incidentbot.declare import service as declare
 from incidentbot.incident.models import Severity
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentNotFound
-from incidentbot.wrap_up import action_items, analysis, comms, postmortem, resolve
+from incidentbot.wrap_up import analysis, postmortem, resolve
 from incidentbot.wrap_up.action_item_rules import ActionDraft, SmartGap
 from incidentbot.wrap_up.analysis_rules import FactorCategory
 from incidentbot.wrap_up.comms_rules import CommsAudience
+from tests.support import wrap_up
 from tests.support.comms_rows import add_commitment, add_update
 from tests.support.declarations import declaration, declared
 
@@ -24,16 +25,21 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
     met_at = start + timedelta(minutes=12)
     add_commitment(services.store, incident_id, start + timedelta(minutes=15), "met", settled_at=met_at)
     # The declaration's first-update promise stays open: resolving settles it as the missed one.
-    comms.save(
+    wrap_up.save_comms(
         services, incident_id, CommsAudience.CUSTOMER, "We're on it. Next update by 12:45 UTC.", "U002"
     )
-    analysis.add_factor(services, incident_id, FactorCategory.TOOLING, "No lock timeout", "U001")
-    analysis.add_five_whys(services, incident_id, "Old", ["first"], "", "U001")
-    analysis.add_five_whys(
-        services, incident_id, "Checkout failed", ["Lock held", "", "No timeout"], "No review", "U002"
+    wrap_up.add_analysis(
+        services, analysis.factor(incident_id, FactorCategory.TOOLING, "No lock timeout", "U001")
     )
-    analysis.add_went_well(services, incident_id, "Alert fired in a minute", "U002")
-    action_items.add(
+    wrap_up.add_analysis(services, analysis.five_whys(incident_id, "Old", ["first"], "", "U001"))
+    wrap_up.add_analysis(
+        services,
+        analysis.five_whys(
+            incident_id, "Checkout failed", ["Lock held", "", "No timeout"], "No review", "U002"
+        ),
+    )
+    wrap_up.add_analysis(services, analysis.went_well(incident_id, "Alert fired in a minute", "U002"))
+    wrap_up.add_action(
         services,
         incident_id,
         ActionDraft(
@@ -41,10 +47,10 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
         ),
         "U001",
     )
-    action_items.add(services, incident_id, ActionDraft("Look at alerts"), "U001")
+    wrap_up.add_action(services, incident_id, ActionDraft("Look at alerts"), "U001")
     assert isinstance(services.clock, ManualClock)
     services.clock.advance(timedelta(minutes=50))
-    resolve.resolve(
+    wrap_up.resolve(
         services, incident_id, resolve.ResolutionInput("Killed the migration", "No checkouts"), "U001"
     )
 

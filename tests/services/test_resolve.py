@@ -11,6 +11,7 @@ from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentNotFound
 from incidentbot.wrap_up import metrics, resolve
 from incidentbot.wrap_up.errors import AlreadyResolved
+from tests.support import wrap_up
 from tests.support.comms_rows import add_commitment, add_nag, add_update
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
@@ -44,7 +45,7 @@ def test_resolve_records_closes_posts_and_offers_the_postmortem(
 
     started = start - timedelta(minutes=8)
     given = resolve.ResolutionInput(**{**vars(FIXED), "started_at": started})
-    resolution = resolve.resolve(services, incident_id, given, "U001")
+    resolution = wrap_up.resolve(services, incident_id, given, "U001")
 
     incident = services.view_of(incident_id).incident
     assert incident.status is Status.RESOLVED
@@ -71,11 +72,11 @@ def test_resolving_twice_is_refused_and_changes_nothing(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
     incident_id = _declared(services)
-    first = resolve.resolve(services, incident_id, FIXED, "U001")
+    first = wrap_up.resolve(services, incident_id, FIXED, "U001")
     workspace.calls.clear()
     _clock(services).advance(timedelta(minutes=5))
     with pytest.raises(AlreadyResolved) as refused:
-        resolve.resolve(services, incident_id, resolve.ResolutionInput("Other", "Other"), "U002")
+        wrap_up.resolve(services, incident_id, resolve.ResolutionInput("Other", "Other"), "U002")
     assert refused.value.detail == "#1"
     assert store.resolution(incident_id) == first
     assert workspace.calls == []
@@ -86,7 +87,7 @@ def test_resolve_without_any_update_still_works_and_says_so(
 ) -> None:
     incident_id = _declared(services)
     _clock(services).advance(timedelta(minutes=30))
-    resolve.resolve(services, incident_id, FIXED, "U001")
+    wrap_up.resolve(services, incident_id, FIXED, "U001")
     resolution, measured = next(payload for name, payload in workspace.calls if name == "post_resolution")
     assert resolution.resolved_by == "U001"
     assert measured.updates_posted == 0
@@ -100,7 +101,7 @@ def test_an_incident_closed_by_status_gets_its_resolution_recorded_once(
     incident_id = _declared(services)
     closed = changes.set_status(services, incident_id, Status.RESOLVED, "U001")
     _clock(services).advance(timedelta(minutes=20))
-    resolution = resolve.resolve(services, incident_id, FIXED, "U001")
+    resolution = wrap_up.resolve(services, incident_id, FIXED, "U001")
     assert resolution.resolved_at == closed.resolved_at
     with pytest.raises(AlreadyResolved):
         resolve.check_resolvable(services, incident_id, "U001")
@@ -108,10 +109,10 @@ def test_an_incident_closed_by_status_gets_its_resolution_recorded_once(
 
 def test_a_reopened_incident_can_be_resolved_again(services: Services, store: MemoryStore) -> None:
     incident_id = _declared(services)
-    resolve.resolve(services, incident_id, FIXED, "U001")
+    wrap_up.resolve(services, incident_id, FIXED, "U001")
     changes.set_status(services, incident_id, Status.INVESTIGATING, "U001")
     _clock(services).advance(timedelta(hours=1))
-    again = resolve.resolve(
+    again = wrap_up.resolve(
         services, incident_id, resolve.ResolutionInput("Second fix", "Same users"), "U001"
     )
     assert store.resolution(incident_id) == again
@@ -121,7 +122,7 @@ def test_a_reopened_incident_can_be_resolved_again(services: Services, store: Me
 
 def test_resolve_a_missing_incident(services: Services) -> None:
     with pytest.raises(IncidentNotFound):
-        resolve.resolve(services, 99, FIXED, "U001")
+        wrap_up.resolve(services, 99, FIXED, "U001")
 
 
 def test_a_slack_failure_after_the_status_change_keeps_the_resolution(
@@ -130,7 +131,7 @@ def test_a_slack_failure_after_the_status_change_keeps_the_resolution(
     incident_id = _declared(services)
     workspace.failing.add("post_change")
     with pytest.raises(Exception, match="post_change"):
-        resolve.resolve(services, incident_id, FIXED, "U001")
+        wrap_up.resolve(services, incident_id, FIXED, "U001")
     assert store.resolution(incident_id) is not None
     assert "post_resolution" in workspace.names()
 
@@ -145,7 +146,7 @@ def test_period_metrics_cover_incidents_declared_in_the_last_30_days(
     add_update(store, recent, services.clock.now() + timedelta(minutes=20))
     add_commitment(store, recent, services.clock.now() + timedelta(minutes=30), "missed")
     _clock(services).advance(timedelta(hours=1))
-    resolve.resolve(services, recent, FIXED, "U001")
+    wrap_up.resolve(services, recent, FIXED, "U001")
     period = metrics.period_metrics(services, "T1", "U001")
     assert period.incidents == 1
     assert period.median_time_to_first_update == timedelta(minutes=20)
