@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from slack_bolt import App
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.app import build_app
 from incidentbot.slack.gateway import SlackWorkspace, make_client
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.status_page.site import StatusPage
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.journal import BatchingJournal
 from incidentbot.store.sql import SqlStore
@@ -73,6 +75,16 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
             MODAL_THREADS, thread_name_prefix="modals", initializer=ack_first.mark_foreground
         ),
         ack_first=ack_first,
+        status_page=_status_page(settings, team, services, renderer),
     )
     app = build_app(deps, client, settings.slack_signing_secret)
     return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app)
+
+
+def _status_page(
+    settings: Settings, team: TeamConfig, services: Services, renderer: Renderer
+) -> StatusPage | None:
+    if not team.status_page.enabled:
+        return None
+    export_dir = Path(settings.status_page_dir) if settings.status_page_dir else None
+    return StatusPage(team.status_page, services.store, services.clock, renderer, export_dir)

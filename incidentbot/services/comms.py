@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from incidentbot.domain.action_items import ActionItem
 from incidentbot.domain.commitments import CommitmentSource
@@ -20,13 +21,13 @@ from incidentbot.domain.comms import (
     without_next_update_promise,
 )
 from incidentbot.domain.metrics import IncidentMetrics
-from incidentbot.domain.models import EventKind, Status
+from incidentbot.domain.models import EventKind, Incident, Status
 from incidentbot.domain.resolution import Resolution
 from incidentbot.domain.updates import Update
 from incidentbot.services.context import Services
 from incidentbot.services.errors import IncidentNotFound
 from incidentbot.services.metrics import measure_in
-from incidentbot.services.ports import IncidentView, NewEvent
+from incidentbot.services.ports import IncidentView, NewEvent, Transaction
 from incidentbot.services.resolution_errors import InvalidCommsText, NotResolvedYet
 from incidentbot.services.resolution_ports import NewCommsText
 
@@ -37,6 +38,16 @@ _EVENT_TEXT = {
     CommsAudience.STAKEHOLDER: "Stakeholder summary posted: {excerpt}",
     CommsAudience.EXECUTIVE: "Executive summary posted: {excerpt}",
 }
+
+
+class Publisher(Protocol):
+    """Takes a customer text beyond Slack (the status page), in the transaction that keeps it."""
+
+    def record(self, tx: Transaction, incident: Incident, text: CommsText) -> None: ...
+
+    def published(self) -> None:
+        """Called once the text and its publication are committed."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,7 @@ def save(
     findings: Sequence[StoredFinding] = (),
     stage: Status | None = None,
     stakeholder_channel: str | None = None,
+    publisher: Publisher | None = None,
 ) -> CommsText:
     """Keep the text with the incident, put it on the timeline, and post it where it belongs."""
     text = text.strip()
@@ -138,7 +150,11 @@ def save(
                 actor_id=author,
             )
         )
+        if publisher is not None and audience is CommsAudience.CUSTOMER:
+            publisher.record(tx, incident, kept)
         view = services.view(tx, incident)
+    if publisher is not None:
+        publisher.published()
     channel = _destination(view, audience, stakeholder_channel)
     ts = services.workspace.post_comms_text(view, kept, channel)
     with services.store.transaction() as tx:

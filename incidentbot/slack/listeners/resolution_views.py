@@ -38,16 +38,13 @@ from incidentbot.domain.resolution import (
     started_at_problem,
 )
 from incidentbot.services import action_items, analysis, checking, comms, resolve
-from incidentbot.services.resolution_errors import (
-    AlreadyResolved,
-    InvalidActionItem,
-    OnlyCommanderResolves,
-)
+from incidentbot.services.resolution_errors import AlreadyResolved, InvalidActionItem, OnlyCommanderResolves
 from incidentbot.slack import parse
 from incidentbot.slack.blocks import resolution as blocks
 from incidentbot.slack.ids import VALUE, WrapUpBlock, WrapUpCallback, why_block
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.listeners.resolution_common import checker_config, review_text
+from incidentbot.status_page.listening import public_part
 
 Errors = dict[str, str]
 
@@ -182,8 +179,9 @@ def _on_comms_text(deps: Deps) -> Listener:
         stage = Status.parse(str(meta.get("stage", ""))) or Status.INVESTIGATING
         incident_id = _incident_id(view)
         text = parse.text_value(view, WrapUpBlock.TEXT)
-        if problem := comms_text_problem(text):
-            ack(response_action="errors", errors=_invalid(deps, {WrapUpBlock.TEXT: problem}))
+        public = public_part(deps.status_page, view, audience, incident_id)
+        if errors := _invalid(deps, {WrapUpBlock.TEXT: comms_text_problem(text)}) | public.errors:
+            ack(response_action="errors", errors=errors)
             return
         found = checking.comms_findings(text, audience, stage, checker_config(deps, incident_id))
         if reviewed := _needs_review(view, found, [text]):
@@ -197,6 +195,7 @@ def _on_comms_text(deps: Deps) -> Listener:
                 text=text,
                 review=review,
                 reviewed=reviewed,
+                extra=public.extra,
             )
             ack(response_action="update", view=form)
             return
@@ -211,6 +210,7 @@ def _on_comms_text(deps: Deps) -> Listener:
             findings=found,
             stage=stage,
             stakeholder_channel=deps.team.stakeholder_channel,
+            publisher=public.publisher,
         )
         deps.later(*_submitter(body), save)
 

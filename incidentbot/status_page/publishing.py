@@ -1,0 +1,66 @@
+"""Publishing a customer text to the status page, and correcting one: rules over the store port.
+
+A text is published in the transaction that keeps it, so the page never shows a text the team
+has no record of, nor misses one it has. Only customer texts of public incidents are published.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from incidentbot.domain.comms import CommsAudience, CommsText
+from incidentbot.domain.models import Incident
+from incidentbot.status_page.model import (
+    ComponentState,
+    Impact,
+    Publication,
+    PublishedUpdate,
+    impact_of,
+)
+from incidentbot.status_page.ports import NewPublishedUpdate, StatusPageTransaction
+
+
+class NotPublishable(Exception):
+    """This text may not reach the status page (a private incident, an internal audience)."""
+
+
+def publish_in(
+    tx: StatusPageTransaction,
+    incident: Incident,
+    text: CommsText,
+    publication: Publication,
+    next_update_at: datetime | None,
+) -> PublishedUpdate:
+    """Record `text` as the incident's next public update; NotPublishable when it may not be."""
+    if incident.is_private:
+        raise NotPublishable("a private incident never reaches the status page")
+    if text.audience is not CommsAudience.CUSTOMER:
+        raise NotPublishable(f"{text.audience.value} texts are not public")
+    previous = tx.public_incident(incident.id)
+    impact = max(
+        [impact_of(publication.components), previous.impact if previous else Impact.NONE],
+        key=lambda found: found.rank,
+    )
+    return tx.publish(
+        NewPublishedUpdate(
+            incident_id=incident.id,
+            comms_text_id=text.id,
+            name=publication.name,
+            stage=text.stage,
+            impact=impact,
+            body=text.text,
+            # A resolution promises no further update.
+            next_update_at=next_update_at if text.stage.is_open else None,
+            components=dict(publication.components),
+            published_at=text.created_at,
+        )
+    )
+
+
+def initial_choices(
+    components: list[str], latest: PublishedUpdate | None, *, resolving: bool
+) -> dict[str, ComponentState]:
+    """What the form preselects: the incident's last published states, all operational to resolve."""
+    if resolving or latest is None:
+        return dict.fromkeys(components, ComponentState.OPERATIONAL)
+    return {name: latest.components.get(name, ComponentState.OPERATIONAL) for name in components}
