@@ -63,6 +63,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         channel_prefix=team.channel_prefix,
         announcement_channel=team.announcement_channel,
         journal=journal,
+        status_page=team.status_page,
     )
     deps = Deps(
         services=services,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from incidentbot.clock import Clock
 from incidentbot.domain.models import Incident
 from incidentbot.domain.policy import Policy
 from incidentbot.services.errors import IncidentNotFound, NotAnIncidentChannel
 from incidentbot.services.ports import IncidentView, Journal, Store, Transaction, Workspace
+from incidentbot.status_page.model import StatusPageConfig
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Services:
     announcement_channel: str | None = None
     journal: Journal | None = None
     """Batches journalled requests; without one, each is written in a transaction of its own."""
+    status_page: StatusPageConfig = field(default_factory=StatusPageConfig)
 
     def view(self, tx: Transaction, incident: Incident) -> IncidentView:
         return IncidentView(

@@ -27,6 +27,8 @@ from incidentbot.services.context import Services
 from incidentbot.services.errors import ChannelRefused, IncidentNotFound, NameTaken, SlackUnavailable
 from incidentbot.services.ports import IncidentView, NewEvent, NewIncident, Transaction, iter_roles
 from incidentbot.services.reminders import ReminderObsolete
+from incidentbot.status_page.model import prompt_due
+from incidentbot.status_page.publishing import prompt_reminder
 
 MAX_NAME_ATTEMPTS = 20
 
@@ -104,6 +106,8 @@ def record(
             )
         )
         outbox.enqueue(tx, OutboxKind.SET_UP, incident.id, incident.id, now)
+        if prompt_at := prompt_due(incident.severity, incident.is_private, now, services.status_page):
+            tx.add_reminder(prompt_reminder(incident.id, prompt_at))
         return incident
 
 

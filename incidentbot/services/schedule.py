@@ -22,12 +22,15 @@ from incidentbot.services.context import Services
 from incidentbot.services.journal import replaying
 from incidentbot.services.reminders import FireReport, Handler, run_due
 from incidentbot.services.resolution_ports import ACTION_OVERDUE
+from incidentbot.status_page.prompt import deliver_prompt
+from incidentbot.status_page.publishing import STATUS_PAGE_PROMPT
 
 HANDLERS: Mapping[str, Handler] = {
     ReminderKind.NAG: nags.deliver_nag,
     ReminderKind.NAG_NOTICE: nags.deliver_nag_notice,
     ReminderKind.ESCALATION: nags.deliver_escalation,
     ACTION_OVERDUE: action_items.remind_overdue,
+    STATUS_PAGE_PROMPT: deliver_prompt,
     OutboxKind.SET_UP: declare.deliver_set_up,
     OutboxKind.SETUP_DELAYED: declare.deliver_setup_delayed,
     OutboxKind.PUBLISH_UPDATE: updates.deliver_update,

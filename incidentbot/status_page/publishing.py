@@ -10,6 +10,7 @@ from datetime import datetime
 
 from incidentbot.domain.comms import CommsAudience, CommsText
 from incidentbot.domain.models import Incident
+from incidentbot.services.update_ports import NewReminder
 from incidentbot.status_page.model import (
     ComponentState,
     Impact,
@@ -18,6 +19,15 @@ from incidentbot.status_page.model import (
     impact_of,
 )
 from incidentbot.status_page.ports import NewPublishedUpdate, StatusPageTransaction
+
+STATUS_PAGE_PROMPT = "status_page_prompt"
+"""The reminder kind of the prompt when nothing is public yet (`prompt.py` delivers it)."""
+
+
+def prompt_reminder(incident_id: int, due_at: datetime) -> NewReminder:
+    return NewReminder(
+        kind=STATUS_PAGE_PROMPT, due_at=due_at, incident_id=incident_id, subject_id=incident_id
+    )
 
 
 class NotPublishable(Exception):
