@@ -14,6 +14,7 @@ from incidentbot.domain.models import Incident, Status
 from incidentbot.rendering import Renderer
 from incidentbot.services.ports import Store, Transaction
 from incidentbot.status_page import form, overview, publishing
+from incidentbot.status_page.export import ExportError, write_site
 from incidentbot.status_page.model import Publication, StatusPageConfig
 from incidentbot.status_page.store import sql_of
 
@@ -65,6 +66,11 @@ class StatusPage:
         """Rewrite the static copy, when there is one; a failure there never loses the text."""
         if self.export_dir is None:
             return
+        try:
+            write_site(self.overview(), self.export_dir)
+        except (OSError, ExportError):
+            # The text is kept and public under /status/; the next publication writes the copy again.
+            log.exception("could not rewrite the static status page in %s", self.export_dir)
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,11 @@ def test_more_components_than_the_form_can_hold_are_refused(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as refused:
         load(tmp_path, "[status_page]\n" + many)
     assert "status_page.components" in str(refused.value) and str(MAX_COMPONENTS) in str(refused.value)
+
+
+def test_the_readme_status_page_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The status page", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = load(tmp_path, example).status_page  # type: ignore[attr-defined]
+    assert [c.name for c in config.components] == ["API", "Dashboard"] and config.url
