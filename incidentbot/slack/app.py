@@ -22,6 +22,7 @@ from incidentbot.slack.listeners import (
 )
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import OnceApp, OncePerDelivery
+from incidentbot.status_page import corrections as status_page_corrections
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     resolution.register(app, deps, router)
     updates.register(app, deps, router)
     severity_lowering.register(app, deps)
+    status_page_corrections.register(app, deps, router)
     return app
 
 
