@@ -31,7 +31,8 @@ def _json(render: Callable[[Overview], api.Json]) -> Callable[[Overview], File]:
 FIXED: dict[str, Callable[[Overview], File]] = {
     "index.html": lambda page: File(html.index(page).encode(), HTML),
     "history.html": lambda page: File(html.history(page).encode(), HTML),
-    "status.css": lambda _page: File(html.stylesheet().encode(), "text/css; charset=utf-8"),
+    "status.css": lambda _page: File(html.asset("status.css").encode(), "text/css; charset=utf-8"),
+    "favicon.svg": lambda _page: File(html.asset("favicon.svg").encode(), "image/svg+xml"),
     "history.atom": lambda page: File(api.atom(page), "application/atom+xml; charset=utf-8"),
     "history.rss": lambda page: File(api.rss(page), "application/rss+xml; charset=utf-8"),
     "api/v2/summary.json": _json(api.summary),

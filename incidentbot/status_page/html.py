@@ -80,8 +80,9 @@ def history(page: Overview) -> str:
     return _render("history.html.j2", page, 0, months=list(months.items()))
 
 
-def stylesheet() -> str:
+def asset(name: str) -> str:
+    """A file shipped beside the templates (the stylesheet, the icon), as it is."""
     source = environment().loader
     assert source is not None
-    text, _, _ = source.get_source(environment(), "status.css")
+    text, _, _ = source.get_source(environment(), name)
     return text

@@ -93,7 +93,7 @@ def test_the_export_serves_the_same_site_from_a_plain_file_server(
             env={"DATABASE_URL": database_url, "INCIDENTBOT_CONFIG": str(config)},
         )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("wrote 11 files to")
+    assert done.stdout.startswith("wrote 12 files to")
     exported = json.loads(fetch(f"{base}/status/api/v2/summary.json"))
     assert exported["incidents"] == served["incidents"] and exported["status"] == served["status"]
     assert exported["components"] == served["components"]
