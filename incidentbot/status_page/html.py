@@ -6,6 +6,7 @@ Links are relative, so the same pages work served by the bot under `/status/` an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,8 @@ STATE_WORDS = {
 
 
 @cache
-def environment() -> Environment:
+def environment(time_zone: str = "UTC") -> Environment:
+    """One environment per time zone: times are a filter, so imported macros stay cached."""
     dirs = [str(Path(d) / "status_page" / "site") for d in _template_dirs()]
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
@@ -38,10 +40,12 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["state_words"] = lambda state: STATE_WORDS[ComponentState(state)]
+    env.filters["local"] = _local(ZoneInfo(time_zone))
+    env.filters["iso"] = _iso
     return env
 
 
-def _local(zone: ZoneInfo) -> object:
+def _local(zone: ZoneInfo) -> Callable[[datetime | None], str]:
     def local(when: datetime | None) -> str:
         if when is None:
             return ""
@@ -57,11 +61,8 @@ def _iso(when: datetime | None) -> str:
 
 def _render(name: str, page: Overview, depth: int, **context: object) -> str:
     root = "../" * depth
-    return (
-        environment()
-        .get_template(name)
-        .render(page=page, config=page.config, root=root, local=_local(page.config.zone), iso=_iso, **context)
-    )
+    template = environment(page.config.time_zone).get_template(name)
+    return template.render(page=page, config=page.config, root=root, **context)
 
 
 def index(page: Overview) -> str:

@@ -46,9 +46,9 @@ def publish_in(
         raise NotPublishable("a private incident never reaches the status page")
     if text.audience is not CommsAudience.CUSTOMER:
         raise NotPublishable(f"{text.audience.value} texts are not public")
-    previous = tx.public_incident(incident.id)
+    previous = tx.published_impact(incident.id)
     impact = max(
-        [impact_of(publication.components), previous.impact if previous else Impact.NONE],
+        [impact_of(publication.components), previous or Impact.NONE],
         key=lambda found: found.rank,
     )
     return tx.publish(

@@ -39,7 +39,7 @@ def serve(page: StatusPage, environ: WSGIEnvironment, start_response: StartRespo
     if path == PREFIX:
         start_response("301 Moved Permanently", [("Location", PREFIX + "/")])
         return [b""]
-    found = files.one(page.overview(), path.removeprefix(PREFIX + "/"))
+    found = page.file(path.removeprefix(PREFIX + "/"))
     if found is None:
         start_response("404 Not Found", [("Content-Type", files.HTML), *SECURITY_HEADERS])
         return [NOT_FOUND]

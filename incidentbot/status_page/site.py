@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,30 @@ from incidentbot.domain.comms import CommsText
 from incidentbot.domain.models import Incident, Status
 from incidentbot.rendering import Renderer
 from incidentbot.services.ports import Store, Transaction
-from incidentbot.status_page import form, overview, publishing
+from incidentbot.status_page import files, form, overview, publishing
 from incidentbot.status_page.export import ExportError, write_site
 from incidentbot.status_page.model import Publication, StatusPageConfig
 from incidentbot.status_page.store import sql_of
 
 log = logging.getLogger(__name__)
+
+
+CACHE_SECONDS = 60
+"""A rendered page is reused while nothing was published and the minute has not changed."""
+RECHECK = timedelta(seconds=1)
+"""How long readers trust the rendering before asking the database whether another process
+published since (a publication in this process is seen at once)."""
+
+
+class _Rendered:
+    """What the readers of one version of the page share: rendered once, read many times."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[object, ...] | None = None
+        self.checked_at: datetime | None = None
+        self.overview: overview.Overview | None = None
+        self.files: dict[str, files.File] = {}
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,7 @@ class StatusPage:
     clock: Clock
     renderer: Renderer
     export_dir: Path | None = None
+    _rendered: _Rendered = field(default_factory=_Rendered, compare=False, repr=False)
 
     @property
     def enabled(self) -> bool:
@@ -62,8 +82,37 @@ class StatusPage:
             incidents = sql_of(tx).public_incidents()
         return overview.build(self.config, incidents, self.clock.now())
 
+    def file(self, path: str) -> files.File | None:
+        """The site's file at `path`, rendered once per version of what was published.
+
+        A status page is read hardest when something is wrong: readers share one rendering
+        instead of each reading every incident. The version is read from the database, so a
+        publication through another process shows at once too.
+        """
+        cache = self._rendered
+        now = self.clock.now()
+        with cache.lock:
+            if cache.key is None or cache.checked_at is None or now - cache.checked_at >= RECHECK:
+                with self.store.transaction() as tx:
+                    key = (*sql_of(tx).version(), int(now.timestamp()) // CACHE_SECONDS)
+                cache.checked_at = now
+                if cache.key != key or cache.overview is None:
+                    cache.key, cache.overview, cache.files = key, self.overview(), {}
+            assert cache.overview is not None
+            if path in cache.files:
+                return cache.files[path]
+            found = files.one(cache.overview, path)
+            if found is not None:  # Not the misses: any number of made-up paths would fill memory.
+                cache.files[path] = found
+            return found
+
     def published(self) -> None:
-        """Rewrite the static copy, when there is one; a failure there never loses the text."""
+        """Show what was just published, and rewrite the static copy, when there is one.
+
+        A failure writing the copy never loses the text: it is kept and shown under /status/.
+        """
+        with self._rendered.lock:  # after any rendering in progress, which may predate it
+            self._rendered.key = None
         if self.export_dir is None:
             return
         try:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy import Connection, Row, func, insert, or_, select, update
 
 from incidentbot.domain.models import Status
 from incidentbot.status_page.model import ComponentState, Impact, PublicIncident, PublishedUpdate
@@ -80,6 +80,21 @@ class StatusPageSql:
             self.db.execute(insert(table).values(**values))
             return
         self.db.execute(update(table).where(table.c.incident_id == new.incident_id).values(**values))
+
+    def version(self) -> tuple[Any, ...]:
+        """Changes whenever anything published changes: a new update, or a correction."""
+        updates, corrections = status_page_updates, status_page_corrections
+        query = select(
+            select(func.count()).select_from(updates).scalar_subquery(),
+            select(func.max(updates.c.id)).scalar_subquery(),
+            select(func.count()).select_from(corrections).scalar_subquery(),
+        )
+        return tuple(self.db.execute(query).one())
+
+    def published_impact(self, incident_id: int) -> Impact | None:
+        table = status_page_incidents
+        found = self.db.execute(select(table.c.impact).where(table.c.incident_id == incident_id)).scalar()
+        return None if found is None else Impact(found)
 
     def public_incident(self, incident_id: int) -> PublicIncident | None:
         found = self._incidents(status_page_incidents.c.incident_id == incident_id)
