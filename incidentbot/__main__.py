@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "timeline": ("incidentbot.cli.timeline", "print an incident's timeline as Markdown or CSV"),
     "postmortem": ("incidentbot.cli.postmortem", "print an incident's blameless postmortem draft"),
     "lint": ("incidentbot.cli.lint", "check a text for blame, speculation, jargon and other anti-patterns"),
+    "statuspage": ("incidentbot.cli.statuspage", "export the status page as static files"),
 }
 
 

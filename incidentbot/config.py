@@ -17,6 +17,7 @@ from incidentbot.checker import DEFAULT_CONFIG as DEFAULT_CHECKER
 from incidentbot.checker import CheckerConfig
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel.housekeeping import Retention
+from incidentbot.status_page.model import StatusPageConfig
 
 DEFAULT_CONFIG_FILE = "incidentbot.toml"
 
@@ -70,6 +71,7 @@ class TeamConfig(BaseModel):
     timeline_reaction: str = "pushpin"
     policy: Policy = Field(default_factory=Policy)
     checker: CheckerSection = Field(default_factory=CheckerSection)
+    status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
 
 
 class Settings(BaseSettings):
@@ -91,6 +93,8 @@ class Settings(BaseSettings):
     """The longest wait between attempts to reach Slack at start (1, 2, 4 … seconds up to this)."""
     stop_grace_seconds: float = Field(default=25.0, gt=0, le=3600)
     """How long a stopping process may take: answering, then finishing acknowledged work."""
+    status_page_dir: str = ""
+    """Where the status page is rewritten as static files after every change (unset: nowhere)."""
 
     @property
     def reminder_parallelism(self) -> int:

@@ -18,7 +18,7 @@ from incidentbot.declare.service import resume_interrupted
 from incidentbot.scheduler import ReminderScheduler
 from incidentbot.server import HttpServer
 from incidentbot.slack.startup import Backoff, StoppedWaiting, TokenRefused, check_app_token, check_bot_token
-from incidentbot.wiring import build_bot
+from incidentbot.wiring import Bot, build_bot
 
 log = logging.getLogger("incidentbot")
 EXIT_CONFIG = 2
@@ -72,6 +72,8 @@ def main() -> int:
             log.info("starting in Socket Mode")
             socket_mode = SocketModeHandler(bot.app, settings.slack_app_token)
             socket_mode.connect()  # type: ignore[no-untyped-call]
+            if bot.deps.status_page:
+                serve_status_page(bot, settings.port, stop)
             stop.wait()
             log.info("stopping: closing the Socket Mode connection")
             socket_mode.close()  # type: ignore[no-untyped-call]
@@ -92,6 +94,13 @@ def main() -> int:
         os._exit(0)
     log.info("stopped")
     return 0
+
+
+def serve_status_page(bot: Bot, port: int, stop: threading.Event) -> None:
+    """In Socket Mode nothing else listens on PORT: a small server for the page and /healthz."""
+    server = HttpServer(bot, port=port)
+    log.info("serving the status page on port %s: GET /status/, GET /healthz", port)
+    threading.Thread(target=server.serve, args=(stop, 1.0), name="status-page", daemon=True).start()
 
 
 def check_tokens(settings: Settings, stop: threading.Event) -> None:

@@ -19,6 +19,8 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
+from incidentbot.status_page import routes as status_routes
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
@@ -49,6 +51,8 @@ def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[by
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return _health(bot, start_response)
+        if bot.deps.status_page and status_routes.handles(str(environ.get("PATH_INFO", ""))):
+            return status_routes.serve(bot.deps.status_page, environ, start_response)
         try:
             with bot.deps.ack_first.answering():
                 return slack(environ, start_response)

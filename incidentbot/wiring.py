@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from slack_bolt import App
 from sqlalchemy import Engine
@@ -22,6 +23,8 @@ from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.app import build_app
 from incidentbot.slack.gateway import SlackWorkspace, make_client
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.status_page import register as status_page_rows
+from incidentbot.status_page.render_site import StatusPage
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.journal import BatchingJournal
 from incidentbot.store.sql import SqlStore
@@ -34,10 +37,12 @@ FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff)
 """Each registers the kinds of row it handles (`<feature>/register.py`, the hand-over's `deliver.py`)."""
 
 
-def build_registry() -> Registry:
+def build_registry(status_page: StatusPage | None = None) -> Registry:
     registry = Registry()
     for feature in FEATURES:
         feature.register(registry)
+    # The status page publishes through the page it serves, so it is handed that page.
+    status_page_rows.register(registry, status_page)
     return registry
 
 
@@ -70,16 +75,21 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         client, renderer, reaction=team.timeline_reaction, before_call=ack_first.give_way
     )
     journal = BatchingJournal(engine)
+    store, the_clock = SqlStore(engine), clock or SystemClock()
+    status_page = _status_page(settings, team, store, the_clock, renderer)
+    registry = build_registry(status_page)
     services = Services(
-        store=SqlStore(engine),
+        store=store,
         workspace=workspace,
         policy=team.policy,
-        clock=clock or SystemClock(),
+        clock=the_clock,
         channel_prefix=team.channel_prefix,
         announcement_channel=team.announcement_channel,
         stakeholder_channel=team.stakeholder_channel,
         journal=journal,
-        handlers=build_registry(),
+        handlers=registry,
+        subscribers=registry.subscribers,
+        status_page=team.status_page,
     )
     deps = Deps(
         services=services,
@@ -92,6 +102,16 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
             MODAL_THREADS, thread_name_prefix="modals", initializer=ack_first.mark_foreground
         ),
         ack_first=ack_first,
+        status_page=status_page,
     )
     app = build_app(deps, client, settings.slack_signing_secret)
     return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app)
+
+
+def _status_page(
+    settings: Settings, team: TeamConfig, store: SqlStore, clock: Clock, renderer: Renderer
+) -> StatusPage | None:
+    if not team.status_page.enabled:
+        return None
+    export_dir = Path(settings.status_page_dir) if settings.status_page_dir else None
+    return StatusPage(team.status_page, store, clock, renderer, export_dir)

@@ -31,6 +31,8 @@ from incidentbot.kernel.ports import IncidentView, NewEvent, NewIncident, Transa
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import ReminderObsolete
 from incidentbot.kernel.unit_of_work import UnitOfWork
+from incidentbot.status_page.model import prompt_due
+from incidentbot.status_page.publishing import prompt_reminder
 
 MAX_NAME_ATTEMPTS = 20
 
@@ -256,6 +258,10 @@ def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> Non
         incident = tx.get_incident(incident_id, for_update=True)
         assert incident is not None
         tx.save_incident(incident.model_copy(update={"setup_state": SetupState.READY, "setup_error": None}))
+        if prompt_at := prompt_due(
+            incident.severity, incident.is_private, incident.declared_at, services.status_page
+        ):
+            tx.add_reminder(prompt_reminder(incident.id, prompt_at))
         # A change made while the channel was being built may have found no summary to edit.
         raced = tx.outbox_rows(OutboxKind.SYNC_SUMMARY, incident_id)
         sync = outbox.enqueue_sync(tx, incident_id, now) if raced else None

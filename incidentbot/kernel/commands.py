@@ -97,7 +97,13 @@ def execute(services: Services, handler: CommandHandler[C, R], command: C, row: 
 
 
 def unit_of_work(services: Services, tx: Transaction, now: datetime) -> UnitOfWork:
-    return UnitOfWork(tx=tx, now=now, policy=services.policy, people=_SlackPeople(services))
+    return UnitOfWork(
+        tx=tx,
+        now=now,
+        policy=services.policy,
+        people=_SlackPeople(services),
+        subscribers=services.subscribers,
+    )
 
 
 def apply_submitted(services: Services, row: Reminder, handler: CommandHandler[C, R]) -> R | None:

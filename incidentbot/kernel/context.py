@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from incidentbot.clock import Clock
@@ -11,6 +11,7 @@ from incidentbot.incident.policy import Policy
 from incidentbot.kernel.errors import IncidentNotFound, NotAnIncidentChannel
 from incidentbot.kernel.ports import IncidentView, Journal, Store, Transaction, Workspace
 from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.status_page.model import StatusPageConfig
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Services:
     """Batches journalled requests; without one, each is written in a transaction of its own."""
     handlers: Mapping[str, Handler] = field(kw_only=True)
     """The handler of each kind of row, as the features registered them (`kernel/registry.py`)."""
+    status_page: StatusPageConfig = field(default_factory=StatusPageConfig)
+    subscribers: Mapping[type, Sequence[Callable[..., None]]] = field(default_factory=dict)
+    """Features' parts in other features' commands (`Registry.on`), given to each unit of work."""
 
     def view(self, tx: Transaction, incident: Incident) -> IncidentView:
         return IncidentView(

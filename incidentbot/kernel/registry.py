@@ -17,6 +17,7 @@ from typing import Any
 
 from incidentbot.kernel.commands import CommandHandler, replaying_handler
 from incidentbot.kernel.reminders import Handler
+from incidentbot.kernel.unit_of_work import Subscriber
 
 
 class KindRegisteredTwice(ValueError):
@@ -29,6 +30,7 @@ class Registry(Mapping[str, Handler]):
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self._commands: dict[str, CommandHandler[Any, Any]] = {}
+        self.subscribers: dict[type, list[Subscriber]] = {}
 
     def add_command(self, handler: CommandHandler[Any, Any]) -> None:
         """A command's kind: applied by `handler`, replayed by the scheduler if nobody applied it."""
@@ -40,6 +42,10 @@ class Registry(Mapping[str, Handler]):
         if kind in self._handlers:
             raise KindRegisteredTwice(kind)
         self._handlers[kind] = handler
+
+    def on(self, event: type, subscriber: Subscriber) -> None:
+        """Run `subscriber` in the unit of work of any command that announces an `event`."""
+        self.subscribers.setdefault(event, []).append(subscriber)
 
     def command(self, kind: str) -> CommandHandler[Any, Any] | None:
         return self._commands.get(kind)

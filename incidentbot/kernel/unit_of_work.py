@@ -8,7 +8,7 @@ the emitted rows once the transaction has committed (`kernel/commands.py`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +29,10 @@ class PeopleReader:
         raise NotImplementedError
 
 
+Subscriber = Callable[["UnitOfWork", object], None]
+"""Another feature's part in what a command did, run in the same transaction (`announce`)."""
+
+
 @dataclass
 class UnitOfWork:
     tx: Transaction
@@ -37,6 +41,16 @@ class UnitOfWork:
     policy: Policy
     people: PeopleReader
     emitted: list[Reminder] = field(default_factory=list)
+    subscribers: Mapping[type, Sequence[Subscriber]] = field(default_factory=dict)
+
+    def announce(self, event: object) -> None:
+        """Tell the features that registered for this kind of event (`Registry.on`), in this unit of work.
+
+        A feature reacts to another's change without either importing the other: the status page
+        publishes a customer text in the transaction that keeps it.
+        """
+        for subscriber in self.subscribers.get(type(event), ()):
+            subscriber(self, event)
 
     def emit(self, kind: str, incident_id: int, subject_id: int) -> Reminder:
         """Owe a message about `subject_id`; it is sent after the commit.

@@ -16,6 +16,7 @@ from incidentbot.slack.listeners import actions, commands, events, views
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Router
 from incidentbot.slack.once import OnceApp, OncePerDelivery
+from incidentbot.status_page import slack_corrections as status_page_corrections
 from incidentbot.timeline import slack_events as timeline_events
 from incidentbot.timeline import slack_interactions as timeline_interactions
 from incidentbot.wrap_up import slack_listeners as resolution
@@ -51,6 +52,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     updates.register(app, deps, router)
     handoff.register(app, deps, router)
     severity_lowering.register(app, deps)
+    status_page_corrections.register(app, deps, router)
     return app
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from incidentbot.cadence.commitment_rules import CommitmentSource
 from incidentbot.cadence.update_rules import Update
-from incidentbot.incident.models import EventKind, Status
+from incidentbot.incident.models import EventKind, Incident, Status
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentNotFound
@@ -110,6 +110,18 @@ class PostCommsText(Command):
     text: str
     findings: tuple[StoredFinding, ...] = ()
     stage: Status | None = None
+    public: dict[str, Any] | None = None
+    """What the form chose for the status page (its title, component states, next update), as
+    the status page reads it; wrap-up only passes it on."""
+
+
+@dataclass(frozen=True)
+class CustomerTextKept:
+    """Announced in the unit of work that keeps a customer text (`UnitOfWork.announce`)."""
+
+    incident: Incident
+    text: CommsText
+    public: dict[str, Any] | None
 
 
 def save(uow: UnitOfWork, command: PostCommsText) -> CommsText:
@@ -144,6 +156,8 @@ def save(uow: UnitOfWork, command: PostCommsText) -> CommsText:
             actor_id=command.user_id,
         )
     )
+    if command.audience is CommsAudience.CUSTOMER:
+        uow.announce(CustomerTextKept(incident, kept, command.public))
     uow.emit(OutboxKind.COMMS_POST, incident.id, kept.id)
     return kept
 

@@ -8,7 +8,7 @@ listeners reach every wrap-up block through one module.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import DateTimePickerElement, InputBlock, NumberInputElement
@@ -142,7 +142,9 @@ def comms_modal(
     text: str,
     review: str | None = None,
     reviewed: str | None = None,
+    extra: tuple[Sequence[dict[str, Any]], Mapping[str, Any]] = ((), {}),
 ) -> dict[str, Any]:
+    """`extra`: blocks after the text and what they keep in the metadata (the status page's part)."""
     label = renderer.label
     title = label(f"comms_modal.{audience.value}_title")
     intro = renderer.render(
@@ -161,7 +163,9 @@ def comms_modal(
             hint=label(f"comms_modal.{audience.value}_hint"),
         )
     )
+    blocks.extend(extra[0])
     metadata = {
+        **extra[1],
         "incident_id": view.incident.id,
         "channel": channel_id,
         "audience": audience.value,

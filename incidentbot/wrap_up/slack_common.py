@@ -51,6 +51,10 @@ def comms_form(
 ) -> dict[str, Any]:
     comms.check_audience_allowed(deps.services, incident_id, audience)
     facts = comms.draft_facts(deps.services, incident_id, stage)
+    page = deps.status_page if audience is CommsAudience.CUSTOMER else None
+    if facts.view.incident.is_private:
+        page = None  # A private incident never reaches the status page.
+    part = page.form_part(facts.view.incident, facts.stage, facts.next_update_at) if page else None
     return blocks.comms_modal(
         deps.renderer,
         facts.view,
@@ -58,6 +62,7 @@ def comms_form(
         stage=facts.stage.value,
         channel_id=channel_id,
         text=draft_text(facts, audience),
+        extra=(part.blocks, part.metadata) if part else ((), {}),
     )
 
 

@@ -15,6 +15,7 @@ from incidentbot.incident.models import Status
 from incidentbot.slack import parse
 from incidentbot.slack.ids import WrapUpBlock, WrapUpCallback, why_block
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.status_page.slack_listening import public_part
 from incidentbot.wrap_up import analysis, comms, resolve
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
 from incidentbot.wrap_up.analysis_rules import (
@@ -153,8 +154,9 @@ def _on_comms_text(deps: Deps) -> Listener:
         stage = Status.parse(str(meta.get("stage", ""))) or Status.INVESTIGATING
         incident_id = incident_id_of(view)
         text = parse.text_value(view, WrapUpBlock.TEXT)
-        if problem := comms_text_problem(text):
-            ack(response_action="errors", errors=invalid(deps, {WrapUpBlock.TEXT: problem}))
+        public = public_part(deps.status_page, view, audience, incident_id)
+        if errors := invalid(deps, {WrapUpBlock.TEXT: comms_text_problem(text)}) | public.errors:
+            ack(response_action="errors", errors=errors)
             return
         found = checking.comms_findings(text, audience, stage, checker_config(deps, incident_id))
         if reviewed := needs_review(view, found, [text]):
@@ -168,6 +170,7 @@ def _on_comms_text(deps: Deps) -> Listener:
                 text=text,
                 review=review,
                 reviewed=reviewed,
+                extra=public.extra,
             )
             ack(response_action="update", view=form)
             return
@@ -179,6 +182,7 @@ def _on_comms_text(deps: Deps) -> Listener:
             text=text,
             findings=tuple(found),
             stage=stage,
+            public=public.public,
         )
         submit_then_apply(deps, ack, body, command, comms.SAVE)
 

@@ -21,6 +21,7 @@ from incidentbot.rendering import Renderer
 from incidentbot.roles.actors import actor_name
 from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.gateway import SlackWorkspace
+from incidentbot.status_page.render_site import StatusPage
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -42,6 +43,8 @@ class Deps:
     """Opens modals: a trigger_id expires 3 s after the click, so this never waits behind slow work."""
     ack_first: AckFirst = field(default_factory=AckFirst)
     """Counts the requests being acknowledged; work after an ack waits for them (see ack_first.py)."""
+    status_page: StatusPage | None = None
+    """The public status page, when the team config lists components for it."""
 
     def only_commander_resolves(self, labels: str, commander: str | None) -> str:
         """A form's refusal to resolve, from the `labels` group, naming the commander when known."""

@@ -1,0 +1,61 @@
+"""The whole site as files: each path under `/status/` with its bytes and content type.
+
+The bot serves these paths and the static export writes them, so both are the same site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from incidentbot.status_page import api
+from incidentbot.status_page import render_html as html
+from incidentbot.status_page.overview import Overview
+
+HTML = "text/html; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+_INCIDENT_PAGE = re.compile(r"incidents/([a-z0-9]{1,16})\.html")
+
+
+@dataclass(frozen=True)
+class File:
+    body: bytes
+    content_type: str
+
+
+def _json(render: Callable[[Overview], api.Json]) -> Callable[[Overview], File]:
+    return lambda page: File(json.dumps(render(page), ensure_ascii=False).encode(), JSON)
+
+
+FIXED: dict[str, Callable[[Overview], File]] = {
+    "index.html": lambda page: File(html.index(page).encode(), HTML),
+    "history.html": lambda page: File(html.history(page).encode(), HTML),
+    "status.css": lambda _page: File(html.asset("status.css").encode(), "text/css; charset=utf-8"),
+    "favicon.svg": lambda _page: File(html.asset("favicon.svg").encode(), "image/svg+xml"),
+    "history.atom": lambda page: File(api.atom(page), "application/atom+xml; charset=utf-8"),
+    "history.rss": lambda page: File(api.rss(page), "application/rss+xml; charset=utf-8"),
+    "api/v2/summary.json": _json(api.summary),
+    "api/v2/status.json": _json(api.status),
+    "api/v2/components.json": _json(api.components),
+    "api/v2/incidents.json": _json(api.incidents),
+    "api/v2/incidents/unresolved.json": _json(api.unresolved),
+}
+
+
+def one(page: Overview, path: str) -> File | None:
+    """The file at `path` (relative to the site's root), or None when there is none."""
+    path = path or "index.html"
+    if path in FIXED:
+        return FIXED[path](page)
+    match = _INCIDENT_PAGE.fullmatch(path)
+    shown = next((i for i in page.history if match and i.id == match.group(1)), None)
+    return File(html.incident(page, shown).encode(), HTML) if shown else None
+
+
+def every(page: Overview) -> Iterator[tuple[str, File]]:
+    for path, render in FIXED.items():
+        yield path, render(page)
+    for incident in page.history:
+        yield f"incidents/{incident.id}.html", File(html.incident(page, incident).encode(), HTML)
