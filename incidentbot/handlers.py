@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from incidentbot.cadence import nags, updates
+from incidentbot.cadence import nags, post_update, snooze, updates
 from incidentbot.changes import notices
 from incidentbot.changes import service as changes
 from incidentbot.declare import service as declare
@@ -41,6 +41,8 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.CHANGE: replaying(changes.apply_change),
     JournalKind.ROLE: replaying(roles.apply_role),
     JournalKind.ROLES: replaying(roles.apply_chosen),
+    JournalKind.UPDATE: replaying_handler(post_update.POST_UPDATE),
+    JournalKind.SNOOZE: replaying_handler(snooze.SNOOZE),
 }
 
 

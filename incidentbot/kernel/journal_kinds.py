@@ -27,3 +27,7 @@ class JournalKind(StrEnum):
     """`/incident role <role> @person`."""
     ROLES = "apply_roles"
     """The roles form, submitted."""
+    UPDATE = "apply_update"
+    """The update form, submitted."""
+    SNOOZE = "apply_snooze"
+    """A snooze button on a nag."""

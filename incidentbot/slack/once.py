@@ -23,7 +23,7 @@ from slack_bolt.middleware import Middleware
 
 from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
-from incidentbot.slack.ids import Callback
+from incidentbot.slack.ids import Action, Callback
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,16 @@ KEY_LENGTH = 64
 EVENTS_CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added"})
 """Events whose id is claimed in the transaction that records them (`timeline_events.RecordMarks`)."""
 
-VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset({Callback.DECLARE.value, Callback.ASSIGN_ROLES.value})
+VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
+    {Callback.DECLARE.value, Callback.ASSIGN_ROLES.value, Callback.POST_UPDATE.value}
+)
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
 stopped between the claim and the journal cannot leave a claimed form that nobody applies."""
+
+
+ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset({Action.SNOOZE.value})
+"""Buttons claimed in the commit that journals them, for the same reason; an action id may carry
+a choice after a colon (`snooze_update:15`)."""
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:
@@ -71,7 +78,17 @@ def _claimed_with_their_record(body: dict[str, Any]) -> bool:
         return _named(event.get("type"), EVENTS_CLAIMED_WITH_THEIR_RECORD)
     if body.get("type") == "view_submission" and isinstance(view, dict):
         return _named(view.get("callback_id"), VIEWS_CLAIMED_WITH_THEIR_RECORD)
+    if body.get("type") == "block_actions":
+        return _named(_first_action_name(body), ACTIONS_CLAIMED_WITH_THEIR_RECORD)
     return False
+
+
+def _first_action_name(body: dict[str, Any]) -> str | None:
+    actions = body.get("actions")
+    if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
+        return None
+    action_id = actions[0].get("action_id")
+    return action_id.partition(":")[0] if isinstance(action_id, str) else None
 
 
 def _named(value: object, names: frozenset[str]) -> bool:
