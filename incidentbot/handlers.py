@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from incidentbot.cadence import nags, post_update, snooze, updates
 from incidentbot.changes import notices
 from incidentbot.changes import service as changes
+from incidentbot.declare import retry
 from incidentbot.declare import service as declare
 from incidentbot.kernel.commands import replaying_handler
 from incidentbot.kernel.context import Services
@@ -16,6 +17,7 @@ from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.reminder_rows import ReminderKind
 from incidentbot.kernel.reminders import FireReport, Handler, run_due
 from incidentbot.roles import service as roles
+from incidentbot.roles import take_role
 from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline import notes
 from incidentbot.wrap_up import action_items
@@ -43,6 +45,8 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.ROLES: replaying(roles.apply_chosen),
     JournalKind.UPDATE: replaying_handler(post_update.POST_UPDATE),
     JournalKind.SNOOZE: replaying_handler(snooze.SNOOZE),
+    JournalKind.TAKE_ROLE: replaying_handler(take_role.TAKE_ROLE),
+    JournalKind.RETRY_SETUP: replaying_handler(retry.RETRY_SETUP),
 }
 
 

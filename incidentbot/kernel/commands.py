@@ -71,6 +71,9 @@ class _SlackPeople(PeopleReader):
     def person(self, user_id: str) -> Person | None:
         return self._services.workspace.person(user_id)
 
+    def channel_members(self, channel_id: str) -> set[str]:
+        return set(self._services.workspace.channel_members(channel_id))
+
 
 def submit(services: Services, command: Command, delivery: str | None = None) -> Reminder | None:
     """Journal the command (committed on return); None when `delivery` was already claimed."""

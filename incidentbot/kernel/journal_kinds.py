@@ -31,3 +31,7 @@ class JournalKind(StrEnum):
     """The update form, submitted."""
     SNOOZE = "apply_snooze"
     """A snooze button on a nag."""
+    TAKE_ROLE = "apply_take_role"
+    """A "take a role" button: the person who clicked takes it."""
+    RETRY_SETUP = "apply_retry_setup"
+    """The Retry button on a setup that stopped: try building the incident's channel again now."""

@@ -24,6 +24,10 @@ class PeopleReader:
     def person(self, user_id: str) -> Person | None:
         raise NotImplementedError
 
+    def channel_members(self, channel_id: str) -> set[str]:
+        """Who is in the channel: a private incident is changed by its members only."""
+        raise NotImplementedError
+
 
 @dataclass
 class UnitOfWork:
@@ -45,6 +49,11 @@ class UnitOfWork:
         row = outbox.enqueue_once(self.tx, kind, incident_id, subject_id, self.now)
         if row is not None:
             self.emitted.append(row)
+        return row
+
+    def emit_queued(self, row: Reminder) -> Reminder:
+        """Owe now a message already queued (waiting for its retry time), rather than queue it again."""
+        self.emitted.append(row)
         return row
 
     def emit_sync(self, incident_id: int) -> Reminder:

@@ -40,7 +40,9 @@ VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
 stopped between the claim and the journal cannot leave a claimed form that nobody applies."""
 
 
-ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset({Action.SNOOZE.value})
+ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset(
+    {Action.SNOOZE.value, Action.TAKE_ROLE.value, Action.RETRY_SETUP.value}
+)
 """Buttons claimed in the commit that journals them, for the same reason; an action id may carry
 a choice after a colon (`snooze_update:15`)."""
 
