@@ -35,3 +35,5 @@ class JournalKind(StrEnum):
     """A "take a role" button: the person who clicked takes it."""
     RETRY_SETUP = "apply_retry_setup"
     """The Retry button on a setup that stopped: try building the incident's channel again now."""
+    MESSAGE_ENTRY = "apply_message_entry"
+    """The "Add to timeline" form, submitted."""

@@ -54,7 +54,7 @@ def save_message_entry(services: Services, entry: MessageEntry) -> TimelineEvent
     if entry.occurred_at > now:
         raise TimeInFuture(entry.occurred_at.strftime("%H:%M UTC"))
     with services.store.transaction() as tx:
-        return _upsert_message_entry(tx, entry, now)
+        return upsert_message_entry(tx, entry, now)
 
 
 def link_message(services: Services, event: TimelineEvent, channel_id: str) -> TimelineEvent:
@@ -74,7 +74,7 @@ def link_message(services: Services, event: TimelineEvent, channel_id: str) -> T
     return event
 
 
-def _upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -> TimelineEvent:
+def upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -> TimelineEvent:
     added = tx.add_event(
         NewEvent(
             incident_id=entry.incident_id,

@@ -14,13 +14,17 @@ from slack_sdk.webhook import WebhookClient
 
 from incidentbot.checker import checking
 from incidentbot.incident.models import EventKind, Incident
+from incidentbot.kernel import commands
 from incidentbot.kernel.errors import IncidentError
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack import parse
 from incidentbot.slack.blocks.common import Blocks
 from incidentbot.slack.ids import Action, Block, Callback
 from incidentbot.slack.listeners.actions import actor, open_modal_for
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.once import delivery_key
 from incidentbot.timeline import service as timeline
+from incidentbot.timeline.message_entries import SAVE_MESSAGE_ENTRY, SaveMessageEntry
 from incidentbot.timeline.render_exports import rows
 from incidentbot.timeline.rules import SCRIBE_KINDS, ts_to_datetime
 from incidentbot.timeline.slack_blocks import EntryForm, delete_modal, entry_modal
@@ -102,35 +106,37 @@ def _add_submitted(deps: Deps) -> Any:
         exact = ts_to_datetime(ts)
         if exact is not None and int(exact.timestamp()) == int(when.timestamp()):
             when = exact  # The picker has whole seconds; an unchanged time keeps the message's own.
-        entry = timeline.MessageEntry(
-            incident_id=int(meta.get("incident_id") or 0),
+        user = str(body["user"]["id"])
+        asked = SaveMessageEntry(
+            user_id=user,
             channel_id=str(meta.get("channel") or ""),
+            incident_id=int(meta.get("incident_id") or 0),
             message_ts=ts,
             text=text,
             occurred_at=when,
-            kind=kind,
+            entry_kind=kind,
             author_id=meta.get("author_id") or None,
             author_name=meta.get("author_name") or None,
         )
-        try:
-            saved = timeline.save_message_entry(deps.services, entry)
-        except IncidentError as error:
-            ack(response_action="errors", errors={Block.ENTRY_TEXT: deps.error_text(error)})
-            return
+        # Journalled with the claim on this very form, so a resent one is saved once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
         ack()
-        user = str(body["user"]["id"])
-
-        def link_and_tell() -> None:
-            linked = timeline.link_message(deps.services, saved, entry.channel_id)
-            with deps.services.store.transaction() as tx:
-                incident = tx.get_incident(linked.incident_id)
-            row = rows([linked], deps.renderer)[0]
-            text = deps.renderer.render("timeline/saved.j2", incident=incident, row=row)
-            deps.tell(entry.channel_id, user, text)
-
-        deps.later(entry.channel_id, user, link_and_tell)
+        if row is not None:
+            deps.later(asked.channel_id, user, partial(_save_link_and_tell, deps, row, asked))
 
     return on_add
+
+
+def _save_link_and_tell(deps: Deps, row: Reminder, asked: SaveMessageEntry) -> None:
+    saved = commands.apply_submitted(deps.services, row, SAVE_MESSAGE_ENTRY)
+    if saved is None:
+        return
+    linked = timeline.link_message(deps.services, saved, asked.channel_id)
+    with deps.services.store.transaction() as tx:
+        incident = tx.get_incident(linked.incident_id)
+    line = rows([linked], deps.renderer)[0]
+    text = deps.renderer.render("timeline/saved.j2", incident=incident, row=line)
+    deps.tell(asked.channel_id, asked.user_id, text)
 
 
 def _entry_values(deps: Deps, view: dict[str, Any]) -> tuple[dict[str, str], str, datetime, EventKind]:

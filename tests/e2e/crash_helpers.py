@@ -29,14 +29,14 @@ class Bot:
     process: BotProcess
     client: SlackClientForTests
 
+    # A process starting on a busy machine (migrations, then the first answer) may take longer
+    # than the 30 s a single process is usually given.
     @classmethod
     def start(cls, slack: FakeSlack, url: str, engine: Engine, log: Path) -> Bot:
-        process = BotProcess(slack.url, url, SIGNING_SECRET, log, **FAST_TICKS).start()
+        process = BotProcess(slack.url, url, SIGNING_SECRET, log, **FAST_TICKS).start(timeout=120)
         return cls(url, engine, process, SlackClientForTests(process.base_url, SIGNING_SECRET))
 
     def restart(self, slack: FakeSlack, log: Path) -> None:
-        # A restart runs the migrations check and takes over the dead process's work: on a busy
-        # machine that takes longer than a first start.
         self.process = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **FAST_TICKS).start(timeout=120)
         self.client = SlackClientForTests(self.process.base_url, SIGNING_SECRET)
 
