@@ -19,7 +19,7 @@ from incidentbot.kernel.reminders import FireReport, Handler, run_due
 from incidentbot.roles import service as roles
 from incidentbot.roles import take_role
 from incidentbot.timeline import capture as timeline_capture
-from incidentbot.timeline import message_entries, notes
+from incidentbot.timeline import corrections, message_entries, notes
 from incidentbot.wrap_up import action_items
 from incidentbot.wrap_up.ports import ACTION_OVERDUE
 
@@ -48,6 +48,8 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.TAKE_ROLE: replaying_handler(take_role.TAKE_ROLE),
     JournalKind.RETRY_SETUP: replaying_handler(retry.RETRY_SETUP),
     JournalKind.MESSAGE_ENTRY: replaying_handler(message_entries.SAVE_MESSAGE_ENTRY),
+    JournalKind.EDIT_ENTRY: replaying_handler(corrections.EDIT_ENTRY),
+    JournalKind.REMOVE_ENTRY: replaying_handler(corrections.REMOVE_ENTRY),
 }
 
 

@@ -37,3 +37,7 @@ class JournalKind(StrEnum):
     """The Retry button on a setup that stopped: try building the incident's channel again now."""
     MESSAGE_ENTRY = "apply_message_entry"
     """The "Add to timeline" form, submitted."""
+    EDIT_ENTRY = "apply_edit_entry"
+    """A timeline entry's edit form, submitted."""
+    REMOVE_ENTRY = "apply_remove_entry"
+    """A timeline entry's removal, confirmed."""

@@ -39,6 +39,8 @@ VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
         Callback.ASSIGN_ROLES.value,
         Callback.POST_UPDATE.value,
         Callback.TIMELINE_ADD.value,
+        Callback.TIMELINE_EDIT.value,
+        Callback.TIMELINE_DELETE.value,
     }
 )
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
