@@ -37,7 +37,9 @@ class Bot:
         return cls(url, engine, process, SlackClientForTests(process.base_url, SIGNING_SECRET))
 
     def restart(self, slack: FakeSlack, log: Path) -> None:
-        self.process = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **FAST_TICKS).start(timeout=120)
+        # Kept before it starts, so the test's teardown stops it even if it never answers.
+        self.process = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **FAST_TICKS)
+        self.process.start(timeout=120)
         self.client = SlackClientForTests(self.process.base_url, SIGNING_SECRET)
 
 
