@@ -18,13 +18,14 @@ from incidentbot.cadence.commitments import hhmm
 from incidentbot.cadence.errors import AlreadySnoozed, UpdateAlreadyPosted
 from incidentbot.cadence.ports import NewReminder
 from incidentbot.incident.models import EventKind, Role
-from incidentbot.kernel import outbox, reminders
+from incidentbot.kernel import commands, outbox, reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentClosed, IncidentNotFound
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView, NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderKind
 from incidentbot.kernel.reminders import ReminderObsolete
+from incidentbot.kernel.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -134,42 +135,56 @@ class Snoozed:
 
 
 def snooze(services: Services, commitment_id: int, minutes: int, by: str) -> Snoozed:
-    """Replace the missed (or open) commitment by a new one `minutes` from now, recorded as a snooze."""
-    now = services.clock.now()
+    """`snooze_in` a transaction of its own, then send what it owes (the button goes through
+    `snooze.SNOOZE`)."""
     with services.store.transaction() as tx:
-        old = tx.get_commitment(commitment_id)
-        incident = tx.get_incident(old.incident_id, for_update=True) if old else None
-        if old is None or incident is None:
-            raise IncidentNotFound(str(commitment_id))
-        if not incident.is_open:
-            raise IncidentClosed(incident.label)
-        old = tx.get_commitment(commitment_id, for_update=True) or old
-        if not old.is_live:
-            raise _why_stale(tx, old, now)
-        commitments.settle_live(tx, incident.id, CommitmentState.SUPERSEDED, now)
-        new = commitments.open_commitment(
-            tx,
-            incident.id,
-            now + timedelta(minutes=minutes),
-            made_by=by,
-            at=now,
-            source=CommitmentSource.SNOOZE,
-        )
-        event = tx.add_event(
-            NewEvent(
-                incident_id=incident.id,
-                kind=EventKind.SNOOZE,
-                text=f"Next update moved to {hhmm(new.due_at, now)} (snoozed {minutes} min)",
-                occurred_at=now,
-                actor_id=by,
-            )
-        )
-        saved = tx.save_incident(incident.model_copy(update={"next_update_due": new.due_at}))
-        view = services.view(tx, saved)
-        notice = outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, event.id, now) if event else None
-        sync = outbox.enqueue_sync(tx, incident.id, now)
+        uow = commands.unit_of_work(services, tx, services.clock.now())
+        snoozed = snooze_in(uow, commitment_id, minutes, by)
     # The snooze and its messages are recorded; what Slack does not take now is sent later.
-    outbox.send_now(services, [notice, sync])
+    outbox.send_now(services, uow.emitted)
+    return snoozed
+
+
+def snooze_in(
+    uow: UnitOfWork, commitment_id: int, minutes: int, by: str, at: datetime | None = None
+) -> Snoozed:
+    """Replace the missed (or open) commitment by a new one `minutes` from now, recorded as a snooze.
+
+    `at` is when the button was clicked: a snooze applied late (after a restart) counts from then.
+    """
+    tx, now = uow.tx, at or uow.now
+    old = tx.get_commitment(commitment_id)
+    incident = tx.get_incident(old.incident_id, for_update=True) if old else None
+    if old is None or incident is None:
+        raise IncidentNotFound(str(commitment_id))
+    if not incident.is_open:
+        raise IncidentClosed(incident.label)
+    old = tx.get_commitment(commitment_id, for_update=True) or old
+    if not old.is_live:
+        raise _why_stale(tx, old, now)
+    commitments.settle_live(tx, incident.id, CommitmentState.SUPERSEDED, now)
+    new = commitments.open_commitment(
+        tx,
+        incident.id,
+        now + timedelta(minutes=minutes),
+        made_by=by,
+        at=now,
+        source=CommitmentSource.SNOOZE,
+    )
+    event = tx.add_event(
+        NewEvent(
+            incident_id=incident.id,
+            kind=EventKind.SNOOZE,
+            text=f"Next update moved to {hhmm(new.due_at, now)} (snoozed {minutes} min)",
+            occurred_at=now,
+            actor_id=by,
+        )
+    )
+    saved = tx.save_incident(incident.model_copy(update={"next_update_due": new.due_at}))
+    if event is not None:
+        uow.emit(OutboxKind.CHANGE_NOTICE, incident.id, event.id)
+    uow.emit_sync(incident.id)
+    view = IncidentView(incident=saved, roster=tx.roster(incident.id), policy=uow.policy, now=uow.now)
     return Snoozed(commitment=new, view=view)
 
 

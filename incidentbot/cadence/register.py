@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incidentbot.cadence import nags, updates
+from incidentbot.cadence import nags, post_update, snooze, updates
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.registry import Registry
 from incidentbot.kernel.reminder_rows import ReminderKind
@@ -13,3 +13,5 @@ def register(registry: Registry) -> None:
     registry.add_delivery(ReminderKind.NAG_NOTICE, nags.deliver_nag_notice)
     registry.add_delivery(ReminderKind.ESCALATION, nags.deliver_escalation)
     registry.add_delivery(OutboxKind.PUBLISH_UPDATE, updates.deliver_update)
+    registry.add_command(post_update.POST_UPDATE)
+    registry.add_command(snooze.SNOOZE)

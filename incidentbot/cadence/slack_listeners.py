@@ -10,17 +10,22 @@ from slack_bolt import Ack, App
 
 from incidentbot.cadence import nags, updates
 from incidentbot.cadence import slack_blocks as update_blocks
+from incidentbot.cadence.post_update import POST_UPDATE, PostUpdate
+from incidentbot.cadence.snooze import SNOOZE, SnoozeNextUpdate
 from incidentbot.cadence.update_rules import UpdateDraft, chosen_next_update, parse_preset
 from incidentbot.checker import Audience
 from incidentbot.checker.checked_records import Added
 from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel import commands
 from incidentbot.kernel.errors import IncidentClosed
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack import parse
 from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.deps import Deps, answering_errors
 from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.once import delivery_key
 
 FIELD_BLOCKS = {
     updates.Field.STATUS: Block.STATUS,
@@ -43,18 +48,22 @@ def register(app: App, deps: Deps, router: Router) -> None:
 
     @answering_errors(deps, actor)
     def on_snooze(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
         commitment_id, _, minutes = action_value(body).partition(":")
         if not (commitment_id.isdigit() and minutes.isdigit()):
+            ack()
             return
         if int(minutes) not in deps.services.policy.snooze_choices_minutes:
+            ack()
             return
-
-        def snooze() -> None:
-            snoozed = nags.snooze(deps.services, int(commitment_id), int(minutes), str(body["user"]["id"]))
-            _show_snoozed(deps, body, snoozed)
-
-        deps.later(*actor(body), snooze)
+        user = str(body["user"]["id"])
+        asked = SnoozeNextUpdate(
+            user_id=user, channel_id=actor(body)[0], commitment_id=int(commitment_id), minutes=int(minutes)
+        )
+        # Journalled with the claim on this very click, so a click delivered twice snoozes once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
+        ack()
+        if row is not None:
+            deps.later(*actor(body), partial(_snooze, deps, body, row))
 
     @answering_errors(deps, _submitter)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -74,20 +83,17 @@ def register(app: App, deps: Deps, router: Router) -> None:
         if found:
             ack(response_action="errors", errors=_errors(deps, found, incident_id))
             return
-        try:
-            recorded = updates.record(deps.services, incident_id, user, draft)
-        except IncidentClosed:
-            ack(
-                response_action="errors",
-                errors=_errors(deps, {updates.Field.STATUS: "incident_resolved"}, incident_id),
-            )
-            return
+        channel, _ = _submitter(body)
+        asked = PostUpdate(user_id=user, channel_id=channel, incident_id=incident_id, draft=draft)
+        # Journalled with the claim on this very form, so a resent one is recorded once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
         ack()
-        deps.later(*_submitter(body), partial(updates.publish, deps.services, recorded))
-        typed = update_texts(deps, draft)
-        deps.later(
-            *_submitter(body), partial(tell_findings, deps, *_submitter(body), incident_id, typed, "update")
-        )
+        if row is not None:
+            deps.later(channel, user, partial(commands.apply_submitted, deps.services, row, POST_UPDATE))
+            typed = update_texts(deps, draft)
+            deps.later(
+                channel, user, partial(tell_findings, deps, channel, user, incident_id, typed, "update")
+            )
 
     app.action(Action.OPEN_UPDATE.value)(on_open_update)
     app.action(re.compile(rf"^{Action.SNOOZE}:"))(on_snooze)
@@ -154,6 +160,12 @@ def _problem_text(deps: Deps, key: str, incident_id: int) -> str:
 
 def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
     return parse.metadata(body.get("view") or {}).get("channel"), str(body["user"]["id"])
+
+
+def _snooze(deps: Deps, body: dict[str, Any], row: Reminder) -> None:
+    snoozed = commands.apply_submitted(deps.services, row, SNOOZE)
+    if snoozed is not None:
+        _show_snoozed(deps, body, snoozed)
 
 
 def _show_snoozed(deps: Deps, body: dict[str, Any], snoozed: nags.Snoozed) -> None:

@@ -1,7 +1,7 @@
 """Posting a structured update: settle the promise it keeps, record the one it makes, post it.
 
-`record` does all the bookkeeping in one transaction (quick, before Slack is acknowledged),
-including the outbox rows of the messages it owes; `publish` sends them afterwards.
+`record_in` does all the bookkeeping in one unit of work, emitting the messages it owes;
+`send_in_order` sends them afterwards, never ahead of an update recorded earlier.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from incidentbot.cadence.commitments import hhmm
 from incidentbot.cadence.ports import NewUpdate
 from incidentbot.cadence.update_rules import Update, UpdateDraft, next_update_problem
 from incidentbot.incident.models import EventKind, Incident, Status, TimelineEvent
-from incidentbot.kernel import outbox, reminders
+from incidentbot.kernel import commands, outbox, reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentClosed, IncidentNotFound, SlackUnavailable
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView, NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.roles import authority
 
 
@@ -112,42 +113,55 @@ def _may_resolve(services: Services, incident_id: int, user_id: str) -> bool:
 
 
 def record(services: Services, incident_id: int, author_id: str, draft: UpdateDraft) -> Recorded:
-    """Store the update, settle the commitment it keeps and open the one it makes, in one go."""
-    now = services.clock.now()
+    """`record_in` a transaction of its own (the form goes through `post_update.POST_UPDATE`)."""
     with services.store.transaction() as tx:
-        incident = tx.get_incident(incident_id, for_update=True)
-        if incident is None:
-            raise IncidentNotFound(str(incident_id))
-        if not incident.is_open:
-            raise IncidentClosed(incident.label)
-        if draft.status is Status.RESOLVED:
-            authority.require_resolver(tx, services.policy.permissions, incident.id, author_id)
-        changed, events = _apply_changes(tx, incident, draft, author_id, now)
-        commitments.settle_live(tx, incident.id, CommitmentState.MET, now)
-        next_due = draft.next_update_at if changed.is_open else None
-        if next_due is not None:
-            commitments.open_commitment(
-                tx, incident.id, next_due, made_by=author_id, at=now, source=CommitmentSource.UPDATE
-            )
-        update = tx.add_update(
-            NewUpdate(incident_id=incident.id, author_id=author_id, posted_at=now, draft=draft)
+        uow = commands.unit_of_work(services, tx, services.clock.now())
+        return record_in(uow, incident_id, author_id, draft)
+
+
+def record_in(
+    uow: UnitOfWork, incident_id: int, author_id: str, draft: UpdateDraft, at: datetime | None = None
+) -> Recorded:
+    """Store the update, settle the commitment it keeps and open the one it makes, in one go.
+
+    `at` is when it was submitted: an update applied late (after a restart) still kept the
+    promise it was written for.
+    """
+    tx, now = uow.tx, at or uow.now
+    incident = tx.get_incident(incident_id, for_update=True)
+    if incident is None:
+        raise IncidentNotFound(str(incident_id))
+    if not incident.is_open:
+        raise IncidentClosed(incident.label)
+    if draft.status is Status.RESOLVED:
+        authority.require_resolver(tx, uow.policy.permissions, incident.id, author_id)
+    changed, events = _apply_changes(tx, incident, draft, author_id, now)
+    commitments.settle_live(tx, incident.id, CommitmentState.MET, now)
+    next_due = draft.next_update_at if changed.is_open else None
+    if next_due is not None:
+        commitments.open_commitment(
+            tx, incident.id, next_due, made_by=author_id, at=now, source=CommitmentSource.UPDATE
         )
-        tx.add_event(
-            NewEvent(
-                incident_id=incident.id,
-                kind=EventKind.UPDATE_POSTED,
-                text=_posted_text(draft, next_due, now),
-                occurred_at=now,
-                actor_id=author_id,
-            )
+    update = tx.add_update(
+        NewUpdate(incident_id=incident.id, author_id=author_id, posted_at=now, draft=draft)
+    )
+    tx.add_event(
+        NewEvent(
+            incident_id=incident.id,
+            kind=EventKind.UPDATE_POSTED,
+            text=_posted_text(draft, next_due, now),
+            occurred_at=now,
+            actor_id=author_id,
         )
-        saved = tx.save_incident(changed.model_copy(update={"next_update_due": next_due}))
-        deliveries = (
-            outbox.enqueue(tx, OutboxKind.PUBLISH_UPDATE, incident.id, update.id, now),
-            *(outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, e.id, now) for e in events),
-            outbox.enqueue_sync(tx, incident.id, now),
-        )
-        return Recorded(update=update, view=services.view(tx, saved), changes=events, deliveries=deliveries)
+    )
+    saved = tx.save_incident(changed.model_copy(update={"next_update_due": next_due}))
+    deliveries = (
+        uow.emit(OutboxKind.PUBLISH_UPDATE, incident.id, update.id),
+        *(uow.emit(OutboxKind.CHANGE_NOTICE, incident.id, e.id) for e in events),
+        uow.emit_sync(incident.id),
+    )
+    view = IncidentView(incident=saved, roster=tx.roster(incident.id), policy=uow.policy, now=uow.now)
+    return Recorded(update=update, view=view, changes=events, deliveries=deliveries)
 
 
 def _apply_changes(
@@ -189,14 +203,19 @@ def publish(services: Services, recorded: Recorded) -> Update:
     DeliveryDelayed when Slack did not take the update or a notice; it stays queued and is sent
     once Slack answers.
     """
-    incident_id = recorded.update.incident_id
-    own = recorded.deliveries[0]
+    send_in_order(services, list(recorded.deliveries))
+    with services.store.transaction() as tx:
+        return _stored(tx, recorded.update.incident_id, recorded.update.id) or recorded.update
+
+
+def send_in_order(services: Services, deliveries: list[Reminder]) -> None:
+    """Send an update's messages (its publication first) after every update recorded before it."""
+    own = deliveries[0]
+    incident_id = own.incident_id or 0
     with _publishing(incident_id):
         with services.store.transaction() as tx:
             earlier = [r for r in _pending_publications(tx, incident_id) if r.id < own.id]
-        outbox.send_or_explain(services, [*earlier, *recorded.deliveries])
-    with services.store.transaction() as tx:
-        return _stored(tx, incident_id, recorded.update.id) or recorded.update
+        outbox.send_or_explain(services, [*earlier, *deliveries])
 
 
 def deliver_update(services: Services, reminder: Reminder) -> None:

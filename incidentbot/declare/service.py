@@ -155,7 +155,7 @@ def set_up(services: Services, incident_id: int) -> Incident:
             raise IncidentNotFound(str(incident_id))
         if incident.setup_state is SetupState.READY:
             return incident
-        job = _pending_set_up(tx, incident_id) or outbox.enqueue(
+        job = pending_set_up(tx, incident_id) or outbox.enqueue(
             tx, OutboxKind.SET_UP, incident_id, incident_id, services.clock.now()
         )
     outbox.send_now(services, [job])
@@ -185,7 +185,7 @@ def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
         incident = tx.get_incident(reminder.subject_id or 0)
         if incident is None:
             raise ReminderObsolete
-        if incident.setup_state is not SetupState.READY and _pending_set_up(tx, incident.id) is None:
+        if incident.setup_state is not SetupState.READY and pending_set_up(tx, incident.id) is None:
             raise ReminderObsolete  # it failed for good, and that failure was reported
         view = services.view(tx, incident)
     services.workspace.report_setup_delayed(view, incident.declared_by, incident.setup_error or "")
@@ -300,7 +300,7 @@ def _save(services: Services, incident_id: int, **fields: object) -> IncidentVie
         return services.view(tx, tx.save_incident(incident.model_copy(update=fields)))
 
 
-def _pending_set_up(tx: Transaction, incident_id: int) -> Reminder | None:
+def pending_set_up(tx: Transaction, incident_id: int) -> Reminder | None:
     pending = [r for r in tx.outbox_rows(OutboxKind.SET_UP, incident_id) if r.state is ReminderState.PENDING]
     return pending[0] if pending else None
 

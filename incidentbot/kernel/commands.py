@@ -52,6 +52,9 @@ class CommandHandler(Generic[C, R]):
     apply: Callable[[UnitOfWork, C], R]
     tells_the_actor: bool = True
     """Whether the person waits on the messages it emits (held up → told it is delayed)."""
+    send: Callable[[Services, list[Reminder]], None] | None = None
+    """Sends what it emitted, when its messages must keep an order across commands; by default
+    they are sent as emitted."""
 
     @property
     def kind(self) -> str:
@@ -89,7 +92,9 @@ def execute(services: Services, handler: CommandHandler[C, R], command: C, row: 
         uow = unit_of_work(services, tx, services.clock.now())
         result = handler.apply(uow, command)
         journal.settle(tx, row, uow.now)
-    if handler.tells_the_actor:
+    if handler.send is not None:
+        handler.send(services, uow.emitted)
+    elif handler.tells_the_actor:
         outbox.send_or_explain(services, uow.emitted)
     else:
         outbox.send_now(services, uow.emitted)

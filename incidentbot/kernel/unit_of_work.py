@@ -25,7 +25,8 @@ class PeopleReader:
         raise NotImplementedError
 
     def members(self, channel_id: str) -> Collection[str]:
-        """Who is in the channel; SlackUnavailable when Slack cannot say (never guessed)."""
+        """Who is in the channel (a private incident is changed by its members only);
+        SlackUnavailable when Slack cannot say (never guessed)."""
         raise NotImplementedError
 
 
@@ -66,6 +67,11 @@ class UnitOfWork:
         row = outbox.enqueue_once(self.tx, kind, incident_id, subject_id, self.now)
         if row is not None:
             self.emitted.append(row)
+        return row
+
+    def emit_queued(self, row: Reminder) -> Reminder:
+        """Owe now a message already queued (waiting for its retry time), rather than queue it again."""
+        self.emitted.append(row)
         return row
 
     def emit_sync(self, incident_id: int) -> Reminder:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.unit_of_work import UnitOfWork
 
 
 def actor_name(services: Services, user_id: str | None) -> str | None:
@@ -12,6 +13,17 @@ def actor_name(services: Services, user_id: str | None) -> str | None:
         return None
     try:
         person = services.workspace.person(user_id)
+    except SlackUnavailable:
+        return None
+    return person.name if person else None
+
+
+def uow_actor_name(uow: UnitOfWork, user_id: str | None) -> str | None:
+    """As `actor_name`, while applying a command."""
+    if not user_id:
+        return None
+    try:
+        person = uow.people.person(user_id)
     except SlackUnavailable:
         return None
     return person.name if person else None

@@ -7,6 +7,7 @@ from incidentbot.incident.permissions import Permissions
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import NotAMember
 from incidentbot.kernel.ports import Transaction
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.listing.queries import may_see
 from incidentbot.wrap_up.errors import OnlyCommanderResolves
 
@@ -30,3 +31,15 @@ def require_member(services: Services, incident: Incident, by: str) -> None:
     with services.store.transaction() as tx:
         commander = tx.roster(incident.id).commander
     raise NotAMember(commander or "")
+
+
+def require_member_in(uow: UnitOfWork, incident: Incident, by: str) -> None:
+    """As `require_member`, while applying a command."""
+    if not incident.is_private:
+        return
+    if incident.channel_id is None:
+        allowed = by == incident.declared_by
+    else:
+        allowed = by in uow.people.members(incident.channel_id)
+    if not allowed:
+        raise NotAMember(uow.tx.roster(incident.id).commander or "")

@@ -7,6 +7,7 @@ from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.registry import Registry
 from incidentbot.roles import service as roles
+from incidentbot.roles import take_role
 
 
 def register(registry: Registry) -> None:
@@ -14,3 +15,4 @@ def register(registry: Registry) -> None:
     registry.add_delivery(JournalKind.ROLES, replaying(roles.apply_chosen))
     registry.add_delivery(OutboxKind.ROLE_NOTICE, roles.deliver_role_notice)
     registry.add_delivery(OutboxKind.ROLE_CHECKLIST, roles.deliver_role_checklist)
+    registry.add_command(take_role.TAKE_ROLE)

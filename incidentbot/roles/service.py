@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from incidentbot.incident.models import EventKind, Incident, Role, RoleAssignment
-from incidentbot.kernel import journal, outbox
+from incidentbot.kernel import commands, journal, outbox
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import (
     BotUser,
@@ -22,8 +22,9 @@ from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView, NewEvent, Person
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.roles import authority
-from incidentbot.roles.actors import actor_name
+from incidentbot.roles.actors import uow_actor_name
 
 
 def check_assignable(services: Services, user_id: str) -> Person:
@@ -90,48 +91,66 @@ def assign(
     received_at: datetime | None = None,
     request: Reminder | None = None,
 ) -> Incident:
-    """Give `role` to `user_id`, relieve the previous holder, and tell everyone.
-
-    The assignment and its messages (channel notice, checklist DM, summary sync) are recorded
-    together and sent right after; DeliveryDelayed when Slack held one of them up.
-    `received_at` and `request` are the journalled request's, when applying one.
-    """
-    person = check_assignable(services, user_id)
-    authority.require_member(services, services.view_of(incident_id).incident, by)
-    by_name = actor_name(services, by)
-    now = received_at or services.clock.now()
+    """`assign_in` a unit of work of its own, settling the journalled `request` it applies (if
+    any) in it, then send the messages it owes; DeliveryDelayed when Slack held one of them up."""
     with services.store.transaction() as tx:
-        journal.settle(tx, request, services.clock.now())
-        incident = tx.get_incident(incident_id, for_update=True)
-        if incident is None:
-            raise IncidentNotFound(str(incident_id))
-        if not incident.is_open:
-            raise IncidentClosed(incident.label)
-        roster = tx.roster(incident.id)
-        if roster.holder(role) == user_id:
-            return incident
-        if not services.policy.permissions.may_assign(roster, role, by):
-            raise OnlyCommanderHandsOver(roster.commander or "")
-        tx.assign_role(incident.id, role, user_id, by, now)
-        tx.add_event(
-            NewEvent(
-                incident_id=incident.id,
-                kind=EventKind.ROLE_ASSIGNED,
-                text=f"{services.policy.role_name(role)}: {person.name}",
-                occurred_at=now,
-                actor_id=by,
-                actor_name=by_name,
-            )
-        )
-        assignment = tx.role_assignment_id(incident.id, role)
-        assert assignment is not None
-        rows = [
-            outbox.enqueue(tx, OutboxKind.ROLE_NOTICE, incident.id, assignment, now),
-            outbox.enqueue(tx, OutboxKind.ROLE_CHECKLIST, incident.id, assignment, now),
-            outbox.enqueue_sync(tx, incident.id, now),
-        ]
-    outbox.send_or_explain(services, rows)
+        uow = commands.unit_of_work(services, tx, services.clock.now())
+        journal.settle(tx, request, uow.now)
+        incident = assign_in(uow, incident_id, role, user_id, by, at=received_at)
+    outbox.send_or_explain(services, uow.emitted)
     return incident
+
+
+def assign_in(
+    uow: UnitOfWork, incident_id: int, role: Role, user_id: str, by: str, *, at: datetime | None = None
+) -> Incident:
+    """Give `role` to `user_id`, relieve the previous holder, and owe everyone the news.
+
+    The assignment is recorded with its messages (channel notice, checklist DM, summary sync).
+    `at` is when it was asked, for a request applied later.
+    """
+    person = assignable(uow, user_id)
+    tx, now = uow.tx, at or uow.now
+    incident = tx.get_incident(incident_id)
+    if incident is None:
+        raise IncidentNotFound(str(incident_id))
+    authority.require_member_in(uow, incident, by)
+    by_name = uow_actor_name(uow, by)
+    incident = tx.get_incident(incident_id, for_update=True) or incident
+    if not incident.is_open:
+        raise IncidentClosed(incident.label)
+    roster = tx.roster(incident.id)
+    if roster.holder(role) == user_id:
+        return incident
+    if not uow.policy.permissions.may_assign(roster, role, by):
+        raise OnlyCommanderHandsOver(roster.commander or "")
+    tx.assign_role(incident.id, role, user_id, by, now)
+    tx.add_event(
+        NewEvent(
+            incident_id=incident.id,
+            kind=EventKind.ROLE_ASSIGNED,
+            text=f"{uow.policy.role_name(role)}: {person.name}",
+            occurred_at=now,
+            actor_id=by,
+            actor_name=by_name,
+        )
+    )
+    assignment = tx.role_assignment_id(incident.id, role)
+    assert assignment is not None
+    uow.emit(OutboxKind.ROLE_NOTICE, incident.id, assignment)
+    uow.emit(OutboxKind.ROLE_CHECKLIST, incident.id, assignment)
+    uow.emit_sync(incident.id)
+    return incident
+
+
+def assignable(uow: UnitOfWork, user_id: str) -> Person:
+    """As `check_assignable`, while applying a command."""
+    person = uow.people.person(user_id)
+    if person is None or person.deleted:
+        raise UnknownUser(user_id)
+    if person.is_bot:
+        raise BotUser(user_id)
+    return person
 
 
 def assign_chosen(

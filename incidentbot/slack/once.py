@@ -23,7 +23,7 @@ from slack_bolt.middleware import Middleware
 
 from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
-from incidentbot.slack.ids import Callback, WrapUpAction, WrapUpCallback
+from incidentbot.slack.ids import Action, Callback, WrapUpAction, WrapUpCallback
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +43,26 @@ VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
         WrapUpCallback.FIVE_WHYS.value,
         WrapUpCallback.FACTOR.value,
         WrapUpCallback.WENT_WELL.value,
+        Callback.POST_UPDATE.value,
+        Callback.TIMELINE_ADD.value,
+        Callback.TIMELINE_EDIT.value,
+        Callback.TIMELINE_DELETE.value,
     }
 )
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
 stopped between the claim and the journal cannot leave a claimed form that nobody applies."""
 
 ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset(
-    {WrapUpAction.ACTION_DONE.value, WrapUpAction.ACTION_REOPEN.value}
+    {
+        Action.SNOOZE.value,
+        Action.TAKE_ROLE.value,
+        Action.RETRY_SETUP.value,
+        WrapUpAction.ACTION_DONE.value,
+        WrapUpAction.ACTION_REOPEN.value,
+    }
 )
-"""Buttons claimed in the commit that journals what they ask for, as those forms are."""
+"""Buttons claimed in the commit that journals them, for the same reason; an action id may carry
+a choice after a colon (`snooze_update:15`)."""
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:
@@ -88,14 +99,16 @@ def _claimed_with_their_record(body: dict[str, Any]) -> bool:
     if body.get("type") == "view_submission" and isinstance(view, dict):
         return _named(view.get("callback_id"), VIEWS_CLAIMED_WITH_THEIR_RECORD)
     if body.get("type") == "block_actions":
-        return _named(_first_action_id(body), ACTIONS_CLAIMED_WITH_THEIR_RECORD)
+        return _named(_first_action_name(body), ACTIONS_CLAIMED_WITH_THEIR_RECORD)
     return False
 
 
-def _first_action_id(body: dict[str, Any]) -> object:
+def _first_action_name(body: dict[str, Any]) -> str | None:
     actions = body.get("actions")
-    first = actions[0] if isinstance(actions, list) and actions else None
-    return first.get("action_id") if isinstance(first, dict) else None
+    if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
+        return None
+    action_id = actions[0].get("action_id")
+    return action_id.partition(":")[0] if isinstance(action_id, str) else None
 
 
 def _named(value: object, names: frozenset[str]) -> bool:

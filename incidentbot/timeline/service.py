@@ -54,7 +54,7 @@ def save_message_entry(services: Services, entry: MessageEntry) -> TimelineEvent
     if entry.occurred_at > now:
         raise TimeInFuture(entry.occurred_at.strftime("%H:%M UTC"))
     with services.store.transaction() as tx:
-        return _upsert_message_entry(tx, entry, now)
+        return upsert_message_entry(tx, entry, now)
 
 
 def link_message(services: Services, event: TimelineEvent, channel_id: str) -> TimelineEvent:
@@ -74,7 +74,7 @@ def link_message(services: Services, event: TimelineEvent, channel_id: str) -> T
     return event
 
 
-def _upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -> TimelineEvent:
+def upsert_message_entry(tx: Transaction, entry: MessageEntry, now: datetime) -> TimelineEvent:
     added = tx.add_event(
         NewEvent(
             incident_id=entry.incident_id,
@@ -185,16 +185,30 @@ def edit_entry(
     entry_for_editing(services, event_id, by)
     name = by_name or actor_name(services, by)
     with services.store.transaction() as tx:
-        before = tx.get_event(event_id)
-        if before is None or before.deleted_at is not None:
-            raise EntryNotFound(str(event_id))
-        wanted = {"text": change.text.strip(), "kind": change.kind, "occurred_at": change.occurred_at}
-        if int(change.occurred_at.timestamp()) == int(before.occurred_at.timestamp()):
-            wanted["occurred_at"] = before.occurred_at  # The picker has whole seconds: unchanged.
-        if all(getattr(before, key) == value for key, value in wanted.items()):
-            return before
-        after = tx.update_event(before.model_copy(update={**wanted, "edited": True}))
-        _record_correction(tx, after, by, name, now, _edit_summary(before, after))
+        return edit_in(tx, services.policy.permissions, event_id, by, change, name, now)
+
+
+def edit_in(
+    tx: Transaction,
+    permissions: Permissions,
+    event_id: int,
+    by: str,
+    change: Correction,
+    name: str | None,
+    now: datetime,
+) -> TimelineEvent:
+    """`edit_entry` within a transaction, the editor's name already known."""
+    before = tx.get_event(event_id)
+    if before is None or before.deleted_at is not None or before.kind is EventKind.TIMELINE_CORRECTED:
+        raise EntryNotFound(str(event_id))
+    _check_editor(tx, permissions, before.incident_id, by)
+    wanted = {"text": change.text.strip(), "kind": change.kind, "occurred_at": change.occurred_at}
+    if int(change.occurred_at.timestamp()) == int(before.occurred_at.timestamp()):
+        wanted["occurred_at"] = before.occurred_at  # The picker has whole seconds: unchanged.
+    if all(getattr(before, key) == value for key, value in wanted.items()):
+        return before
+    after = tx.update_event(before.model_copy(update={**wanted, "edited": True}))
+    _record_correction(tx, after, by, name, now, _edit_summary(before, after))
     return after
 
 
@@ -203,12 +217,20 @@ def delete_entry(services: Services, event_id: int, by: str, by_name: str | None
     entry_for_editing(services, event_id, by)
     name = by_name or actor_name(services, by)
     with services.store.transaction() as tx:
-        before = tx.get_event(event_id)
-        if before is None or before.deleted_at is not None:
-            raise EntryNotFound(str(event_id))
-        removed = tx.update_event(before.model_copy(update={"deleted_at": now}))
-        summary = f"Removed the entry of {_hhmm(before.occurred_at)}: “{clip(before.text, 120)}”"
-        _record_correction(tx, removed, by, name, now, summary)
+        return delete_in(tx, services.policy.permissions, event_id, by, name, now)
+
+
+def delete_in(
+    tx: Transaction, permissions: Permissions, event_id: int, by: str, name: str | None, now: datetime
+) -> TimelineEvent:
+    """`delete_entry` within a transaction, the remover's name already known."""
+    before = tx.get_event(event_id)
+    if before is None or before.deleted_at is not None or before.kind is EventKind.TIMELINE_CORRECTED:
+        raise EntryNotFound(str(event_id))
+    _check_editor(tx, permissions, before.incident_id, by)
+    removed = tx.update_event(before.model_copy(update={"deleted_at": now}))
+    summary = f"Removed the entry of {_hhmm(before.occurred_at)}: “{clip(before.text, 120)}”"
+    _record_correction(tx, removed, by, name, now, summary)
     return removed
 
 

@@ -14,14 +14,19 @@ from slack_sdk.webhook import WebhookClient
 
 from incidentbot.checker import checking
 from incidentbot.incident.models import EventKind, Incident
+from incidentbot.kernel import commands
 from incidentbot.kernel.errors import IncidentError
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack import parse
 from incidentbot.slack.blocks.common import Blocks
 from incidentbot.slack.ids import Action, Block, Callback
 from incidentbot.slack.listeners.actions import actor, open_modal_for
 from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.once import delivery_key
 from incidentbot.timeline import service as timeline
+from incidentbot.timeline.corrections import EDIT_ENTRY, REMOVE_ENTRY, EditEntry, RemoveEntry
+from incidentbot.timeline.message_entries import SAVE_MESSAGE_ENTRY, SaveMessageEntry
 from incidentbot.timeline.render_exports import rows
 from incidentbot.timeline.rules import SCRIBE_KINDS, ts_to_datetime
 from incidentbot.timeline.slack_blocks import EntryForm, delete_modal, entry_modal
@@ -106,35 +111,37 @@ def _add_submitted(deps: Deps) -> Any:
         exact = ts_to_datetime(ts)
         if exact is not None and int(exact.timestamp()) == int(when.timestamp()):
             when = exact  # The picker has whole seconds; an unchanged time keeps the message's own.
-        entry = timeline.MessageEntry(
-            incident_id=int(meta.get("incident_id") or 0),
+        user = str(body["user"]["id"])
+        asked = SaveMessageEntry(
+            user_id=user,
             channel_id=str(meta.get("channel") or ""),
+            incident_id=int(meta.get("incident_id") or 0),
             message_ts=ts,
             text=text,
             occurred_at=when,
-            kind=kind,
+            entry_kind=kind,
             author_id=meta.get("author_id") or None,
             author_name=meta.get("author_name") or None,
         )
-        try:
-            saved = timeline.save_message_entry(deps.services, entry)
-        except IncidentError as error:
-            ack(response_action="errors", errors={Block.ENTRY_TEXT: deps.error_text(error)})
-            return
+        # Journalled with the claim on this very form, so a resent one is saved once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
         ack()
-        user = str(body["user"]["id"])
-
-        def link_and_tell() -> None:
-            linked = timeline.link_message(deps.services, saved, entry.channel_id)
-            with deps.services.store.transaction() as tx:
-                incident = tx.get_incident(linked.incident_id)
-            row = rows([linked], deps.renderer)[0]
-            text = deps.renderer.render("timeline/saved.j2", incident=incident, row=row)
-            deps.tell(entry.channel_id, user, text)
-
-        deps.later(entry.channel_id, user, link_and_tell)
+        if row is not None:
+            deps.later(asked.channel_id, user, partial(_save_link_and_tell, deps, row, asked))
 
     return on_add
+
+
+def _save_link_and_tell(deps: Deps, row: Reminder, asked: SaveMessageEntry) -> None:
+    saved = commands.apply_submitted(deps.services, row, SAVE_MESSAGE_ENTRY)
+    if saved is None:
+        return
+    linked = timeline.link_message(deps.services, saved, asked.channel_id)
+    with deps.services.store.transaction() as tx:
+        incident = tx.get_incident(linked.incident_id)
+    line = rows([linked], deps.renderer)[0]
+    text = deps.renderer.render("timeline/saved.j2", incident=incident, row=line)
+    deps.tell(asked.channel_id, asked.user_id, text)
 
 
 def _entry_values(deps: Deps, view: dict[str, Any]) -> tuple[dict[str, str], str, datetime, EventKind]:
@@ -199,23 +206,53 @@ def _edit_submitted(deps: Deps) -> Any:
         original = _original_kind(deps, int(meta.get("event_id") or 0))
         if original is not None and original not in SCRIBE_KINDS and kind is EventKind.OTHER:
             kind = original  # Automatic events keep their kind unless the editor picks a real one.
-        change = timeline.Correction(text=text, occurred_at=when, kind=kind)
+        event_id = int(meta.get("event_id") or 0)
         try:
-            edited = timeline.edit_entry(
-                deps.services, int(meta.get("event_id") or 0), user, change, _user_name(body)
-            )
+            timeline.entry_for_editing(deps.services, event_id, user)
         except IncidentError as error:
             ack(response_action="errors", errors={Block.ENTRY_TEXT: deps.error_text(error)})
             return
+        asked = EditEntry(
+            user_id=user,
+            channel_id=_channel(meta),
+            event_id=event_id,
+            user_name=_user_name(body),
+            text=text,
+            occurred_at=when,
+            entry_kind=kind,
+        )
+        # Journalled with the claim on this very form, so a resent one is applied once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
         ack()
-
-        def tell_and_redraw() -> None:
-            deps.tell(meta.get("channel"), user, deps.renderer.render("timeline/edited.j2", event=edited))
-            _refresh_list(deps, meta, edited.incident_id, user)
-
-        deps.later(meta.get("channel"), user, tell_and_redraw)
+        if row is not None:
+            deps.later(meta.get("channel"), user, partial(_edit_and_redraw, deps, row, meta))
 
     return on_edit
+
+
+def _channel(meta: dict[str, Any]) -> str | None:
+    return str(meta.get("channel") or "") or None
+
+
+def _edit_and_redraw(deps: Deps, row: Reminder, meta: dict[str, Any]) -> None:
+    edited = commands.apply_submitted(deps.services, row, EDIT_ENTRY)
+    if edited is None:
+        return
+    user = EDIT_ENTRY.read(row).user_id
+    deps.tell(meta.get("channel"), user, deps.renderer.render("timeline/edited.j2", event=edited))
+    _refresh_list(deps, meta, edited.incident_id, user)
+
+
+def _remove_and_redraw(deps: Deps, row: Reminder, meta: dict[str, Any]) -> None:
+    removed = commands.apply_submitted(deps.services, row, REMOVE_ENTRY)
+    if removed is None:
+        return
+    user = REMOVE_ENTRY.read(row).user_id
+    with deps.services.store.transaction() as tx:
+        incident = tx.get_incident(removed.incident_id)
+    text = deps.renderer.render("timeline/deleted.j2", event=removed, incident=incident)
+    deps.tell(meta.get("channel"), user, text)
+    _refresh_list(deps, meta, removed.incident_id, user)
 
 
 def _edit_review(
@@ -259,24 +296,21 @@ def _delete_submitted(deps: Deps) -> Any:
     def on_delete(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = parse.metadata(view)
         user = str(body["user"]["id"])
+        event_id = int(meta.get("event_id") or 0)
         try:
-            removed = timeline.delete_entry(
-                deps.services, int(meta.get("event_id") or 0), user, _user_name(body)
-            )
+            timeline.entry_for_editing(deps.services, event_id, user)
         except IncidentError as error:
             ack()  # The confirmation has no input to attach an error to: close it and say why.
             deps.tell_later(meta.get("channel"), user, deps.error_text(error))
             return
+        asked = RemoveEntry(
+            user_id=user, channel_id=_channel(meta), event_id=event_id, user_name=_user_name(body)
+        )
+        # Journalled with the claim on this very form, so a resent one is applied once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
         ack()
-
-        def tell_and_redraw() -> None:
-            with deps.services.store.transaction() as tx:
-                incident = tx.get_incident(removed.incident_id)
-            text = deps.renderer.render("timeline/deleted.j2", event=removed, incident=incident)
-            deps.tell(meta.get("channel"), user, text)
-            _refresh_list(deps, meta, removed.incident_id, user)
-
-        deps.later(meta.get("channel"), user, tell_and_redraw)
+        if row is not None:
+            deps.later(meta.get("channel"), user, partial(_remove_and_redraw, deps, row, meta))
 
     return on_delete
 

@@ -9,13 +9,15 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from incidentbot.declare import service as declare
 from incidentbot.declare import slack_blocks as modals
+from incidentbot.declare.retry import RETRY_SETUP, RetrySetup
 from incidentbot.incident.models import Role
+from incidentbot.kernel import commands
 from incidentbot.roles import authority
-from incidentbot.roles import service as roles
+from incidentbot.roles.take_role import TAKE_ROLE, TakeRole
 from incidentbot.slack.ids import Action
 from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.once import delivery_key
 
 
 def actor(body: dict[str, Any]) -> tuple[str | None, str]:
@@ -53,19 +55,30 @@ def register(app: App, deps: Deps) -> None:
 
     @answering_errors(deps, actor)
     def on_take_role(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
         value = action_value(body)
         role = Role.parse(value.split(":", 1)[-1])
+        if role is None:
+            ack()
+            return
         user = str(body["user"]["id"])
-        if role is not None:
-            deps.later(
-                *actor(body), partial(roles.assign, deps.services, incident_id_from(value), role, user, user)
-            )
+        asked = TakeRole(
+            user_id=user, channel_id=actor(body)[0], incident_id=incident_id_from(value), role=role
+        )
+        # Journalled with the claim on this very click, so a click delivered twice is applied once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
+        ack()
+        if row is not None:
+            deps.later(*actor(body), partial(commands.apply_submitted, deps.services, row, TAKE_ROLE))
 
     @answering_errors(deps, actor)
     def on_retry_setup(ack: Ack, body: dict[str, Any]) -> None:
+        channel, user = actor(body)
+        asked = RetrySetup(user_id=user, channel_id=channel, incident_id=incident_id_from(action_value(body)))
+        # Journalled with the claim on this very click, so a click delivered twice is applied once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
         ack()
-        deps.later(*actor(body), partial(declare.set_up, deps.services, incident_id_from(action_value(body))))
+        if row is not None:
+            deps.later(channel, user, partial(commands.apply_submitted, deps.services, row, RETRY_SETUP))
 
     app.action(Action.OPEN_ASSIGN_ROLES.value)(on_open_assign_roles)
     app.action(re.compile(rf"^{Action.TAKE_ROLE}:"))(on_take_role)
