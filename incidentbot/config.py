@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from incidentbot.alerts.rules import AlertsSection
 from incidentbot.checker import DEFAULT_CONFIG as DEFAULT_CHECKER
 from incidentbot.checker import CheckerConfig
 from incidentbot.incident.policy import Policy
@@ -70,6 +71,7 @@ class TeamConfig(BaseModel):
     timeline_reaction: str = "pushpin"
     policy: Policy = Field(default_factory=Policy)
     checker: CheckerSection = Field(default_factory=CheckerSection)
+    alerts: AlertsSection = Field(default_factory=AlertsSection)
 
 
 class Settings(BaseSettings):
@@ -91,6 +93,8 @@ class Settings(BaseSettings):
     """The longest wait between attempts to reach Slack at start (1, 2, 4 … seconds up to this)."""
     stop_grace_seconds: float = Field(default=25.0, gt=0, le=3600)
     """How long a stopping process may take: answering, then finishing acknowledged work."""
+    alert_intake_token: str = ""
+    """The bearer token alert senders present (`POST /alerts/…`); intake is off without one."""
 
     @property
     def reminder_parallelism(self) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from incidentbot.alerts import slack_triage
+from incidentbot.alerts.sql_handlers import RECEIVE_ALERTS
 from incidentbot.cadence import nags, updates
 from incidentbot.changes import notices
 from incidentbot.changes import service as changes
@@ -41,6 +43,8 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.CHANGE: replaying(changes.apply_change),
     JournalKind.ROLE: replaying(roles.apply_role),
     JournalKind.ROLES: replaying(roles.apply_chosen),
+    JournalKind.ALERTS: replaying_handler(RECEIVE_ALERTS),
+    OutboxKind.ALERT_TRIAGE: slack_triage.deliver_triage,
 }
 
 

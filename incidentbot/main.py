@@ -18,7 +18,7 @@ from incidentbot.declare.service import resume_interrupted
 from incidentbot.scheduler import ReminderScheduler
 from incidentbot.server import HttpServer
 from incidentbot.slack.startup import Backoff, StoppedWaiting, TokenRefused, check_app_token, check_bot_token
-from incidentbot.wiring import build_bot
+from incidentbot.wiring import Bot, build_bot
 
 log = logging.getLogger("incidentbot")
 EXIT_CONFIG = 2
@@ -72,6 +72,7 @@ def main() -> int:
             log.info("starting in Socket Mode")
             socket_mode = SocketModeHandler(bot.app, settings.slack_app_token)
             socket_mode.connect()  # type: ignore[no-untyped-call]
+            serve_alerts_beside_socket_mode(bot, settings, stop)
             stop.wait()
             log.info("stopping: closing the Socket Mode connection")
             socket_mode.close()  # type: ignore[no-untyped-call]
@@ -92,6 +93,16 @@ def main() -> int:
         os._exit(0)
     log.info("stopped")
     return 0
+
+
+def serve_alerts_beside_socket_mode(bot: Bot, settings: Settings, stop: threading.Event) -> None:
+    """Alert senders post over HTTP even when Slack talks over a socket: serve them on PORT."""
+    if not settings.alert_intake_token:
+        return
+    server = HttpServer(bot, port=settings.port)
+    log.info("serving alert intake on port %s: POST /alerts/…, GET /healthz", settings.port)
+    patience = settings.stop_grace_seconds * ANSWERING_SHARE
+    threading.Thread(target=server.serve, args=(stop, patience), name="alerts-http", daemon=True).start()
 
 
 def check_tokens(settings: Settings, stop: threading.Event) -> None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from slack_bolt import App
 from sqlalchemy import Engine
 
+from incidentbot.alerts.intake import AlertIntake
+from incidentbot.alerts.sql_handlers import RECEIVE_ALERTS
 from incidentbot.clock import Clock, SystemClock
 from incidentbot.config import Settings, TeamConfig
 from incidentbot.kernel.context import Services
@@ -31,6 +33,7 @@ class Bot:
     journal: BatchingJournal
     deps: Deps
     app: App
+    alerts: AlertIntake
 
     @property
     def services(self) -> Services:
@@ -75,4 +78,12 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         ack_first=ack_first,
     )
     app = build_app(deps, client, settings.slack_signing_secret)
-    return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app)
+    alerts = AlertIntake(
+        services,
+        team.alerts,
+        settings.alert_intake_token,
+        RECEIVE_ALERTS,
+        later=deps.background.submit,
+        label=renderer.label,
+    )
+    return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app, alerts=alerts)

@@ -25,6 +25,7 @@ INNER_PACKAGES = (
     "timeline",
     "wrap_up",
     "listing",
+    "alerts",
 )
 ADAPTER_PREFIXES = ("slack_", "render_", "sql_")
 OUTER_PACKAGES = ("incidentbot.slack", "incidentbot.store", "incidentbot.rendering", "incidentbot.scheduler")

@@ -27,3 +27,5 @@ class JournalKind(StrEnum):
     """`/incident role <role> @person`."""
     ROLES = "apply_roles"
     """The roles form, submitted."""
+    ALERTS = "apply_alerts"
+    """Alerts a sender delivered (`incidentbot/alerts/`)."""

@@ -35,6 +35,8 @@ class OutboxKind(StrEnum):
     """The resolution message in the channel (`subject_id` is the `resolved` timeline entry)."""
     CAPTURE = "capture"
     """Fill in a message marked for the timeline from Slack (`subject_id` is its entry)."""
+    ALERT_TRIAGE = "alert_triage"
+    """Post or edit an alert group's triage message, as the group is when sent (`subject_id`)."""
 
     @property
     def tells_the_actor(self) -> bool:

@@ -69,7 +69,11 @@ class RunningBot:
 
 @contextmanager
 def running_bot(
-    slack: FakeSlack, database_url: str, clock: ManualClock, team: TeamConfig | None = None
+    slack: FakeSlack,
+    database_url: str,
+    clock: ManualClock,
+    team: TeamConfig | None = None,
+    **more_settings: Any,
 ) -> Iterator[RunningBot]:
     settings = Settings(
         slack_bot_token=BOT_TOKEN,
@@ -77,6 +81,7 @@ def running_bot(
         slack_api_url=slack.url,
         database_url=database_url,
         port=3000,
+        **more_settings,
     )
     bot = build_bot(settings, team or TeamConfig(), clock=clock)
     bot.deps.workspace.pacer._interval = 0.0  # tests post many messages to one channel at once
