@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from incidentbot.alerts import slack_triage
-from incidentbot.alerts.sql_handlers import RECEIVE_ALERTS
+from incidentbot.alerts.sql_handlers import ATTACH_ALERTS, DISMISS_ALERTS, RECEIVE_ALERTS
 from incidentbot.cadence import nags, updates
 from incidentbot.changes import notices
 from incidentbot.changes import service as changes
@@ -44,6 +44,8 @@ HANDLERS: Mapping[str, Handler] = {
     JournalKind.ROLE: replaying(roles.apply_role),
     JournalKind.ROLES: replaying(roles.apply_chosen),
     JournalKind.ALERTS: replaying_handler(RECEIVE_ALERTS),
+    JournalKind.DISMISS_ALERTS: replaying_handler(DISMISS_ALERTS),
+    JournalKind.ATTACH_ALERTS: replaying_handler(ATTACH_ALERTS),
     OutboxKind.ALERT_TRIAGE: slack_triage.deliver_triage,
 }
 

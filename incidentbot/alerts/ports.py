@@ -82,7 +82,10 @@ class AlertRepository(Protocol):
         ...
 
     def record_alert(self, group_id: int, fingerprint: str, state: AlertState, at: datetime) -> bool:
-        """Record the alert's state; True when it changed (a first firing included)."""
+        """Record the alert's state as of `at`; True when it changed (a first firing included).
+
+        A state older than the one recorded changes nothing: senders' batches may be applied out of order.
+        """
         ...
 
     def firing(self, group_id: int) -> int:

@@ -141,8 +141,13 @@ class SqlAlerts(AlertRepository):
 
     def record_alert(self, group_id: int, fingerprint: str, state: AlertState, at: datetime) -> bool:
         same = (alert_states.c.group_id == group_id) & (alert_states.c.fingerprint == fingerprint)
-        before = self.db.execute(select(alert_states.c.state).where(same)).scalar_one_or_none()
-        if before == state.value:
+        recorded = self.db.execute(
+            select(alert_states.c.state, alert_states.c.changed_at).where(same)
+        ).one_or_none()
+        before = recorded.state if recorded else None
+        # Batches may be applied out of order (several threads, the scheduler): an older state
+        # than the one recorded is stale, not a change.
+        if before == state.value or (recorded is not None and at < recorded.changed_at):
             return False
         if before is None:
             self.db.execute(

@@ -29,3 +29,7 @@ class JournalKind(StrEnum):
     """The roles form, submitted."""
     ALERTS = "apply_alerts"
     """Alerts a sender delivered (`incidentbot/alerts/`)."""
+    DISMISS_ALERTS = "apply_alert_dismiss"
+    """An alert group dismissed from its triage message, with a reason."""
+    ATTACH_ALERTS = "apply_alert_attach"
+    """An alert group attached to an open incident from its triage message."""

@@ -7,6 +7,7 @@ import logging
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
+from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.cadence import slack_listeners as updates
 from incidentbot.changes import slack_lowering as severity_lowering
 from incidentbot.slack.clean_input import StorableText
@@ -48,6 +49,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     resolution.register(app, deps, router)
     updates.register(app, deps, router)
     severity_lowering.register(app, deps)
+    alert_buttons.register(app, deps)
     return app
 
 

@@ -33,7 +33,14 @@ KEY_LENGTH = 64
 EVENTS_CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added"})
 """Events whose id is claimed in the transaction that records them (`timeline_events.RecordMarks`)."""
 
-VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset({Callback.DECLARE.value, Callback.ASSIGN_ROLES.value})
+VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
+    {
+        Callback.DECLARE.value,
+        Callback.ASSIGN_ROLES.value,
+        Callback.DISMISS_ALERTS.value,
+        Callback.ATTACH_ALERTS.value,
+    }
+)
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
 stopped between the claim and the journal cannot leave a claimed form that nobody applies."""
 
