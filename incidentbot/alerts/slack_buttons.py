@@ -1,4 +1,5 @@
-"""The triage message's buttons: Dismiss (with a reason) and Attach to incident… (pick an open one)."""
+"""The triage message's buttons: Declare incident (the declare form, prefilled from the alert),
+Dismiss (with a reason) and Attach to incident… (pick an open one)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from slack_bolt import Ack, App
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, StaticSelectElement
 
 from incidentbot.alerts import triage
-from incidentbot.alerts.slack_triage import ATTACH, DISMISS
+from incidentbot.alerts.severity import severity_of
+from incidentbot.alerts.slack_triage import ATTACH, DECLARE, DISMISS
+from incidentbot.alerts.sql_alerts import SqlAlerts
 from incidentbot.alerts.sql_handlers import ATTACH_ALERTS, DISMISS_ALERTS
-from incidentbot.incident.models import Incident
+from incidentbot.declare.slack_blocks import declare_modal
+from incidentbot.incident.models import Incident, Severity
 from incidentbot.kernel import commands
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.slack import once, parse
@@ -30,6 +34,11 @@ OPTION_TEXT_MAX = 75
 
 
 def register(app: App, deps: Deps) -> None:
+    @answering_errors(deps, actor)
+    def on_declare(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        open_modal_for(deps, body, partial(_declare_form, deps, _group_id(body), *actor(body)))
+
     @answering_errors(deps, actor)
     def on_dismiss(ack: Ack, body: dict[str, Any]) -> None:
         ack()
@@ -68,6 +77,7 @@ def register(app: App, deps: Deps) -> None:
         )
         _submit(deps, ack, body, command, ATTACH_ALERTS)
 
+    app.action(DECLARE)(on_declare)
     app.action(DISMISS)(on_dismiss)
     app.action(ATTACH)(on_attach)
     app.view(DISMISS_FORM)(on_dismiss_form)
@@ -82,6 +92,31 @@ def _submit(
     ack()
     if row is not None:
         deps.later(*_submitter(body), partial(commands.apply_submitted, deps.services, row, handler))
+
+
+def attach_declared(deps: Deps, group_id: int, incident_id: int, declarer: str) -> None:
+    """Link the alert to the incident declared from it, as Attach would."""
+    command = triage.AttachAlerts(user_id=declarer, group_id=group_id, incident_id=incident_id)
+    row = commands.submit(deps.services, command)
+    if row is not None:
+        commands.apply_submitted(deps.services, row, ATTACH_ALERTS)
+
+
+def _declare_form(deps: Deps, group_id: int, channel: str | None, user: str) -> dict[str, Any]:
+    with deps.services.store.transaction() as tx:
+        group = SqlAlerts(tx).group(group_id)
+    if group is None:
+        raise ValueError(f"alert group {group_id} does not exist")
+    return declare_modal(
+        deps.renderer,
+        deps.services.policy,
+        title=group.title,
+        declarer=user,
+        origin_channel=channel or group.channel_id,
+        severity=severity_of(group.labels) or Severity.SEV2,
+        impact=group.summary,
+        alert_group=group.id,
+    )
 
 
 def _group_id(body: dict[str, Any]) -> int:

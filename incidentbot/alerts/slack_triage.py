@@ -13,6 +13,7 @@ from typing import Any
 from incidentbot.alerts.model import AlertState
 from incidentbot.alerts.ports import AlertGroup
 from incidentbot.alerts.sql_alerts import SqlAlerts
+from incidentbot.incident.models import Incident
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.ports import Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
@@ -39,7 +40,7 @@ def deliver_triage(services: Services, row: Reminder) -> None:
     if group is None:
         raise ReminderObsolete(f"alert group {row.subject_id} is gone")
     slack = workspace_of(services)
-    text, blocks = triage_message(slack.renderer, group, incident.channel_id if incident else None, now)
+    text, blocks = triage_message(slack.renderer, group, incident, now)
     if group.message_ts is None:
         ts = slack.post(group.channel_id, text, blocks)
         with services.store.transaction() as tx:
@@ -67,7 +68,7 @@ def _earlier_under_way(tx: Transaction, row: Reminder, now: Any) -> bool:
 
 
 def triage_message(
-    renderer: Renderer, group: AlertGroup, incident_channel: str | None, now: Any
+    renderer: Renderer, group: AlertGroup, incident: Incident | None, now: Any
 ) -> tuple[str, list[dict[str, Any]]]:
     shown = {name: value for name, value in group.labels.items() if name not in NOISE_LABELS}
     text = renderer.render(
@@ -75,7 +76,7 @@ def triage_message(
         group=group,
         firing=group.state is AlertState.FIRING,
         labels=list(shown.items())[:LABELS_SHOWN],
-        incident_channel=incident_channel,
+        incident=incident,
         now=now,
     )
     blocks = sections(text)

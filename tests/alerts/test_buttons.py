@@ -18,7 +18,7 @@ from tests.alerts.helpers import (
     groups,
     post,
 )
-from tests.e2e.helpers import declare, pending_requests, wait_until
+from tests.e2e.helpers import declare, declare_state, pending_requests, wait_until
 from tests.e2e.timeline_helpers import entries
 from tests.support import signing
 from tests.support.harness import RunningBot
@@ -86,7 +86,7 @@ def test_attach_offers_open_incidents_and_later_firings_go_on_its_timeline(runni
         ).status
         == 200
     )
-    wait_until(lambda: "Attached to the incident" in _sections(running))
+    wait_until(lambda: "Attached to incident #1" in _sections(running))
     assert _buttons(running) == []
     for batch in (
         alertmanager(am_alert(), am_alert("f2")),
@@ -125,3 +125,25 @@ def test_alerts_after_the_incident_is_resolved_start_a_new_triage_message(runnin
     wait_until(lambda: len(running.slack.messages(ALERT_CHANNEL)) == 2)
     assert [group.incident_id for group in groups(running)] == [incident.id, None]
     assert running.incident().status == "resolved"
+
+
+def test_declare_opens_the_declare_form_prefilled_and_links_the_alert_to_the_incident(
+    running: RunningBot,
+) -> None:
+    message = _triage_message(running)
+    form = _click(running, "alert_declare", message)
+    inputs = {block["block_id"]: block["element"] for block in form["blocks"]}
+    assert inputs["title"]["initial_value"] == "HighErrorRate"
+    assert inputs["severity"]["initial_option"]["value"] == "1", "severity=critical reads as SEV-1"
+    assert inputs["impact"]["initial_value"] == "5xx above 2% on checkout"
+    state = declare_state(title="HighErrorRate", severity="1", impact="5xx above 2% on checkout")
+    answer = running.client.submit("declare_incident", state, private_metadata=form["private_metadata"])
+    assert answer.status == 200
+    wait_until(lambda: groups(running)[0].incident_id is not None)
+    incident = running.incident()
+    assert groups(running)[0].incident_id == incident.id
+    wait_until(lambda: "Attached to incident #1" in _sections(running))
+    assert _buttons(running) == []
+    assert [entry.text for entry in entries(running, incident.id) if entry.source == "alert"] == [
+        "alert attached: HighErrorRate (5xx above 2% on checkout)"
+    ]

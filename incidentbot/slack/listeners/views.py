@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Role, Severity
 from incidentbot.incident.validation import impact_problem, title_problem
@@ -56,7 +57,8 @@ def register(app: App, deps: Deps) -> None:
         request = journal.accept_once(deps.services, JournalKind.DECLARE, declaration, _delivery(body))
         ack()
         if request is not None:
-            deps.later(*_submitter(body), partial(_record_and_set_up, deps, request))
+            alert_group = parse.metadata(view).get("alert_group")
+            deps.later(*_submitter(body), partial(_record_and_set_up, deps, request, alert_group))
 
     @answering_errors(deps, _submitter)
     def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -79,9 +81,11 @@ def register(app: App, deps: Deps) -> None:
     app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
 
 
-def _record_and_set_up(deps: Deps, request: Reminder) -> None:
+def _record_and_set_up(deps: Deps, request: Reminder, alert_group: object = None) -> None:
     incident = journal.apply_now(deps.services, request, declare.apply_declaration)
     if incident is not None:
+        if isinstance(alert_group, int):
+            alert_buttons.attach_declared(deps, alert_group, incident.id, incident.declared_by)
         declare.set_up(deps.services, incident.id)
 
 
