@@ -28,6 +28,11 @@ DISMISS = "alert_dismiss"
 LABELS_SHOWN = 8
 """Labels past these are on the alert's own page (the generator link)."""
 NOISE_LABELS = frozenset({"alertname", "__name__"})
+TITLE_SHOWN = 150
+SUMMARY_SHOWN = 1500
+LABEL_SHOWN = 100
+"""Senders' text is shortened for the message (kept whole in the database): a message has at most
+50 blocks of 3,000 characters, and a triage message Slack refuses would never be seen."""
 
 
 def deliver_triage(services: Services, row: Reminder) -> None:
@@ -70,7 +75,14 @@ def _earlier_under_way(tx: Transaction, row: Reminder, now: Any) -> bool:
 def triage_message(
     renderer: Renderer, group: AlertGroup, incident: Incident | None, now: Any
 ) -> tuple[str, list[dict[str, Any]]]:
-    shown = {name: value for name, value in group.labels.items() if name not in NOISE_LABELS}
+    shown = {
+        _short(name, LABEL_SHOWN): _short(value, LABEL_SHOWN)
+        for name, value in group.labels.items()
+        if name not in NOISE_LABELS
+    }
+    group = group.model_copy(
+        update={"title": _short(group.title, TITLE_SHOWN), "summary": _short(group.summary, SUMMARY_SHOWN)}
+    )
     text = renderer.render(
         "alerts/triage.j2",
         group=group,
@@ -85,6 +97,10 @@ def triage_message(
     blocks.append(context(renderer.render("alerts/triage_context.j2", group=group, now=now)))
     fallback = renderer.render("alerts/triage_fallback.j2", group=group)
     return fallback, blocks
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _buttons(renderer: Renderer, group: AlertGroup) -> dict[str, Any]:

@@ -125,3 +125,11 @@ def test_grafana_links_dashboard_panel_and_silence(running: RunningBot) -> None:
     assert "<http://grafana/d/abc|Dashboard>" in text
     assert "<http://grafana/d/abc?viewPanel=2|Panel>" in text
     assert "<http://grafana/alerting/silence/new|Silence>" in text
+
+
+def test_a_huge_summary_and_label_still_make_a_message_slack_takes(running: RunningBot) -> None:
+    huge = am_alert(labels={"alertname": "Big", "team": "t" * 50_000}, summary="word " * 40_000)
+    assert post(running, ALERTMANAGER, alertmanager(huge)).status == 202
+    message = _shows(running, "*Big*")
+    assert len(message["blocks"]) <= 50
+    assert "…" in _text(message)
