@@ -23,6 +23,9 @@ from incidentbot.store.journal import BatchingJournal
 from incidentbot.store.sql import SqlStore
 
 BACKGROUND_THREADS = 4
+ALERT_THREADS = 2
+"""Applying received alerts and posting their triage messages, paced per channel: a pool of its own,
+so an alert storm never keeps people's requests waiting for a thread."""
 MODAL_THREADS = 4
 
 
@@ -34,6 +37,7 @@ class Bot:
     deps: Deps
     app: App
     alerts: AlertIntake
+    alert_pool: ThreadPoolExecutor
 
     @property
     def services(self) -> Services:
@@ -42,6 +46,7 @@ class Bot:
     def close(self) -> None:
         self.deps.modals.shutdown(wait=True)
         self.deps.background.shutdown(wait=True)
+        self.alert_pool.shutdown(wait=True)
         self.journal.close()
         self.engine.dispose()
 
@@ -78,12 +83,16 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         ack_first=ack_first,
     )
     app = build_app(deps, client, settings.slack_signing_secret)
+    alert_pool = ThreadPoolExecutor(ALERT_THREADS, thread_name_prefix="alerts")
     alerts = AlertIntake(
-        services,
-        team.alerts,
-        settings.alert_intake_token,
-        RECEIVE_ALERTS,
-        later=deps.background.submit,
-        label=renderer.label,
+        services, team.alerts, settings.alert_intake_token, RECEIVE_ALERTS, alert_pool.submit, renderer.label
     )
-    return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app, alerts=alerts)
+    return Bot(
+        settings=settings,
+        engine=engine,
+        journal=journal,
+        deps=deps,
+        app=app,
+        alerts=alerts,
+        alert_pool=alert_pool,
+    )
