@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from incidentbot.alerts.rules import AlertsSection
 from incidentbot.checker import DEFAULT_CONFIG as DEFAULT_CHECKER
 from incidentbot.checker import CheckerConfig
 from incidentbot.incident.policy import Policy
@@ -72,6 +73,7 @@ class TeamConfig(BaseModel):
     policy: Policy = Field(default_factory=Policy)
     checker: CheckerSection = Field(default_factory=CheckerSection)
     status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
+    alerts: AlertsSection = Field(default_factory=AlertsSection)
 
 
 class Settings(BaseSettings):
@@ -95,6 +97,8 @@ class Settings(BaseSettings):
     """How long a stopping process may take: answering, then finishing acknowledged work."""
     status_page_dir: str = ""
     """Where the status page is rewritten as static files after every change (unset: nowhere)."""
+    alert_intake_token: str = ""
+    """The bearer token alert senders present (`POST /alerts/…`); intake is off without one."""
 
     @property
     def reminder_parallelism(self) -> int:

@@ -72,8 +72,7 @@ def main() -> int:
             log.info("starting in Socket Mode")
             socket_mode = SocketModeHandler(bot.app, settings.slack_app_token)
             socket_mode.connect()  # type: ignore[no-untyped-call]
-            if bot.deps.status_page:
-                serve_status_page(bot, settings.port, stop)
+            serve_http_beside_socket_mode(bot, settings, stop)
             stop.wait()
             log.info("stopping: closing the Socket Mode connection")
             socket_mode.close()  # type: ignore[no-untyped-call]
@@ -96,11 +95,14 @@ def main() -> int:
     return 0
 
 
-def serve_status_page(bot: Bot, port: int, stop: threading.Event) -> None:
-    """In Socket Mode nothing else listens on PORT: a small server for the page and /healthz."""
-    server = HttpServer(bot, port=port)
-    log.info("serving the status page on port %s: GET /status/, GET /healthz", port)
-    threading.Thread(target=server.serve, args=(stop, 1.0), name="status-page", daemon=True).start()
+def serve_http_beside_socket_mode(bot: Bot, settings: Settings, stop: threading.Event) -> None:
+    """In Socket Mode nothing else listens on PORT: serve the status page and alert intake there."""
+    if bot.deps.status_page is None and not settings.alert_intake_token:
+        return
+    server = HttpServer(bot, port=settings.port)
+    log.info("serving on port %s: GET /status/, POST /alerts/…, GET /healthz", settings.port)
+    patience = settings.stop_grace_seconds * ANSWERING_SHARE
+    threading.Thread(target=server.serve, args=(stop, patience), name="http", daemon=True).start()
 
 
 def check_tokens(settings: Settings, stop: threading.Event) -> None:

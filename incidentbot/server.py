@@ -1,7 +1,7 @@
 """HTTP mode: Bolt behind waitress, a multi-threaded production WSGI server.
 
-`POST /slack/events` takes slash commands, interactivity and events; `GET /healthz` answers 200
-when the database answers.
+`POST /slack/events` takes slash commands, interactivity and events; `POST /alerts/…` takes alerts
+(`incidentbot/alerts/intake.py`); `GET /healthz` answers 200 when the database answers.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -19,6 +20,8 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
+from incidentbot.alerts.intake import MAX_BODY_BYTES
+from incidentbot.alerts.intake import PREFIX as ALERTS_PREFIX
 from incidentbot.status_page import routes as status_routes
 
 if TYPE_CHECKING:
@@ -53,6 +56,8 @@ def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[by
             return _health(bot, start_response)
         if bot.deps.status_page and status_routes.handles(str(environ.get("PATH_INFO", ""))):
             return status_routes.serve(bot.deps.status_page, environ, start_response)
+        if str(environ.get("PATH_INFO", "")).startswith(ALERTS_PREFIX):
+            return _alerts(bot, environ, start_response)
         try:
             with bot.deps.ack_first.answering():
                 return slack(environ, start_response)
@@ -64,6 +69,30 @@ def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[by
             return [b"bad request\n"]
 
     return application
+
+
+def _alerts(bot: Bot, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    path, method = str(environ.get("PATH_INFO", "")), str(environ.get("REQUEST_METHOD", ""))
+    headers = {
+        "content-type": str(environ.get("CONTENT_TYPE", "")),
+        "content-length": str(environ.get("CONTENT_LENGTH", "")),
+        "authorization": str(environ.get("HTTP_AUTHORIZATION", "")),
+    }
+    answer = bot.alerts.refuse_early(path, method, headers)
+    if answer is None:
+        # Never more than the limit and a byte is read, whatever the sender claims to send.
+        body = environ["wsgi.input"].read(min(_length(headers), MAX_BODY_BYTES + 1))
+        answer = bot.alerts.receive(path, method, headers, body)
+    start_response(
+        f"{answer.status} {HTTPStatus(answer.status).phrase}",
+        [("Content-Type", "application/json"), *answer.headers],
+    )
+    return [answer.encoded()]
+
+
+def _length(headers: dict[str, str]) -> int:
+    given = headers["content-length"]
+    return int(given) if given.isdigit() else 0
 
 
 def _health(bot: Bot, start_response: StartResponse) -> Iterable[bytes]:

@@ -9,6 +9,9 @@ from pathlib import Path
 from slack_bolt import App
 from sqlalchemy import Engine
 
+from incidentbot.alerts import register as alerts_rows
+from incidentbot.alerts.intake import AlertIntake
+from incidentbot.alerts.sql_handlers import RECEIVE_ALERTS
 from incidentbot.cadence import register as cadence
 from incidentbot.changes import register as changes
 from incidentbot.clock import Clock, SystemClock
@@ -32,8 +35,11 @@ from incidentbot.timeline import register as timeline
 from incidentbot.wrap_up import register as wrap_up
 
 BACKGROUND_THREADS = 4
+ALERT_THREADS = 2
+"""Applying received alerts and posting their triage messages, paced per channel: a pool of its own,
+so an alert storm never keeps people's requests waiting for a thread."""
 MODAL_THREADS = 4
-FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff)
+FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff, alerts_rows)
 """Each registers the kinds of row it handles (`<feature>/register.py`, the hand-over's `deliver.py`)."""
 
 
@@ -53,6 +59,8 @@ class Bot:
     journal: BatchingJournal
     deps: Deps
     app: App
+    alerts: AlertIntake
+    alert_pool: ThreadPoolExecutor
 
     @property
     def services(self) -> Services:
@@ -61,6 +69,7 @@ class Bot:
     def close(self) -> None:
         self.deps.modals.shutdown(wait=True)
         self.deps.background.shutdown(wait=True)
+        self.alert_pool.shutdown(wait=True)
         self.journal.close()
         self.engine.dispose()
 
@@ -105,7 +114,19 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         status_page=status_page,
     )
     app = build_app(deps, client, settings.slack_signing_secret)
-    return Bot(settings=settings, engine=engine, journal=journal, deps=deps, app=app)
+    alert_pool = ThreadPoolExecutor(ALERT_THREADS, thread_name_prefix="alerts")
+    alerts = AlertIntake(
+        services, team.alerts, settings.alert_intake_token, RECEIVE_ALERTS, alert_pool.submit, renderer.label
+    )
+    return Bot(
+        settings=settings,
+        engine=engine,
+        journal=journal,
+        deps=deps,
+        app=app,
+        alerts=alerts,
+        alert_pool=alert_pool,
+    )
 
 
 def _status_page(

@@ -27,8 +27,17 @@ def severity_option(severity: Severity, policy: Policy) -> Option:
 
 
 def declare_modal(
-    renderer: Renderer, policy: Policy, *, title: str, declarer: str, origin_channel: str
+    renderer: Renderer,
+    policy: Policy,
+    *,
+    title: str,
+    declarer: str,
+    origin_channel: str,
+    severity: Severity = Severity.SEV2,
+    impact: str = "",
+    alert_group: int | None = None,
 ) -> dict[str, Any]:
+    """The form, prefilled with what is known (from an alert: title, severity, impact)."""
     label = renderer.label
     options = [severity_option(severity, policy) for severity in Severity]
     private = Option(value=PRIVATE_OPTION, label=label("declare.private_option"))
@@ -47,14 +56,19 @@ def declare_modal(
         InputBlock(
             block_id=Block.SEVERITY,
             label=label("declare.severity_label"),
-            element=StaticSelectElement(action_id=VALUE, options=options, initial_option=options[1]),
+            element=StaticSelectElement(
+                action_id=VALUE, options=options, initial_option=options[list(Severity).index(severity)]
+            ),
         ),
         InputBlock(
             block_id=Block.IMPACT,
             label=label("declare.impact_label"),
             hint=label("declare.impact_hint"),
             element=PlainTextInputElement(
-                action_id=VALUE, max_length=IMPACT_MAX, placeholder=label("declare.impact_placeholder")
+                action_id=VALUE,
+                initial_value=impact[:IMPACT_MAX] or None,
+                max_length=IMPACT_MAX,
+                placeholder=label("declare.impact_placeholder"),
             ),
         ),
         _user_input(
@@ -69,7 +83,10 @@ def declare_modal(
             element=CheckboxesElement(action_id=VALUE, options=[private]),
         ),
     ]
-    return modal(renderer, Callback.DECLARE, "declare", blocks, {"channel": origin_channel})
+    metadata: dict[str, Any] = {"channel": origin_channel}
+    if alert_group is not None:
+        metadata["alert_group"] = alert_group
+    return modal(renderer, Callback.DECLARE, "declare", blocks, metadata)
 
 
 def roles_modal(renderer: Renderer, policy: Policy, roster: Roster, incident_id: int) -> dict[str, Any]:

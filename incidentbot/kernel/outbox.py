@@ -32,7 +32,7 @@ class DeliveryDelayed(IncidentError, SlackUnavailable):
     code = "delivery_delayed"
 
 
-def enqueue(tx: Transaction, kind: str, incident_id: int, subject_id: int, now: datetime) -> Reminder:
+def enqueue(tx: Transaction, kind: str, incident_id: int | None, subject_id: int, now: datetime) -> Reminder:
     """A message to send about `subject_id`, due `now`; the caller sends it after committing."""
     return tx.add_outbox_row(kind, incident_id, subject_id, now, now + CALLER_FIRST)
 

@@ -41,6 +41,8 @@ class OutboxKind(StrEnum):
     """Announce an action item in the incident channel (`subject_id` is the item)."""
     POSTMORTEM_OFFER = "postmortem_offer"
     """Offer the resolver (the commander when there is one) to start the postmortem."""
+    ALERT_TRIAGE = "alert_triage"
+    """Post or edit an alert group's triage message, as the group is when sent (`subject_id`)."""
 
     @property
     def tells_the_actor(self) -> bool:

@@ -13,7 +13,7 @@ from incidentbot.kernel.reminder_rows import Reminder
 
 class OutboxTransaction(Protocol):
     def add_outbox_row(
-        self, kind: str, incident_id: int, subject_id: int, due_at: datetime, hold_until: datetime
+        self, kind: str, incident_id: int | None, subject_id: int, due_at: datetime, hold_until: datetime
     ) -> Reminder:
         """A pending outbox row that no scheduler takes before `hold_until`.
 

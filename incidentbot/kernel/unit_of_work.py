@@ -79,3 +79,11 @@ class UnitOfWork:
         row = outbox.enqueue_sync(self.tx, incident_id, self.now)
         self.emitted.append(row)
         return row
+
+    def emit_latest(self, kind: str, subject_id: int, incident_id: int | None = None) -> Reminder:
+        """Owe a message that shows `subject_id` as it is when sent: a row not yet started serves."""
+        row = self.tx.unstarted_outbox_row(kind, subject_id) or outbox.enqueue(
+            self.tx, kind, incident_id, subject_id, self.now
+        )
+        self.emitted.append(row)
+        return row

@@ -7,6 +7,7 @@ import logging
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
+from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.cadence import slack_listeners as updates
 from incidentbot.changes import slack_lowering as severity_lowering
 from incidentbot.handoff import slack_listeners as handoff
@@ -53,6 +54,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     handoff.register(app, deps, router)
     severity_lowering.register(app, deps)
     status_page_corrections.register(app, deps, router)
+    alert_buttons.register(app, deps)
     return app
 
 

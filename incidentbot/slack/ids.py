@@ -11,6 +11,8 @@ class Callback(StrEnum):
     DECLARE = "declare_incident"
     ASSIGN_ROLES = "assign_roles"
     ADD_TO_TIMELINE = "add_to_timeline"
+    DISMISS_ALERTS = "alert_dismiss_form"
+    ATTACH_ALERTS = "alert_attach_form"
     """The message shortcut declared in manifest.yml."""
     TIMELINE_ADD = "timeline_add"
     TIMELINE_EDIT = "timeline_edit"

@@ -47,6 +47,8 @@ VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
         Callback.TIMELINE_ADD.value,
         Callback.TIMELINE_EDIT.value,
         Callback.TIMELINE_DELETE.value,
+        Callback.DISMISS_ALERTS.value,
+        Callback.ATTACH_ALERTS.value,
     }
 )
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process

@@ -44,7 +44,7 @@ class OutboxSql:
         return postgresql.insert if self.db.dialect.name == "postgresql" else sqlite.insert
 
     def add_outbox_row(
-        self, kind: str, incident_id: int, subject_id: int, due_at: datetime, hold_until: datetime
+        self, kind: str, incident_id: int | None, subject_id: int, due_at: datetime, hold_until: datetime
     ) -> Reminder:
         same = and_(
             reminders.c.kind == kind,

@@ -68,16 +68,20 @@ class RunningBot:
 
 @contextmanager
 def running_bot(
-    slack: FakeSlack, database_url: str, clock: ManualClock, team: TeamConfig | None = None, **more: Any
+    slack: FakeSlack,
+    database_url: str,
+    clock: ManualClock,
+    team: TeamConfig | None = None,
+    **more_settings: Any,
 ) -> Iterator[RunningBot]:
-    """`more`: further settings, as the environment would give them (`status_page_dir=…`)."""
+    """`more_settings`: further settings, as the environment would give them (`status_page_dir=…`)."""
     settings = Settings(
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack.url,
         database_url=database_url,
         port=3000,
-        **more,
+        **more_settings,
     )
     bot = build_bot(settings, team or TeamConfig(), clock=clock)
     bot.deps.workspace.pacer._interval = 0.0  # tests post many messages to one channel at once

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.checker.slack_findings import tell_declared
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Role, Severity
@@ -57,7 +58,8 @@ def register(app: App, deps: Deps) -> None:
         request = commands.submit(deps.services, declaration, _delivery(body))
         ack()
         if request is not None:
-            deps.later(*_submitter(body), partial(_record_and_set_up, deps, request))
+            alert_group = parse.metadata(view).get("alert_group")
+            deps.later(*_submitter(body), partial(_record_and_set_up, deps, request, alert_group))
 
     @answering_errors(deps, _submitter)
     def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -80,10 +82,12 @@ def register(app: App, deps: Deps) -> None:
     app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
 
 
-def _record_and_set_up(deps: Deps, request: Reminder) -> None:
+def _record_and_set_up(deps: Deps, request: Reminder, alert_group: object = None) -> None:
     # Applying it owes the channel's setup, which is then built here, in this thread.
     incident = commands.apply_submitted(deps.services, request, declare.DECLARE)
     if incident is not None:
+        if isinstance(alert_group, int):
+            alert_buttons.attach_declared(deps, alert_group, incident.id, incident.declared_by)
         tell_declared(deps, incident.id)
 
 

@@ -1,0 +1,1 @@
+"""Alert intake: alerts from Alertmanager, Grafana and PagerDuty-style senders, triaged in Slack."""

@@ -1,0 +1,14 @@
+"""The rows alert intake handles: alerts received, groups dismissed or attached, triage messages."""
+
+from __future__ import annotations
+
+from incidentbot.alerts import slack_triage
+from incidentbot.alerts.sql_handlers import ATTACH_ALERTS, DISMISS_ALERTS, RECEIVE_ALERTS
+from incidentbot.kernel.outbox_kinds import OutboxKind
+from incidentbot.kernel.registry import Registry
+
+
+def register(registry: Registry) -> None:
+    for command in (RECEIVE_ALERTS, DISMISS_ALERTS, ATTACH_ALERTS):
+        registry.add_command(command)
+    registry.add_delivery(OutboxKind.ALERT_TRIAGE, slack_triage.deliver_triage)

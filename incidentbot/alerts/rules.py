@@ -1,0 +1,72 @@
+"""The team's rules: label matchers that drop alerts or send their triage elsewhere."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from incidentbot.alerts.model import AlertBatch
+
+DEFAULT_RATE_PER_MINUTE = 120
+
+
+class RuleAction(StrEnum):
+    ROUTE = "route"
+    """Triage in `channel` instead of the alert channel."""
+    DROP = "drop"
+    """Accept and forget: no triage message."""
+
+
+class AlertRule(BaseModel):
+    """`[[alerts.rules]]`: every matcher must hold for the rule to apply; the first rule that does wins."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    match: dict[str, str] = {}
+    """Labels that must equal these values."""
+    match_re: dict[str, str] = {}
+    """Labels that must match these regular expressions, whole (as Alertmanager's `=~`)."""
+    action: RuleAction
+    channel: str | None = None
+
+    @field_validator("match_re")
+    @classmethod
+    def _compiles(cls, patterns: dict[str, str]) -> dict[str, str]:
+        for label, pattern in patterns.items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"{label}: not a regular expression: {error}") from None
+        return patterns
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        return all(labels.get(name) == value for name, value in self.match.items()) and all(
+            re.fullmatch(pattern, labels.get(name, "")) for name, pattern in self.match_re.items()
+        )
+
+
+class AlertsSection(BaseModel):
+    """`[alerts]` in the team config."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: str | None = None
+    """Where triage messages go (a channel id, `C…`)."""
+    rate_per_minute: int = Field(default=DEFAULT_RATE_PER_MINUTE, ge=1)
+    """Alerts a minute each sender may deliver before it is asked to wait (429)."""
+    rules: tuple[AlertRule, ...] = ()
+
+    def route(self, batch: AlertBatch) -> tuple[AlertBatch, str | None]:
+        """The batch without the alerts rules drop, and the channel its triage goes to."""
+        kept = []
+        channel: str | None = None
+        for alert in batch.alerts:
+            rule = next((rule for rule in self.rules if rule.matches(alert.labels)), None)
+            if rule is not None and rule.action is RuleAction.DROP:
+                continue
+            if channel is None and rule is not None and rule.action is RuleAction.ROUTE:
+                channel = rule.channel
+            kept.append(alert)
+        return batch.model_copy(update={"alerts": tuple(kept)}), channel or self.channel

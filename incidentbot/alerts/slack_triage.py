@@ -1,0 +1,112 @@
+"""The triage message: posted once per alert group, edited as the group changes.
+
+An outbox handler (`kernel/outbox.py`): it renders the group as it is when it runs, so one
+delivery shows every alert received before it started, however many there were. Deliveries of
+one group go one at a time, oldest first, so the message is posted once and the last edit to
+land shows the latest state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incidentbot.alerts.model import AlertState
+from incidentbot.alerts.ports import AlertGroup
+from incidentbot.alerts.sql_alerts import SqlAlerts
+from incidentbot.incident.models import Incident
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import Transaction
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
+from incidentbot.rendering import Renderer
+from incidentbot.slack.blocks.common import actions, button, context, sections
+from incidentbot.slack.gateway import SlackWorkspace
+
+DECLARE = "alert_declare"
+ATTACH = "alert_attach"
+DISMISS = "alert_dismiss"
+LABELS_SHOWN = 8
+"""Labels past these are on the alert's own page (the generator link)."""
+NOISE_LABELS = frozenset({"alertname", "__name__"})
+TITLE_SHOWN = 150
+SUMMARY_SHOWN = 1500
+LABEL_SHOWN = 100
+"""Senders' text is shortened for the message (kept whole in the database): a message has at most
+50 blocks of 3,000 characters, and a triage message Slack refuses would never be seen."""
+
+
+def deliver_triage(services: Services, row: Reminder) -> None:
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        if _earlier_under_way(tx, row, now):
+            raise ReminderNotYet("an earlier delivery of this triage message is under way")
+        group = SqlAlerts(tx).group(row.subject_id or 0)
+        incident = tx.get_incident(group.incident_id) if group and group.incident_id else None
+    if group is None:
+        raise ReminderObsolete(f"alert group {row.subject_id} is gone")
+    slack = workspace_of(services)
+    text, blocks = triage_message(slack.renderer, group, incident, now)
+    if group.message_ts is None:
+        ts = slack.post(group.channel_id, text, blocks)
+        with services.store.transaction() as tx:
+            SqlAlerts(tx).set_message(group.id, ts)
+        return
+    slack.pacer.wait(group.channel_id)  # edits share the channel's pace with posts
+    slack.edit(group.channel_id, group.message_ts, text, blocks)
+
+
+def workspace_of(services: Services) -> SlackWorkspace:
+    workspace = services.workspace
+    assert isinstance(workspace, SlackWorkspace), "triage messages are sent through the Slack gateway"
+    return workspace
+
+
+def _earlier_under_way(tx: Transaction, row: Reminder, now: Any) -> bool:
+    return any(
+        other.id < row.id
+        and other.state is ReminderState.PENDING
+        and other.claimed_by is not None
+        and other.claimed_until is not None
+        and other.claimed_until > now
+        for other in tx.outbox_rows(row.kind, row.subject_id or 0)
+    )
+
+
+def triage_message(
+    renderer: Renderer, group: AlertGroup, incident: Incident | None, now: Any
+) -> tuple[str, list[dict[str, Any]]]:
+    shown = {
+        _short(name, LABEL_SHOWN): _short(value, LABEL_SHOWN)
+        for name, value in group.labels.items()
+        if name not in NOISE_LABELS
+    }
+    group = group.model_copy(
+        update={"title": _short(group.title, TITLE_SHOWN), "summary": _short(group.summary, SUMMARY_SHOWN)}
+    )
+    text = renderer.render(
+        "alerts/triage.j2",
+        group=group,
+        firing=group.state is AlertState.FIRING,
+        labels=list(shown.items())[:LABELS_SHOWN],
+        incident=incident,
+        now=now,
+    )
+    blocks = sections(text)
+    if not group.triaged:
+        blocks.append(_buttons(renderer, group))
+    blocks.append(context(renderer.render("alerts/triage_context.j2", group=group, now=now)))
+    fallback = renderer.render("alerts/triage_fallback.j2", group=group)
+    return fallback, blocks
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _buttons(renderer: Renderer, group: AlertGroup) -> dict[str, Any]:
+    value = str(group.id)
+    return actions(
+        button(renderer.label("alerts.declare"), DECLARE, value, style="primary"),
+        button(renderer.label("alerts.attach"), ATTACH, value),
+        button(renderer.label("alerts.dismiss"), DISMISS, value, style="danger"),
+    )
