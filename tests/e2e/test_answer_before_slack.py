@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from tests.e2e.helpers import declare, wait_until
+from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.e2e.wrapup_helpers import submit_resolve
 from tests.support import signing
 from tests.support.harness import RunningBot
@@ -57,6 +57,10 @@ def _incident_id(incident: Any) -> str:
 
 MODAL, EPHEMERAL, UPLOAD = "views.open", "chat.postEphemeral", "files.completeUploadExternal"
 
+RESOLVING = "Resolve form"
+"""Sent about an incident of its own: resolving the one the other requests are about would turn
+the update and resolve forms still waiting on Slack into refusals."""
+
 REQUESTS: dict[str, tuple[Send, str | None]] = {
     # what is sent: (how, the Web API method its work after the answer calls)
     "/incident help": (_command("help"), None),
@@ -87,7 +91,7 @@ REQUESTS: dict[str, tuple[Send, str | None]] = {
         _submit("went_well", {"text": {"value": signing.plain("Paging worked at once")}}),
         EPHEMERAL,
     ),
-    "Resolve form": (submit_resolve, "chat.postMessage"),
+    RESOLVING: (submit_resolve, "chat.postMessage"),
 }
 """Not here: forms that check people with Slack before answering, so their errors show in the
 form (the update form asks who is in the channel; the declare and roles forms look users up)."""
@@ -95,6 +99,8 @@ form (the update form asks who is in the channel; the declare and roles forms lo
 
 def test_every_request_is_answered_while_slack_is_still_busy(running: RunningBot) -> None:
     incident = declare(running)
+    submit_declare(running, title="Search slow")
+    other = wait_until(lambda: _set_up(running, number=2))
     before = Counter(call.method for call in running.slack.calls)
     running.slack.latency = SLACK_SECONDS
     answered: dict[str, tuple[int, float]] = {}
@@ -102,7 +108,7 @@ def test_every_request_is_answered_while_slack_is_still_busy(running: RunningBot
         for name, (send, _) in REQUESTS.items():
             started = time.monotonic()
             try:
-                status = send(running, incident).status
+                status = send(running, other if name == RESOLVING else incident).status
             except TimeoutError:
                 status = 0  # no answer within the test client's 10 s
             answered[name] = (status, time.monotonic() - started)
@@ -123,3 +129,8 @@ def test_every_request_is_answered_while_slack_is_still_busy(running: RunningBot
 
     wait_until(lambda: all(made()[method] >= count for method, count in expected.items()), timeout=60)
     running.settle()
+
+
+def _set_up(running: RunningBot, number: int) -> Any:
+    incident = running.incident(number)
+    return incident if incident is not None and incident.setup_state != "pending" else None
