@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from incidentbot.incident.models import Role, SetupState
+from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.store.tables import reminders
 from tests.e2e.helpers import declare, submit_declare, wait_until
 from tests.support.harness import RunningBot
 from tests.support.times import slack_time
@@ -121,6 +125,7 @@ def test_slack_failure_keeps_the_incident_and_retry_finishes_it(running: Running
     running.slack.clear_calls()
     response = running.client.command("retry", user_id="U001", channel_id="C0GENERAL")
     assert "Retrying the setup of #1" in response.body.decode()
+    assert _journalled(running, JournalKind.RETRY_SETUP) == 1, "the answer promises a retry on record"
     done = wait_until(lambda: (i := running.incident()) and i.setup_state is SetupState.READY and i)
     assert done.channel_id is not None
     assert running.slack.count("pins.add") == 1
@@ -131,3 +136,10 @@ def test_declare_roles_are_recorded_with_history(running: RunningBot) -> None:
     with running.services.store.transaction() as tx:
         history = tx.role_history(incident.id)
     assert [(a.role, a.user_id, a.assigned_by) for a in history] == [(Role.COMMANDER, "U002", "U001")]
+
+
+def _journalled(running: RunningBot, kind: str) -> int:
+    with running.bot.engine.connect() as db:
+        return db.execute(
+            select(func.count()).select_from(reminders).where(reminders.c.kind == kind)
+        ).scalar_one()

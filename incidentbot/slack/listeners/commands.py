@@ -12,8 +12,9 @@ from incidentbot.changes import service as changes
 from incidentbot.changes import slack_lowering as severity_lowering
 from incidentbot.declare import service as declare
 from incidentbot.declare import slack_blocks as modals
+from incidentbot.declare.retry import RETRY_SETUP, RetrySetup
 from incidentbot.incident.models import Role, Severity, Status
-from incidentbot.kernel import journal
+from incidentbot.kernel import commands, journal
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.listing import queries
 from incidentbot.roles import service as roles
@@ -131,8 +132,15 @@ def retry_setup(inv: Invocation) -> None:
     if not pending:
         inv.usage("nothing_to_retry")
         return
-    inv.reply(inv.deps.renderer.label("usage.retrying", incidents=", ".join(i.label for i in pending)))
-    for incident in pending:
-        inv.deps.later(
-            inv.channel_id or None, inv.user_id, partial(declare.set_up, inv.deps.services, incident.id)
+    # Journalled before the answer, as the Retry button is: a retry acknowledged is a retry made.
+    rows = [
+        commands.submit(
+            inv.deps.services, RetrySetup(user_id=inv.user_id, channel_id=inv.channel_id, incident_id=i.id)
         )
+        for i in pending
+    ]
+    inv.reply(inv.deps.renderer.label("usage.retrying", incidents=", ".join(i.label for i in pending)))
+    for row in rows:
+        if row is not None:
+            apply = partial(commands.apply_submitted, inv.deps.services, row, RETRY_SETUP)
+            inv.deps.later(inv.channel_id or None, inv.user_id, apply)
