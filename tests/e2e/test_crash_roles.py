@@ -1,7 +1,9 @@
-"""`kill -9` right after acknowledging "take a role" clicks, then a restart: each applied once."""
+"""`kill -9` right after acknowledging role changes (clicks, `/incident role`, the roles form), then
+a restart: each applied once."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,6 +17,7 @@ from incidentbot.store.sql import SqlStore
 from tests.e2e.crash_helpers import Bot, answered, burst_then_kill, take_over_now
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import rows
+from tests.support import signing
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.seeding import Seeded, seed_due_incidents
@@ -99,3 +102,67 @@ def _checklists(slack: FakeSlack, takers: list[str]) -> Counter[str]:
         for c in slack.ok_calls_to("chat.postMessage")
         if c.args["channel"] in takers and str(c.args["text"]).startswith("You are *scribe*")
     )
+
+
+def test_kill_9_mid_burst_of_role_commands_applies_every_acknowledged_one_once(
+    bot: Bot, slack: FakeSlack, tmp_path: Path
+) -> None:
+    seeded = seed_open_incidents(bot.url, BURST)
+    named = [f"UC{index:04d}" for index in range(BURST)]
+    for person in named:
+        slack.add_user(person, person.lower())
+    slack.latency = 0.05  # each assignment posts, DMs and edits: slow, so the kill lands mid-burst
+
+    def assign(index: int) -> Response:
+        # The commander names the scribe, typed as a person types it (`@name`, completed by Slack).
+        item = seeded[index]
+        return bot.client.command(
+            f"role scribe @{named[index].lower()}", user_id="U001", channel_id=item.channel_id
+        )
+
+    first = burst_then_kill(bot, assign, BURST)
+    acknowledged = {seeded[i].incident_id: named[i] for i in answered(first)}
+    assert acknowledged, "some commands were acknowledged before the kill"
+    assert len(_assigned(bot)) < len(acknowledged), "the kill left acknowledged commands not yet applied"
+
+    take_over_now(bot.engine)
+    bot.restart(slack, tmp_path / "bot2.log")
+    wait_until(lambda: set(acknowledged) <= set(_assigned(bot)), timeout=60)
+
+    assert set(_assigned(bot).values()) == {1}, "each role given once"
+    scribes = rows(
+        bot.engine,
+        "SELECT incident_id, user_id FROM role_assignments WHERE role = 'scribe' AND ended_at IS NULL",
+    )
+    assert {int(r[0]): str(r[1]) for r in scribes if int(r[0]) in acknowledged} == acknowledged
+
+
+def test_kill_9_mid_burst_of_roles_forms_applies_every_acknowledged_one_once(
+    bot: Bot, slack: FakeSlack, tmp_path: Path
+) -> None:
+    seeded = seed_open_incidents(bot.url, BURST)
+    named = [f"UF{index:04d}" for index in range(BURST)]
+    for person in named:
+        slack.add_user(person, person.lower())
+    slack.latency = 0.05  # each assignment posts, DMs and edits: slow, so the kill lands mid-burst
+
+    def submit(index: int) -> Response:
+        state = {"scribe": {"value": signing.users_select(named[index])}}
+        metadata = json.dumps({"incident_id": seeded[index].incident_id})
+        return bot.client.submit("assign_roles", state, user_id="U001", private_metadata=metadata)
+
+    first = burst_then_kill(bot, submit, BURST)
+    acknowledged = {seeded[i].incident_id: named[i] for i in answered(first)}
+    assert acknowledged, "some forms were acknowledged before the kill"
+    assert len(_assigned(bot)) < len(acknowledged), "the kill left acknowledged forms not yet applied"
+
+    take_over_now(bot.engine)
+    bot.restart(slack, tmp_path / "bot2.log")
+    wait_until(lambda: set(acknowledged) <= set(_assigned(bot)), timeout=60)
+
+    assert set(_assigned(bot).values()) == {1}, "each form applied once"
+    scribes = rows(
+        bot.engine,
+        "SELECT incident_id, user_id FROM role_assignments WHERE role = 'scribe' AND ended_at IS NULL",
+    )
+    assert {int(r[0]): str(r[1]) for r in scribes if int(r[0]) in acknowledged} == acknowledged
