@@ -139,7 +139,7 @@ def _tell_requester(services: Services, row: Reminder, error: IncidentError) -> 
         return
     channel, user = asked
     try:
-        services.workspace.explain_refusal(channel, user, error.code, error.detail)
+        services.workspace.explain_refusal(channel, user, error)
     except SlackUnavailable:
         # Telling is a courtesy: the request stays closed rather than retried for a message.
         log.warning("could not tell %s that %s %s was closed", user, row.kind, row.id)

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from incidentbot.incident.models import Role, RoleAssignment
 from incidentbot.incident.view import IncidentView
+from incidentbot.kernel.errors import IncidentError
 from incidentbot.kernel.reminder_rows import Reminder
 
 
@@ -57,7 +58,7 @@ class OutboxWorkspace(Protocol):
         """DM the declarer that Slack held up the channel's setup, and how it stands now."""
         ...
 
-    def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
+    def explain_refusal(self, channel_id: str | None, user_id: str, error: IncidentError) -> None:
         """Tell a person why a request of theirs was closed unapplied (`kernel.errors.error_template`)."""
         ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from incidentbot.kernel.errors import SlackUnavailable, error_template
+from incidentbot.kernel.errors import IncidentError, SlackUnavailable, error_template
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks import incident as incident_blocks
@@ -30,8 +30,8 @@ class OutboxSlack:
         text, shown = blocks.setup_delayed(view, self.renderer, reason)
         self.dm(user_id, text, shown)
 
-    def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
-        text = self.renderer.render(error_template(code), detail=detail)
+    def explain_refusal(self, channel_id: str | None, user_id: str, error: IncidentError) -> None:
+        text = self.renderer.render(error_template(error.code), detail=error.detail, error=error)
         try:
             if channel_id:
                 self.ephemeral(channel_id, user_id, text)

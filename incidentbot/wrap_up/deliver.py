@@ -7,6 +7,8 @@ is true then.
 from __future__ import annotations
 
 from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import ChannelRefused, SlackUnavailable
+from incidentbot.kernel.ports import IncidentView
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderObsolete
 from incidentbot.wrap_up import comms
@@ -35,7 +37,12 @@ def deliver_comms_text(services: Services, reminder: Reminder) -> None:
     if kept.message_ts is not None:
         return  # posted before a failure to record that it was done
     channel = comms.destination(view, kept.audience, services.stakeholder_channel)
-    ts = services.workspace.post_comms_text(view, kept, channel)
+    try:
+        ts = services.workspace.post_comms_text(view, kept, channel)
+    except ChannelRefused as refusal:
+        # Retrying cannot help until someone invites the bot: the author hears why, once.
+        _tell_author(services, view, kept.author_id, refusal)
+        raise ReminderObsolete from refusal
     with services.store.transaction() as tx:
         tx.set_comms_message(kept.id, ts)
 
@@ -49,3 +56,10 @@ def deliver_action_item(services: Services, reminder: Reminder) -> None:
             raise ReminderObsolete
         view = services.view(tx, incident)
     services.workspace.post_action_item(view, item, item.created_by)
+
+
+def _tell_author(services: Services, view: IncidentView, author_id: str, refusal: ChannelRefused) -> None:
+    try:
+        services.workspace.explain_refusal(view.incident.channel_id, author_id, refusal)
+    except SlackUnavailable:
+        pass  # Telling is a courtesy; the text is kept and listed with the incident either way.

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.incident.models import Role, RoleAssignment
+from incidentbot.kernel.errors import IncidentError
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 
@@ -103,8 +104,8 @@ class OutboxRecording:
     def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
         self._record("report_setup_delayed", (user_id, view.incident.setup_state, reason))
 
-    def explain_refusal(self, channel_id: str | None, user_id: str, code: str, detail: str) -> None:
-        self._record("explain_refusal", (channel_id, user_id, code, detail))
+    def explain_refusal(self, channel_id: str | None, user_id: str, error: IncidentError) -> None:
+        self._record("explain_refusal", (channel_id, user_id, error.code, error.detail))
 
     def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
         self._record("post_rendered", (view.incident.channel_id, template, context))
