@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
@@ -45,11 +46,16 @@ def test_a_title_given_with_declare_is_prefilled_as_typed(running: RunningBot) -
 def test_an_action_item_keeps_what_was_typed(running: RunningBot) -> None:
     incident = declare(running)
     running.client.command(f"action Fix {TYPED} @bob due:2026-01-05", channel_id=incident.channel_id)
-    with running.services.store.transaction() as tx:
-        items = tx.action_items(incident.id)
+    # Journalled before the answer, recorded just after it.
+    items = wait_until(lambda: _action_items(running, incident.id))
     assert [(i.text, i.owner_id) for i in items] == [(f"Fix {TYPED}", "U002")]
 
 
 def test_modal_inputs_are_plain_text_and_are_not_decoded(running: RunningBot) -> None:
     incident = declare(running, title="R&amp;D tools down")
     assert incident.title == "R&amp;D tools down", "Slack does not escape view_submission values"
+
+
+def _action_items(running: RunningBot, incident_id: int) -> list[Any]:
+    with running.services.store.transaction() as tx:
+        return list(tx.action_items(incident_id))
