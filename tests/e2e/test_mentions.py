@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from incidentbot.incident.models import Role
 from tests.e2e.helpers import declare, wait_until
 from tests.support.harness import RunningBot
@@ -78,8 +80,7 @@ def test_an_action_owner_typed_as_a_name_is_looked_up(running: RunningBot) -> No
         "action Add a lock timeout @bob due:2026-01-05", channel_id=incident.channel_id, should_escape=False
     )
     running.client.post(body, kind)
-    with running.services.store.transaction() as tx:
-        items = tx.action_items(incident.id)
+    items = wait_until(lambda: _action_items(running, incident.id))
     assert [(i.text, i.owner_id) for i in items] == [("Add a lock timeout", "U002")]
 
 
@@ -95,6 +96,11 @@ def test_here_and_channel_tokens_survive_in_an_action(running: RunningBot) -> No
     incident = declare(running)
     typed = "action Tell @here in #general @bob due:2026-01-05"
     running.client.command(typed, channel_id=incident.channel_id)
-    with running.services.store.transaction() as tx:
-        items = tx.action_items(incident.id)
+    items = wait_until(lambda: _action_items(running, incident.id))
     assert [(i.text, i.owner_id) for i in items] == [("Tell @here in #general", "U002")]
+
+
+def _action_items(running: RunningBot, incident_id: int) -> list[Any]:
+    """Action items are journalled before the answer and recorded just after it."""
+    with running.services.store.transaction() as tx:
+        return list(tx.action_items(incident_id))
