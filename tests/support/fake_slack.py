@@ -415,7 +415,7 @@ def _check_message_payload(args: Json, *, require_content: bool) -> None:
         raise SlackFault("no_text")
 
 
-def _check_view(view: Any) -> Json:
+def check_view(view: Any) -> Json:
     if not isinstance(view, dict) or not view.get("type"):
         raise SlackFault("invalid_arguments", "view must be an object with a type")
     problem = blocks_problem(view.get("blocks", []), MAX_VIEW_BLOCKS)
@@ -1014,7 +1014,7 @@ class FakeSlack:
             if method in BLOCK_METHODS:
                 _check_message_payload(args, require_content=method != "chat.update")
             if method in VIEW_METHODS:
-                _check_view(args.get("view"))
+                check_view(args.get("view"))
             result = handler(args) if handler else {}
         except SlackFault as fault:
             return error_reply(200, fault.error, detail=fault.detail)

@@ -25,6 +25,8 @@ from tests.support.fake_slack import (
     GENERAL_CHANNEL_NAME,
     TEAM_DOMAIN,
     TEAM_ID,
+    SlackFault,
+    check_view,
 )
 from tests.support.interaction_ids import fresh_action_ts, fresh_trigger_id, fresh_view_id
 from tests.support.manifest import slash_command_escapes
@@ -355,6 +357,26 @@ class Response:
         return json.loads(self.body)
 
 
+def answered_view_accepted(answer: Response) -> Response:
+    """Fail as Slack would when a form's answer replaces or pushes a view Slack refuses.
+
+    Slack holds a view given in a `response_action` answer to the same rules as `views.update`
+    (100 blocks, title length, element limits); a refused one leaves the person staring at
+    "We had some trouble connecting", so a test must not pass on it.
+    """
+    if answer.status != 200 or not answer.body.strip().startswith(b"{"):
+        return answer
+    body = answer.json()
+    if isinstance(body, dict) and body.get("response_action") in ("update", "push"):
+        try:
+            check_view(body.get("view"))
+        except SlackFault as fault:
+            raise AssertionError(
+                f"Slack would refuse this form answer's view: {fault.error}: {fault.detail}"
+            ) from fault
+    return answer
+
+
 class SlackClientForTests:
     """Plays Slack's side: posts signed requests to the bot's ``/slack/events``."""
 
@@ -407,7 +429,7 @@ class SlackClientForTests:
         return self.post(*block_action(action_id, value, **kw))
 
     def submit(self, callback_id: str, state_values: Mapping[str, Mapping[str, Json]], **kw: Any) -> Response:
-        return self.post(*view_submission(callback_id, state_values, **kw))
+        return answered_view_accepted(self.post(*view_submission(callback_id, state_values, **kw)))
 
     def shortcut(self, callback_id: str, **kw: Any) -> Response:
         return self.post(*message_shortcut(callback_id, **kw))

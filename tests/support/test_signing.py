@@ -163,6 +163,13 @@ def build_app(fake: FakeSlack, seen: Seen) -> App:
         ack()
         seen.put(("view", view))
 
+    @app.view("oversized_answer")
+    def answer_with_too_many_blocks(ack: Ack, view: dict[str, Any]) -> None:
+        divider = {"type": "divider"}
+        blocks = [divider] * int(view["private_metadata"])
+        title = {"type": "plain_text", "text": "Review"}
+        ack(response_action="update", view={"type": "modal", "title": title, "blocks": blocks})
+
     @app.shortcut("capture")
     def shortcut(ack: Ack, shortcut: dict[str, Any]) -> None:
         ack()
@@ -246,3 +253,13 @@ def test_get_returns_non_2xx_as_a_response(
     answer = SlackClientForTests(fake.base, SECRET).get("/nowhere")
     assert answer.status == 404
     assert b"no route" in answer.body
+
+
+def test_a_form_answer_with_a_view_slack_refuses_fails_the_test(
+    bolt: tuple[SlackClientForTests, Seen, FakeSlack],
+) -> None:
+    client, _, _ = bolt
+    accepted = client.submit("oversized_answer", {}, private_metadata="100")
+    assert accepted.json()["response_action"] == "update"
+    with pytest.raises(AssertionError, match="no more than 100 items"):
+        client.submit("oversized_answer", {}, private_metadata="101")
