@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -35,17 +34,6 @@ SERVER_THREADS = 32
 LOOP_SECONDS = 0.1
 """How often the socket loop looks whether it was told to stop, when no socket is ready."""
 BACKGROUND_STOP_PATIENCE_SECONDS = 2.0
-SWITCH_INTERVAL_SECONDS = 0.001
-"""How often the interpreter lets another thread run (Python's default is 5 ms).
-
-A request waiting on the database gets the interpreter back only at a switch; under a burst, with
-dozens of threads parsing requests, 5 ms per round trip adds up to most of an ack's latency.
-"""
-
-
-def share_the_interpreter_often() -> None:
-    """Shorten the interpreter's switch interval for the whole process; see SWITCH_INTERVAL_SECONDS."""
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
 
 def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
@@ -108,7 +96,6 @@ def _health(bot: Bot, start_response: StartResponse) -> Iterable[bytes]:
 
 def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
     """A waitress server; `.effective_port` tells the port. Serve it with `HttpServer`."""
-    share_the_interpreter_often()
     return create_server(wsgi_app(bot), host=host, port=port, threads=SERVER_THREADS, ident="incidentbot")
 
 
