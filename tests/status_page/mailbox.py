@@ -26,6 +26,8 @@ class Mailbox:
     received: list[EmailMessage] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     """Recipients answered 550 at RCPT: addresses that do not exist."""
+    refused: list[str] = field(default_factory=list)
+    """Every recipient answered 550, once per attempt."""
     busy: bool = False
     """While set, every recipient is answered 451: the server is up but takes nothing now."""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -34,6 +36,8 @@ class Mailbox:
         if self.busy:
             return "451 4.3.0 try again later"
         if address in self.refuse:
+            with self.lock:
+                self.refused.append(address)
             return "550 5.1.1 no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
