@@ -19,16 +19,21 @@ from incidentbot.kernel.ports import Store
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import COMPLETED, ReminderObsolete, complete, keep_lease
 from incidentbot.kernel.unit_of_work import UnitOfWork
-from incidentbot.status_page import rate_limit, render_mail
+from incidentbot.status_page import overview, rate_limit, render_mail, webhook_post
+from incidentbot.status_page.model import StatusPageConfig
 from incidentbot.status_page.smtp_mail import MailRefused, MailUnavailable
-from incidentbot.status_page.sql_subscribers import sql_of
+from incidentbot.status_page.sql_store import sql_of as page_sql_of
+from incidentbot.status_page.sql_subscribers import Notice, sql_of
 from incidentbot.status_page.subscribers import Channel, FormRefused, State, read_form
+from incidentbot.status_page.webhook_guard import UnsafeWebhook, check_url
+from incidentbot.status_page.webhook_payload import incident_payload
 from incidentbot.wrap_up.comms import CustomerTextKept
 
 log = logging.getLogger(__name__)
 
 FAN_OUT = "status_page_fan_out"
 NOTIFY = "status_page_notify"
+GONE = 410
 FAN_OUT_BATCH = 500
 """Subscribers owed an update per transaction: short enough to keep the lease, few enough round trips."""
 
@@ -52,6 +57,8 @@ class Subscriptions:
     site: render_mail.MailSite
     mailer: Mailer
     components: Sequence[str]
+    config: StatusPageConfig = field(default_factory=StatusPageConfig)
+    allow_private_webhooks: bool = False
     per_address: rate_limit.RateLimit = field(
         default_factory=lambda: rate_limit.RateLimit(rate_limit.PER_ADDRESS)
     )
@@ -69,15 +76,18 @@ class Subscriptions:
             request = read_form(fields, self.components)
         except FormRefused as refused:
             return Answer(400, self.site.page("refused", field=refused.field, problem=refused.problem))
-        if request.channel is Channel.WEBHOOK:
-            return Answer(
-                400,
-                self.site.page("refused", field="webhook", problem="is not taken here yet; give an email"),
-            )
         if not self.per_client.allow(client, now) or not self.per_address.allow(request.address.lower(), now):
             return Answer(429, self.site.page("too_many", minutes=self.per_client.minutes_left()))
+        if request.channel is Channel.WEBHOOK:
+            try:
+                check_url(request.address, allow_private=self.allow_private_webhooks)
+            except UnsafeWebhook as unsafe:
+                return Answer(400, self.site.page("refused", field="webhook", problem=str(unsafe)))
         with self.store.transaction() as tx:
             token = sql_of(tx).subscribe(request, now)
+        if request.channel is Channel.WEBHOOK:
+            # A receiver cannot follow a link: it is confirmed by answering the posts (410 ends it).
+            return Answer(200, self.site.page("webhook_added"))
         if token is not None:
             mail = render_mail.confirmation(self.site, request.address, token, request.components, now)
             try:
@@ -139,8 +149,15 @@ class Subscriptions:
             raise ReminderObsolete
         now = self.clock.now()
         try:
-            self.mailer.send(render_mail.update(self.site, notice, now))
-        except MailRefused as refused:
+            if notice.subscriber.channel is Channel.WEBHOOK:
+                self._post(notice)
+            else:
+                self.mailer.send(render_mail.update(self.site, notice, now))
+        except Gone:
+            with self.store.transaction() as tx:
+                sql_of(tx).unsubscribe(notice.subscriber.unsubscribe_token)
+            raise ReminderObsolete from None
+        except (MailRefused, UnsafeWebhook) as refused:
             with self.store.transaction() as tx:
                 suspended = sql_of(tx).bounced(notice.subscriber.id)
                 sql_of(tx).mark(notice.delivery_id, "bounced", now)
@@ -149,9 +166,31 @@ class Subscriptions:
                 "subscriber %s refused mail (suspended: %s): %s", notice.subscriber.id, suspended, refused
             )
             return COMPLETED
-        # MailUnavailable goes up: the row is released and tried again after its backoff.
+        # MailUnavailable and WebhookUnavailable go up: the row is tried again after its backoff.
         with self.store.transaction() as tx:
             sql_of(tx).mark(notice.delivery_id, "sent", now)
             sql_of(tx).delivered_to(notice.subscriber.id)
             complete(tx, reminder, now)
         return COMPLETED
+
+    def _post(self, notice: Notice) -> None:
+        """Post the update as Statuspage would; Gone on 410, MailRefused-like on any other refusal."""
+        with self.store.transaction() as tx:
+            incidents = page_sql_of(tx).public_incidents()
+        page = overview.build(self.config, incidents, self.clock.now())
+        unsubscribe = f"{self.site.bot_url}/unsubscribe?token={notice.subscriber.unsubscribe_token}"
+        payload = incident_payload(page, notice.incident_public_id, unsubscribe)
+        if payload is None:
+            raise ReminderObsolete
+        status = webhook_post.post(
+            notice.subscriber.address, payload, allow_private=self.allow_private_webhooks
+        )
+        if status == GONE:
+            raise Gone
+        if not 200 <= status < 300:
+            # A redirect is not followed, and a 4xx would answer the same again.
+            raise UnsafeWebhook(f"the receiver answered {status}")
+
+
+class Gone(Exception):
+    """The receiver answered 410: it wants no more posts."""

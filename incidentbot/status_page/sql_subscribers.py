@@ -73,6 +73,9 @@ class SubscriberSql:
         the page is the same either way.
         """
         token = new_token()
+        # A webhook receiver cannot follow a link; it is confirmed at once (a 410 ends it).
+        webhook = request.channel is Channel.WEBHOOK
+        first_state = State.CONFIRMED if webhook else State.PENDING
         found = self.db.execute(
             select(subs.c.id, subs.c.state).where(
                 subs.c.channel == request.channel.value, subs.c.address == request.address
@@ -80,24 +83,27 @@ class SubscriberSql:
         ).one_or_none()
         values: dict[str, Any] = {
             "components": list(request.components) if request.components is not None else None,
-            "confirm_hash": hashed(token),
+            "confirm_hash": None if webhook else hashed(token),
         }
         if found is None:
             self.db.execute(
                 insert(subs).values(
                     channel=request.channel.value,
                     address=request.address,
-                    state=State.PENDING.value,
+                    state=first_state.value,
                     unsubscribe_token=new_token(),
                     bounces=0,
                     created_at=now,
+                    confirmed_at=now if webhook else None,
                     **values,
                 )
             )
             return token
         if found.state == State.CONFIRMED.value:
             return None
-        self.db.execute(update(subs).where(subs.c.id == found.id).values(state=State.PENDING.value, **values))
+        self.db.execute(
+            update(subs).where(subs.c.id == found.id).values(state=first_state.value, bounces=0, **values)
+        )
         return token
 
     def confirm(self, token: str, now: datetime) -> bool:

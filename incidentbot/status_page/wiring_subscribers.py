@@ -25,4 +25,13 @@ def subscriptions(
     # Links in mail must reach the bot: the page's configured address, else this machine's port.
     bot_url = (config.url or LOCAL_PAGE.format(port=settings.port)).rstrip("/")
     site = MailSite(config.title, bot_url, settings.status_page_from, config.time_zone)
-    return Subscriptions(store, clock, site, SmtpMailer(server), [c.name for c in config.components])
+    names = [c.name for c in config.components]
+    return Subscriptions(
+        store,
+        clock,
+        site,
+        SmtpMailer(server),
+        names,
+        config=config,
+        allow_private_webhooks=settings.status_page_allow_private_webhooks,
+    )
