@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -11,7 +12,7 @@ from incidentbot.clock import ManualClock
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.test_comms_texts import kept
 from tests.e2e.update_helpers import submit_update
-from tests.e2e.wrapup_helpers import last_modal
+from tests.e2e.wrapup_helpers import last_modal, resolve
 from tests.status_page.helpers import API, DASHBOARD, GOOD, published
 from tests.status_page.mailbox import Mailbox, parts, path_of, smtp_server
 from tests.status_page.subscriber_helpers import (
@@ -146,3 +147,42 @@ def test_a_private_incident_and_internal_texts_reach_no_subscriber(
     assert response.status == 200 and not response.body, response.body
     deliver_notices(team)
     assert len(mailbox.to(READER)) == 1, "only the confirmation"
+
+
+IDENTIFIED = (
+    "We've found the cause of the failed checkouts and are rolling out a fix. "
+    "The next update will be posted by 12:45 UTC."
+)
+RESOLVED = (
+    "The issue affecting checkout has been resolved as of 12:40 UTC. We know this stopped many of you "
+    "from completing purchases, and we're sorry. We will publish a full report this week."
+)
+
+
+def test_a_subscriber_reads_exactly_the_customer_texts_in_order(team: RunningBot, mailbox: Mailbox) -> None:
+    """Declared at SEV-1, a text with the API down, an update, then the resolution."""
+    subscribe(team, mailbox, READER)
+    incident = declare(team)
+    publish(team, incident, states={API: "major_outage"})
+    team.clock.advance(timedelta(minutes=10))
+    team.client.command("status identified", channel_id=incident.channel_id, user_id="U001")
+    wait_until(lambda: team.incident().status == "identified")
+    internal = submit_update(
+        team, incident, "U001", theory="pg-03 pool exhausted", customer="Checkout is failing."
+    )
+    assert internal.status == 200 and not internal.body, internal.body
+    publish(team, incident, 2, text=IDENTIFIED, states={API: "partial_outage"})
+    resolve(team, incident)
+    publish(team, incident, 3, text=RESOLVED)
+    deliver_notices(team)
+    mails = mailbox.to(READER)[1:]
+    texts = [parts(mail)[0] for mail in mails]
+    assert [t.split("\r\n\r\n")[1].replace("\r\n", "\n") for t in texts] == [GOOD, IDENTIFIED, RESOLVED]
+    assert [m["Subject"].split("]")[1].split(":")[0].strip() for m in mails] == [
+        "Investigating",
+        "Identified",
+        "Resolved",
+    ]
+    assert "Next update by 2026-01-01 12:15 UTC" in texts[0] and "Next update by" in texts[1]
+    assert "Next update by" not in texts[2], "a resolution promises no further update"
+    assert not any("pg-03" in t or "Checkout is failing." in t for t in texts), "internal texts stay inside"
