@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
 
 from incidentbot.clock import ManualClock
+from incidentbot.status_page import overview, render_html
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.test_comms_texts import kept
 from tests.e2e.update_helpers import submit_update
 from tests.e2e.wrapup_helpers import last_modal, resolve
-from tests.status_page.helpers import API, DASHBOARD, GOOD, published
+from tests.status_page.helpers import API, DASHBOARD, GOOD, page_config, published
 from tests.status_page.mailbox import Mailbox, parts, path_of, smtp_server
 from tests.status_page.subscriber_helpers import (
     bot_with_mail,
@@ -186,3 +187,10 @@ def test_a_subscriber_reads_exactly_the_customer_texts_in_order(team: RunningBot
     assert "Next update by 2026-01-01 12:15 UTC" in texts[0] and "Next update by" in texts[1]
     assert "Next update by" not in texts[2], "a resolution promises no further update"
     assert not any("pg-03" in t or "Checkout is failing." in t for t in texts), "internal texts stay inside"
+
+
+def test_a_static_copy_posts_the_form_to_the_bot() -> None:
+    """Exported pages are served elsewhere: the form posts to the page's configured address."""
+    config = page_config(url="https://bot.acme.example/status/")
+    page = render_html.index(overview.build(config, [], datetime(2026, 1, 1, tzinfo=UTC)))
+    assert '<form method="post" action="https://bot.acme.example/status/subscribe">' in page
