@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     """Where the status page is rewritten as static files after every change (unset: nowhere)."""
     alert_intake_token: str = ""
     """The bearer token alert senders present (`POST /alerts/…`); intake is off without one."""
+    smtp_url: str = ""
+    """Where status page subscribers' mail is sent (`smtp://user:pass@host:587`, `smtps://…`)."""
+    status_page_from: str = ""
+    """The From address of status page mail; subscribing by email is off without it and SMTP_URL."""
+    status_page_allow_private_webhooks: bool = False
+    """Let webhook subscribers use loopback and private addresses (tests and closed networks)."""
 
     @property
     def reminder_parallelism(self) -> int:

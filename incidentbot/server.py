@@ -22,6 +22,7 @@ from waitress.server import create_server
 from incidentbot.alerts.intake import MAX_BODY_BYTES
 from incidentbot.alerts.intake import PREFIX as ALERTS_PREFIX
 from incidentbot.status_page import routes as status_routes
+from incidentbot.status_page import routes_subscribe
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -42,6 +43,8 @@ def wsgi_app(bot: Bot) -> Callable[[WSGIEnvironment, StartResponse], Iterable[by
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return _health(bot, start_response)
+        if bot.subscriptions and routes_subscribe.handles(str(environ.get("PATH_INFO", ""))):
+            return routes_subscribe.serve(bot.subscriptions, environ, start_response)
         if bot.deps.status_page and status_routes.handles(str(environ.get("PATH_INFO", ""))):
             return status_routes.serve(bot.deps.status_page, environ, start_response)
         if str(environ.get("PATH_INFO", "")).startswith(ALERTS_PREFIX):

@@ -27,6 +27,8 @@ from incidentbot.slack.app import build_app
 from incidentbot.slack.gateway import SlackWorkspace, make_client
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.status_page import register as status_page_rows
+from incidentbot.status_page import wiring_subscribers
+from incidentbot.status_page.notify import Subscriptions
 from incidentbot.status_page.render_site import StatusPage
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.journal import BatchingJournal
@@ -43,12 +45,14 @@ FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff, alerts
 """Each registers the kinds of row it handles (`<feature>/register.py`, the hand-over's `deliver.py`)."""
 
 
-def build_registry(status_page: StatusPage | None = None) -> Registry:
+def build_registry(
+    status_page: StatusPage | None = None, subscriptions: Subscriptions | None = None
+) -> Registry:
     registry = Registry()
     for feature in FEATURES:
         feature.register(registry)
     # The status page publishes through the page it serves, so it is handed that page.
-    status_page_rows.register(registry, status_page)
+    status_page_rows.register(registry, status_page, subscriptions)
     return registry
 
 
@@ -61,6 +65,7 @@ class Bot:
     app: App
     alerts: AlertIntake
     alert_pool: ThreadPoolExecutor
+    subscriptions: Subscriptions | None = None
 
     @property
     def services(self) -> Services:
@@ -86,7 +91,8 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     journal = BatchingJournal(engine)
     store, the_clock = SqlStore(engine), clock or SystemClock()
     status_page = _status_page(settings, team, store, the_clock, renderer)
-    registry = build_registry(status_page)
+    subscriptions = wiring_subscribers.subscriptions(settings, team.status_page, store, the_clock)
+    registry = build_registry(status_page, subscriptions)
     services = Services(
         store=store,
         workspace=workspace,
@@ -126,6 +132,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         app=app,
         alerts=alerts,
         alert_pool=alert_pool,
+        subscriptions=subscriptions,
     )
 
 

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from incidentbot.cli import statuspage_subscribers
 from incidentbot.clock import SystemClock
 from incidentbot.config import ConfigError, load_settings, load_team_config
 from incidentbot.rendering import Renderer
@@ -40,6 +41,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    if list(argv[:1]) == ["subscribers"]:
+        return statuspage_subscribers.run(argv[1:], stdout, stderr)
     parser = _Parser(stderr)
     parser.add_argument(
         "command", choices=["export"], help="export: write the site (HTML, JSON, feeds) to DIR"

@@ -1,0 +1,209 @@
+"""10,000 confirmed subscribers, one published update: every mail delivered, none twice, none lost
+when the sending process is killed (SIGKILL) in the middle and another one takes over.
+
+    .venv/bin/python -m bench.status_subscribers [--subscribers 10000] [--kill-after 3000]
+
+This process runs a real SMTP server (aiosmtpd) and seeds a SQLite database: a public incident,
+one published update, the subscribers, and the fan-out row publishing owes. A bot process
+(`--worker`) then does what the scheduler does, delivering due rows in a loop; once the server
+has `--kill-after` mails it is killed with SIGKILL, and a second bot process finishes the work
+(after the dead one's leases expire). Reported: time to the last mail, mails received, distinct
+recipients, and duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import insert
+
+from incidentbot.clock import SystemClock
+from incidentbot.config import Settings
+from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel.ports import NewIncident
+from incidentbot.kernel.reminders import fire_due
+from incidentbot.status_page.model import ComponentState, Publication
+from incidentbot.status_page.notify import FAN_OUT
+from incidentbot.status_page.publishing import publish_in
+from incidentbot.status_page.sql_store import sql_of
+from incidentbot.status_page.sql_subscriber_tables import status_page_subscribers
+from incidentbot.status_page.sql_subscribers import sql_of as subscribers_of
+from incidentbot.wiring import build_bot
+from incidentbot.wrap_up.comms_rules import CommsAudience
+from incidentbot.wrap_up.ports import NewCommsText
+from tests.status_page.helpers import API, GOOD, team_with_page
+from tests.status_page.mailbox import free_port
+from tests.support.fake_slack import FakeSlack
+
+TARGET = timedelta(minutes=5)
+
+
+class Counting:
+    """The SMTP server's handler: counts each recipient's mails and their Message-IDs."""
+
+    def __init__(self) -> None:
+        self.to: Counter[str] = Counter()
+        self.ids: Counter[str] = Counter()
+        self.last_at = 0.0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message_id = next(
+            (
+                line.split(b":", 1)[1].strip()
+                for line in envelope.content.splitlines()
+                if line.lower().startswith(b"message-id:")
+            ),
+            b"",
+        )
+        with self.lock:
+            self.to.update(envelope.rcpt_tos)
+            self.ids[message_id.decode()] += 1
+            self.last_at = time.monotonic()
+        return "250 OK"
+
+    def received(self) -> int:
+        with self.lock:
+            return sum(self.to.values())
+
+
+def settings(database_url: str, smtp_port: int, slack_url: str) -> Settings:
+    return Settings(
+        slack_bot_token="xoxb-bench",
+        slack_signing_secret="bench",
+        slack_api_url=slack_url,
+        database_url=database_url,
+        smtp_url=f"smtp://127.0.0.1:{smtp_port}",
+        status_page_from="Acme status <status@acme.test>",
+    )
+
+
+def seed(database_url: str, smtp_port: int, slack_url: str, subscribers: int) -> None:
+    bot = build_bot(settings(database_url, smtp_port, slack_url), team_with_page())
+    now = datetime.now(UTC)
+    try:
+        with bot.services.store.transaction() as tx:
+            incident = tx.add_incident(
+                NewIncident(
+                    team_id="T0001",
+                    title="Checkout failing",
+                    severity=Severity.SEV1,
+                    impact="Checkout fails",
+                    is_private=False,
+                    declared_by="U001",
+                    declared_at=now,
+                    next_update_due=None,
+                )
+            )
+            text = tx.add_comms_text(
+                NewCommsText(incident.id, CommsAudience.CUSTOMER, Status.INVESTIGATING, GOOD, "U001", now)
+            )
+            publication = Publication(
+                name="Checkout unavailable", components={API: ComponentState.MAJOR_OUTAGE}
+            )
+            publish_in(sql_of(tx), incident, text, publication, now + timedelta(minutes=30))
+            subscribers_of(tx).db.execute(
+                insert(status_page_subscribers),
+                [
+                    {
+                        "channel": "email",
+                        "address": f"reader{n}@example.com",
+                        "components": None,
+                        "state": "confirmed",
+                        "unsubscribe_token": f"token-{n}",
+                        "bounces": 0,
+                        "created_at": now,
+                        "confirmed_at": now,
+                    }
+                    for n in range(subscribers)
+                ],
+            )
+            published = subscribers_of(tx).update_of_text(text.id)
+            assert published is not None
+            tx.add_outbox_row(FAN_OUT, incident.id, published[0], now, now)
+    finally:
+        bot.close()
+
+
+def work(database_url: str, smtp_port: int, slack_url: str) -> None:
+    """A bot process's delivery loop, as its scheduler runs it; runs until killed or stopped."""
+    bot = build_bot(settings(database_url, smtp_port, slack_url), team_with_page(), clock=SystemClock())
+    worker = f"bench-{os.getpid()}"
+    while True:
+        if not fire_due(bot.services, worker).delivered:
+            time.sleep(0.5)
+
+
+def start_worker(database_url: str, smtp_port: int, slack_url: str) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.status_subscribers",
+        "--worker",
+        database_url,
+        str(smtp_port),
+        slack_url,
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--kill-after", type=int, default=3_000)
+    parser.add_argument("--worker", nargs=3, metavar=("DATABASE_URL", "SMTP_PORT", "SLACK_URL"))
+    args = parser.parse_args()
+    if args.worker:
+        work(args.worker[0], int(args.worker[1]), args.worker[2])
+        return
+    handler, port = Counting(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    slack = FakeSlack()
+    slack.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        seed(database_url, port, slack.url, args.subscribers)
+        print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
+        began = time.monotonic()
+        first = start_worker(database_url, port, slack.url)
+        while handler.received() < args.kill_after and first.poll() is None:
+            time.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        killed_at = handler.received()
+        print(
+            f"killed the first process after {killed_at} mails ({time.monotonic() - began:.1f} s)", flush=True
+        )
+        second = start_worker(database_url, port, slack.url)
+        deadline = began + TARGET.total_seconds() * 2
+        while len(handler.to) < args.subscribers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)  # anything sent twice would arrive now
+        second.send_signal(signal.SIGTERM)
+        second.wait()
+    controller.stop()
+    slack.stop()
+    took = handler.last_at - began
+    twice = sum(1 for count in handler.to.values() if count > 1)
+    print(
+        f"{args.subscribers} subscribers: {handler.received()} mails to {len(handler.to)} recipients "
+        f"in {took:.1f} s (target {TARGET.total_seconds():.0f} s); recipients mailed twice: {twice}, "
+        f"distinct Message-IDs: {len(handler.ids)}; load average at the end: {os.getloadavg()[0]:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

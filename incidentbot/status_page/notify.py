@@ -1,0 +1,196 @@
+"""Subscribers: the form's three steps (subscribe, confirm, unsubscribe) and each update's notices.
+
+Publishing an update owes one fan-out row, emitted in the unit of work that publishes it; the
+fan-out owes one row per subscriber in batches, each sent and marked done by the outbox. So a
+publication never waits on 10,000 subscribers, and a crash at any step loses or doubles nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Protocol
+
+from incidentbot.clock import Clock
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import Store
+from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.kernel.reminders import COMPLETED, ReminderObsolete, complete, keep_lease
+from incidentbot.kernel.unit_of_work import UnitOfWork
+from incidentbot.status_page import overview, rate_limit, render_mail, webhook_post
+from incidentbot.status_page.model import StatusPageConfig
+from incidentbot.status_page.smtp_mail import MailRefused, MailUnavailable
+from incidentbot.status_page.sql_store import sql_of as page_sql_of
+from incidentbot.status_page.sql_subscribers import Notice, sql_of
+from incidentbot.status_page.subscribers import Channel, FormRefused, State, read_form
+from incidentbot.status_page.webhook_guard import UnsafeWebhook, check_url
+from incidentbot.status_page.webhook_payload import incident_payload
+from incidentbot.wrap_up.comms import CustomerTextKept
+
+log = logging.getLogger(__name__)
+
+FAN_OUT = "status_page_fan_out"
+NOTIFY = "status_page_notify"
+GONE = 410
+FAN_OUT_BATCH = 500
+"""Subscribers owed an update per transaction: short enough to keep the lease, few enough round trips."""
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTML answer to the form or a link."""
+
+    status: int
+    body: bytes
+
+
+@dataclass
+class Subscriptions:
+    store: Store
+    clock: Clock
+    site: render_mail.MailSite
+    mailer: Mailer
+    components: Sequence[str]
+    config: StatusPageConfig = field(default_factory=StatusPageConfig)
+    allow_private_webhooks: bool = False
+    per_address: rate_limit.RateLimit = field(
+        default_factory=lambda: rate_limit.RateLimit(rate_limit.PER_ADDRESS)
+    )
+    per_client: rate_limit.RateLimit = field(
+        default_factory=lambda: rate_limit.RateLimit(rate_limit.PER_CLIENT)
+    )
+
+    # The form. It is public and carries no CSRF token on purpose: it must work from a copy of
+    # the page on a static host, and a forged submission subscribes nobody, since only the
+    # address's owner can follow the confirmation link (double opt-in).
+
+    def subscribe(self, fields: Mapping[str, Sequence[str]], client: str) -> Answer:
+        now = self.clock.now()
+        try:
+            request = read_form(fields, self.components)
+        except FormRefused as refused:
+            return Answer(400, self.site.page("refused", field=refused.field, problem=refused.problem))
+        if not self.per_client.allow(client, now) or not self.per_address.allow(request.address.lower(), now):
+            return Answer(429, self.site.page("too_many", minutes=self.per_client.minutes_left()))
+        if request.channel is Channel.WEBHOOK:
+            try:
+                check_url(request.address, allow_private=self.allow_private_webhooks)
+            except UnsafeWebhook as unsafe:
+                return Answer(400, self.site.page("refused", field="webhook", problem=str(unsafe)))
+        with self.store.transaction() as tx:
+            token = sql_of(tx).subscribe(request, now)
+        if request.channel is Channel.WEBHOOK:
+            # A receiver cannot follow a link: it is confirmed by answering the posts (410 ends it).
+            return Answer(200, self.site.page("webhook_added"))
+        if token is not None:
+            mail = render_mail.confirmation(self.site, request.address, token, request.components, now)
+            try:
+                self.mailer.send(mail)
+            except MailUnavailable:
+                log.warning("could not send a confirmation mail; the subscriber is asked to try again")
+                return Answer(503, self.site.page("mail_down"))
+            except MailRefused:
+                pass  # Said the same as any other address: the page never tells who can subscribe.
+        return Answer(200, self.site.page("check_mail"))
+
+    def confirm(self, token: str) -> Answer:
+        with self.store.transaction() as tx:
+            confirmed = bool(token) and sql_of(tx).confirm(token, self.clock.now())
+        if not confirmed:
+            return Answer(404, self.site.page("bad_link"))
+        return Answer(200, self.site.page("confirmed", components=()))
+
+    def ask_to_unsubscribe(self, token: str) -> Answer:
+        action = f"{self.site.bot_url}/unsubscribe"
+        return Answer(200, self.site.page("unsubscribe", token=token, action=action))
+
+    def unsubscribe(self, token: str) -> Answer:
+        with self.store.transaction() as tx:
+            removed = bool(token) and sql_of(tx).unsubscribe(token)
+        return (
+            Answer(200, self.site.page("unsubscribed"))
+            if removed
+            else Answer(404, self.site.page("bad_link"))
+        )
+
+    # Notices.
+
+    def on_customer_text(self, uow: UnitOfWork, event: object) -> None:
+        """Owe a fan-out for the update the status page has just published (`Registry.on`)."""
+        if not isinstance(event, CustomerTextKept) or event.public is None or event.incident.is_private:
+            return
+        published = sql_of(uow.tx).update_of_text(event.text.id)
+        if published is not None:
+            update_id, incident_id = published
+            uow.emit(FAN_OUT, incident_id, update_id)
+
+    def fan_out(self, services: Services, reminder: Reminder) -> None:
+        """Owe the update to every confirmed subscriber who hears of it, a batch per transaction."""
+        update_id, after = reminder.subject_id or 0, 0
+        while True:
+            with self.store.transaction() as tx:
+                last = sql_of(tx).fan_out(update_id, after, FAN_OUT_BATCH, NOTIFY, self.clock.now())
+            if last is None:
+                return
+            after = last
+            keep_lease(services, reminder)
+
+    def notify(self, services: Services, reminder: Reminder) -> object:
+        """Send one subscriber one update; a permanent refusal counts towards suspending them."""
+        with self.store.transaction() as tx:
+            notice = sql_of(tx).notice(reminder.subject_id or 0)
+        if notice is None or notice.done or notice.subscriber.state is not State.CONFIRMED:
+            raise ReminderObsolete
+        now = self.clock.now()
+        try:
+            if notice.subscriber.channel is Channel.WEBHOOK:
+                self._post(notice)
+            else:
+                self.mailer.send(render_mail.update(self.site, notice, now))
+        except Gone:
+            with self.store.transaction() as tx:
+                sql_of(tx).unsubscribe(notice.subscriber.unsubscribe_token)
+            raise ReminderObsolete from None
+        except (MailRefused, UnsafeWebhook) as refused:
+            with self.store.transaction() as tx:
+                suspended = sql_of(tx).bounced(notice.subscriber.id)
+                sql_of(tx).mark(notice.delivery_id, "bounced", now)
+                complete(tx, reminder, now)
+            log.warning(
+                "subscriber %s refused mail (suspended: %s): %s", notice.subscriber.id, suspended, refused
+            )
+            return COMPLETED
+        # MailUnavailable and WebhookUnavailable go up: the row is tried again after its backoff.
+        with self.store.transaction() as tx:
+            sql_of(tx).mark(notice.delivery_id, "sent", now)
+            sql_of(tx).delivered_to(notice.subscriber.id)
+            complete(tx, reminder, now)
+        return COMPLETED
+
+    def _post(self, notice: Notice) -> None:
+        """Post the update as Statuspage would; Gone on 410, MailRefused-like on any other refusal."""
+        with self.store.transaction() as tx:
+            incidents = page_sql_of(tx).public_incidents()
+        page = overview.build(self.config, incidents, self.clock.now())
+        unsubscribe = f"{self.site.bot_url}/unsubscribe?token={notice.subscriber.unsubscribe_token}"
+        payload = incident_payload(page, notice.incident_public_id, unsubscribe)
+        if payload is None:
+            raise ReminderObsolete
+        status = webhook_post.post(
+            notice.subscriber.address, payload, allow_private=self.allow_private_webhooks
+        )
+        if status == GONE:
+            raise Gone
+        if not 200 <= status < 300:
+            # A redirect is not followed, and a 4xx would answer the same again.
+            raise UnsafeWebhook(f"the receiver answered {status}")
+
+
+class Gone(Exception):
+    """The receiver answered 410: it wants no more posts."""

@@ -1,0 +1,98 @@
+"""Sending mail over SMTP, as `SMTP_URL` says: the standard library's `smtplib`, nothing more.
+
+`smtp://user:pass@host:port` sends in the clear, or upgrades with STARTTLS when the URL asks
+(`?starttls=true`) or the port is 587 (submission); `smtps://…` speaks TLS from the start.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TIMEOUT_SECONDS = 10.0
+SUBMISSION_PORT = 587
+
+
+class MailRefused(Exception):
+    """The receiving server refused this address for good (a 5xx answer): sending again won't help."""
+
+
+class MailUnavailable(Exception):
+    """The mail server could not be reached or answered 4xx: the mail waits and is tried again."""
+
+
+class BadSmtpUrl(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    tls: bool
+    starttls: bool
+    user: str | None
+    password: str | None
+
+    @classmethod
+    def parse(cls, url: str) -> SmtpServer:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise BadSmtpUrl("SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465")
+        tls = parts.scheme == "smtps"
+        try:
+            port = parts.port or (465 if tls else 25)
+        except ValueError:
+            raise BadSmtpUrl("SMTP_URL has a port that is not a number from 1 to 65535") from None
+        asked = parse_qs(parts.query).get("starttls", ["false"])[-1].lower() in ("true", "1", "yes")
+        return cls(
+            host=parts.hostname,
+            port=port,
+            tls=tls,
+            starttls=not tls and (asked or port == SUBMISSION_PORT),
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+
+class SmtpMailer:
+    """Sends one message per connection: a slow or dropped connection costs only that message."""
+
+    def __init__(self, server: SmtpServer, context: ssl.SSLContext | None = None) -> None:
+        self.server = server
+        self.context = context or ssl.create_default_context()
+
+    def send(self, message: EmailMessage) -> None:
+        """MailRefused on a permanent refusal of the recipient or the message, MailUnavailable otherwise."""
+        try:
+            with self._connect() as smtp:
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            raise (MailRefused if all(code >= 500 for code in codes) else MailUnavailable)(
+                str(error)
+            ) from None
+        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+            raise (MailRefused if error.smtp_code >= 500 else MailUnavailable)(str(error)) from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise MailUnavailable(f"{type(error).__name__}: {error}") from None
+
+    def _connect(self) -> smtplib.SMTP:
+        server = self.server
+        smtp: smtplib.SMTP
+        if server.tls:
+            smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=self.context)
+        else:
+            smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+        try:
+            if server.starttls:
+                smtp.starttls(context=self.context)
+            if server.user:
+                smtp.login(server.user, server.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp

@@ -1,0 +1,288 @@
+"""SQL for subscribers: the form's changes, the fan-out of an update, and each notification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.status_page.sql_subscriber_tables import status_page_deliveries, status_page_subscribers
+from incidentbot.status_page.sql_tables import status_page_incidents, status_page_updates
+from incidentbot.status_page.subscribers import (
+    BOUNCES_TO_SUSPEND,
+    Channel,
+    Request,
+    State,
+    hashed,
+    hears_of,
+    new_token,
+)
+from incidentbot.store.tables import reminders
+
+subs, deliveries = status_page_subscribers, status_page_deliveries
+
+
+def sql_of(tx: object) -> SubscriberSql:
+    connection = getattr(tx, "db", None)
+    if not isinstance(connection, Connection):
+        raise TypeError(f"subscribers need a SQL transaction, not {type(tx).__name__}")
+    return SubscriberSql(connection)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    id: int
+    channel: Channel
+    address: str
+    components: tuple[str, ...] | None
+    state: State
+    unsubscribe_token: str
+    created_at: datetime
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification owed: to whom, and the update as published."""
+
+    delivery_id: int
+    subscriber: Subscriber
+    done: bool
+    incident_public_id: str
+    incident_name: str
+    update_public_id: str
+    stage: str
+    impact: str
+    body: str
+    next_update_at: datetime | None
+    components: dict[str, str]
+    published_at: datetime
+
+
+class SubscriberSql:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+
+    def subscribe(self, request: Request, now: datetime) -> str | None:
+        """The confirmation token to mail, or None when the address is confirmed already.
+
+        Asking again for an unconfirmed (or suspended) address sends a new link; the answer on
+        the page is the same either way.
+        """
+        token = new_token()
+        # A webhook receiver cannot follow a link; it is confirmed at once (a 410 ends it).
+        webhook = request.channel is Channel.WEBHOOK
+        first_state = State.CONFIRMED if webhook else State.PENDING
+        found = self.db.execute(
+            select(subs.c.id, subs.c.state).where(
+                subs.c.channel == request.channel.value, subs.c.address == request.address
+            )
+        ).one_or_none()
+        values: dict[str, Any] = {
+            "components": list(request.components) if request.components is not None else None,
+            "confirm_hash": None if webhook else hashed(token),
+        }
+        if found is None:
+            self.db.execute(
+                insert(subs).values(
+                    channel=request.channel.value,
+                    address=request.address,
+                    state=first_state.value,
+                    unsubscribe_token=new_token(),
+                    bounces=0,
+                    created_at=now,
+                    confirmed_at=now if webhook else None,
+                    **values,
+                )
+            )
+            return token
+        if found.state == State.CONFIRMED.value:
+            return None
+        self.db.execute(
+            update(subs).where(subs.c.id == found.id).values(state=first_state.value, bounces=0, **values)
+        )
+        return token
+
+    def confirm(self, token: str, now: datetime) -> bool:
+        done = self.db.execute(
+            update(subs)
+            .where(subs.c.confirm_hash == hashed(token), subs.c.state == State.PENDING.value)
+            .values(state=State.CONFIRMED.value, confirm_hash=None, confirmed_at=now, bounces=0)
+        )
+        return done.rowcount == 1
+
+    def unsubscribe(self, token: str) -> bool:
+        return self.db.execute(delete(subs).where(subs.c.unsubscribe_token == token)).rowcount == 1
+
+    def remove(self, id_or_address: str) -> int:
+        which = (
+            subs.c.id == int(id_or_address) if id_or_address.isdigit() else subs.c.address == id_or_address
+        )
+        return self.db.execute(delete(subs).where(which)).rowcount
+
+    def all(self) -> list[Subscriber]:
+        return [_subscriber(row) for row in self.db.execute(select(subs).order_by(subs.c.id))]
+
+    def update_of_text(self, comms_text_id: int) -> tuple[int, int] | None:
+        """The published update (its row id) and incident of a customer text, if it was published."""
+        row = self.db.execute(
+            select(status_page_updates.c.id, status_page_updates.c.incident_id).where(
+                status_page_updates.c.comms_text_id == comms_text_id
+            )
+        ).one_or_none()
+        return (row.id, row.incident_id) if row else None
+
+    def fan_out(self, update_id: int, after: int, limit: int, send_kind: str, now: datetime) -> int | None:
+        """Owe the update to the next `limit` confirmed subscribers after id `after`.
+
+        Returns the last subscriber id looked at, None when there were none left. A subscriber
+        already owed this update is skipped, so running this again after a crash doubles nothing.
+        """
+        incident_id = self.db.execute(
+            select(status_page_updates.c.incident_id).where(status_page_updates.c.id == update_id)
+        ).scalar_one()
+        affected = self._affected(incident_id)
+        batch = self.db.execute(
+            select(subs.c.id, subs.c.components)
+            .where(subs.c.state == State.CONFIRMED.value, subs.c.id > after)
+            .order_by(subs.c.id)
+            .limit(limit)
+        ).all()
+        if not batch:
+            return None
+        owed = {
+            row.subscriber_id
+            for row in self.db.execute(
+                select(deliveries.c.subscriber_id).where(
+                    deliveries.c.update_id == update_id,
+                    deliveries.c.subscriber_id.in_([row.id for row in batch]),
+                )
+            )
+        }
+        chosen = [row.id for row in batch if row.id not in owed and hears_of(row.components, affected)]
+        if chosen:
+            self._owe(update_id, incident_id, chosen, send_kind, now)
+        return int(batch[-1].id)
+
+    def _owe(
+        self, update_id: int, incident_id: int, subscriber_ids: list[int], kind: str, now: datetime
+    ) -> None:
+        self.db.execute(
+            insert(deliveries),
+            [
+                {"update_id": update_id, "subscriber_id": sid, "state": "pending", "created_at": now}
+                for sid in subscriber_ids
+            ],
+        )
+        ids = self.db.execute(
+            select(deliveries.c.id).where(
+                deliveries.c.update_id == update_id, deliveries.c.subscriber_id.in_(subscriber_ids)
+            )
+        ).scalars()
+        self.db.execute(
+            insert(reminders),
+            [
+                {
+                    "kind": kind,
+                    "incident_id": incident_id,
+                    "subject_id": delivery_id,
+                    "due_at": now,
+                    "state": ReminderState.PENDING.value,
+                    "attempts": 0,
+                }
+                for delivery_id in ids
+            ],
+        )
+
+    def _affected(self, incident_id: int) -> set[str]:
+        """Every component any update of the incident showed as not operational."""
+        found: set[str] = set()
+        for (components,) in self.db.execute(
+            select(status_page_updates.c.components).where(status_page_updates.c.incident_id == incident_id)
+        ):
+            found.update(name for name, state in components.items() if state != "operational")
+        return found
+
+    def notice(self, delivery_id: int) -> Notice | None:
+        row = self.db.execute(
+            select(
+                deliveries.c.id.label("delivery_id"),
+                deliveries.c.state.label("delivery_state"),
+                subs,
+                status_page_incidents.c.public_id.label("incident_public_id"),
+                status_page_incidents.c.name.label("incident_name"),
+                status_page_updates.c.public_id.label("update_public_id"),
+                status_page_updates.c.stage.label("stage"),
+                status_page_incidents.c.impact.label("impact"),
+                status_page_updates.c.body,
+                status_page_updates.c.next_update_at,
+                status_page_updates.c.components.label("update_components"),
+                status_page_updates.c.published_at,
+            )
+            .join(subs, subs.c.id == deliveries.c.subscriber_id)
+            .join(status_page_updates, status_page_updates.c.id == deliveries.c.update_id)
+            .join(
+                status_page_incidents,
+                status_page_incidents.c.incident_id == status_page_updates.c.incident_id,
+            )
+            .where(deliveries.c.id == delivery_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        return Notice(
+            delivery_id=row.delivery_id,
+            subscriber=_subscriber(row),
+            done=row.delivery_state != "pending",
+            incident_public_id=row.incident_public_id,
+            incident_name=row.incident_name,
+            update_public_id=row.update_public_id,
+            stage=row.stage,
+            impact=row.impact,
+            body=row.body,
+            next_update_at=row.next_update_at,
+            components=dict(row.update_components),
+            published_at=row.published_at,
+        )
+
+    def mark(self, delivery_id: int, state: str, now: datetime) -> None:
+        self.db.execute(
+            update(deliveries).where(deliveries.c.id == delivery_id).values(state=state, sent_at=now)
+        )
+
+    def delivered_to(self, subscriber_id: int) -> None:
+        """A mail was taken: the bounces counted so far were not the address's fault."""
+        self.db.execute(update(subs).where(subs.c.id == subscriber_id, subs.c.bounces > 0).values(bounces=0))
+
+    def bounced(self, subscriber_id: int) -> bool:
+        """Count a permanent refusal; True when the subscriber is suspended by it."""
+        self.db.execute(update(subs).where(subs.c.id == subscriber_id).values(bounces=subs.c.bounces + 1))
+        suspended = self.db.execute(
+            update(subs)
+            .where(
+                subs.c.id == subscriber_id,
+                subs.c.bounces >= BOUNCES_TO_SUSPEND,
+                subs.c.state == State.CONFIRMED.value,
+            )
+            .values(state=State.SUSPENDED.value)
+        )
+        return suspended.rowcount == 1
+
+    def pending_count(self) -> int:
+        return len(self.db.execute(select(deliveries.c.id).where(deliveries.c.state == "pending")).all())
+
+
+def _subscriber(row: Any) -> Subscriber:
+    components = row.components
+    return Subscriber(
+        id=row.id,
+        channel=Channel(row.channel),
+        address=row.address,
+        components=tuple(components) if components is not None else None,
+        state=State(row.state),
+        unsubscribe_token=row.unsubscribe_token,
+        created_at=row.created_at,
+        confirmed_at=row.confirmed_at,
+    )
