@@ -1,12 +1,12 @@
 """status page subscribers (email and webhook) and the notifications owed to them
 
-Revision ID: 0008_subs_subscribers
+Revision ID: 0008_statuspage_subscribers
 Revises: 0007_alerts_intake
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0008_subs_subscribers"
+revision = "0008_statuspage_subscribers"
 down_revision = "0007_alerts_intake"
 branch_labels = None
 depends_on = None
