@@ -24,7 +24,7 @@ from incidentbot.slack import parse
 from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.slack.once import delivery_key
 
 FIELD_BLOCKS = {
@@ -38,7 +38,7 @@ FIELD_BLOCKS = {
 
 
 def register(app: App, deps: Deps, router: Router) -> None:
-    router.add(("update",), open_from_command)
+    router.declare(Subcommand(("update",), open_from_command, "cadence/help.toml", Group.RESPOND))
 
     @answering_errors(deps, actor)
     def on_open_update(ack: Ack, body: dict[str, Any]) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.cadence import slack_listeners as updates
 from incidentbot.changes import slack_lowering as severity_lowering
 from incidentbot.handoff import slack_listeners as handoff
+from incidentbot.kernel.context import Services
 from incidentbot.slack.clean_input import StorableText
 from incidentbot.slack.envelope import DocumentedShape
 from incidentbot.slack.listeners import actions, commands, events, views
@@ -25,9 +27,19 @@ from incidentbot.wrap_up import slack_listeners as resolution
 log = logging.getLogger(__name__)
 
 
-def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
-    app = OnceApp(
+class IncidentApp(OnceApp):
+    """The bot's Bolt app, holding the `/incident` router table its features declared."""
+
+    def __init__(self, services: Services, router: Router, **bolt: Any) -> None:
+        super().__init__(services, **bolt)
+        self.router = router
+
+
+def build_app(deps: Deps, client: WebClient, signing_secret: str) -> IncidentApp:
+    router = Router()
+    app = IncidentApp(
         deps.services,
+        router,
         client=client,
         signing_secret=signing_secret or "socket-mode-has-no-signing-secret",
         # A listener runs on the thread that received the request, and the answer leaves when it
@@ -42,7 +54,6 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     # Cleaned first, so even the ids a repeat is known by are text both databases store.
     app.middleware(StorableText())
     app.middleware(OncePerDelivery(deps.services))
-    router = Router()
     events.register(app, deps)
     commands.register(app, deps, router)
     views.register(app, deps)

@@ -16,7 +16,7 @@ from incidentbot.incident.models import EventKind
 from incidentbot.kernel.ports import NewEvent
 from incidentbot.slack import parse
 from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.status_page.model import PublishedUpdate
 from incidentbot.status_page.sql_store import sql_of
 from incidentbot.wrap_up.comms_rules import COMMS_TEXT_MAX, CommsAudience, comms_text_problem
@@ -31,7 +31,8 @@ EXCERPT = 200
 def register(app: App, deps: Deps, router: Router) -> None:
     if deps.status_page is None:
         return
-    router.add(("statuspage", "status-page"), _command, deps.renderer.label("status_page_correct.help"))
+    words = "status_page/help.toml"
+    router.declare(Subcommand(("statuspage", "status-page"), _command, words, Group.WRAP_UP))
     where = answering_errors(
         deps, lambda body: (parse.metadata(body["view"]).get("channel"), str(body["user"]["id"]))
     )
