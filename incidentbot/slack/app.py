@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from incidentbot.alerts import slack_buttons as alert_buttons
@@ -15,6 +14,7 @@ from incidentbot.handoff import slack_listeners as handoff
 from incidentbot.kernel.context import Services
 from incidentbot.slack.clean_input import StorableText
 from incidentbot.slack.envelope import DocumentedShape
+from incidentbot.slack.error_answer import answering_every_error
 from incidentbot.slack.listeners import actions, commands, events, views
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Router
@@ -50,7 +50,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> IncidentApp
         # Refuses a malformed envelope before authorization, Bolt's matchers or any listener.
         before_authorize=DocumentedShape(),
     )
-    app.error(answer_unexpected_error)
+    app.error(answering_every_error(deps))
     # Cleaned first, so even the ids a repeat is known by are text both databases store.
     app.middleware(StorableText())
     app.middleware(OncePerDelivery(deps.services))
@@ -67,21 +67,3 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> IncidentApp
     status_page_corrections.register(app, deps, router)
     alert_buttons.register(app, deps)
     return app
-
-
-def answer_unexpected_error(error: Exception, request: BoltRequest, response: BoltResponse) -> None:
-    """Bolt's error handler, for an exception no listener turned into a message: log it, answer cleanly.
-
-    A listener that had already acknowledged has recorded the request, so Slack gets that
-    acknowledgement rather than a 500 that would tell the person it failed; otherwise the answer
-    is Bolt's 500, with an empty body.
-    """
-    log.error("a listener failed unexpectedly", exc_info=error)
-    ack = request.context.ack
-    acknowledged = ack.response if ack is not None else None
-    if acknowledged is not None:
-        response.status = acknowledged.status
-        response.body = acknowledged.body
-        response.headers = acknowledged.headers
-    else:
-        response.body = ""

@@ -15,7 +15,7 @@ from incidentbot.checker import checking
 from incidentbot.incident.models import EventKind
 from incidentbot.kernel.ports import NewEvent
 from incidentbot.slack import parse
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.status_page.model import PublishedUpdate
 from incidentbot.status_page.sql_store import sql_of
@@ -33,10 +33,7 @@ def register(app: App, deps: Deps, router: Router) -> None:
         return
     words = "status_page/help.toml"
     router.declare(Subcommand(("statuspage", "status-page"), _command, words, Group.WRAP_UP))
-    where = answering_errors(
-        deps, lambda body: (parse.metadata(body["view"]).get("channel"), str(body["user"]["id"]))
-    )
-    app.view(CALLBACK)(where(_on_submit(deps)))
+    app.view(CALLBACK)(_on_submit(deps))
 
 
 def _command(inv: Invocation) -> None:

@@ -18,7 +18,7 @@ from incidentbot.kernel import commands, journal
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.listing import queries
 from incidentbot.roles import service as roles
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand, Where, show_help
 from incidentbot.slack.listeners.people_args import person_named
 from incidentbot.timeline.slack_commands import install_timeline
@@ -31,7 +31,6 @@ def register(app: App, deps: Deps, router: Router) -> None:
     install_core(router)
     install_timeline(router)
 
-    @answering_errors(deps, lambda body: (body.get("channel_id"), str(body["user_id"])))
     def on_incident(ack: Ack, body: dict[str, Any]) -> None:
         name, _, rest = str(body.get("text") or "").strip().partition(" ")
         invocation = Invocation(deps=deps, ack=ack, body=body, args=rest.strip())

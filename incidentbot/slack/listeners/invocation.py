@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from incidentbot.kernel.errors import IncidentError
 from incidentbot.rendering import Renderer
 from incidentbot.slack.listeners.deps import Deps
 
@@ -153,10 +152,8 @@ class Router:
             unknown = invocation.deps.renderer.render("errors/unknown_command.j2", detail=name)
             invocation.reply(unknown + "\n" + help_text(invocation.deps.renderer, self))
             return
-        try:
-            subcommand.handler(invocation)
-        except IncidentError as error:
-            invocation.reply(invocation.deps.error_text(error))
+        # An error it raises is answered by the app's error handler (`slack/error_answer.py`).
+        subcommand.handler(invocation)
 
     def help_entries(self, renderer: Renderer) -> list[tuple[str, list[dict[str, Any]]]]:
         """The table by group, in `Group` order, each in the order it was declared."""
