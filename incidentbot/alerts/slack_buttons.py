@@ -22,7 +22,7 @@ from incidentbot.slack import once, parse
 from incidentbot.slack.blocks.common import modal
 from incidentbot.slack.ids import VALUE, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, open_modal_for
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 
 DISMISS_FORM = Callback.DISMISS_ALERTS.value
 ATTACH_FORM = Callback.ATTACH_ALERTS.value
@@ -34,22 +34,18 @@ OPTION_TEXT_MAX = 75
 
 
 def register(app: App, deps: Deps) -> None:
-    @answering_errors(deps, actor)
     def on_declare(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         open_modal_for(deps, body, partial(_declare_form, deps, _group_id(body), *actor(body)))
 
-    @answering_errors(deps, actor)
     def on_dismiss(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         open_modal_for(deps, body, partial(_dismiss_form, deps, _group_id(body), actor(body)[0]))
 
-    @answering_errors(deps, actor)
     def on_attach(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         open_modal_for(deps, body, partial(_attach_form, deps, body, _group_id(body), actor(body)[0]))
 
-    @answering_errors(deps, _submitter)
     def on_dismiss_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         reason = parse.text_value(view, REASON)
         if not reason:
@@ -63,7 +59,6 @@ def register(app: App, deps: Deps) -> None:
         )
         _submit(deps, ack, body, command, DISMISS_ALERTS)
 
-    @answering_errors(deps, _submitter)
     def on_attach_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         chosen = parse.selected_value(view, INCIDENT)
         if chosen is None or not chosen.isdigit():

@@ -23,8 +23,8 @@ from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack import parse
 from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
-from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.slack.once import delivery_key
 
 FIELD_BLOCKS = {
@@ -38,15 +38,13 @@ FIELD_BLOCKS = {
 
 
 def register(app: App, deps: Deps, router: Router) -> None:
-    router.add(("update",), open_from_command)
+    router.declare(Subcommand(("update",), open_from_command, "cadence/help.toml", Group.RESPOND))
 
-    @answering_errors(deps, actor)
     def on_open_update(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         incident_id = incident_id_from(action_value(body))
         open_modal_for(deps, body, partial(update_modal, deps, incident_id))
 
-    @answering_errors(deps, actor)
     def on_snooze(ack: Ack, body: dict[str, Any]) -> None:
         commitment_id, _, minutes = action_value(body).partition(":")
         if not (commitment_id.isdigit() and minutes.isdigit()):
@@ -65,7 +63,6 @@ def register(app: App, deps: Deps, router: Router) -> None:
         if row is not None:
             deps.later(*actor(body), partial(_snooze, deps, body, row))
 
-    @answering_errors(deps, _submitter)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         incident_id = int(parse.metadata(view).get("incident_id") or 0)
         user = str(body["user"]["id"])

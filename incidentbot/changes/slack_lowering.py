@@ -19,7 +19,7 @@ from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.slack.blocks.common import actions, button, fallback, sections
 from incidentbot.slack.ids import Action
 from incidentbot.slack.listeners.actions import action_value, actor
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 
 
 def confirmation(deps: Deps, incident: Incident, severity: Severity) -> tuple[str, list[dict[str, Any]]]:
@@ -46,7 +46,6 @@ def confirmation(deps: Deps, incident: Incident, severity: Severity) -> tuple[st
 def register(app: App, deps: Deps) -> None:
     services = deps.services
 
-    @answering_errors(deps, actor)
     def on_confirm(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         severity = Severity.parse(action_value(body))
@@ -62,7 +61,6 @@ def register(app: App, deps: Deps) -> None:
 
         deps.later(channel, user, apply_then_remove_question)
 
-    @answering_errors(deps, actor)
     def on_keep(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         deps.later(*actor(body), lambda: respond(delete_original=True))

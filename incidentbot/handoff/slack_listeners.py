@@ -14,6 +14,7 @@ from incidentbot.handoff.commands import HAND_OFF, HandOff, note_problem
 from incidentbot.kernel import commands
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.invocation import Group, Subcommand
 from incidentbot.slack.listeners.people_args import mentioned, person_named
 from incidentbot.timeline.slack_message_text import readable
 
@@ -28,7 +29,7 @@ _DELIVERY_MAX = 64
 
 
 def register(app: App, deps: Deps, router: Router) -> None:
-    router.add(NAMES, hand_off, deps.renderer.render("handoff/help.j2").strip())
+    router.declare(Subcommand(NAMES, hand_off, "handoff/help.toml", Group.RESPOND))
 
 
 def hand_off(inv: Invocation) -> None:

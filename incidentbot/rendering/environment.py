@@ -115,6 +115,7 @@ class Renderer:
         )
 
         self._labels: dict[str, Any] = {}
+        self._words: dict[str, dict[str, Any]] = {}
         for directory in reversed(dirs):
             labels = Path(directory) / "labels.toml"
             if labels.is_file():
@@ -131,3 +132,14 @@ class Renderer:
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context).strip()
+
+    def words(self, name: str) -> dict[str, Any]:
+        """A feature's TOML file of words under `templates/`, e.g. `words("handoff/help.toml")`.
+
+        Found as templates are (the source checkout first, else the installed package), read once.
+        """
+        table = self._words.get(name)
+        if table is None:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            table = self._words[name] = tomllib.loads(source)
+        return table

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.cadence import slack_listeners as updates
 from incidentbot.changes import slack_lowering as severity_lowering
 from incidentbot.handoff import slack_listeners as handoff
+from incidentbot.kernel.context import Services
 from incidentbot.slack.clean_input import StorableText
 from incidentbot.slack.envelope import DocumentedShape
+from incidentbot.slack.error_answer import answering_every_error
 from incidentbot.slack.listeners import actions, commands, events, views
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Router
@@ -25,9 +27,19 @@ from incidentbot.wrap_up import slack_listeners as resolution
 log = logging.getLogger(__name__)
 
 
-def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
-    app = OnceApp(
+class IncidentApp(OnceApp):
+    """The bot's Bolt app, holding the `/incident` router table its features declared."""
+
+    def __init__(self, services: Services, router: Router, **bolt: Any) -> None:
+        super().__init__(services, **bolt)
+        self.router = router
+
+
+def build_app(deps: Deps, client: WebClient, signing_secret: str) -> IncidentApp:
+    router = Router()
+    app = IncidentApp(
         deps.services,
+        router,
         client=client,
         signing_secret=signing_secret or "socket-mode-has-no-signing-secret",
         # A listener runs on the thread that received the request, and the answer leaves when it
@@ -38,11 +50,10 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
         # Refuses a malformed envelope before authorization, Bolt's matchers or any listener.
         before_authorize=DocumentedShape(),
     )
-    app.error(answer_unexpected_error)
+    app.error(answering_every_error(deps))
     # Cleaned first, so even the ids a repeat is known by are text both databases store.
     app.middleware(StorableText())
     app.middleware(OncePerDelivery(deps.services))
-    router = Router()
     events.register(app, deps)
     commands.register(app, deps, router)
     views.register(app, deps)
@@ -56,21 +67,3 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> App:
     status_page_corrections.register(app, deps, router)
     alert_buttons.register(app, deps)
     return app
-
-
-def answer_unexpected_error(error: Exception, request: BoltRequest, response: BoltResponse) -> None:
-    """Bolt's error handler, for an exception no listener turned into a message: log it, answer cleanly.
-
-    A listener that had already acknowledged has recorded the request, so Slack gets that
-    acknowledgement rather than a 500 that would tell the person it failed; otherwise the answer
-    is Bolt's 500, with an empty body.
-    """
-    log.error("a listener failed unexpectedly", exc_info=error)
-    ack = request.context.ack
-    acknowledged = ack.response if ack is not None else None
-    if acknowledged is not None:
-        response.status = acknowledged.status
-        response.body = acknowledged.body
-        response.headers = acknowledged.headers
-    else:
-        response.body = ""

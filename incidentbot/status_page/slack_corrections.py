@@ -15,8 +15,8 @@ from incidentbot.checker import checking
 from incidentbot.incident.models import EventKind
 from incidentbot.kernel.ports import NewEvent
 from incidentbot.slack import parse
-from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.status_page.model import PublishedUpdate
 from incidentbot.status_page.sql_store import sql_of
 from incidentbot.wrap_up.comms_rules import COMMS_TEXT_MAX, CommsAudience, comms_text_problem
@@ -31,11 +31,9 @@ EXCERPT = 200
 def register(app: App, deps: Deps, router: Router) -> None:
     if deps.status_page is None:
         return
-    router.add(("statuspage", "status-page"), _command, deps.renderer.label("status_page_correct.help"))
-    where = answering_errors(
-        deps, lambda body: (parse.metadata(body["view"]).get("channel"), str(body["user"]["id"]))
-    )
-    app.view(CALLBACK)(where(_on_submit(deps)))
+    words = "status_page/help.toml"
+    router.declare(Subcommand(("statuspage", "status-page"), _command, words, Group.WRAP_UP))
+    app.view(CALLBACK)(_on_submit(deps))
 
 
 def _command(inv: Invocation) -> None:

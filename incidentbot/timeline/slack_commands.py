@@ -10,18 +10,20 @@ from incidentbot.incident.models import Incident
 from incidentbot.kernel import commands
 from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.rendering import Renderer
-from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.timeline import notes
 from incidentbot.timeline.rules import NoteProblem, NoteRefused, parse_note
 from incidentbot.timeline.slack_message_text import readable
 from incidentbot.timeline.slack_show import export_to_channel, render_page
 
+WORDS = "timeline/help.toml"
 
-def install_timeline(router: Router, renderer: Renderer) -> None:
-    router.add(("note",), add_note, renderer.label("timeline.help_note"))
-    router.add(("timeline", "tl"), show_timeline, renderer.label("timeline.help_timeline"))
-    router.help_lines.append(renderer.label("timeline.help_export"))
+
+def install_timeline(router: Router) -> None:
+    router.declare(
+        Subcommand(("note",), add_note, WORDS, Group.RESPOND),
+        Subcommand(("timeline", "tl"), show_timeline, WORDS, Group.RESPOND),
+    )
 
 
 def add_note(inv: Invocation) -> None:

@@ -19,18 +19,13 @@ from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.kernel import journal
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline.capture import Marked, Outcome
 from incidentbot.timeline.slack_message_text import channel_message
 
 MARK_REQUEST = "timeline_mark_request"
 """Where `RecordMarks` leaves the journalled mark, for the listener to apply."""
-
-
-def _reactor(body: dict[str, Any]) -> tuple[str | None, str]:
-    event = body.get("event") or {}
-    return (event.get("item") or {}).get("channel"), str(event.get("user") or "")
 
 
 def marked(event: dict[str, Any], reaction: str, bot_user_id: str | None) -> Marked | None:
@@ -98,14 +93,12 @@ class RecordMarks(Middleware):
 def register(app: App, deps: Deps) -> None:
     reaction = deps.team.timeline_reaction
 
-    @answering_errors(deps, _reactor)
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         mark = marked(event, reaction, context.get("bot_user_id"))
         row = context.get(MARK_REQUEST)
         if mark is not None and isinstance(row, Reminder):
             deps.later(mark.channel_id, mark.reactor, partial(_capture, deps, mark, row))
 
-    @answering_errors(deps, _reactor)
     def on_reaction_removed(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         mark = marked(event, reaction, context.get("bot_user_id"))
         if mark is not None:

@@ -22,7 +22,7 @@ from incidentbot.slack.blocks.common import Blocks
 from incidentbot.slack.ids import Action, Block, Callback
 from incidentbot.slack.listeners.actions import actor, open_modal_for
 from incidentbot.slack.listeners.checker_context import team_checker_config
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import delivery_key
 from incidentbot.timeline import service as timeline
 from incidentbot.timeline.corrections import EDIT_ENTRY, REMOVE_ENTRY, EditEntry, RemoveEntry
@@ -36,10 +36,6 @@ from incidentbot.wrap_up.slack_blocks_resolution import digest
 from incidentbot.wrap_up.slack_common import checker_config, review_text
 
 log = logging.getLogger(__name__)
-
-
-def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
-    return parse.metadata(body.get("view") or {}).get("channel"), str(body["user"]["id"])
 
 
 def _user_name(body: dict[str, Any]) -> str | None:
@@ -60,7 +56,6 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _shortcut(deps: Deps) -> Any:
-    @answering_errors(deps, actor)
     def on_add_to_timeline(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         deps.modal_later(*actor(body), partial(_offer_entry_form, deps, body))
@@ -97,7 +92,6 @@ def _offer_entry_form(deps: Deps, body: dict[str, Any]) -> None:
 
 
 def _add_submitted(deps: Deps) -> Any:
-    @answering_errors(deps, _submitter)
     def on_add(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         errors, text, when, kind = _entry_values(deps, view)
         if errors:
@@ -168,7 +162,6 @@ def _entry_values(deps: Deps, view: dict[str, Any]) -> tuple[dict[str, str], str
 
 
 def _entry_menu(deps: Deps) -> Any:
-    @answering_errors(deps, actor)
     def on_entry_menu(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         channel, user = actor(body)
@@ -192,7 +185,6 @@ def _entry_menu(deps: Deps) -> Any:
 
 
 def _edit_submitted(deps: Deps) -> Any:
-    @answering_errors(deps, _submitter)
     def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         errors, text, when, kind = _entry_values(deps, view)
         if errors:
@@ -292,7 +284,6 @@ def _original_kind(deps: Deps, event_id: int) -> EventKind | None:
 
 
 def _delete_submitted(deps: Deps) -> Any:
-    @answering_errors(deps, _submitter)
     def on_delete(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = parse.metadata(view)
         user = str(body["user"]["id"])
@@ -319,7 +310,6 @@ def _delete_submitted(deps: Deps) -> Any:
 
 
 def _page_turned(deps: Deps) -> Any:
-    @answering_errors(deps, actor)
     def on_page(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         channel, user = actor(body)

@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from incidentbot.kernel import commands
 from incidentbot.slack.ids import WrapUpAction
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.wrap_up import action_items, analysis, resolve
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
 from incidentbot.wrap_up.action_item_rules import ActionState
@@ -28,7 +28,6 @@ def _user(body: dict[str, Any]) -> str:
 
 
 def register(app: App, deps: Deps) -> None:
-    guard = answering_errors(deps, actor)
     for action, listener in (
         (WrapUpAction.OPEN_RESOLVE, _open_resolve(deps)),
         (WrapUpAction.START_POSTMORTEM, _post_postmortem(deps)),
@@ -40,8 +39,8 @@ def register(app: App, deps: Deps) -> None:
         (WrapUpAction.ACTION_DONE, _set_action_state(deps, ActionState.DONE)),
         (WrapUpAction.ACTION_REOPEN, _set_action_state(deps, ActionState.OPEN)),
     ):
-        app.action(action.value)(guard(listener))
-    app.action(re.compile(rf"^{WrapUpAction.OPEN_COMMS}:"))(guard(_open_comms(deps)))
+        app.action(action.value)(listener)
+    app.action(re.compile(rf"^{WrapUpAction.OPEN_COMMS}:"))(_open_comms(deps))
 
 
 def _open_resolve(deps: Deps) -> Listener:

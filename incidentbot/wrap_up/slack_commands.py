@@ -11,8 +11,7 @@ from incidentbot.kernel import commands
 from incidentbot.kernel.errors import NotAnIncidentChannel
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack.blocks.incident import incident_context
-from incidentbot.slack.listeners.deps import Deps
-from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand, Where
 from incidentbot.slack.listeners.people_args import owner_completed
 from incidentbot.timeline.slack_message_text import readable_keeping_people
 from incidentbot.wrap_up import action_items, analysis, comms, metrics, resolve
@@ -21,19 +20,21 @@ from incidentbot.wrap_up.comms_rules import CommsAudience
 from incidentbot.wrap_up.slack_common import comms_form, post_postmortem
 
 HISTORY = "history"
+WORDS = "wrap_up/help.toml"
 
 
-def install(router: Router, deps: Deps) -> None:
-    label = deps.renderer.label
-    router.add(("resolve",), open_resolve, label("wrapup_help.resolve"))
-    router.add(("comms",), comms_command, label("wrapup_help.comms"))
-    router.add(("postmortem", "pm"), postmortem_command, label("wrapup_help.postmortem"))
-    router.add(("whys", "5whys"), open_five_whys, label("wrapup_help.whys"))
-    router.add(("factor",), open_factor)
-    router.add(("wentwell", "went-well"), open_went_well)
-    router.add(("action",), action_command, label("wrapup_help.action"))
-    router.add(("actions",), list_actions)
-    router.add(("stats", "metrics"), stats_command, label("wrapup_help.stats"))
+def install(router: Router) -> None:
+    router.declare(
+        Subcommand(("resolve",), open_resolve, WORDS, Group.WRAP_UP),
+        Subcommand(("comms",), comms_command, WORDS, Group.WRAP_UP),
+        Subcommand(("postmortem", "pm"), postmortem_command, WORDS, Group.WRAP_UP),
+        Subcommand(("whys", "5whys"), open_five_whys, WORDS, Group.WRAP_UP),
+        Subcommand(("factor",), open_factor, WORDS, Group.WRAP_UP),
+        Subcommand(("wentwell", "went-well"), open_went_well, WORDS, Group.WRAP_UP),
+        Subcommand(("action",), action_command, WORDS, Group.WRAP_UP),
+        Subcommand(("actions",), list_actions, WORDS, Group.WRAP_UP),
+        Subcommand(("stats", "metrics"), stats_command, WORDS, Group.WRAP_UP, Where.ANYWHERE),
+    )
 
 
 def open_resolve(inv: Invocation) -> None:

@@ -13,7 +13,7 @@ from incidentbot.wrap_up import slack_views_action_items as action_item_views
 
 
 def register(app: App, deps: Deps, router: Router) -> None:
-    resolution_commands.install(router, deps)
+    resolution_commands.install(router)
     resolution_views.register(app, deps)
     action_item_views.register(app, deps)
     resolution_actions.register(app, deps)

@@ -14,7 +14,7 @@ from incidentbot.checker import checking
 from incidentbot.incident.models import Status
 from incidentbot.slack import parse
 from incidentbot.slack.ids import WrapUpBlock, WrapUpCallback, why_block
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.status_page.slack_listening import public_part
 from incidentbot.wrap_up import analysis, comms, resolve
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
@@ -47,12 +47,11 @@ from incidentbot.wrap_up.slack_forms import (
 
 
 def register(app: App, deps: Deps) -> None:
-    submit = answering_errors(deps, submitter)
-    app.view(WrapUpCallback.RESOLVE.value)(submit(_on_resolve(deps)))
-    app.view(WrapUpCallback.COMMS_TEXT.value)(submit(_on_comms_text(deps)))
-    app.view(WrapUpCallback.FIVE_WHYS.value)(submit(_on_five_whys(deps)))
-    app.view(WrapUpCallback.FACTOR.value)(submit(_on_factor(deps)))
-    app.view(WrapUpCallback.WENT_WELL.value)(submit(_on_went_well(deps)))
+    app.view(WrapUpCallback.RESOLVE.value)(_on_resolve(deps))
+    app.view(WrapUpCallback.COMMS_TEXT.value)(_on_comms_text(deps))
+    app.view(WrapUpCallback.FIVE_WHYS.value)(_on_five_whys(deps))
+    app.view(WrapUpCallback.FACTOR.value)(_on_factor(deps))
+    app.view(WrapUpCallback.WENT_WELL.value)(_on_went_well(deps))
 
 
 # resolve -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from incidentbot.checker import checking
 from incidentbot.slack import parse
 from incidentbot.slack.ids import VALUE, WrapUpBlock, WrapUpCallback
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.wrap_up import action_items
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
 from incidentbot.wrap_up.action_item_rules import (
@@ -35,8 +35,7 @@ from incidentbot.wrap_up.slack_forms import (
 
 
 def register(app: App, deps: Deps) -> None:
-    submit = answering_errors(deps, submitter)
-    app.view(WrapUpCallback.ACTION_ITEM.value)(submit(_on_action_item(deps)))
+    app.view(WrapUpCallback.ACTION_ITEM.value)(_on_action_item(deps))
 
 
 def _on_action_item(deps: Deps) -> Listener:

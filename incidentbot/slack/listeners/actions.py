@@ -16,7 +16,7 @@ from incidentbot.kernel import commands
 from incidentbot.roles import authority
 from incidentbot.roles.take_role import TAKE_ROLE, TakeRole
 from incidentbot.slack.ids import Action
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import delivery_key
 
 
@@ -41,7 +41,6 @@ def incident_id_from(value: str) -> int:
 
 
 def register(app: App, deps: Deps) -> None:
-    @answering_errors(deps, actor)
     def on_open_assign_roles(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         incident_id = incident_id_from(action_value(body))
@@ -53,7 +52,6 @@ def register(app: App, deps: Deps) -> None:
 
         open_modal_for(deps, body, build)
 
-    @answering_errors(deps, actor)
     def on_take_role(ack: Ack, body: dict[str, Any]) -> None:
         value = action_value(body)
         role = Role.parse(value.split(":", 1)[-1])
@@ -70,7 +68,6 @@ def register(app: App, deps: Deps) -> None:
         if row is not None:
             deps.later(*actor(body), partial(commands.apply_submitted, deps.services, row, TAKE_ROLE))
 
-    @answering_errors(deps, actor)
     def on_retry_setup(ack: Ack, body: dict[str, Any]) -> None:
         channel, user = actor(body)
         asked = RetrySetup(user_id=user, channel_id=channel, incident_id=incident_id_from(action_value(body)))

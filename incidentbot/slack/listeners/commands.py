@@ -18,8 +18,8 @@ from incidentbot.kernel import commands, journal
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.listing import queries
 from incidentbot.roles import service as roles
-from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.invocation import Invocation, Router, help_text
+from incidentbot.slack.listeners.deps import Deps
+from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand, Where, show_help
 from incidentbot.slack.listeners.people_args import person_named
 from incidentbot.timeline.slack_commands import install_timeline
 from incidentbot.timeline.slack_message_text import readable
@@ -29,9 +29,8 @@ COMMAND = "/incident"
 
 def register(app: App, deps: Deps, router: Router) -> None:
     install_core(router)
-    install_timeline(router, deps.renderer)
+    install_timeline(router)
 
-    @answering_errors(deps, lambda body: (body.get("channel_id"), str(body["user_id"])))
     def on_incident(ack: Ack, body: dict[str, Any]) -> None:
         name, _, rest = str(body.get("text") or "").strip().partition(" ")
         invocation = Invocation(deps=deps, ack=ack, body=body, args=rest.strip())
@@ -48,13 +47,19 @@ def _default_subcommand(deps: Deps, invocation: Invocation) -> str:
 
 
 def install_core(router: Router) -> None:
-    router.add(("declare", "new", "open"), open_declare_modal)
-    router.add(("role", "assign"), assign_role)
-    router.add(("severity", "sev"), change_severity)
-    router.add(("status",), change_status)
-    router.add(("list", "ls"), list_incidents)
-    router.add(("retry",), retry_setup)
-    router.add(("help", "?"), lambda inv: inv.reply(help_text(inv.deps, router)))
+    router.declare(
+        Subcommand(
+            ("declare", "new", "open"), open_declare_modal, "declare/help.toml", Group.START, Where.ANYWHERE
+        ),
+        Subcommand(("list", "ls"), list_incidents, "listing/help.toml", Group.START, Where.ANYWHERE),
+        Subcommand(("retry",), retry_setup, "declare/help.toml", Group.START, Where.ANYWHERE),
+        Subcommand(
+            ("help", "?"), partial(show_help, router=router), "help/help.toml", Group.START, Where.ANYWHERE
+        ),
+        Subcommand(("role", "assign"), assign_role, "roles/help.toml", Group.RESPOND),
+        Subcommand(("severity", "sev"), change_severity, "changes/help.toml", Group.RESPOND),
+        Subcommand(("status",), change_status, "changes/help.toml", Group.RESPOND),
+    )
 
 
 def open_declare_modal(inv: Invocation) -> None:

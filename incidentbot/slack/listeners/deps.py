@@ -8,11 +8,11 @@ Slack call that follows the ack to `later`, `open_modal`, `modal_later` or `tell
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import Any, ParamSpec
+from typing import Any
 
 from incidentbot.config import TeamConfig
 from incidentbot.kernel.context import Services
@@ -24,7 +24,6 @@ from incidentbot.slack.gateway import SlackWorkspace
 from incidentbot.status_page.render_site import StatusPage
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
 LATER_PATIENCE_SECONDS = 2.0
 """How long work after an ack gives way to acknowledgements before it runs regardless."""
 MODAL_PATIENCE_SECONDS = 0.5
@@ -116,36 +115,7 @@ class Deps:
             return self.error_text(error)
         if isinstance(error, SlackUnavailable):
             return self.renderer.render("errors/slack_unavailable.j2", detail=str(error))
-        log.error("work for %s failed", user_id, exc_info=error)
+        # The frames, not the message: an exception's message may quote what someone typed.
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.error("work for %s failed with %s\n%s", user_id, type(error).__name__, frames)
         return self.renderer.render("errors/internal.j2")
-
-
-def answering_errors(
-    deps: Deps, where: Callable[[dict[str, Any]], tuple[str | None, str]]
-) -> Callable[[Callable[P, None]], Callable[P, None]]:
-    """Turn errors a listener raises into a message to the person who acted.
-
-    `where(body)` says which channel and user to answer. Nothing reaches Slack as a traceback, and
-    the message is sent after the answer, like any other Slack work.
-    """
-
-    def decorate(listener: Callable[P, None]) -> Callable[P, None]:
-        @wraps(listener)
-        def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
-            body = kwargs.get("body")
-            assert isinstance(body, dict)
-            try:
-                listener(*args, **kwargs)
-            except Exception as error:
-                try:
-                    channel, user = where(body)
-                except Exception:
-                    # The envelope check (slack/envelope.py) keeps this from happening; should a
-                    # shape slip past it, the failure is logged instead of becoming a 500.
-                    log.error("%s failed; its request names nobody", listener.__name__, exc_info=error)
-                    return
-                deps.tell_later(channel, user, deps.failure_text(user, error))
-
-        return guarded
-
-    return decorate

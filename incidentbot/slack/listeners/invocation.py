@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt import Ack
 
-from incidentbot.kernel.errors import IncidentError
+from incidentbot.rendering import Renderer
 from incidentbot.slack.listeners.deps import Deps
 
 
@@ -80,30 +81,101 @@ class Invocation:
 Handler = Callable[[Invocation], None]
 
 
+class Where(StrEnum):
+    """Where a subcommand does its work; help says so, the handler still checks."""
+
+    ANYWHERE = "anywhere"
+    INCIDENT_CHANNEL = "incident_channel"
+
+
+class Group(StrEnum):
+    """Help's sections, in the order a response needs them."""
+
+    START = "start"
+    RESPOND = "respond"
+    WRAP_UP = "wrap_up"
+    MORE = "more"
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One row of the router table, declared by the feature that handles it.
+
+    The words a person reads are in `templates/<words>`, a TOML file with one table per
+    subcommand, named by its first name: `usage`, `does` (one line) and `example`.
+    """
+
+    names: tuple[str, ...]
+    handler: Handler
+    words: str
+    group: Group
+    where: Where = Where.INCIDENT_CHANNEL
+    line: str | None = None
+    """A help line given whole, for subcommands added with `Router.add`."""
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    def help_entry(self, renderer: Renderer) -> dict[str, Any]:
+        """What help shows of this subcommand: its words, aliases and where it works."""
+        entry: dict[str, Any] = {"name": self.name, "aliases": self.names[1:], "where": self.where.value}
+        if self.line is not None:
+            return entry | {"line": self.line}
+        words = renderer.words(self.words)[self.name]
+        return entry | {"usage": words["usage"], "does": words["does"], "example": words["example"]}
+
+
 @dataclass
 class Router:
-    """Subcommand name → handler; feature modules add theirs with `add`."""
+    """The router table: every `/incident` subcommand, declared by its feature with `declare`."""
 
-    handlers: dict[str, Handler] = field(default_factory=dict)
-    help_lines: list[str] = field(default_factory=list)
+    table: list[Subcommand] = field(default_factory=list)
+
+    def declare(self, *subcommands: Subcommand) -> None:
+        for subcommand in subcommands:
+            taken = set(subcommand.names) & {name for known in self.table for name in known.names}
+            if taken:
+                raise ValueError(f"/incident {', '.join(sorted(taken))} is declared twice")
+            self.table.append(subcommand)
 
     def add(self, names: tuple[str, ...], handler: Handler, help_line: str | None = None) -> None:
-        for name in names:
-            self.handlers[name] = handler
-        if help_line:
-            self.help_lines.append(help_line)
+        """A subcommand with its help line given whole; `declare` gives help its usage and example."""
+        self.declare(Subcommand(names, handler, words="", group=Group.MORE, line=help_line or names[0]))
+
+    def find(self, name: str) -> Subcommand | None:
+        return next((s for s in self.table if name in s.names), None)
 
     def dispatch(self, invocation: Invocation, name: str) -> None:
-        handler = self.handlers.get(name)
-        if handler is None:
+        subcommand = self.find(name)
+        if subcommand is None:
             unknown = invocation.deps.renderer.render("errors/unknown_command.j2", detail=name)
-            invocation.reply(unknown + "\n" + help_text(invocation.deps, self))
+            invocation.reply(unknown + "\n" + help_text(invocation.deps.renderer, self))
             return
-        try:
-            handler(invocation)
-        except IncidentError as error:
-            invocation.reply(invocation.deps.error_text(error))
+        # An error it raises is answered by the app's error handler (`slack/error_answer.py`).
+        subcommand.handler(invocation)
+
+    def help_entries(self, renderer: Renderer) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The table by group, in `Group` order, each in the order it was declared."""
+        return [
+            (group.value, [s.help_entry(renderer) for s in self.table if s.group is group])
+            for group in Group
+            if any(s.group is group for s in self.table)
+        ]
 
 
-def help_text(deps: Deps, router: Router) -> str:
-    return deps.renderer.render("help.j2", extra=router.help_lines)
+def help_text(renderer: Renderer, router: Router) -> str:
+    """`/incident help`: every subcommand in the table, with its example."""
+    return renderer.render("help/all.j2", groups=router.help_entries(renderer))
+
+
+def show_help(inv: Invocation, router: Router) -> None:
+    """`/incident help [subcommand]`: the whole table, or one subcommand's usage and example."""
+    renderer = inv.deps.renderer
+    asked = inv.args.strip().lower().removeprefix("/incident ").strip()
+    subcommand = router.find(asked) if asked else None
+    if subcommand is None:
+        intro = renderer.render("errors/unknown_command.j2", detail=asked) + "\n" if asked else ""
+        inv.reply(intro + help_text(renderer, router))
+        return
+    inv.reply(renderer.render("help/one.j2", entry=subcommand.help_entry(renderer)))

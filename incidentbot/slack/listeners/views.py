@@ -19,7 +19,7 @@ from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.roles import service as roles
 from incidentbot.slack import once, parse
 from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
-from incidentbot.slack.listeners.deps import Deps, answering_errors
+from incidentbot.slack.listeners.deps import Deps
 
 ROLE_BLOCKS = {Block.COMMANDER: Role.COMMANDER, Block.COMMS: Role.COMMS, Block.SCRIBE: Role.SCRIBE}
 
@@ -37,7 +37,6 @@ def _delivery(body: dict[str, Any]) -> str:
 
 
 def register(app: App, deps: Deps) -> None:
-    @answering_errors(deps, _submitter)
     def on_declare(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         errors = _declare_errors(deps, view)
         if errors:
@@ -61,7 +60,6 @@ def register(app: App, deps: Deps) -> None:
             alert_group = parse.metadata(view).get("alert_group")
             deps.later(*_submitter(body), partial(_record_and_set_up, deps, request, alert_group))
 
-    @answering_errors(deps, _submitter)
     def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         errors = _people_errors(deps, view)
         if errors:
