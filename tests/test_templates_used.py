@@ -13,8 +13,9 @@ SITE = TEMPLATES / "status_page" / "site"
 NAMED = re.compile(r'f?["\']([\w{}][\w/.{}\-]*\.(?:j2|toml|css|svg))["\']')
 JINJA_REFERENCE = re.compile(r'{%-?\s*(?:include|extends|import|from)\s+"([^"]+)"')
 ERROR_CODE = re.compile(r'^\s+code = "([\w/]+)"', re.MULTILINE)
-CONFIG_FILES = {"incidentbot.toml"}
-"""Named in code, but the team's configuration, not a template."""
+CONFIG_FILES = {"incidentbot.toml", "html.j2"}
+"""Named in code, but not templates: the team's configuration, and an extension Jinja's
+`select_autoescape` is given."""
 
 
 @cache
