@@ -46,6 +46,7 @@ from incidentbot.wrap_up.ports import NewCommsText
 from tests.status_page.helpers import API, GOOD, team_with_page
 from tests.status_page.mailbox import free_port
 from tests.support.fake_slack import FakeSlack
+from tests.support.postgres import ThrowawayPostgres
 
 TARGET = timedelta(minutes=5)
 
@@ -141,8 +142,9 @@ def work(database_url: str, smtp_port: int, slack_url: str) -> None:
     """A bot process's delivery loop, as its scheduler runs it; runs until killed or stopped."""
     bot = build_bot(settings(database_url, smtp_port, slack_url), team_with_page(), clock=SystemClock())
     worker = f"bench-{os.getpid()}"
+    parallel = bot.settings.reminder_parallelism  # 1 on SQLite, REMINDER_THREADS (8) on PostgreSQL
     while True:
-        if not fire_due(bot.services, worker).delivered:
+        if not fire_due(bot.services, worker, parallel=parallel).delivered:
             time.sleep(0.5)
 
 
@@ -163,6 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--kill-after", type=int, default=3_000)
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL, not SQLite")
     parser.add_argument("--worker", nargs=3, metavar=("DATABASE_URL", "SMTP_PORT", "SLACK_URL"))
     args = parser.parse_args()
     if args.worker:
@@ -173,8 +176,13 @@ def main() -> None:
     controller.start()
     slack = FakeSlack()
     slack.start()
+    postgres = ThrowawayPostgres() if args.postgres else None
     with tempfile.TemporaryDirectory() as tmp:
-        database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        if postgres is not None:
+            postgres.start()
+            database_url = postgres.create_database("bench_subscribers")
+        else:
+            database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         seed(database_url, port, slack.url, args.subscribers)
         print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
         began = time.monotonic()
@@ -188,12 +196,14 @@ def main() -> None:
             f"killed the first process after {killed_at} mails ({time.monotonic() - began:.1f} s)", flush=True
         )
         second = start_worker(database_url, port, slack.url)
-        deadline = began + TARGET.total_seconds() * 2
+        deadline = time.monotonic() + TARGET.total_seconds() * 2
         while len(handler.to) < args.subscribers and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(3)  # anything sent twice would arrive now
         second.send_signal(signal.SIGTERM)
         second.wait()
+    if postgres is not None:
+        postgres.stop()
     controller.stop()
     slack.stop()
     took = handler.last_at - began
