@@ -1,0 +1,189 @@
+"""Deliver the recorded webhook events: at least once, in order per incident and endpoint.
+
+Each delivery row is written in the transaction of the change it reports (`register.py`), so an
+acknowledged change always has its events on record. A dispatcher takes the rows from there with
+a lease, as the reminder engine takes its own, with three differences: only the oldest pending
+delivery of each incident and endpoint is taken, so a later event waits for the earlier one to be
+delivered or given up; a failure is retried with a backoff growing to an hour, for at most 24
+hours; and the sending runs on threads of its own, at most `PER_ENDPOINT` of them per endpoint,
+so an endpoint that hangs holds up neither the others nor anything owed to Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from incidentbot.clock import Clock
+from incidentbot.webhooks import send
+from incidentbot.webhooks.model import WebhookEndpoint
+from incidentbot.webhooks.payload import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature
+from incidentbot.webhooks.ports import Attempt, Delivery, DeliveryState, DeliveryStore
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+"""Far longer than one attempt (`send.TIMEOUT_SECONDS`); a dead worker's rows come back after it."""
+RETRY_FIRST = timedelta(seconds=5)
+RETRY_MAX = timedelta(hours=1)
+GIVE_UP_AFTER = timedelta(hours=24)
+THREADS = 8
+PER_ENDPOINT = 2
+"""Workers one endpoint may hold at once: a hanging one keeps the rest free for the others."""
+INTERVAL_SECONDS = 1.0
+
+OpenStore = Callable[[], AbstractContextManager[DeliveryStore]]
+Post = Callable[[str, bytes, dict[str, str]], send.Answer]
+
+
+@dataclass
+class DispatchReport:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: DeliveryState
+    next_attempt_at: datetime
+
+
+def judge(answer: send.Answer, delivery: Delivery, now: datetime) -> Verdict:
+    """Delivered on a 2xx; retried on no answer, 408, 429 and 5xx for 24 h; given up otherwise."""
+    if answer.status is not None and 200 <= answer.status < 300:
+        return Verdict(DeliveryState.DELIVERED, now)
+    if not _worth_retrying(answer.status):
+        return Verdict(DeliveryState.FAILED, now)
+    deadline = delivery.created_at + GIVE_UP_AFTER
+    if now >= deadline:
+        return Verdict(DeliveryState.FAILED, now)
+    wait_for = retry_delay(delivery.attempts + 1)
+    if answer.retry_after is not None:
+        wait_for = timedelta(seconds=answer.retry_after)
+    return Verdict(DeliveryState.PENDING, min(now + wait_for, deadline))
+
+
+def _worth_retrying(status: int | None) -> bool:
+    return status is None or status in (408, 429) or status >= 500
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s … at most an hour between attempts."""
+    exponent = min(max(attempts - 1, 0), 20)
+    return min(RETRY_FIRST * (1 << exponent), RETRY_MAX)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        open_store: OpenStore,
+        endpoints: Sequence[WebhookEndpoint],
+        clock: Clock,
+        worker: str,
+        post: Post = send.post,
+    ) -> None:
+        self._open_store = open_store
+        self._endpoints = {endpoint.url: endpoint for endpoint in endpoints}
+        self._clock = clock
+        self._worker = worker
+        self._post = post
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_due(self, *, parallel: int = 1, max_deliveries: int = 10_000) -> DispatchReport:
+        """Deliver everything due now, including the events that were waiting behind them."""
+        report, started, busy = DispatchReport(), 0, Counter[str]()
+        with ThreadPoolExecutor(max(parallel, 1), thread_name_prefix="webhooks") as pool:
+            running: dict[Future[DeliveryState], str] = {}
+            while True:
+                room = min(2 * parallel - len(running), max_deliveries - started)
+                batch = self._claim(room, busy) if room > 0 else []
+                started += len(batch)
+                for delivery in batch:
+                    busy[delivery.endpoint] += 1
+                    running[pool.submit(self.attempt, delivery)] = delivery.endpoint
+                if not running:
+                    return report
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    busy[running.pop(future)] -= 1
+                    _count(report, future)
+
+    def _claim(self, room: int, busy: Mapping[str, int]) -> list[Delivery]:
+        now = self._clock.now()
+        with self._open_store() as store:
+            return store.claim_heads(self._worker, now, now + LEASE, room, busy, PER_ENDPOINT)
+
+    def attempt(self, delivery: Delivery) -> DeliveryState:
+        """Send one delivery now and record how it went."""
+        endpoint = self._endpoints.get(delivery.endpoint)
+        if endpoint is None:
+            answer = send.Answer(status=None, error="the endpoint is no longer in the team config")
+            verdict = Verdict(DeliveryState.FAILED, self._clock.now())
+        else:
+            answer = self._post(delivery.endpoint, *self._signed(delivery, endpoint))
+            verdict = judge(answer, delivery, self._clock.now())
+        now = self._clock.now()
+        with self._open_store() as store:
+            store.record(
+                delivery, Attempt(now, answer.status, answer.error), verdict.state, verdict.next_attempt_at
+            )
+        if verdict.state is not DeliveryState.DELIVERED:
+            log.warning(
+                "webhook %s to %s: %s (%s)", delivery.id, delivery.endpoint, answer.error, verdict.state
+            )
+        return verdict.state
+
+    def _signed(self, delivery: Delivery, endpoint: WebhookEndpoint) -> tuple[bytes, dict[str, str]]:
+        body = delivery.body.encode()
+        timestamp = int(self._clock.now().timestamp())
+        return body, {
+            "Content-Type": "application/json",
+            "User-Agent": "incidentbot-webhooks",
+            SIGNATURE_HEADER: signature(endpoint.secret, timestamp, body),
+            EVENT_HEADER: delivery.event_type,
+            DELIVERY_HEADER: str(delivery.id),
+        }
+
+    def start(self, interval_seconds: float = INTERVAL_SECONDS, parallel: int = THREADS) -> None:
+        """Deliver in the background until `stop`."""
+        self._thread = threading.Thread(
+            target=self._loop, args=(interval_seconds, parallel), name="webhooks", daemon=True
+        )
+        self._thread.start()
+
+    def _loop(self, interval_seconds: float, parallel: int) -> None:
+        while not self._stop.wait(interval_seconds):
+            try:
+                self.run_due(parallel=parallel)
+            except Exception:
+                # The database may be briefly unreachable; the rows wait for the next round.
+                log.exception("webhooks: delivering failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _count(report: DispatchReport, future: Future[DeliveryState]) -> None:
+    try:
+        state = future.result()
+    except Exception:
+        # The store failed around the attempt; the lease runs out and the row is taken again.
+        log.exception("webhook delivery failed")
+        report.retried += 1
+        return
+    if state is DeliveryState.DELIVERED:
+        report.delivered += 1
+    elif state is DeliveryState.FAILED:
+        report.failed += 1
+    else:
+        report.retried += 1
