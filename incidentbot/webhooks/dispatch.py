@@ -121,6 +121,17 @@ class Dispatcher:
         with self._open_store() as store:
             return store.claim_heads(self._worker, now, now + LEASE, room, busy, PER_ENDPOINT)
 
+    def redeliver(self, delivery_id: int) -> Delivery | None:
+        """Send a delivery's event again, now, with the same id; None if there is no such delivery."""
+        now = self._clock.now()
+        with self._open_store() as store:
+            copy = store.redeliver(delivery_id, self._worker, now, now + LEASE)
+        if copy is None:
+            return None
+        self.attempt(copy)
+        with self._open_store() as store:
+            return store.delivery(copy.id)
+
     def attempt(self, delivery: Delivery) -> DeliveryState:
         """Send one delivery now and record how it went."""
         endpoint = self._endpoints.get(delivery.endpoint)

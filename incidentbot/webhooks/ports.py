@@ -86,4 +86,9 @@ class DeliveryStore(Protocol):
 
     def delivery(self, delivery_id: int) -> Delivery | None: ...
 
+    def redeliver(self, delivery_id: int, worker: str, now: datetime, until: datetime) -> Delivery | None:
+        """A new delivery of the same event (same id and body) to the same endpoint, leased to
+        `worker` to be sent at once; None if there is no such delivery."""
+        ...
+
     def attempts(self, delivery_id: int) -> list[Attempt]: ...

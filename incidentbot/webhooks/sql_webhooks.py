@@ -185,6 +185,26 @@ class SqlDeliveries(DeliveryStore):
         ).one_or_none()
         return None if row is None else _delivery(row)
 
+    def redeliver(self, delivery_id: int, worker: str, now: datetime, until: datetime) -> Delivery | None:
+        original = self.delivery(delivery_id)
+        if original is None:
+            return None
+        copy = NewDelivery(
+            event_id=original.event_id,
+            event_type=original.event_type,
+            endpoint=original.endpoint,
+            incident_id=original.incident_id,
+            incident_number=original.incident_number,
+            body=original.body,
+            created_at=now,
+        )
+        added = self.add(copy)
+        d = webhook_deliveries
+        taken = self.db.execute(
+            update(d).where(d.c.id == added.id).values(claimed_by=worker, claimed_until=until).returning(d)
+        ).one()
+        return _delivery(taken)
+
     def attempts(self, delivery_id: int) -> list[Attempt]:
         query = (
             select(webhook_attempts)
