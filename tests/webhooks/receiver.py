@@ -40,6 +40,8 @@ class Receiver:
         self._script: deque[Answer] = deque()
         self._lock = threading.Lock()
         self._hang_seconds = hang_seconds
+        self.down: int | None = None
+        """While set, every request is answered with this status (after the script)."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -63,7 +65,9 @@ class Receiver:
 
     def _next(self) -> Answer:
         with self._lock:
-            return self._script.popleft() if self._script else Answer(200)
+            if self._script:
+                return self._script.popleft()
+            return Answer(self.down) if self.down is not None else Answer(200)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
