@@ -33,8 +33,8 @@ LEASE = timedelta(seconds=60)
 RETRY_FIRST = timedelta(seconds=5)
 RETRY_MAX = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(hours=24)
-THREADS = 8
-PER_ENDPOINT = 2
+THREADS = 16
+PER_ENDPOINT = 4
 """Workers one endpoint may hold at once: a hanging one keeps the rest free for the others."""
 INTERVAL_SECONDS = 1.0
 

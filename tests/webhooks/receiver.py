@@ -19,6 +19,8 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.time)
+    """When it arrived (the epoch's seconds), for the benchmark's lateness."""
 
     @property
     def payload(self) -> dict[str, Any]:
