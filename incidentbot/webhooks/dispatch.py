@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
+import time
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager
@@ -36,6 +37,11 @@ GIVE_UP_AFTER = timedelta(hours=24)
 THREADS = 16
 PER_ENDPOINT = 4
 """Workers one endpoint may hold at once: a hanging one keeps the rest free for the others."""
+HELD_PER_ENDPOINT = 3 * PER_ENDPOINT
+"""Leased at once per endpoint, queued or sent: a claim serves several rounds, and a queued row
+waits at most two attempts' timeouts, far inside its lease."""
+CLAIM_AGAIN = 1.0
+"""Seconds; the longest an endpoint with nothing queued waits for the next claim."""
 INTERVAL_SECONDS = 1.0
 
 OpenStore = Callable[[], AbstractContextManager[DeliveryStore]]
@@ -98,28 +104,33 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
 
     def run_due(self, *, parallel: int = 1, max_deliveries: int = 10_000) -> DispatchReport:
-        """Deliver everything due now, including the events that were waiting behind them."""
-        report, started, busy = DispatchReport(), 0, Counter[str]()
+        """Deliver everything due now, including the events that were waiting behind them.
+
+        Rows are claimed in batches and queued per endpoint, at most `PER_ENDPOINT` of an endpoint
+        sent at once; a batch is claimed again once an endpoint's queue runs low, or after a
+        second, so an endpoint with nothing queued is never kept waiting behind a slow one.
+        """
+        report, held = DispatchReport(), _Held()
+        claimed, last_claim = 0, float("-inf")
         with ThreadPoolExecutor(max(parallel, 1), thread_name_prefix="webhooks") as pool:
-            running: dict[Future[DeliveryState], str] = {}
             while True:
-                room = min(2 * parallel - len(running), max_deliveries - started)
-                batch = self._claim(room, busy) if room > 0 else []
-                started += len(batch)
-                for delivery in batch:
-                    busy[delivery.endpoint] += 1
-                    running[pool.submit(self.attempt, delivery)] = delivery.endpoint
-                if not running:
+                room = min(2 * parallel - held.total, max_deliveries - claimed)
+                if room > 0 and (held.running_low() or time.monotonic() - last_claim >= CLAIM_AGAIN):
+                    batch, last_claim = self._claim(room, held.counts), time.monotonic()
+                    claimed += len(batch)
+                    held.queue(batch)
+                held.start(lambda delivery: pool.submit(self.attempt, delivery))
+                if not held.running:
                     return report
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                finished, _ = wait(held.running, timeout=CLAIM_AGAIN, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    busy[running.pop(future)] -= 1
+                    held.finished(future)
                     _count(report, future)
 
-    def _claim(self, room: int, busy: Mapping[str, int]) -> list[Delivery]:
+    def _claim(self, room: int, held: Mapping[str, int]) -> list[Delivery]:
         now = self._clock.now()
         with self._open_store() as store:
-            return store.claim_heads(self._worker, now, now + LEASE, room, busy, PER_ENDPOINT)
+            return store.claim_heads(self._worker, now, now + LEASE, room, held, HELD_PER_ENDPOINT)
 
     def redeliver(self, delivery_id: int) -> Delivery | None:
         """Send a delivery's event again, now, with the same id; None if there is no such delivery."""
@@ -182,6 +193,40 @@ class Dispatcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+
+
+class _Held:
+    """The rows one `run_due` holds: queued per endpoint, or being sent."""
+
+    def __init__(self) -> None:
+        self.queued: dict[str, deque[Delivery]] = defaultdict(deque)
+        self.running: dict[Future[DeliveryState], str] = {}
+        self.counts: Counter[str] = Counter()
+        self._sending: Counter[str] = Counter()
+
+    @property
+    def total(self) -> int:
+        return self.counts.total()
+
+    def running_low(self) -> bool:
+        """Nothing held, or some endpoint has no more queued than it may send at once."""
+        return not self.total or any(0 < held <= PER_ENDPOINT for held in self.counts.values())
+
+    def queue(self, batch: list[Delivery]) -> None:
+        for delivery in batch:
+            self.queued[delivery.endpoint].append(delivery)
+            self.counts[delivery.endpoint] += 1
+
+    def start(self, submit: Callable[[Delivery], Future[DeliveryState]]) -> None:
+        for endpoint, waiting in self.queued.items():
+            while waiting and self._sending[endpoint] < PER_ENDPOINT:
+                self.running[submit(waiting.popleft())] = endpoint
+                self._sending[endpoint] += 1
+
+    def finished(self, future: Future[DeliveryState]) -> None:
+        endpoint = self.running.pop(future)
+        self._sending[endpoint] -= 1
+        self.counts[endpoint] -= 1
 
 
 def _count(report: DispatchReport, future: Future[DeliveryState]) -> None:
