@@ -91,3 +91,17 @@ def test_a_private_incident_reaches_only_the_endpoints_that_take_private_ones(ho
     assert _watched(private) == list(WATCHED)
     assert hooks.private.accepted[0].payload["incident"]["private"] is True
     assert all(verified(got, PRIVATE_SECRET) for got in hooks.private.received)
+
+
+def test_an_endpoint_that_hangs_holds_up_only_its_own_events(hooks: Hooks) -> None:
+    hooks.public.down = HANG
+    _declare_update_resolve(hooks)
+    dispatcher = hooks.running.bot.webhooks
+    assert dispatcher is not None
+
+    dispatcher.run_due(parallel=4)
+
+    assert _watched(first_receipts(hooks.private.accepted)) == list(WATCHED)
+    assert hooks.public.accepted == []
+    assert len({got.payload["id"] for got in hooks.public.received}) == 1, "the rest wait their turn"
+    assert [row[1:] for row in states(hooks.running)[:1]] == [("pending", None)]
