@@ -169,7 +169,8 @@ def _apply(
         )
         notice = outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, event.id, now) if event else None
         sync = outbox.enqueue_sync(tx, incident.id, now)
-        unit_of_work(services, tx, now).announce(IncidentUpdated.between(current, changed, by))
+        for change in IncidentUpdated.each_between(current, changed, by):
+            unit_of_work(services, tx, now).announce(change)
     outbox.send_or_explain(services, [notice, sync])
     return changed
 

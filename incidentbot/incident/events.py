@@ -45,13 +45,16 @@ class IncidentUpdated(IncidentEvent):
     by: str | None = None
 
     @classmethod
-    def between(cls, before: Incident, after: Incident, by: str) -> IncidentUpdated:
-        """The severity or status change from `before` to `after`."""
+    def each_between(cls, before: Incident, after: Incident, by: str) -> list[IncidentUpdated]:
+        """One event per field that changed: an update may change severity and status at once."""
+        changes = []
         if before.severity is not after.severity:
-            return cls(
-                after.id, changed="severity", old=before.severity.label, new=after.severity.label, by=by
-            )
-        return cls(after.id, changed="status", old=before.status.value, new=after.status.value, by=by)
+            old, new = before.severity.label, after.severity.label
+            changes.append(cls(after.id, changed="severity", old=old, new=new, by=by))
+        if before.status is not after.status:
+            old, new = before.status.value, after.status.value
+            changes.append(cls(after.id, changed="status", old=old, new=new, by=by))
+        return changes
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.helpers import declare, wait_until
+from tests.e2e.update_helpers import submit_update, wait_for_post
 from tests.webhooks.conftest import Hooks
 from tests.webhooks.helpers import deliver_all, first_receipts, pending
 
@@ -37,3 +38,20 @@ def test_severity_status_role_note_and_action_item_each_send_their_event(hooks: 
     assert note["text"] == "Rolled back 4.2.1"
     [item] = received["action_item.created"]
     assert item["text"] == "Add a lock timeout" and item["owner"] == "U002"
+
+
+def test_an_update_that_changes_severity_and_status_sends_both_changes_then_the_update(hooks: Hooks) -> None:
+    running = hooks.running
+    incident = declare(running, severity="2")
+    answer = submit_update(running, incident, user="U001", severity="1", status="identified")
+    assert answer.status == 200, answer.body
+    wait_for_post(running, incident.channel_id, "Errors started")
+
+    deliver_all(running)
+
+    kinds = [kind for kind, _ in first_receipts(hooks.public.accepted)]
+    assert kinds == ["incident.declared", "incident.updated", "incident.updated", "update.posted"]
+    assert [(data["changed"], data["old"], data["new"]) for data in _received(hooks)["incident.updated"]] == [
+        ("severity", "SEV-2", "SEV-1"),
+        ("status", "investigating", "identified"),
+    ]
