@@ -125,7 +125,8 @@ def _report(
         order[recorded[event_id][0]].append(event_id)
     in_order = all(ids == sorted(ids) for ids in order.values())
     lateness = sorted(first[e].at - recorded[e][1] for e in first)
-    failed = sum(1 for got in receiver.received if got not in receiver.accepted)
+    taken = {id(got) for got in receiver.accepted}
+    failed = sum(1 for got in receiver.received if id(got) not in taken)
     return {
         "recorded": len(recorded),
         "delivered": len(first),
