@@ -19,6 +19,7 @@ from incidentbot.checker import CheckerConfig
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel.housekeeping import Retention
 from incidentbot.status_page.model import StatusPageConfig
+from incidentbot.webhooks.model import WebhookEndpoint
 
 DEFAULT_CONFIG_FILE = "incidentbot.toml"
 
@@ -74,6 +75,7 @@ class TeamConfig(BaseModel):
     checker: CheckerSection = Field(default_factory=CheckerSection)
     status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
     alerts: AlertsSection = Field(default_factory=AlertsSection)
+    webhooks: tuple[WebhookEndpoint, ...] = ()
 
 
 class Settings(BaseSettings):

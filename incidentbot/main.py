@@ -67,6 +67,8 @@ def main() -> int:
         give_way=bot.deps.ack_first.wait_for_quiet,
     )
     reminders.start()
+    if bot.webhooks is not None:
+        bot.webhooks.start()
     try:
         if settings.socket_mode:
             log.info("starting in Socket Mode")

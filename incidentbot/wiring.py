@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,10 @@ from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.journal import BatchingJournal
 from incidentbot.store.sql import SqlStore
 from incidentbot.timeline import register as timeline
+from incidentbot.webhooks import register as webhooks_rows
+from incidentbot.webhooks.dispatch import Dispatcher
+from incidentbot.webhooks.model import WebhookEndpoint
+from incidentbot.webhooks.sql_webhooks import deliveries_in
 from incidentbot.wrap_up import register as wrap_up
 
 BACKGROUND_THREADS = 4
@@ -46,13 +52,16 @@ FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff, alerts
 
 
 def build_registry(
-    status_page: StatusPage | None = None, subscriptions: Subscriptions | None = None
+    status_page: StatusPage | None = None,
+    subscriptions: Subscriptions | None = None,
+    webhooks: Sequence[WebhookEndpoint] = (),
 ) -> Registry:
     registry = Registry()
     for feature in FEATURES:
         feature.register(registry)
     # The status page publishes through the page it serves, so it is handed that page.
     status_page_rows.register(registry, status_page, subscriptions)
+    webhooks_rows.register(registry, webhooks)
     return registry
 
 
@@ -66,12 +75,16 @@ class Bot:
     alerts: AlertIntake
     alert_pool: ThreadPoolExecutor
     subscriptions: Subscriptions | None = None
+    webhooks: Dispatcher | None = None
+    """Delivers the outgoing webhooks, when the team config lists any (`main.py` starts it)."""
 
     @property
     def services(self) -> Services:
         return self.deps.services
 
     def close(self) -> None:
+        if self.webhooks is not None:
+            self.webhooks.stop()
         self.deps.modals.shutdown(wait=True)
         self.deps.background.shutdown(wait=True)
         self.alert_pool.shutdown(wait=True)
@@ -92,7 +105,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     store, the_clock = SqlStore(engine), clock or SystemClock()
     status_page = _status_page(settings, team, store, the_clock, renderer)
     subscriptions = wiring_subscribers.subscriptions(settings, team.status_page, store, the_clock)
-    registry = build_registry(status_page, subscriptions)
+    registry = build_registry(status_page, subscriptions, team.webhooks)
     services = Services(
         store=store,
         workspace=workspace,
@@ -133,6 +146,15 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         alerts=alerts,
         alert_pool=alert_pool,
         subscriptions=subscriptions,
+        webhooks=_webhooks(team, store, the_clock),
+    )
+
+
+def _webhooks(team: TeamConfig, store: SqlStore, clock: Clock) -> Dispatcher | None:
+    if not team.webhooks:
+        return None
+    return Dispatcher(
+        lambda: deliveries_in(store), team.webhooks, clock, worker=f"webhooks:{uuid.uuid4().hex}"
     )
 
 

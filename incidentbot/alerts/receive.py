@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from incidentbot.alerts.model import AlertBatch, AlertState, ReceivedAlert
 from incidentbot.alerts.ports import AlertGroup, AlertRepository, AlertRepositoryFor, NewGroup
+from incidentbot.incident.events import AlertReceived
 from incidentbot.incident.models import EventKind
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.journal_kinds import JournalKind
@@ -54,6 +55,7 @@ def receive(alerts: AlertRepository, uow: UnitOfWork, command: ReceiveAlerts) ->
     if group.incident_id is not None:
         _on_timeline(uow, group.incident_id, changed, at)
     uow.emit_latest(OutboxKind.ALERT_TRIAGE, group.id)
+    uow.announce(AlertReceived(group.incident_id, group.id, group.title, group.state.value, group.labels))
     return group
 
 

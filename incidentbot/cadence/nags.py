@@ -17,8 +17,10 @@ from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, C
 from incidentbot.cadence.commitments import hhmm
 from incidentbot.cadence.errors import AlreadySnoozed, UpdateAlreadyPosted
 from incidentbot.cadence.ports import NewReminder
+from incidentbot.incident.events import NagSent
 from incidentbot.incident.models import EventKind, Role
 from incidentbot.kernel import commands, outbox, reminders
+from incidentbot.kernel.commands import unit_of_work
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentClosed, IncidentNotFound
 from incidentbot.kernel.outbox_kinds import OutboxKind
@@ -75,6 +77,9 @@ def deliver_nag(services: Services, reminder: Reminder) -> None:
         )
         # The channel notice scheduled here, due at once, also turns the summary to "overdue".
         _schedule_follow_ups(tx, target.commitment, now, services.policy.escalation_grace)
+        unit_of_work(services, tx, now).announce(
+            NagSent(target.commitment.incident_id, owner, f"{target.commitment.due_at:%FT%TZ}")
+        )
 
 
 def _schedule_follow_ups(tx: Transaction, commitment: Commitment, now: datetime, grace: timedelta) -> None:

@@ -18,6 +18,7 @@ from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentSta
 from incidentbot.cadence.commitments import hhmm
 from incidentbot.cadence.ports import NewUpdate
 from incidentbot.cadence.update_rules import Update, UpdateDraft, next_update_problem
+from incidentbot.incident.events import IncidentUpdated, UpdatePosted
 from incidentbot.incident.models import EventKind, Incident, Status, TimelineEvent
 from incidentbot.kernel import commands, outbox, reminders
 from incidentbot.kernel.context import Services
@@ -160,6 +161,11 @@ def record_in(
         *(uow.emit(OutboxKind.CHANGE_NOTICE, incident.id, e.id) for e in events),
         uow.emit_sync(incident.id),
     )
+    for change in [
+        *IncidentUpdated.each_between(incident, changed, author_id),
+        UpdatePosted(incident.id, update.id, author_id),
+    ]:
+        uow.announce(change)
     view = IncidentView(incident=saved, roster=tx.roster(incident.id), policy=uow.policy, now=uow.now)
     return Recorded(update=update, view=view, changes=events, deliveries=deliveries)
 

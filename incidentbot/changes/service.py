@@ -12,8 +12,10 @@ from pydantic import BaseModel
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
+from incidentbot.incident.events import IncidentUpdated
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel import journal, outbox
+from incidentbot.kernel.commands import unit_of_work
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentError, LoweringNotConfirmed
 from incidentbot.kernel.outbox_kinds import OutboxKind
@@ -167,6 +169,8 @@ def _apply(
         )
         notice = outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, event.id, now) if event else None
         sync = outbox.enqueue_sync(tx, incident.id, now)
+        for change in IncidentUpdated.each_between(current, changed, by):
+            unit_of_work(services, tx, now).announce(change)
     outbox.send_or_explain(services, [notice, sync])
     return changed
 

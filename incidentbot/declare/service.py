@@ -20,6 +20,7 @@ from pydantic import model_validator
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource
 from incidentbot.declare.naming import channel_name
+from incidentbot.incident.events import IncidentDeclared
 from incidentbot.incident.models import EventKind, Incident, Role, SetupState, Severity
 from incidentbot.kernel import commands, journal, outbox, reminders
 from incidentbot.kernel.commands import Command, CommandHandler
@@ -125,6 +126,7 @@ def record_in(uow: UnitOfWork, declaration: Declaration) -> Incident:
         )
     )
     uow.emit(OutboxKind.SET_UP, incident.id, incident.id)
+    uow.announce(IncidentDeclared(incident.id, declared_by=declaration.declared_by))
     return incident
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from incidentbot.incident.events import IncidentUpdated
 from incidentbot.incident.models import EventKind, Incident, Role, RoleAssignment
 from incidentbot.kernel import commands, journal, outbox
 from incidentbot.kernel.context import Services
@@ -140,6 +141,7 @@ def assign_in(
     uow.emit(OutboxKind.ROLE_NOTICE, incident.id, assignment)
     uow.emit(OutboxKind.ROLE_CHECKLIST, incident.id, assignment)
     uow.emit_sync(incident.id)
+    uow.announce(IncidentUpdated(incident.id, changed="role", role=role.value, new=user_id, by=by))
     return incident
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from incidentbot.incident.events import TimelineEntryAdded
 from incidentbot.incident.models import EventKind, Incident, TimelineEvent
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.errors import NotAnIncidentChannel, SlackUnavailable
@@ -64,6 +65,7 @@ def add_note(uow: UnitOfWork, note: AddNote) -> NoteAdded:
         )
     )
     assert event is not None, "notes carry no message ts, so they never collide"
+    uow.announce(TimelineEntryAdded(incident.id, entry_id=event.id, kind=event.kind.value, text=event.text))
     # A person whose Slack zone is UTC was read in UTC as asked, not for want of a zone.
     return NoteAdded(incident, event, zone_name, occurred_at.astimezone(tz), zone_name == slack_zone)
 

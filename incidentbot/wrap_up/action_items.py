@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import ClassVar, Protocol
 
+from incidentbot.incident.events import ActionItemCreated, ActionItemUpdated
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentNotFound
@@ -103,6 +104,7 @@ def add(uow: UnitOfWork, command: AddActionItem) -> ActionItem:
     )
     _schedule(uow.tx, item, uow.now)
     uow.emit(OutboxKind.ACTION_ITEM_POST, incident.id, item.id)
+    uow.announce(ActionItemCreated(incident.id, item_id=item.id, text=item.text, owner=item.owner_id))
     return item
 
 
@@ -129,6 +131,7 @@ def set_state(uow: UnitOfWork, command: SetActionState) -> ActionItem:
     if item is None:
         raise ActionItemNotFound(str(command.item_id))
     _schedule(uow.tx, item, uow.now)
+    uow.announce(ActionItemUpdated(item.incident_id, item_id=item.id, done=done_at is not None))
     return item
 
 

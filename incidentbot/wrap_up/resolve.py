@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from incidentbot.cadence import commitments
+from incidentbot.incident.events import IncidentResolved
 from incidentbot.incident.models import EventKind, Incident, Status
 from incidentbot.incident.permissions import Permissions
 from incidentbot.kernel.commands import Command, CommandHandler
@@ -101,6 +102,7 @@ def resolve(uow: UnitOfWork, command: ResolveIncident) -> Resolution:
     )
     uow.emit(OutboxKind.RESOLUTION_POST, incident.id, event.id if event else incident.id)
     uow.emit(OutboxKind.POSTMORTEM_OFFER, incident.id, incident.id)
+    uow.announce(IncidentResolved(incident.id, resolved_by=by, fix=given.fix))
     return resolution
 
 
