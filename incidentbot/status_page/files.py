@@ -5,13 +5,16 @@ The bot serves these paths and the static export writes them, so both are the sa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from incidentbot.status_page import api
 from incidentbot.status_page import render_html as html
+from incidentbot.status_page.model import PublicIncident
 from incidentbot.status_page.overview import Overview
 
 HTML = "text/html; charset=utf-8"
@@ -55,7 +58,28 @@ def one(page: Overview, path: str) -> File | None:
 
 
 def every(page: Overview) -> Iterator[tuple[str, File]]:
+    yield from shared(page)
+    for path, _, render in incident_pages(page):
+        yield path, render()
+
+
+def shared(page: Overview) -> Iterator[tuple[str, File]]:
+    """The files that show every incident or the current state: any publication changes them."""
     for path, render in FIXED.items():
         yield path, render(page)
+
+
+def incident_pages(page: Overview) -> Iterator[tuple[str, str, Callable[[], File]]]:
+    """Each incident's page: its path, what it is rendered from (a digest), and how to render it.
+
+    An incident page shows its incident and the page's settings alone, so the same digest means
+    the same bytes (the templates are part of it: a new version of the bot renders again).
+    """
+    settings = page.config.model_dump_json() + html.templates_digest()
     for incident in page.history:
-        yield f"incidents/{incident.id}.html", File(html.incident(page, incident).encode(), HTML)
+        digest = hashlib.sha256((settings + incident.model_dump_json()).encode()).hexdigest()
+        yield f"incidents/{incident.id}.html", digest, partial(_incident_page, page, incident)
+
+
+def _incident_page(page: Overview, incident: PublicIncident) -> File:
+    return File(html.incident(page, incident).encode(), HTML)
