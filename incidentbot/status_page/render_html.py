@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,8 @@ def environment(time_zone: str = "UTC") -> Environment:
 
 
 def _local(zone: ZoneInfo) -> Callable[[datetime | None], str]:
+    # The same few times (each update's, the next-update times) appear on several pages.
+    @lru_cache(maxsize=65536)
     def local(when: datetime | None) -> str:
         if when is None:
             return ""
