@@ -76,9 +76,26 @@ def incident_pages(page: Overview) -> Iterator[tuple[str, str, Callable[[], File
     the same bytes (the templates are part of it: a new version of the bot renders again).
     """
     settings = page.config.model_dump_json() + html.templates_digest()
+    known: _Digests = _DIGESTS_SEEN[0]
+    digests: _Digests = {}
     for incident in page.history:
-        digest = hashlib.sha256((settings + incident.model_dump_json()).encode()).hexdigest()
+        digest = _digest(settings, incident, known)
+        digests[id(incident)] = (settings, incident, digest)
         yield f"incidents/{incident.id}.html", digest, partial(_incident_page, page, incident)
+    _DIGESTS_SEEN[0] = digests
+
+
+_Digests = dict[int, tuple[str, PublicIncident, str]]
+_DIGESTS_SEEN: list[_Digests] = [{}]
+"""The digests of the last export, by incident object: readers keep the incidents that did not
+change as the same objects (`site_cache.py`), so the next export needs only the new ones."""
+
+
+def _digest(settings: str, incident: PublicIncident, known: _Digests) -> str:
+    seen = known.get(id(incident))
+    if seen is not None and seen[0] == settings and seen[1] is incident:
+        return seen[2]
+    return hashlib.sha256((settings + incident.model_dump_json()).encode()).hexdigest()
 
 
 def _incident_page(page: Overview, incident: PublicIncident) -> File:
