@@ -193,8 +193,25 @@ def unresolved(page: Overview) -> Json:
     return {"page": page_json(page), "incidents": [incident_json(page, i) for i in page.active]}
 
 
+_TEXTS: dict[int, tuple[PublicIncident, str, str]] = {}
+"""Feed texts by incident object: both feeds show each, and an incident that did not change is
+the same object from one version of the page to the next (`site_cache.py`)."""
+_TEXTS_KEPT = 20_000
+
+
 def _text_of(incident: PublicIncident, page: Overview) -> str:
     """An incident's updates as plain text, newest first, for a feed entry."""
+    seen = _TEXTS.get(id(incident))
+    if seen is not None and seen[0] is incident and seen[1] == page.config.time_zone:
+        return seen[2]
+    if len(_TEXTS) >= _TEXTS_KEPT:
+        _TEXTS.clear()
+    text = _written_text_of(incident, page)
+    _TEXTS[id(incident)] = (incident, page.config.time_zone, text)
+    return text
+
+
+def _written_text_of(incident: PublicIncident, page: Overview) -> str:
     zone = page.config.zone
     lines = []
     for update in incident.updates:

@@ -3,10 +3,16 @@
 `DIR` is a symbolic link to a complete copy of the site beside it (`.DIR.site-…`); each export
 writes a new copy, then replaces the link in one `rename`, which POSIX makes atomic. Web
 servers and sync tools follow the link. The copy it replaced is removed afterwards.
+
+An export rewrites only what changed: each incident page whose incident, page settings and
+templates are as they were is hard-linked from the current copy (no bytes copied, and the copy
+being read is never written to); a manifest beside the link (`.DIR.manifest.json`) says what each
+page was rendered from. The shared files (the index, history, JSON and feeds) are written anew.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -27,7 +33,8 @@ class ExportError(Exception):
 
 
 def write_site(page: Overview, target: Path) -> int:
-    """Write every file of the site, then point `target` at it; returns how many files."""
+    """Write the site (reusing the current copy's unchanged pages), then point `target` at it;
+    returns how many files the site has."""
     target = Path(os.path.abspath(target))
     with _LOCK:
         check_target(target)
@@ -36,9 +43,11 @@ def write_site(page: Overview, target: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         copy = Path(tempfile.mkdtemp(prefix=f".{target.name}.site-", dir=target.parent))
         try:
-            count = _write_files(page, copy)
+            current = _current(target)
+            count, rendered_from = _write_files(page, copy, current)
             copy.chmod(0o755)  # mkdtemp makes it private; a web server reads it as another user
             previous = _swap(copy, target)
+            _write_manifest(target, copy, rendered_from)
         except BaseException:
             shutil.rmtree(copy, ignore_errors=True)
             raise
@@ -58,14 +67,67 @@ def check_target(target: Path) -> None:
     )
 
 
-def _write_files(page: Overview, root: Path) -> int:
+def _write_files(page: Overview, root: Path, current: _Copy | None) -> tuple[int, dict[str, str]]:
     count = 0
-    for relative, file in files.every(page):
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file.body)
+    for relative, file in files.shared(page):
+        _write(root / relative, file.body)
         count += 1
-    return count
+    rendered_from: dict[str, str] = {}
+    for relative, fingerprint, render in files.incident_pages(page):
+        rendered_from[relative] = fingerprint
+        unchanged = current is not None and current.pages.get(relative) == fingerprint
+        if not (unchanged and current is not None and _link(current, relative, root)):
+            _write(root / relative, render().body)
+        count += 1
+    return count, rendered_from
+
+
+def _write(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+
+
+class _Copy:
+    """The copy `target` points at, and what its incident pages were rendered from."""
+
+    def __init__(self, root: Path, pages: dict[str, str]) -> None:
+        self.root, self.pages = root, pages
+
+
+def _manifest(target: Path) -> Path:
+    return target.parent / f".{target.name}.manifest.json"
+
+
+def _current(target: Path) -> _Copy | None:
+    """The current copy, when the manifest describes it; None means render every page."""
+    if not target.is_symlink():
+        return None
+    try:
+        manifest = json.loads(_manifest(target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    root = target.parent / os.readlink(target)
+    if not isinstance(manifest, dict) or manifest.get("copy") != root.name:
+        return None  # an export stopped between the swap and the manifest: trust nothing
+    pages = manifest.get("pages")
+    return _Copy(root, pages) if isinstance(pages, dict) else None
+
+
+def _link(current: _Copy, relative: str, root: Path) -> bool:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(current.root / relative, path)
+    except OSError:
+        return False  # gone, or a file system without hard links: render it instead
+    return True
+
+
+def _write_manifest(target: Path, copy: Path, rendered_from: dict[str, str]) -> None:
+    manifest = _manifest(target)
+    written = manifest.with_name(f"{manifest.name}.{os.getpid()}-{threading.get_ident()}")
+    written.write_text(json.dumps({"copy": copy.name, "pages": rendered_from}), encoding="utf-8")
+    os.replace(written, manifest)
 
 
 def _swap(copy: Path, target: Path) -> Path | None:

@@ -190,6 +190,15 @@ class PublishedUpdate(BaseModel):
     def corrected(self) -> bool:
         return self.updated_at > self.published_at
 
+    @property
+    def affected(self) -> list[tuple[str, ComponentState]]:
+        """The components this update says are not operational, by name."""
+        return sorted(
+            (name, state)
+            for name, state in self.components.items()
+            if state is not ComponentState.OPERATIONAL
+        )
+
 
 class PublicIncident(BaseModel):
     """An incident as customers see it: only what was published for it."""

@@ -6,9 +6,10 @@ Links are relative, so the same pages work served by the bot under `/status/` an
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,8 @@ def environment(time_zone: str = "UTC") -> Environment:
 
 
 def _local(zone: ZoneInfo) -> Callable[[datetime | None], str]:
+    # The same few times (each update's, the next-update times) appear on several pages.
+    @lru_cache(maxsize=65536)
     def local(when: datetime | None) -> str:
         if when is None:
             return ""
@@ -79,6 +82,17 @@ def history(page: Overview) -> str:
     for shown in page.history:
         months.setdefault(shown.created_at.astimezone(page.config.zone).strftime("%B %Y"), []).append(shown)
     return _render("history.html.j2", page, 0, months=list(months.items()))
+
+
+@cache
+def templates_digest() -> str:
+    """A digest of every template and asset of the page, as this process renders them."""
+    digest = hashlib.sha256()
+    for directory in _template_dirs():
+        for path in sorted((Path(directory) / "status_page" / "site").rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def asset(name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,29 +17,18 @@ from incidentbot.rendering import Renderer
 from incidentbot.status_page import files, overview, publishing
 from incidentbot.status_page import slack_form as form
 from incidentbot.status_page.export import ExportError, write_site
-from incidentbot.status_page.model import Publication, StatusPageConfig
+from incidentbot.status_page.model import Publication, PublicIncident, StatusPageConfig
+from incidentbot.status_page.overview import Overview
+from incidentbot.status_page.site_cache import SiteCache, Version
 from incidentbot.status_page.sql_store import sql_of
 from incidentbot.wrap_up.comms import CustomerTextKept
 
 log = logging.getLogger(__name__)
 
 
-CACHE_SECONDS = 60
-"""A rendered page is reused while nothing was published and the minute has not changed."""
 RECHECK = timedelta(seconds=1)
 """How long readers trust the rendering before asking the database whether another process
 published since (a publication in this process is seen at once)."""
-
-
-class _Rendered:
-    """What the readers of one version of the page share: rendered once, read many times."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.key: tuple[object, ...] | None = None
-        self.checked_at: datetime | None = None
-        self.overview: overview.Overview | None = None
-        self.files: dict[str, files.File] = {}
 
 
 @dataclass(frozen=True)
@@ -49,7 +38,11 @@ class StatusPage:
     clock: Clock
     renderer: Renderer
     export_dir: Path | None = None
-    _rendered: _Rendered = field(default_factory=_Rendered, compare=False, repr=False)
+    _cache: SiteCache = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        cache = SiteCache(self._read, self._read_version, self._build, RECHECK)
+        object.__setattr__(self, "_cache", cache)  # frozen: set once, here
 
     @property
     def enabled(self) -> bool:
@@ -90,41 +83,32 @@ class StatusPage:
         self.published()
 
     def overview(self) -> overview.Overview:
-        with self.store.transaction() as tx:
-            incidents = sql_of(tx).public_incidents()
-        return overview.build(self.config, incidents, self.clock.now())
+        """The page as of now, from the newest version of what was published."""
+        return self._cache.overview(self.clock.now())
 
     def file(self, path: str) -> files.File | None:
-        """The site's file at `path`, rendered once per version of what was published.
+        """The site's file at `path`, rendered once per version of what was published."""
+        return self._cache.file(path, self.clock.now())
 
-        A status page is read hardest when something is wrong: readers share one rendering
-        instead of each reading every incident. The version is read from the database, so a
-        publication through another process shows at once too.
-        """
-        cache = self._rendered
-        now = self.clock.now()
-        with cache.lock:
-            if cache.key is None or cache.checked_at is None or now - cache.checked_at >= RECHECK:
-                with self.store.transaction() as tx:
-                    key = (*sql_of(tx).version(), int(now.timestamp()) // CACHE_SECONDS)
-                cache.checked_at = now
-                if cache.key != key or cache.overview is None:
-                    cache.key, cache.overview, cache.files = key, self.overview(), {}
-            assert cache.overview is not None
-            if path in cache.files:
-                return cache.files[path]
-            found = files.one(cache.overview, path)
-            if found is not None:  # Not the misses: any number of made-up paths would fill memory.
-                cache.files[path] = found
-            return found
+    def _read(self, after: int | None) -> tuple[Version, list[PublicIncident]]:
+        with self.store.transaction() as tx:
+            sql = sql_of(tx)
+            version = sql.version()
+            return version, sql.public_incidents() if after is None else sql.changed_incidents(after)
+
+    def _read_version(self) -> Version:
+        with self.store.transaction() as tx:
+            return sql_of(tx).version()
+
+    def _build(self, incidents: Sequence[PublicIncident], now: datetime) -> Overview:
+        return overview.build(self.config, incidents, now)
 
     def published(self) -> None:
         """Show what was just published, and rewrite the static copy, when there is one.
 
         A failure writing the copy never loses the text: it is kept and shown under /status/.
         """
-        with self._rendered.lock:  # after any rendering in progress, which may predate it
-            self._rendered.key = None
+        self._cache.forget()
         if self.export_dir is None:
             return
         try:

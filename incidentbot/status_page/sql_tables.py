@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text
 
 from incidentbot.store.tables import Id, UtcDateTime, metadata
 
@@ -18,6 +18,8 @@ status_page_incidents = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime),
+    # The site version of the incident's last change: readers reload only what changed since theirs.
+    Column("revision", Id, nullable=False, server_default="0"),
     Index("ix_status_page_incidents_created", "created_at"),
 )
 
@@ -45,4 +47,13 @@ status_page_corrections = Table(
     Column("previous_body", Text, nullable=False),
     Column("corrected_by", String(32), nullable=False),
     Column("corrected_at", UtcDateTime, nullable=False),
+)
+
+status_page_site = Table(
+    "status_page_site",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    # Bumped in every transaction that changes what is published; the row lock orders them, so a
+    # reader that sees version N sees every change up to N.
+    Column("version", Id, nullable=False),
 )
