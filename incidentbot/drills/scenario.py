@@ -11,7 +11,15 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 
 from incidentbot.incident.models import Role, Severity
 
@@ -47,7 +55,8 @@ def _severity(value: object) -> Severity:
     return parsed
 
 
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(format_duration)]
+"""Written `"3m"` in files and in journalled commands alike, so a scenario reads back as it was."""
 ScenarioSeverity = Annotated[Severity, BeforeValidator(_severity)]
 
 
@@ -93,7 +102,7 @@ class Requirement(BaseModel):
 class Inject(BaseModel):
     """One new fact, posted `at` after the drill starts (divided by the drill's time scale)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
 
     at: Duration
     text: str = Field(min_length=1, max_length=MAX_TEXT)

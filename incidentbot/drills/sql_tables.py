@@ -18,6 +18,7 @@ drill_runs = Table(
     Column("facilitator", String(32), nullable=False),
     Column("participants", JSON, nullable=False),
     Column("started_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime),
     Column("paused_at", UtcDateTime),
     Column("ended_at", UtcDateTime),
     Column("ended_by", String(32)),

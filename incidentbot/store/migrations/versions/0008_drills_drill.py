@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("facilitator", sa.String(32), nullable=False),
         sa.Column("participants", sa.JSON(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", sa.DateTime(timezone=True)),
         sa.Column("paused_at", sa.DateTime(timezone=True)),
         sa.Column("ended_at", sa.DateTime(timezone=True)),
         sa.Column("ended_by", sa.String(32)),
