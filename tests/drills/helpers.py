@@ -7,7 +7,7 @@ from typing import Any
 
 from incidentbot.drills.sql_store import drills_of
 from tests.e2e.helpers import wait_until
-from tests.e2e.timeline_helpers import command_reply
+from tests.e2e.timeline_helpers import told
 from tests.e2e.wrapup_helpers import last_modal
 from tests.status_page.helpers import as_slack_takes
 from tests.support import signing
@@ -88,5 +88,15 @@ def drill_run(running: RunningBot, incident_id: int) -> Any:
         return drills_of(tx).run(incident_id)
 
 
-def reply(running: RunningBot, text: str, channel: str, user: str = "U001") -> str:
-    return command_reply(running, text, channel_id=channel, user_id=user)
+def reply(running: RunningBot, text: str, channel: str, expect: str, user: str = "U001") -> str:
+    """Send `/incident <text>`; the answer containing `expect`, in the acknowledgement or after it."""
+
+    def matching() -> list[str]:
+        return [said for said in told(running, user) if expect in said]
+
+    before = len(matching())
+    response = running.client.command(text, user_id=user, channel_id=channel)
+    assert response.status == 200, response.body
+    if expect in response.text:
+        return str(response.text)
+    return wait_until(lambda: matching()[before] if len(matching()) > before else None)
