@@ -29,18 +29,37 @@ from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.roles import service as roles
 from incidentbot.slack import once, parse
 from incidentbot.slack.listeners.deps import Deps, answering_errors
-from incidentbot.slack.listeners.invocation import Invocation, Router
+from incidentbot.slack.listeners.invocation import Handler, Invocation, Router
 from incidentbot.timeline.slack_message_text import readable
 
 NAMES = ("drill", "drills")
+RESOLVE = "resolve"
 
 
 def register(app: App, deps: Deps, router: Router) -> None:
     router.add(NAMES, _command, deps.renderer.render("drills/help.j2").strip())
+    resolve = router.handlers.get(RESOLVE)
+    if resolve is not None:
+        router.handlers[RESOLVE] = partial(_resolve, resolve)
     where = answering_errors(
         deps, lambda body: (parse.metadata(body["view"]).get("channel"), str(body["user"]["id"]))
     )
     app.view(CALLBACK)(where(_on_submit(deps)))
+
+
+def _resolve(resolve: Handler, inv: Invocation) -> None:
+    """`/incident resolve` in a drill's channel ends the drill, as `/incident drill end` does: a
+    drill has no resolution form to fill in, and its scorecard is what the team wants next."""
+    if not _in_drill(inv.deps, inv.channel_id):
+        resolve(inv)
+        return
+    _control(inv, Control.END, "", template="drills/resolved_as_end.j2")
+
+
+def _in_drill(deps: Deps, channel_id: str) -> bool:
+    with deps.services.store.transaction() as tx:
+        incident = tx.incident_by_channel(channel_id) if channel_id else None
+    return incident is not None and incident.drill
 
 
 def catalogue(deps: Deps) -> Catalogue:
@@ -73,7 +92,7 @@ def _listing(deps: Deps, scenarios: Catalogue, unknown: str | None) -> str:
     )
 
 
-def _control(inv: Invocation, which: Control, rest: str) -> None:
+def _control(inv: Invocation, which: Control, rest: str, template: str = "drills/controlled.j2") -> None:
     deps = inv.deps
     text = readable(rest, deps.workspace.name_of).strip()
     if which is Control.INJECT and not text:
@@ -82,13 +101,13 @@ def _control(inv: Invocation, which: Control, rest: str) -> None:
     asked = ControlDrill(user_id=inv.user_id, channel_id=inv.channel_id, control=which, text=text)
     row = commands.submit(deps.services, asked)
     assert row is not None, "journalled without a delivery name"
-    inv.later(partial(_controlled, inv, row))
+    inv.later(partial(_controlled, inv, row, template))
 
 
-def _controlled(inv: Invocation, row: Reminder) -> None:
+def _controlled(inv: Invocation, row: Reminder, template: str) -> None:
     done = commands.apply_submitted(inv.deps.services, row, control.CONTROL)
     if done is not None:
-        inv.tell(inv.deps.renderer.render("drills/controlled.j2", done=done, control=done.control.value))
+        inv.tell(inv.deps.renderer.render(template, done=done, control=done.control.value))
 
 
 def _on_submit(deps: Deps) -> Any:

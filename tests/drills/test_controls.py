@@ -63,3 +63,13 @@ def test_an_inject_without_words_says_what_to_type(running: RunningBot) -> None:
     response = running.client.command("drill inject", channel_id=incident.channel_id)
     assert "Type the inject after the word" in response.text
     assert drill_run(running, incident.id).ended_at is None
+
+
+def test_resolve_in_a_drill_channel_ends_the_drill_and_says_so(running: RunningBot) -> None:
+    incident = start_drill(running)
+    reply(running, "resolve", incident.channel_id, "This is a drill, so `/incident resolve` ended it")
+    posted(running, incident.channel_id, "Drill scorecard")
+    assert drill_run(running, incident.id).ended_at is not None
+    assert running.incident(1).status == "resolved"
+    assert not running.slack.calls_to("views.open")[1:], "no resolution form opens for a drill"
+    reply(running, "resolve", incident.channel_id, "This drill has already ended")
