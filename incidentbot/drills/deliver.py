@@ -27,9 +27,12 @@ def deliver_briefing(services: Services, reminder: Reminder) -> object:
         services.workspace.invite(channel, list(drill.participants))
     services.workspace.post_rendered(view, "drills/briefing.j2", drill=drill, scenario=drill.scenario)
     now = services.clock.now()
+    due_now: list[Reminder] = []
     with services.store.transaction() as tx:
         if complete(tx, reminder, now) and not drills_of(tx).injects(drill.incident_id):
-            run.schedule_injects(tx, drill, now)
+            due_now = run.schedule_injects(tx, drill, now)
+    # An inject due at once follows the briefing now, not at the scheduler's next tick.
+    outbox.send_now(services, due_now)
     return COMPLETED
 
 

@@ -23,6 +23,7 @@ from incidentbot.drills.sql_store import drills_of
 from incidentbot.incident.models import Incident
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.ports import Transaction
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.unit_of_work import UnitOfWork
 
 MAX_SCALE = 600
@@ -89,24 +90,29 @@ def closing_offset(scenario: Scenario) -> timedelta:
     return max([scenario.length, *deadlines]) + GRACE
 
 
-def schedule_injects(tx: Transaction, run: DrillRun, at: datetime) -> DrillRun:
-    """Start the clock at `at`: one inject row and one reminder per inject, and the closing time."""
+def schedule_injects(tx: Transaction, run: DrillRun, at: datetime) -> list[Reminder]:
+    """Start the clock at `at`: one inject row and one reminder per inject, and the closing time.
+
+    Returns the reminders due at once (an inject "at 0s"), for the caller to send after the commit.
+    """
     records = drills_of(tx)
+    due_now: list[Reminder] = []
     for number, inject in enumerate(run.scenario.injects, start=1):
         due = at + scaled(inject.at, run.scale)
         row = records.add_inject(
             run.incident_id, NewInject(number, due, inject.text, inject.sender, inject.requires)
         )
-        tx.add_reminder(
+        reminder = tx.add_reminder(
             NewReminder(kind=kinds.INJECT, due_at=due, incident_id=run.incident_id, subject_id=row.id)
         )
+        if reminder is not None and due <= at:
+            due_now.append(reminder)
     ends_at = at + scaled(closing_offset(run.scenario), run.scale)
     tx.add_reminder(
         NewReminder(kind=kinds.END, due_at=ends_at, incident_id=run.incident_id, subject_id=run.incident_id)
     )
-    started = replace(run, started_at=at, ends_at=ends_at)
-    records.save_run(started)
-    return started
+    records.save_run(replace(run, started_at=at, ends_at=ends_at))
+    return due_now
 
 
 def records_of(tx: Transaction) -> DrillRecords:
