@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "postmortem": ("incidentbot.cli.postmortem", "print an incident's blameless postmortem draft"),
     "lint": ("incidentbot.cli.lint", "check a text for blame, speculation, jargon and other anti-patterns"),
     "statuspage": ("incidentbot.cli.statuspage", "export the status page as static files"),
-    "drill": ("incidentbot.cli.drill", "check tabletop drill scenario files"),
+    "drill": ("incidentbot.cli.drill", "check drill scenario files; print a drill's scorecard as Markdown"),
 }
 
 

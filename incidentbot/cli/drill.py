@@ -1,7 +1,9 @@
-"""`python -m incidentbot drill check FILE…`: validate scenario files before a drill needs them.
+"""`python -m incidentbot drill check FILE…` validates scenario files before a drill needs them;
+`python -m incidentbot drill report N` prints drill #N's scorecard as Markdown.
 
-Exit status: 0 when every file is a valid scenario, 1 when any is not (each problem is printed as
-`file:line: field: problem`), 2 for usage errors.
+`check` exits 0 when every file is a valid scenario, 1 when any is not (each problem is printed
+as `file:line: field: problem`), 2 for usage errors. `report` reads DATABASE_URL and the team
+config like the bot does, and exits 1 when there is no ended drill numbered N.
 """
 
 from __future__ import annotations
@@ -35,15 +37,28 @@ class _Parser(argparse.ArgumentParser):
 
 def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     parser = _Parser(stderr)
-    parser.add_argument("command", choices=["check"], help="check: validate scenario files")
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a scenario file (TOML)")
+    parser.add_argument("command", choices=["check", "report"], help="check FILE…, or report N")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE|N", help="scenario files (TOML), or a drill's number"
+    )
     try:
         args = parser.parse_args(list(argv))
+        if args.command == "report" and (len(args.files) != 1 or not args.files[0].isdigit()):
+            raise _UsageError("report takes one drill number, e.g. report 12")
     except _UsageError as error:
         print(f"incidentbot drill: {error}", file=stderr)
         return EXIT_USAGE
+    if args.command == "report":
+        # Imported only here: checking a file needs no database.
+        from incidentbot.cli.drill_report import report  # noqa: PLC0415
+
+        return report(int(args.files[0]), stdout, stderr)
+    return _check([Path(name) for name in args.files], stdout, stderr)
+
+
+def _check(paths: list[Path], stdout: TextIO, stderr: TextIO) -> int:
     valid = True
-    for path in args.files:
+    for path in paths:
         try:
             scenario = load_scenario(path)
         except ScenarioError as error:

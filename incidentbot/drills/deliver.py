@@ -77,7 +77,7 @@ def deliver_end(services: Services, reminder: Reminder) -> object:
 
 
 def deliver_scorecard(services: Services, reminder: Reminder) -> None:
-    card = scorecard.scorecard_of(services, reminder.subject_id or 0)
+    card = scorecard.scorecard_of(services.store, reminder.subject_id or 0)
     if card is None:
         raise ReminderObsolete
     view = services.view_of(card.incident_id)

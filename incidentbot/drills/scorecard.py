@@ -17,8 +17,7 @@ from incidentbot.drills.ports import DrillInject, DrillRun
 from incidentbot.drills.scenario import Artifact, Requirement
 from incidentbot.drills.sql_store import drills_of
 from incidentbot.incident.models import EventKind
-from incidentbot.kernel.context import Services
-from incidentbot.kernel.ports import Transaction
+from incidentbot.kernel.ports import Store, Transaction
 from incidentbot.wrap_up.comms_rules import CommsAudience
 from incidentbot.wrap_up.metric_rules import IncidentMetrics
 from incidentbot.wrap_up.metrics import measure_in
@@ -81,9 +80,9 @@ class Scorecard:
         return sum(1 for a in self.artifacts if a.outcome is Outcome.MISSING)
 
 
-def scorecard_of(services: Services, incident_id: int) -> Scorecard | None:
+def scorecard_of(store: Store, incident_id: int) -> Scorecard | None:
     """The scorecard of an ended drill, with the team's earlier runs of the same scenario."""
-    with services.store.transaction() as tx:
+    with store.transaction() as tx:
         records = drills_of(tx)
         drill = records.run(incident_id)
         if drill is None or drill.ended_at is None:

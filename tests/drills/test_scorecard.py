@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import pytest
+
+from incidentbot.cli.drill import run
 from tests.drills.helpers import advance, reply, start_drill
 from tests.e2e.helpers import wait_until
 from tests.e2e.update_helpers import submit_update
@@ -50,3 +56,24 @@ def test_a_late_first_update_is_late_and_earlier_runs_are_compared(running: Runn
     assert "*First update:* after 3 min — within the 15-minute rule" in card
     assert "*Earlier runs of this scenario:*" in card
     assert "first update after 2 min, 3 of 3 asked for done on time" in card
+
+
+def test_drill_report_prints_the_scorecard_as_markdown(
+    running: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("INCIDENTBOT_CONFIG", "incidentbot.toml")
+    monkeypatch.chdir(tmp_path)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert run(["report", "1"], io.StringIO(), stdout, stderr) == 1
+    assert "#1 is not a drill that has ended" in stderr.getvalue()
+    _run_once(running, 1, update_after=2)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert run(["report", "1"], io.StringIO(), stdout, stderr) == 0, stderr.getvalue()
+    report = stdout.getvalue()
+    assert report.startswith("# Drill scorecard: Checkout stops while a schema change runs")
+    assert "| First update | after 2 min (within the 15-minute rule) |" in report
+    assert (
+        "| 2 | a timeline entry (/incident note, or the timeline reaction) | 3 min | done | 1 min |" in report
+    )
+    assert run(["report", "one"], io.StringIO(), io.StringIO(), io.StringIO()) == 2
