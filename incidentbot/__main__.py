@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("incidentbot.cli.lint", "check a text for blame, speculation, jargon and other anti-patterns"),
     "statuspage": ("incidentbot.cli.statuspage", "export the status page as static files"),
     "webhooks": ("incidentbot.cli.webhooks", "list outgoing webhook deliveries, or send one again"),
+    "drill": ("incidentbot.cli.drill", "check drill scenario files; print a drill's scorecard as Markdown"),
 }
 
 

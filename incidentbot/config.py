@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from incidentbot.alerts.rules import AlertsSection
 from incidentbot.checker import DEFAULT_CONFIG as DEFAULT_CHECKER
 from incidentbot.checker import CheckerConfig
+from incidentbot.drills.catalogue import DrillsSection
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel.housekeeping import Retention
 from incidentbot.status_page.model import StatusPageConfig
@@ -76,6 +77,7 @@ class TeamConfig(BaseModel):
     status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
     alerts: AlertsSection = Field(default_factory=AlertsSection)
     webhooks: tuple[WebhookEndpoint, ...] = ()
+    drills: DrillsSection = Field(default_factory=DrillsSection)
 
 
 class Settings(BaseSettings):

@@ -19,6 +19,8 @@ from incidentbot.changes import register as changes
 from incidentbot.clock import Clock, SystemClock
 from incidentbot.config import Settings, TeamConfig
 from incidentbot.declare import register as declare
+from incidentbot.drills import deliver as drills
+from incidentbot.drills.marking import DrillChannels
 from incidentbot.handoff import deliver as handoff
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.registry import Registry
@@ -26,7 +28,8 @@ from incidentbot.rendering import Renderer
 from incidentbot.roles import register as roles
 from incidentbot.slack.ack_first import AckFirst
 from incidentbot.slack.app import build_app
-from incidentbot.slack.gateway import SlackWorkspace, make_client
+from incidentbot.slack.drill_marking import MarkingWorkspace
+from incidentbot.slack.gateway import make_client
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.status_page import register as status_page_rows
 from incidentbot.status_page import wiring_subscribers
@@ -47,7 +50,7 @@ ALERT_THREADS = 2
 """Applying received alerts and posting their triage messages, paced per channel: a pool of its own,
 so an alert storm never keeps people's requests waiting for a thread."""
 MODAL_THREADS = 4
-FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff, alerts_rows)
+FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff, alerts_rows, drills)
 """Each registers the kinds of row it handles (`<feature>/register.py`, the hand-over's `deliver.py`)."""
 
 
@@ -98,11 +101,12 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     renderer = Renderer()
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
     ack_first = AckFirst()
-    workspace = SlackWorkspace(
+    workspace = MarkingWorkspace(
         client, renderer, reaction=team.timeline_reaction, before_call=ack_first.give_way
     )
     journal = BatchingJournal(engine)
     store, the_clock = SqlStore(engine), clock or SystemClock()
+    workspace.is_drill_channel = DrillChannels(store)
     status_page = _status_page(settings, team, store, the_clock, renderer)
     subscriptions = wiring_subscribers.subscriptions(settings, team.status_page, store, the_clock)
     registry = build_registry(status_page, subscriptions, team.webhooks)

@@ -53,6 +53,8 @@ class Declaration(Command):
     commander: str | None = None
     comms: str | None = None
     scribe: str | None = None
+    drill: bool = False
+    """A tabletop drill's incident (`drills/`): its channel is `drill-<n>-…`, and it is never announced."""
 
     @model_validator(mode="after")
     def _asked_by_the_declarer(self) -> Declaration:
@@ -102,6 +104,7 @@ def record_in(uow: UnitOfWork, declaration: Declaration) -> Incident:
             declared_by=declaration.declared_by,
             declared_at=now,
             next_update_due=uow.policy.first_update_due(now),
+            drill=declaration.drill,
         )
     )
     for role, user_id in declaration.holders().items():
@@ -220,10 +223,19 @@ def _set_up_steps(
     workspace.refresh_summary(view)
     # The channel id is saved even when Slack refuses it, so the announcement is tried once.
     incident = view.incident
-    if services.announcement_channel and not incident.is_private and incident.announcement_channel_id is None:
+    if services.announcement_channel and _announced(incident):
         keep_lease()
         _announce(services, view, services.announcement_channel)
     return checklists
+
+
+DRILL_CHANNEL_PREFIX = "drill"
+"""A drill's channel reads as practice at a glance: `drill-12-checkout-lock`."""
+
+
+def _announced(incident: Incident) -> bool:
+    """Only public, real incidents are announced: a drill is practice, and stays in its channel."""
+    return not incident.is_private and not incident.drill and incident.announcement_channel_id is None
 
 
 def _announce(services: Services, view: IncidentView, channel_id: str) -> None:
@@ -242,7 +254,8 @@ def _create_channel(
     services: Services, incident: Incident, keep_lease: Callable[[], None]
 ) -> tuple[str, str]:
     for attempt in range(MAX_NAME_ATTEMPTS):
-        name = channel_name(services.channel_prefix, incident.number, incident.title, attempt)
+        prefix = DRILL_CHANNEL_PREFIX if incident.drill else services.channel_prefix
+        name = channel_name(prefix, incident.number, incident.title, attempt)
         keep_lease()
         try:
             return services.workspace.create_channel(name, private=incident.is_private), name
@@ -260,9 +273,8 @@ def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> Non
         incident = tx.get_incident(incident_id, for_update=True)
         assert incident is not None
         tx.save_incident(incident.model_copy(update={"setup_state": SetupState.READY, "setup_error": None}))
-        if prompt_at := prompt_due(
-            incident.severity, incident.is_private, incident.declared_at, services.status_page
-        ):
+        kept_in = incident.is_private or incident.drill  # never on the status page
+        if prompt_at := prompt_due(incident.severity, kept_in, incident.declared_at, services.status_page):
             tx.add_reminder(prompt_reminder(incident.id, prompt_at))
         # A change made while the channel was being built may have found no summary to edit.
         raced = tx.outbox_rows(OutboxKind.SYNC_SUMMARY, incident_id)

@@ -128,6 +128,13 @@ class Incident(_Record):
     next_update_due: datetime | None = None
     setup_state: SetupState = SetupState.PENDING
     setup_error: str | None = None
+    drill: bool = False
+    """A tabletop drill (`drills/`): an incident in its own channel, but never announced, published,
+    sent to stakeholders or webhooks, nor counted in the statistics."""
+
+    @property
+    def is_drill(self) -> bool:
+        return self.drill
 
     @property
     def label(self) -> str:

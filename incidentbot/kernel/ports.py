@@ -36,6 +36,7 @@ class NewIncident:
     declared_by: str
     declared_at: datetime
     next_update_due: datetime | None
+    drill: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.cadence import slack_listeners as updates
 from incidentbot.changes import slack_lowering as severity_lowering
+from incidentbot.drills import slack_listeners as drills
 from incidentbot.handoff import slack_listeners as handoff
 from incidentbot.kernel.context import Services
 from incidentbot.slack.clean_input import StorableText
@@ -63,6 +64,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> IncidentApp
     resolution.register(app, deps, router)
     updates.register(app, deps, router)
     handoff.register(app, deps, router)
+    drills.register(app, deps, router)
     severity_lowering.register(app, deps)
     status_page_corrections.register(app, deps, router)
     alert_buttons.register(app, deps)

@@ -21,6 +21,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
+from incidentbot.drills.slack_form import CALLBACK as DRILL_FORM
 from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
 from incidentbot.slack.ids import Action, Callback, WrapUpAction, WrapUpCallback
@@ -49,6 +50,7 @@ VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
         Callback.TIMELINE_DELETE.value,
         Callback.DISMISS_ALERTS.value,
         Callback.ATTACH_ALERTS.value,
+        DRILL_FORM,
     }
 )
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process

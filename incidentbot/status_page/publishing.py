@@ -44,6 +44,8 @@ def publish_in(
     """Record `text` as the incident's next public update; NotPublishable when it may not be."""
     if incident.is_private:
         raise NotPublishable("a private incident never reaches the status page")
+    if incident.drill:
+        raise NotPublishable("a drill never reaches the status page")
     if text.audience is not CommsAudience.CUSTOMER:
         raise NotPublishable(f"{text.audience.value} texts are not public")
     previous = tx.published_impact(incident.id)

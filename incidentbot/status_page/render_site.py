@@ -72,7 +72,7 @@ class StatusPage:
         """Publish a customer text in the unit of work that keeps it (`Registry.on`)."""
         if not isinstance(event, CustomerTextKept) or event.public is None:
             return
-        if event.incident.is_private:
+        if event.incident.is_private or event.incident.drill:
             return  # Kept and posted in its own channel as before; never public.
         publication, next_update_at = public_of(event.public)
         publishing.publish_in(sql_of(uow.tx), event.incident, event.text, publication, next_update_at)

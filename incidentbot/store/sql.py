@@ -101,6 +101,7 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
                 declared_at=new.declared_at,
                 next_update_due=new.next_update_due,
                 setup_state=SetupState.PENDING.value,
+                drill=new.drill,
             )
             .returning(incidents)
         ).one()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 
@@ -84,6 +85,7 @@ incidents = Table(
     Column("next_update_due", UtcDateTime),
     Column("setup_state", String(16), nullable=False),
     Column("setup_error", Text),
+    Column("drill", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("team_id", "number", name="uq_incidents_team_number"),
 )
 

@@ -53,6 +53,8 @@ def receives(endpoint: WebhookEndpoint, event_type: str, incident: Incident | No
     """Whether `endpoint` hears of this event about `incident`: the one place that decides."""
     if not endpoint.wants(event_type):
         return False
+    if incident is not None and incident.is_drill:
+        return False  # a drill is practice: nothing outside its channel hears of it
     private = incident is not None and incident.is_private
     return endpoint.include_private or not private
 

@@ -167,9 +167,10 @@ SAVE = CommandHandler(PostCommsText, save)
 
 def destination(view: IncidentView, audience: CommsAudience, stakeholder_channel: str | None) -> str:
     """Customer texts go to the incident channel, the others to the stakeholder channel when the
-    team has one; a private incident keeps all of them in its own channel."""
+    team has one; a private incident, or a drill, keeps all of them in its own channel."""
     channel = view.incident.channel_id or ""
-    if audience is CommsAudience.CUSTOMER or not stakeholder_channel or view.incident.is_private:
+    incident = view.incident
+    if audience is CommsAudience.CUSTOMER or not stakeholder_channel or incident.is_private or incident.drill:
         return channel
     return stakeholder_channel
 

@@ -51,11 +51,12 @@ def period_metrics(
     """Incidents declared in the last `period` (30 days unless told otherwise) that `user_id` may see.
 
     A private incident counts only for the members of its channel: for anyone else even one more
-    in the count would tell that it exists.
+    in the count would tell that it exists. Drills are practice, and never count.
     """
     now = services.clock.now()
     with services.store.transaction() as tx:
         declared = tx.incidents_declared_since(team_id, now - period)
-    shown = [incident for incident in declared if queries.may_see(services, incident, user_id)]
+    real = [incident for incident in declared if not incident.drill]
+    shown = [incident for incident in real if queries.may_see(services, incident, user_id)]
     with services.store.transaction() as tx:
         return summarize([measure_in(tx, incident, now) for incident in shown])

@@ -1,0 +1,1 @@
+"""Tabletop drills: a scenario delivered in timed injects in a channel of its own, then scored."""

@@ -1,0 +1,106 @@
+"""The drill's rows, delivered: the briefing (which starts the clock), each inject, the closing.
+
+Each handler re-reads the run first: an inject of a drill that has ended, or one already posted
+or skipped, is not posted; one of a paused drill waits.
+"""
+
+from __future__ import annotations
+
+from incidentbot.drills import control, kinds, run, scorecard
+from incidentbot.drills.ports import DrillRun
+from incidentbot.drills.sql_store import drills_of
+from incidentbot.kernel import commands, outbox
+from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import IncidentView
+from incidentbot.kernel.registry import Registry
+from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.kernel.reminders import COMPLETED, ReminderNotYet, ReminderObsolete, complete
+
+
+def deliver_briefing(services: Services, reminder: Reminder) -> object:
+    """Invite the participants, post the briefing, and start the clock in the same commit as done."""
+    drill, view = _drill(services, reminder.subject_id or 0)
+    channel = view.incident.channel_id
+    if channel is None:
+        raise ReminderNotYet("the drill's channel is not set up yet")
+    if drill.participants:
+        services.workspace.invite(channel, list(drill.participants))
+    services.workspace.post_rendered(view, "drills/briefing.j2", drill=drill, scenario=drill.scenario)
+    now = services.clock.now()
+    due_now: list[Reminder] = []
+    with services.store.transaction() as tx:
+        if complete(tx, reminder, now) and not drills_of(tx).injects(drill.incident_id):
+            due_now = run.schedule_injects(tx, drill, now)
+    # An inject due at once follows the briefing now, not at the scheduler's next tick.
+    outbox.send_now(services, due_now)
+    return COMPLETED
+
+
+def deliver_inject(services: Services, reminder: Reminder) -> object:
+    with services.store.transaction() as tx:
+        records = drills_of(tx)
+        inject = records.inject(reminder.subject_id or 0)
+        drill = records.run(inject.incident_id) if inject else None
+        incident = tx.get_incident(drill.incident_id) if drill else None
+        if inject is None or drill is None or incident is None:
+            raise ReminderObsolete
+        if not inject.waiting or drill.ended_at is not None or not incident.is_open:
+            raise ReminderObsolete
+        if drill.paused_at is not None:
+            raise ReminderNotYet("the drill is paused")
+        view = services.view(tx, incident)
+    services.workspace.post_rendered(
+        view, "drills/inject.j2", inject=inject, drill=drill, count=_count(drill)
+    )
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        if complete(tx, reminder, now):
+            drills_of(tx).mark_delivered(inject.id, now)
+    return COMPLETED
+
+
+def deliver_end(services: Services, reminder: Reminder) -> object:
+    """The scenario has run out: end the drill as `/incident drill end` would, and mark this done."""
+    now = services.clock.now()
+    with services.store.transaction() as tx:
+        drill = drills_of(tx).run(reminder.subject_id or 0, for_update=True)
+        incident = tx.get_incident(drill.incident_id) if drill else None
+        if drill is None or incident is None or drill.ended_at is not None:
+            raise ReminderObsolete
+        if drill.paused_at is not None:
+            raise ReminderNotYet("the drill is paused")
+        uow = commands.unit_of_work(services, tx, now)
+        if complete(tx, reminder, now):
+            control.end_in(uow, incident, drill, None, now)
+    outbox.send_now(services, uow.emitted)
+    return COMPLETED
+
+
+def deliver_scorecard(services: Services, reminder: Reminder) -> None:
+    card = scorecard.scorecard_of(services.store, reminder.subject_id or 0)
+    if card is None:
+        raise ReminderObsolete
+    view = services.view_of(card.incident_id)
+    services.workspace.post_rendered(view, "drills/scorecard.j2", card=card)
+
+
+def register(registry: Registry) -> None:
+    registry.add_command(run.START)
+    registry.add_command(control.CONTROL)
+    registry.add_delivery(kinds.BRIEFING, deliver_briefing)
+    registry.add_delivery(kinds.INJECT, deliver_inject)
+    registry.add_delivery(kinds.END, deliver_end)
+    registry.add_delivery(kinds.SCORECARD, deliver_scorecard)
+
+
+def _drill(services: Services, incident_id: int) -> tuple[DrillRun, IncidentView]:
+    with services.store.transaction() as tx:
+        drill = drills_of(tx).run(incident_id)
+        incident = tx.get_incident(incident_id)
+        if drill is None or incident is None or drill.ended_at is not None:
+            raise ReminderObsolete
+        return drill, services.view(tx, incident)
+
+
+def _count(drill: DrillRun) -> int:
+    return len(drill.scenario.injects)

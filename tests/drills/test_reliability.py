@@ -1,0 +1,74 @@
+"""A restart, a worker killed holding an inject, or a second replica: no inject lost, none doubled."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from incidentbot.clock import ManualClock
+from incidentbot.drills import kinds
+from incidentbot.kernel.reminders import LEASE, claim
+from tests.drills.helpers import advance, drill_run, injects_posted, start_drill
+from tests.support.fake_slack import FakeSlack
+from tests.support.harness import RunningBot, running_bot
+
+
+def test_a_restart_mid_drill_loses_and_doubles_no_inject(
+    slack: FakeSlack, database_url: str, clock: ManualClock
+) -> None:
+    with running_bot(slack, database_url, clock) as first:
+        incident = start_drill(first)
+        advance(first, 4)
+        assert injects_posted(first, incident.channel_id) == [1, 2]
+        # Inject 3 comes due, and a worker takes it and dies before posting it.
+        clock.advance(timedelta(seconds=4))
+        first.settle()
+        taken = claim(first.services, "killed-worker")
+        assert [row.kind for row in taken] == [kinds.INJECT]
+    with running_bot(slack, database_url, clock) as second:
+        advance(second, 1)
+        assert injects_posted(second, incident.channel_id) == [1, 2], "the dead worker's lease holds"
+        clock.advance(LEASE)
+        advance(second, 0)
+        assert injects_posted(second, incident.channel_id) == [1, 2, 3, 4, 5, 6, 7]
+        advance(second, 60)
+        assert drill_run(second, incident.id).ended_at is not None
+        assert injects_posted(second, incident.channel_id) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_two_replicas_deliver_each_inject_once(
+    slack: FakeSlack, database_url: str, clock: ManualClock
+) -> None:
+    slack.latency = 0.005  # each post takes a moment, so both replicas find work at once
+    with running_bot(slack, database_url, clock) as one, running_bot(slack, database_url, clock) as two:
+        incident = start_drill(one)
+        for _ in range(7):
+            clock.advance(timedelta(seconds=4))
+            _fire_together(one, two)
+        assert injects_posted(one, incident.channel_id) == [1, 2, 3, 4, 5, 6, 7]
+        clock.advance(timedelta(seconds=60))
+        _fire_together(one, two)
+        assert drill_run(one, incident.id).ended_at is not None
+        scorecards = [t for t in _texts(one, incident.channel_id) if "Drill scorecard" in t]
+        assert len(scorecards) == 1
+
+
+def _fire_together(*replicas: RunningBot) -> None:
+    for replica in replicas:
+        replica.settle()
+    threads = [
+        threading.Thread(target=replica.fire_due, args=(f"replica-{i}",))
+        for i, replica in enumerate(replicas)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _texts(running: RunningBot, channel: str) -> list[str]:
+    return [
+        str(c.args["text"])
+        for c in running.slack.ok_calls_to("chat.postMessage")
+        if c.args["channel"] == channel
+    ]
