@@ -8,6 +8,7 @@ land shows the latest state.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from incidentbot.alerts.model import AlertState
@@ -17,7 +18,7 @@ from incidentbot.incident.models import Incident
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.ports import Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
-from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
+from incidentbot.kernel.reminders import ReminderObsolete, ReminderWaiting
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import actions, button, context, sections
 from incidentbot.slack.gateway import SlackWorkspace
@@ -33,13 +34,16 @@ SUMMARY_SHOWN = 1500
 LABEL_SHOWN = 100
 """Senders' text is shortened for the message (kept whole in the database): a message has at most
 50 blocks of 3,000 characters, and a triage message Slack refuses would never be seen."""
+TURN = timedelta(seconds=1)
+"""How soon a delivery waiting behind another of the same message looks again: Slack's pace in a
+channel. It waits for its turn, it has not failed, so it does not back off further each time."""
 
 
 def deliver_triage(services: Services, row: Reminder) -> None:
     now = services.clock.now()
     with services.store.transaction() as tx:
         if _earlier_under_way(tx, row, now):
-            raise ReminderNotYet("an earlier delivery of this triage message is under way")
+            raise ReminderWaiting("an earlier delivery of this triage message is under way", TURN)
         group = SqlAlerts(tx).group(row.subject_id or 0)
         incident = tx.get_incident(group.incident_id) if group and group.incident_id else None
     if group is None:
