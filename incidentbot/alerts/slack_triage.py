@@ -16,6 +16,7 @@ from incidentbot.alerts.ports import AlertGroup
 from incidentbot.alerts.sql_alerts import SqlAlerts
 from incidentbot.incident.models import Incident
 from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.ports import Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import ReminderObsolete, ReminderWaiting
@@ -54,9 +55,20 @@ def deliver_triage(services: Services, row: Reminder) -> None:
         ts = slack.post(group.channel_id, text, blocks)
         with services.store.transaction() as tx:
             SqlAlerts(tx).set_message(group.id, ts)
+        _keep_link(services, group.id, group.channel_id, ts)
         return
     slack.pacer.wait(group.channel_id)  # edits share the channel's pace with posts
     slack.edit(group.channel_id, group.message_ts, text, blocks)
+
+
+def _keep_link(services: Services, group_id: int, channel_id: str, ts: str) -> None:
+    """The message's permalink for the incident's summary; without one it links the alert's source."""
+    try:
+        link = workspace_of(services).permalink(channel_id, ts)
+    except SlackUnavailable:
+        return  # the message is posted and recorded: a missing link must not post it again
+    with services.store.transaction() as tx:
+        SqlAlerts(tx).set_message(group_id, ts, link)
 
 
 def workspace_of(services: Services) -> SlackWorkspace:
