@@ -45,20 +45,42 @@ def deliver_triage(services: Services, row: Reminder) -> None:
     with services.store.transaction() as tx:
         if _earlier_under_way(tx, row, now):
             raise ReminderWaiting("an earlier delivery of this triage message is under way", TURN)
-        group = SqlAlerts(tx).group(row.subject_id or 0)
-        incident = tx.get_incident(group.incident_id) if group and group.incident_id else None
-    if group is None:
-        raise ReminderObsolete(f"alert group {row.subject_id} is gone")
+        if _covered(tx, row):
+            raise ReminderObsolete("an earlier delivery not started yet will show this change too")
     slack = workspace_of(services)
-    text, blocks = triage_message(slack.renderer, group, incident, now)
+    group, incident = _current(services, row)
+    if group.message_ts is not None:
+        slack.pacer.wait(group.channel_id)  # edits share the channel's pace with posts
+        group, incident = _current(services, row)  # what changed while it waited goes out too
+    text, blocks = triage_message(slack.renderer, group, incident, services.clock.now())
     if group.message_ts is None:
         ts = slack.post(group.channel_id, text, blocks)
         with services.store.transaction() as tx:
             SqlAlerts(tx).set_message(group.id, ts)
         _keep_link(services, group.id, group.channel_id, ts)
         return
-    slack.pacer.wait(group.channel_id)  # edits share the channel's pace with posts
     slack.edit(group.channel_id, group.message_ts, text, blocks)
+
+
+def _current(services: Services, row: Reminder) -> tuple[AlertGroup, Incident | None]:
+    with services.store.transaction() as tx:
+        group = SqlAlerts(tx).group(row.subject_id or 0)
+        incident = tx.get_incident(group.incident_id) if group and group.incident_id else None
+    if group is None:
+        raise ReminderObsolete(f"alert group {row.subject_id} is gone")
+    return group, incident
+
+
+def _covered(tx: Transaction, row: Reminder) -> bool:
+    """Whether an earlier delivery of the message, not started yet, will render this change too.
+
+    Only the earliest of those waiting is sent, so a burst of changes coming in while one
+    delivery is under way costs one more send, however they raced one another.
+    """
+    return any(
+        other.id < row.id and other.state is ReminderState.PENDING and other.claimed_by is None
+        for other in tx.outbox_rows(row.kind, row.subject_id or 0)
+    )
 
 
 def _keep_link(services: Services, group_id: int, channel_id: str, ts: str) -> None:
