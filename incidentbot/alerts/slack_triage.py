@@ -50,7 +50,10 @@ def deliver_triage(services: Services, row: Reminder) -> None:
     slack = workspace_of(services)
     group, incident = _current(services, row)
     if group.message_ts is not None:
-        slack.pacer.wait(group.channel_id)  # edits share the channel's pace with posts
+        # Edits share the channel's pace with posts. One that would wait long goes back to the
+        # queue as waiting, where later changes join it, rather than holding a thread asleep.
+        if not slack.pacer.wait_if_soon(group.channel_id, TURN.total_seconds()):
+            raise ReminderWaiting("the channel's pace", TURN)
         group, incident = _current(services, row)  # what changed while it waited goes out too
     text, blocks = triage_message(slack.renderer, group, incident, services.clock.now())
     if group.message_ts is None:

@@ -66,3 +66,26 @@ def test_after_a_storm_the_message_shows_the_final_count_a_moment_after_the_edit
     shown = _shown_text(running)
     assert f"*{REPEATS}* firing" in shown and f"received {REPEATS} times" in shown
     assert len(running.slack.ok_calls_to("chat.update")) - edits_before == 1, "one edit serves every repeat"
+
+
+def test_an_edit_behind_a_busy_channel_goes_back_to_wait_instead_of_holding_a_thread_asleep(
+    running: RunningBot,
+) -> None:
+    assert post(running, ALERTMANAGER, alertmanager(am_alert("f0"))).status == 202
+    wait_until(lambda: running.slack.messages(ALERT_CHANNEL))
+    running.settle()
+    pacer = running.bot.deps.workspace.pacer
+    pacer._interval = 60.0
+    pacer.wait(ALERT_CHANNEL)  # the channel's next slot is a minute away
+    assert post(running, ALERTMANAGER, alertmanager(am_alert("f1"))).status == 202
+    wait_until(lambda: not pending_requests(running))
+
+    running.settle()  # no delivery is left asleep in the pacer
+
+    assert groups(running)[0].received == 2
+    assert "received 2 times" not in _shown_text(running)
+    pacer._interval = 0.0
+    pacer._next.clear()
+    running.clock.advance(timedelta(seconds=2))
+    running.fire_due()
+    assert "received 2 times" in _shown_text(running)
