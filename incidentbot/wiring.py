@@ -122,6 +122,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         handlers=registry,
         subscribers=registry.subscribers,
         status_page=team.status_page,
+        view_parts=registry.view_parts,
     )
     deps = Deps(
         services=services,

@@ -40,6 +40,8 @@ class AlertGroup(BaseModel):
     firing: int = 0
     """Alerts of the group firing now."""
     message_ts: str | None = None
+    message_link: str | None = None
+    """The triage message's permalink, for the incident's summary."""
     incident_id: int | None = None
     dismissed_by: str | None = None
     dismissed_reason: str | None = None

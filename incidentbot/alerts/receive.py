@@ -43,6 +43,7 @@ def receive(alerts: AlertRepository, uow: UnitOfWork, command: ReceiveAlerts) ->
         alert for alert in batch.alerts if alerts.record_alert(group.id, alert.fingerprint, alert.state, at)
     ]
     now_firing = alerts.firing(group.id)
+    shown_state = group.state
     group = group.model_copy(
         update={
             "received": group.received + len(batch.alerts),
@@ -54,6 +55,8 @@ def receive(alerts: AlertRepository, uow: UnitOfWork, command: ReceiveAlerts) ->
     alerts.save_group(group)
     if group.incident_id is not None:
         _on_timeline(uow, group.incident_id, changed, at)
+        if group.state is not shown_state:
+            uow.emit_sync(group.incident_id)  # the summary shows whether its alerts still fire
     uow.emit_latest(OutboxKind.ALERT_TRIAGE, group.id)
     uow.announce(AlertReceived(group.incident_id, group.id, group.title, group.state.value, group.labels))
     return group

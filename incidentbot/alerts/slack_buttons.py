@@ -89,14 +89,6 @@ def _submit(
         deps.later(*_submitter(body), partial(commands.apply_submitted, deps.services, row, handler))
 
 
-def attach_declared(deps: Deps, group_id: int, incident_id: int, declarer: str) -> None:
-    """Link the alert to the incident declared from it, as Attach would."""
-    command = triage.AttachAlerts(user_id=declarer, group_id=group_id, incident_id=incident_id)
-    row = commands.submit(deps.services, command)
-    if row is not None:
-        commands.apply_submitted(deps.services, row, ATTACH_ALERTS)
-
-
 def _declare_form(deps: Deps, group_id: int, channel: str | None, user: str) -> dict[str, Any]:
     with deps.services.store.transaction() as tx:
         group = SqlAlerts(tx).group(group_id)

@@ -8,6 +8,7 @@ land shows the latest state.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from incidentbot.alerts.model import AlertState
@@ -15,9 +16,10 @@ from incidentbot.alerts.ports import AlertGroup
 from incidentbot.alerts.sql_alerts import SqlAlerts
 from incidentbot.incident.models import Incident
 from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.ports import Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
-from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
+from incidentbot.kernel.reminders import ReminderObsolete, ReminderWaiting
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import actions, button, context, sections
 from incidentbot.slack.gateway import SlackWorkspace
@@ -33,26 +35,65 @@ SUMMARY_SHOWN = 1500
 LABEL_SHOWN = 100
 """Senders' text is shortened for the message (kept whole in the database): a message has at most
 50 blocks of 3,000 characters, and a triage message Slack refuses would never be seen."""
+TURN = timedelta(seconds=1)
+"""How soon a delivery waiting behind another of the same message looks again: Slack's pace in a
+channel. It waits for its turn, it has not failed, so it does not back off further each time."""
 
 
 def deliver_triage(services: Services, row: Reminder) -> None:
     now = services.clock.now()
     with services.store.transaction() as tx:
         if _earlier_under_way(tx, row, now):
-            raise ReminderNotYet("an earlier delivery of this triage message is under way")
-        group = SqlAlerts(tx).group(row.subject_id or 0)
-        incident = tx.get_incident(group.incident_id) if group and group.incident_id else None
-    if group is None:
-        raise ReminderObsolete(f"alert group {row.subject_id} is gone")
+            raise ReminderWaiting("an earlier delivery of this triage message is under way", TURN)
+        if _covered(tx, row):
+            raise ReminderObsolete("an earlier delivery not started yet will show this change too")
     slack = workspace_of(services)
-    text, blocks = triage_message(slack.renderer, group, incident, now)
+    group, incident = _current(services, row)
+    if group.message_ts is not None:
+        # Edits share the channel's pace with posts. One that would wait long goes back to the
+        # queue as waiting, where later changes join it, rather than holding a thread asleep.
+        if not slack.pacer.wait_if_soon(group.channel_id, TURN.total_seconds()):
+            raise ReminderWaiting("the channel's pace", TURN)
+        group, incident = _current(services, row)  # what changed while it waited goes out too
+    text, blocks = triage_message(slack.renderer, group, incident, services.clock.now())
     if group.message_ts is None:
         ts = slack.post(group.channel_id, text, blocks)
         with services.store.transaction() as tx:
             SqlAlerts(tx).set_message(group.id, ts)
+        _keep_link(services, group.id, group.channel_id, ts)
         return
-    slack.pacer.wait(group.channel_id)  # edits share the channel's pace with posts
     slack.edit(group.channel_id, group.message_ts, text, blocks)
+
+
+def _current(services: Services, row: Reminder) -> tuple[AlertGroup, Incident | None]:
+    with services.store.transaction() as tx:
+        group = SqlAlerts(tx).group(row.subject_id or 0)
+        incident = tx.get_incident(group.incident_id) if group and group.incident_id else None
+    if group is None:
+        raise ReminderObsolete(f"alert group {row.subject_id} is gone")
+    return group, incident
+
+
+def _covered(tx: Transaction, row: Reminder) -> bool:
+    """Whether an earlier delivery of the message, not started yet, will render this change too.
+
+    Only the earliest of those waiting is sent, so a burst of changes coming in while one
+    delivery is under way costs one more send, however they raced one another.
+    """
+    return any(
+        other.id < row.id and other.state is ReminderState.PENDING and other.claimed_by is None
+        for other in tx.outbox_rows(row.kind, row.subject_id or 0)
+    )
+
+
+def _keep_link(services: Services, group_id: int, channel_id: str, ts: str) -> None:
+    """The message's permalink for the incident's summary; without one it links the alert's source."""
+    try:
+        link = workspace_of(services).permalink(channel_id, ts)
+    except SlackUnavailable:
+        return  # the message is posted and recorded: a missing link must not post it again
+    with services.store.transaction() as tx:
+        SqlAlerts(tx).set_message(group_id, ts, link)
 
 
 def workspace_of(services: Services) -> SlackWorkspace:

@@ -46,6 +46,7 @@ alert_groups = Table(
     Column("received", Integer, nullable=False, default=0),
     Column("firing", Integer, nullable=False, default=0),
     Column("message_ts", String(32)),
+    Column("message_link", Text),
     Column("incident_id", ForeignKey("incidents.id", ondelete="SET NULL"), index=True),
     Column("dismissed_by", String(32)),
     Column("dismissed_reason", Text),
@@ -133,8 +134,10 @@ class SqlAlerts(AlertRepository):
             )
         )
 
-    def set_message(self, group_id: int, ts: str) -> None:
-        self.db.execute(update(alert_groups).where(alert_groups.c.id == group_id).values(message_ts=ts))
+    def set_message(self, group_id: int, ts: str, link: str | None = None) -> None:
+        self.db.execute(
+            update(alert_groups).where(alert_groups.c.id == group_id).values(message_ts=ts, message_link=link)
+        )
 
     def close_group(self, group_id: int) -> None:
         self.db.execute(update(alert_groups).where(alert_groups.c.id == group_id).values(open_key=None))
@@ -191,6 +194,7 @@ def _group(row: Row[Any]) -> AlertGroup:
         received=row.received,
         firing=row.firing,
         message_ts=row.message_ts,
+        message_link=row.message_link,
         incident_id=row.incident_id,
         dismissed_by=row.dismissed_by,
         dismissed_reason=row.dismissed_reason,

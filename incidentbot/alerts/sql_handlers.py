@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from incidentbot.alerts import receive, triage
+from incidentbot.alerts import declare, receive, triage
 from incidentbot.alerts.sql_alerts import SqlAlerts
 
 RECEIVE_ALERTS = receive.handler(SqlAlerts)
 DISMISS_ALERTS = triage.dismiss_handler(SqlAlerts)
 ATTACH_ALERTS = triage.attach_handler(SqlAlerts)
+DECLARE_FROM_ALERT = declare.handler(SqlAlerts)

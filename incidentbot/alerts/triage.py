@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from pydantic import Field
@@ -32,7 +33,7 @@ class AttachAlerts(Command):
 
 
 def dismiss(alerts: AlertRepository, uow: UnitOfWork, command: DismissAlerts) -> AlertGroup | None:
-    group = _untriaged(alerts, command.group_id)
+    group = untriaged(alerts, command.group_id)
     if group is None:
         return None
     dismissed = group.model_copy(update={"dismissed_by": command.user_id, "dismissed_reason": command.reason})
@@ -43,7 +44,7 @@ def dismiss(alerts: AlertRepository, uow: UnitOfWork, command: DismissAlerts) ->
 
 def attach(alerts: AlertRepository, uow: UnitOfWork, command: AttachAlerts) -> AlertGroup | None:
     """From now on the group's firings and resolutions go on the incident's timeline."""
-    group = _untriaged(alerts, command.group_id)
+    group = untriaged(alerts, command.group_id)
     if group is None:
         return None
     incident = uow.tx.get_incident(command.incident_id)
@@ -51,24 +52,31 @@ def attach(alerts: AlertRepository, uow: UnitOfWork, command: AttachAlerts) -> A
         raise IncidentNotFound(str(command.incident_id))
     if not incident.is_open:
         raise IncidentClosed(incident.label)
-    attached = group.model_copy(update={"incident_id": incident.id})
+    return link(alerts, uow, group, incident.id, command.user_id, command.received_at or uow.now)
+
+
+def link(
+    alerts: AlertRepository, uow: UnitOfWork, group: AlertGroup, incident_id: int, actor: str, at: datetime
+) -> AlertGroup:
+    """Attach the group to an open incident, with a timeline entry saying so."""
+    attached = group.model_copy(update={"incident_id": incident_id})
     alerts.save_group(attached)
     uow.tx.add_event(
         NewEvent(
-            incident_id=incident.id,
+            incident_id=incident_id,
             kind=EventKind.DETECTION,
             text=f"alert attached: {group.title}" + (f" ({group.summary})" if group.summary else ""),
-            occurred_at=command.received_at or uow.now,
-            actor_id=command.user_id,
+            occurred_at=at,
+            actor_id=actor,
             source=TIMELINE_SOURCE,
         )
     )
     uow.emit_latest(OutboxKind.ALERT_TRIAGE, group.id)
-    uow.emit_sync(incident.id)
+    uow.emit_sync(incident_id)
     return attached
 
 
-def _untriaged(alerts: AlertRepository, group_id: int) -> AlertGroup | None:
+def untriaged(alerts: AlertRepository, group_id: int) -> AlertGroup | None:
     """The group, unless gone or decided already: two people decided at once, the first stands."""
     group = alerts.group(group_id)
     return None if group is None or group.triaged else group

@@ -13,6 +13,9 @@ from incidentbot.kernel.ports import IncidentView, Journal, Store, Transaction, 
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.status_page.model import StatusPageConfig
 
+ViewPart = Callable[[Transaction, Incident], Mapping[str, object]]
+"""What a feature adds to an incident's templates (the alerts its summary links), read in `tx`."""
+
 
 @dataclass(frozen=True)
 class Services:
@@ -30,10 +33,17 @@ class Services:
     status_page: StatusPageConfig = field(default_factory=StatusPageConfig)
     subscribers: Mapping[type, Sequence[Callable[..., None]]] = field(default_factory=dict)
     """Features' parts in other features' commands (`Registry.on`), given to each unit of work."""
+    view_parts: Sequence[ViewPart] = ()
+    """Features' parts in how an incident is shown (`Registry.add_view_part`), read into `extra`."""
 
     def view(self, tx: Transaction, incident: Incident) -> IncidentView:
+        extra = {name: value for part in self.view_parts for name, value in part(tx, incident).items()}
         return IncidentView(
-            incident=incident, roster=tx.roster(incident.id), policy=self.policy, now=self.clock.now()
+            incident=incident,
+            roster=tx.roster(incident.id),
+            policy=self.policy,
+            now=self.clock.now(),
+            extra=extra,
         )
 
     def view_of(self, incident_id: int) -> IncidentView:

@@ -57,3 +57,5 @@ class JournalKind(StrEnum):
     """An alert group dismissed from its triage message, with a reason."""
     ATTACH_ALERTS = "apply_alert_attach"
     """An alert group attached to an open incident from its triage message."""
+    DECLARE_FROM_ALERT = "apply_alert_declare"
+    """An incident declared from an alert group, linked to it in the same unit of work."""

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from incidentbot.kernel.commands import CommandHandler, replaying_handler
+from incidentbot.kernel.context import ViewPart
 from incidentbot.kernel.reminders import Handler
 from incidentbot.kernel.unit_of_work import Subscriber
 
@@ -31,6 +32,7 @@ class Registry(Mapping[str, Handler]):
         self._handlers: dict[str, Handler] = {}
         self._commands: dict[str, CommandHandler[Any, Any]] = {}
         self.subscribers: dict[type, list[Subscriber]] = {}
+        self.view_parts: list[ViewPart] = []
 
     def add_command(self, handler: CommandHandler[Any, Any]) -> None:
         """A command's kind: applied by `handler`, replayed by the scheduler if nobody applied it."""
@@ -46,6 +48,10 @@ class Registry(Mapping[str, Handler]):
     def on(self, event: type, subscriber: Subscriber) -> None:
         """Run `subscriber` in the unit of work of any command that announces an `event`."""
         self.subscribers.setdefault(event, []).append(subscriber)
+
+    def add_view_part(self, part: ViewPart) -> None:
+        """Give every incident's templates what `part` reads (the summary's alerts)."""
+        self.view_parts.append(part)
 
     def command(self, kind: str) -> CommandHandler[Any, Any] | None:
         return self._commands.get(kind)

@@ -50,6 +50,15 @@ class ReminderNotYet(Exception):
     """The message must follow one that is still waiting: released like a failure, tried later."""
 
 
+class ReminderWaiting(ReminderNotYet):
+    """The message waits its turn behind another delivery that is under way, which is no failure:
+    taken again after `retry_in` each time, without the growing backoff of a failed delivery."""
+
+    def __init__(self, reason: str, retry_in: timedelta) -> None:
+        super().__init__(reason)
+        self.retry_in = retry_in
+
+
 class LeaseLost(Exception):
     """Our lease ran out and another worker has taken the reminder over: leave it to them."""
 
@@ -180,6 +189,9 @@ def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handl
         log.error("reminder %s (%s) can never be stored, closing it: %s", reminder.id, reminder.kind, error)
         finish(services, reminder, ReminderState.CANCELLED)
         return FireReport(cancelled=1)
+    except ReminderWaiting as waiting:
+        release(services, reminder, str(waiting), retry_in=waiting.retry_in)
+        return FireReport(retried=1)
     except (SlackUnavailable, ReminderNotYet) as error:
         release(services, reminder, str(error) or type(error).__name__)
         return FireReport(retried=1)
@@ -205,11 +217,17 @@ def finish(services: Services, reminder: Reminder, state: ReminderState) -> None
         tx.finish_reminder(reminder.id, reminder.claimed_by or "", state, services.clock.now())
 
 
-def release(services: Services, reminder: Reminder, error: str) -> None:
-    """Give a claimed reminder back after a failure, to be taken again after the backoff."""
-    retry_at = services.clock.now() + retry_delay(reminder.attempts + 1)
-    log.warning(
-        "reminder %s (%s) not delivered, retrying at %s: %s", reminder.id, reminder.kind, retry_at, error
+def release(services: Services, reminder: Reminder, error: str, *, retry_in: timedelta | None = None) -> None:
+    """Give a claimed reminder back after a failure, to be taken again after the backoff
+    (or after `retry_in`, when it only waits its turn)."""
+    retry_at = services.clock.now() + (retry_in or retry_delay(reminder.attempts + 1))
+    log.log(
+        logging.DEBUG if retry_in else logging.WARNING,
+        "reminder %s (%s) not delivered, retrying at %s: %s",
+        reminder.id,
+        reminder.kind,
+        retry_at,
+        error,
     )
     with services.store.transaction() as tx:
         tx.release_reminder(reminder.id, reminder.claimed_by or "", retry_at, error)

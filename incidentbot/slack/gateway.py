@@ -82,6 +82,19 @@ class ChannelPacer:
         if slot > now:
             self._sleep(slot - now)
 
+    def wait_if_soon(self, channel: str, within: float) -> bool:
+        """Take the channel's next slot and wait for it, if it comes within `within` seconds;
+        False (no slot taken) when the channel is busier than that, so the caller can come back."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(channel, 0.0))
+            if slot - now > within:
+                return False
+            self._next[channel] = slot + self._interval
+        if slot > now:
+            self._sleep(slot - now)
+        return True
+
 
 class SlackWorkspace(ResolutionSlack, OutboxSlack):
     def __init__(

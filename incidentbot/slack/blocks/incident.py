@@ -19,6 +19,7 @@ def incident_context(view: IncidentView, **extra: Any) -> dict[str, Any]:
         "policy": view.policy,
         "roles": list(Role),
         "now": view.now,
+        **view.extra,
         **extra,
     }
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from incidentbot.alerts import slack_buttons as alert_buttons
+from incidentbot.alerts import declare as from_alert
+from incidentbot.alerts.sql_handlers import DECLARE_FROM_ALERT
 from incidentbot.checker.slack_findings import tell_declared
 from incidentbot.declare import service as declare
-from incidentbot.incident.models import Role, Severity
+from incidentbot.incident.models import Incident, Role, Severity
 from incidentbot.incident.validation import impact_problem, title_problem
 from incidentbot.kernel import commands, journal
+from incidentbot.kernel.commands import CommandHandler
 from incidentbot.kernel.errors import BotUser, SlackUnavailable, UnknownUser
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
@@ -54,11 +56,15 @@ def register(app: App, deps: Deps) -> None:
             comms=parse.selected_user(view, Block.COMMS),
             scribe=parse.selected_user(view, Block.SCRIBE),
         )
+        alert_group = parse.metadata(view).get("alert_group")
+        handler: CommandHandler[Any, Incident] = declare.DECLARE
+        if isinstance(alert_group, int):
+            declaration = from_alert.DeclareFromAlert(**declaration.model_dump(), group_id=alert_group)
+            handler = DECLARE_FROM_ALERT
         request = commands.submit(deps.services, declaration, _delivery(body))
         ack()
         if request is not None:
-            alert_group = parse.metadata(view).get("alert_group")
-            deps.later(*_submitter(body), partial(_record_and_set_up, deps, request, alert_group))
+            deps.later(*_submitter(body), partial(_record_and_set_up, deps, request, handler))
 
     def on_assign_roles(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         errors = _people_errors(deps, view)
@@ -80,12 +86,12 @@ def register(app: App, deps: Deps) -> None:
     app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
 
 
-def _record_and_set_up(deps: Deps, request: Reminder, alert_group: object = None) -> None:
+def _record_and_set_up(
+    deps: Deps, request: Reminder, handler: CommandHandler[Any, Incident] = declare.DECLARE
+) -> None:
     # Applying it owes the channel's setup, which is then built here, in this thread.
-    incident = commands.apply_submitted(deps.services, request, declare.DECLARE)
+    incident = commands.apply_submitted(deps.services, request, handler)
     if incident is not None:
-        if isinstance(alert_group, int):
-            alert_buttons.attach_declared(deps, alert_group, incident.id, incident.declared_by)
         tell_declared(deps, incident.id)
 
 
