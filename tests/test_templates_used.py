@@ -12,6 +12,10 @@ SITE = TEMPLATES / "status_page" / "site"
 """The status page's own environment, whose templates are named from this folder."""
 NAMED = re.compile(r'f?["\']([\w{}][\w/.{}\-]*\.(?:j2|toml|css|svg))["\']')
 JINJA_REFERENCE = re.compile(r'{%-?\s*(?:include|extends|import|from)\s+"([^"]+)"')
+JINJA_BUILT_REFERENCE = re.compile(r'{%-?\s*include\s+"([^"]+)"\s*~\s*\w+\s*~\s*"([^"]+)"')
+"""An include whose name is built from a variable: `"drills/prompts/" ~ key ~ ".j2"`."""
+FOLDERS_READ_WHOLE = ("drills/scenarios/",)
+"""Folders whose every file is read (the shipped drill scenarios), none named one by one."""
 ERROR_CODE = re.compile(r'^\s+code = "([\w/]+)"', re.MULTILINE)
 CONFIG_FILES = {"incidentbot.toml", "html.j2"}
 """Named in code, but not templates: the team's configuration, and an extension Jinja's
@@ -28,7 +32,13 @@ def _templates() -> set[Path]:
 
 
 def _names_in_code() -> set[str]:
-    return set(NAMED.findall(_code())) - CONFIG_FILES
+    built = {
+        f"{start}{{name}}{end}"
+        for template in _templates()
+        if template.suffix == ".j2"
+        for start, end in JINJA_BUILT_REFERENCE.findall(template.read_text("utf-8"))
+    }
+    return (set(NAMED.findall(_code())) | built) - CONFIG_FILES
 
 
 @cache
@@ -57,6 +67,7 @@ def test_every_template_is_used() -> None:
         for template in sorted(_templates())
         if not any(p.fullmatch(n) for p in patterns for n in _names_of(template))
         and not (_names_of(template) & referenced)
+        and not template.relative_to(TEMPLATES).as_posix().startswith(FOLDERS_READ_WHOLE)
     ]
     assert orphans == [], f"no code uses these templates: {orphans}"
 
