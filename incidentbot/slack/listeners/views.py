@@ -88,7 +88,7 @@ def _record_and_set_up(deps: Deps, request: Reminder, alert_group: object = None
     if incident is not None:
         if isinstance(alert_group, int):
             alert_buttons.attach_declared(deps, alert_group, incident.id, incident.declared_by)
-        tell_declared(deps, incident.id)
+        tell_declared(deps, incident)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
