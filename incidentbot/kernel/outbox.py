@@ -41,6 +41,7 @@ def enqueue(
     subject_id: int,
     now: datetime,
     worker: str | None = None,
+    payload: str | None = None,
 ) -> Reminder:
     """A message to send about `subject_id`, due `now`; the caller sends it after committing.
 
@@ -50,8 +51,8 @@ def enqueue(
     held for `CALLER_FIRST`, and whoever sends it claims it first.
     """
     if worker is not None:
-        return tx.add_outbox_row(kind, incident_id, subject_id, now, now + LEASE, leased_to=worker)
-    return tx.add_outbox_row(kind, incident_id, subject_id, now, now + CALLER_FIRST)
+        return tx.add_outbox_row(kind, incident_id, subject_id, now, now + LEASE, worker, payload)
+    return tx.add_outbox_row(kind, incident_id, subject_id, now, now + CALLER_FIRST, payload=payload)
 
 
 def enqueue_once(

@@ -21,8 +21,10 @@ class OutboxTransaction(Protocol):
         due_at: datetime,
         hold_until: datetime,
         leased_to: str | None = None,
+        payload: str | None = None,
     ) -> Reminder:
-        """A pending outbox row that no scheduler takes before `hold_until`.
+        """A pending outbox row that no scheduler takes before `hold_until`; `payload` is what its
+        handler needs that the database does not keep elsewhere (a message's channel and ts).
 
         With `leased_to`, the row is written leased to that worker until `hold_until`: the thread
         that writes it sends it just after the commit without claiming it first, and a scheduler

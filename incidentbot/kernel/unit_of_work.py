@@ -56,12 +56,13 @@ class UnitOfWork:
         for subscriber in self.subscribers.get(type(event), ()):
             subscriber(self, event)
 
-    def emit(self, kind: str, incident_id: int, subject_id: int) -> Reminder:
+    def emit(self, kind: str, incident_id: int, subject_id: int, payload: str | None = None) -> Reminder:
         """Owe a message about `subject_id`; it is sent after the commit.
 
-        `kind` is an `OutboxKind` or a kind a feature declares itself, with its handler.
+        `kind` is an `OutboxKind` or a kind a feature declares itself, with its handler; `payload`
+        keeps what the handler needs that the database does not (the message to edit).
         """
-        row = outbox.enqueue(self.tx, kind, incident_id, subject_id, self.now, self.worker)
+        row = outbox.enqueue(self.tx, kind, incident_id, subject_id, self.now, self.worker, payload)
         self.emitted.append(row)
         return row
 

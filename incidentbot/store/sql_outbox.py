@@ -54,6 +54,7 @@ class OutboxSql:
         due_at: datetime,
         hold_until: datetime,
         leased_to: str | None = None,
+        payload: str | None = None,
     ) -> Reminder:
         same = and_(
             reminders.c.kind == kind,
@@ -77,6 +78,7 @@ class OutboxSql:
                     claimed_by=leased_to,
                     claimed_until=hold_until if leased_to or hold_until > at else None,
                     attempts=0,
+                    payload=payload,
                 )
                 .on_conflict_do_nothing(
                     index_elements=[reminders.c.kind, reminders.c.subject_id, reminders.c.due_at],

@@ -30,6 +30,7 @@ class MemoryOutbox:
         due_at: datetime,
         hold_until: datetime,
         leased_to: str | None = None,
+        payload: str | None = None,
     ) -> Reminder:
         # The same rule as the SQL store's partial unique index: one row per kind, subject, instant.
         taken = [r.due_at for r in self.outbox_rows(kind, subject_id)]
@@ -42,6 +43,7 @@ class MemoryOutbox:
             due_at=at,
             claimed_by=leased_to,
             claimed_until=hold_until if leased_to or hold_until > at else None,
+            payload=payload,
         )
         self.reminder_rows[reminder.id] = reminder
         return reminder
