@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incidentbot.cadence import nags, post_update, snooze, updates
+from incidentbot.cadence import nags, post_update, slack_snoozed, snooze, updates
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.registry import Registry
 from incidentbot.kernel.reminder_rows import ReminderKind
@@ -15,3 +15,4 @@ def register(registry: Registry) -> None:
     registry.add_delivery(OutboxKind.PUBLISH_UPDATE, updates.deliver_update)
     registry.add_command(post_update.POST_UPDATE)
     registry.add_command(snooze.SNOOZE)
+    registry.add_delivery(snooze.SNOOZED_NAG, slack_snoozed.deliver_snoozed_nag)

@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from incidentbot.cadence import nags, updates
 from incidentbot.cadence import slack_blocks as update_blocks
+from incidentbot.cadence import updates
 from incidentbot.cadence.post_update import POST_UPDATE, PostUpdate
 from incidentbot.cadence.snooze import SNOOZE, SnoozeNextUpdate
 from incidentbot.cadence.update_rules import UpdateDraft, chosen_next_update, parse_preset
@@ -19,7 +19,6 @@ from incidentbot.checker.slack_findings import tell_findings
 from incidentbot.incident.models import Severity, Status
 from incidentbot.kernel import commands
 from incidentbot.kernel.errors import IncidentClosed
-from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack import parse
 from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
@@ -54,14 +53,20 @@ def register(app: App, deps: Deps, router: Router) -> None:
             ack()
             return
         user = str(body["user"]["id"])
+        nag_channel, nag_ts = _nag_message(body)
         asked = SnoozeNextUpdate(
-            user_id=user, channel_id=actor(body)[0], commitment_id=int(commitment_id), minutes=int(minutes)
+            user_id=user,
+            channel_id=actor(body)[0],
+            commitment_id=int(commitment_id),
+            minutes=int(minutes),
+            nag_channel=nag_channel,
+            nag_ts=nag_ts,
         )
         # Journalled with the claim on this very click, so a click delivered twice snoozes once.
         row = commands.submit(deps.services, asked, delivery_key(body))
         ack()
         if row is not None:
-            deps.later(*actor(body), partial(_snooze, deps, body, row))
+            deps.later(*actor(body), partial(commands.apply_submitted, deps.services, row, SNOOZE))
 
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         incident_id = int(parse.metadata(view).get("incident_id") or 0)
@@ -159,18 +164,9 @@ def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
     return parse.metadata(body.get("view") or {}).get("channel"), str(body["user"]["id"])
 
 
-def _snooze(deps: Deps, body: dict[str, Any], row: Reminder) -> None:
-    snoozed = commands.apply_submitted(deps.services, row, SNOOZE)
-    if snoozed is not None:
-        _show_snoozed(deps, body, snoozed)
-
-
-def _show_snoozed(deps: Deps, body: dict[str, Any], snoozed: nags.Snoozed) -> None:
-    """Replace the nag's buttons so the DM shows what happened."""
+def _nag_message(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The nag DM the snooze button was on: the snooze's outbox message edits it."""
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    if not channel or not ts:
-        return
-    text, blocks = update_blocks.snoozed(snoozed.view, snoozed.commitment, deps.renderer)
-    deps.workspace.edit(str(channel), str(ts), text, blocks)
+    return (str(channel), str(ts)) if channel and ts else (None, None)

@@ -32,12 +32,18 @@ def findings_on(
     services: Services, incident_id: int, added: Sequence[Added], config: CheckerConfig
 ) -> list[Labelled]:
     """Every finding on `added`, knowing the incident's people by name."""
-    written = [text for text in added if text.text.strip()]
-    if not written:
+    if not any(text.text.strip() for text in added):
         return []
-    known = checking.for_incident(services, incident_id, config)
+    return findings_known(added, checking.for_incident(services, incident_id, config))
+
+
+def findings_known(added: Sequence[Added], config: CheckerConfig) -> list[Labelled]:
+    """Every finding on `added` with what `config` already knows; reads nothing."""
     return [
         (text.field, finding)
-        for text in written
-        for finding in checking.findings(text.text, text.audience, in_progress=text.in_progress, config=known)
+        for text in added
+        if text.text.strip()
+        for finding in checking.findings(
+            text.text, text.audience, in_progress=text.in_progress, config=config
+        )
     ]

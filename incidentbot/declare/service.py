@@ -19,6 +19,8 @@ from pydantic import model_validator
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource
+from incidentbot.declare import checklists
+from incidentbot.declare.checklists import OwedChecklist
 from incidentbot.declare.naming import channel_name
 from incidentbot.incident.events import IncidentDeclared
 from incidentbot.incident.models import EventKind, Incident, Role, SetupState, Severity
@@ -171,16 +173,14 @@ def deliver_set_up(services: Services, reminder: Reminder) -> object:
     """The `set_up` outbox handler. Every step saves its result, so a retry skips what is done."""
     incident_id = reminder.subject_id or 0
     try:
-        checklists = _set_up_steps(services, incident_id, partial(reminders.keep_lease, services, reminder))
+        view, owed = _set_up_steps(services, reminder)
     except NameTaken as failure:
         _mark_failed(services, incident_id, str(failure) or type(failure).__name__)
         return None
     except SlackUnavailable as failure:
         _mark_delayed(services, incident_id, str(failure) or type(failure).__name__)
         raise  # the row goes back to the queue with a backoff
-    # One that fails is retried on its own; it does not hold up the incident.
-    outbox.send_now(services, checklists)
-    _mark_ready(services, reminder, incident_id)
+    _mark_ready(services, reminder, incident_id, checklists.send(services, view, owed))
     return reminders.COMPLETED
 
 
@@ -196,14 +196,14 @@ def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
     services.workspace.report_setup_delayed(view, incident.declared_by, incident.setup_error or "")
 
 
-def _set_up_steps(
-    services: Services, incident_id: int, keep_lease: Callable[[], None]
-) -> list[Reminder | None]:
-    """Build what is missing; returns the role holders' checklist DMs it made owed.
+def _set_up_steps(services: Services, reminder: Reminder) -> tuple[IncidentView, list[OwedChecklist]]:
+    """Build what is missing; returns the incident as built and the checklist DMs it made owed.
 
     Each step saves its result and reads the incident back in one transaction.
     """
-    checklists: list[Reminder | None] = []
+    incident_id = reminder.subject_id or 0
+    keep_lease = partial(reminders.keep_lease, services, reminder)
+    owed: list[OwedChecklist] = []
     view = services.view_of(incident_id)
     workspace = services.workspace
     if view.incident.channel_id is None:
@@ -218,7 +218,7 @@ def _set_up_steps(
         keep_lease()
         workspace.post_alert(view)
         summary_ts = workspace.post_summary(view)
-        view, checklists = _save_summary(services, incident_id, summary_ts)
+        view, owed = _save_summary(services, reminder, summary_ts)
     keep_lease()
     workspace.refresh_summary(view)
     # The channel id is saved even when Slack refuses it, so the announcement is tried once.
@@ -226,7 +226,7 @@ def _set_up_steps(
     if services.announcement_channel and _announced(incident):
         keep_lease()
         _announce(services, view, services.announcement_channel)
-    return checklists
+    return view, owed
 
 
 DRILL_CHANNEL_PREFIX = "drill"
@@ -264,10 +264,12 @@ def _create_channel(
     raise NameTaken(f"every name up to {name} is taken")
 
 
-def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> None:
-    """The setup is done: mark it so, and bring the summary up to date if a change raced it."""
+def _mark_ready(services: Services, reminder: Reminder, incident_id: int, sent: list[Reminder]) -> None:
+    """The setup is done: mark it so with the checklist DMs it `sent`, and bring the summary up
+    to date if a change raced it."""
     now = services.clock.now()
     with services.store.transaction() as tx:
+        reminders.complete_all(tx, sent, now)
         if not reminders.complete(tx, reminder, now):
             return  # another worker took the setup over and finishes it
         incident = tx.get_incident(incident_id, for_update=True)
@@ -283,26 +285,18 @@ def _mark_ready(services: Services, reminder: Reminder, incident_id: int) -> Non
 
 
 def _save_summary(
-    services: Services, incident_id: int, summary_ts: str
-) -> tuple[IncidentView, list[Reminder | None]]:
-    """Keep the summary's ts and owe each role holder's checklist DM, in one transaction."""
+    services: Services, reminder: Reminder, summary_ts: str
+) -> tuple[IncidentView, list[OwedChecklist]]:
+    """Keep the summary's ts and owe each role holder's checklist DM, in one transaction; the DMs
+    are leased to the setup's worker, which sends them (`checklists.send`)."""
     now = services.clock.now()
+    incident_id = reminder.subject_id or 0
     with services.store.transaction() as tx:
         incident = tx.get_incident(incident_id, for_update=True)
         if incident is None:
             raise IncidentNotFound(str(incident_id))
         saved = tx.save_incident(incident.model_copy(update={"summary_ts": summary_ts}))
-        return services.view(tx, saved), _checklists(tx, saved, now)
-
-
-def _checklists(tx: Transaction, incident: Incident, now: datetime) -> list[Reminder | None]:
-    """One row per assignment, so no checklist is sent twice."""
-    rows: list[Reminder | None] = []
-    for role, user_id in iter_roles(tx.roster(incident.id)):
-        assignment = tx.role_assignment_id(incident.id, role)
-        if assignment is not None and (user_id != incident.declared_by or role is not Role.COMMANDER):
-            rows.append(outbox.enqueue_once(tx, OutboxKind.ROLE_CHECKLIST, incident.id, assignment, now))
-    return rows
+        return services.view(tx, saved), checklists.owe(tx, saved, now, reminder.claimed_by)
 
 
 def _save(services: Services, incident_id: int, **fields: object) -> IncidentView:

@@ -89,25 +89,30 @@ def execute(services: Services, handler: CommandHandler[C, R], command: C, row: 
     if command.received_at is None and row is not None:
         command = command.model_copy(update={"received_at": row.due_at})
     with services.store.transaction() as tx:
-        uow = unit_of_work(services, tx, services.clock.now())
+        # Its rows are leased to this thread as they are written and sent below with no claim;
+        # a handler that orders its messages itself claims them as it sends them.
+        worker = outbox.caller_worker() if handler.send is None else None
+        uow = unit_of_work(services, tx, services.clock.now(), worker)
         result = handler.apply(uow, command)
         journal.settle(tx, row, uow.now)
     if handler.send is not None:
         handler.send(services, uow.emitted)
     elif handler.tells_the_actor:
-        outbox.send_or_explain(services, uow.emitted)
+        outbox.send_or_explain(services, uow.emitted, uow.worker)
     else:
-        outbox.send_now(services, uow.emitted)
+        outbox.send_now(services, uow.emitted, uow.worker)
     return result
 
 
-def unit_of_work(services: Services, tx: Transaction, now: datetime) -> UnitOfWork:
+def unit_of_work(services: Services, tx: Transaction, now: datetime, worker: str | None = None) -> UnitOfWork:
+    """`worker` is given when the caller sends what the unit emits with `outbox.send_now(…, worker)`."""
     return UnitOfWork(
         tx=tx,
         now=now,
         policy=services.policy,
         people=_SlackPeople(services),
         subscribers=services.subscribers,
+        worker=worker,
     )
 
 

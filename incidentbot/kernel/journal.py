@@ -2,7 +2,8 @@
 
 A listener calls `accept` with what the request asks for. The row it gets back is committed, so
 the acknowledgement that follows is a promise the bot keeps even if its process dies a moment
-later. After the ack, `apply_now` claims the row and applies it in the calling thread; each apply
+later. The row is written leased to the thread that accepted it, for `CALLER_FIRST`, so after the
+ack `apply_now` applies it in that thread with no transaction to claim it; each apply
 function records its effects and marks the row done in one transaction (`settle`), so a request
 is applied once however often it is tried. A row that no caller took — the process died — waits
 `CALLER_FIRST`, then the scheduler applies it through `replaying`.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
@@ -36,10 +38,11 @@ def accept(services: Services, kind: str, request: BaseModel) -> Reminder:
     """Record the request, due now; returns once it is committed."""
     now = services.clock.now()
     payload = request.model_dump_json()
+    caller = _CALLER_LEASES.give(outbox.caller_worker())
     if services.journal is not None:
-        return services.journal.append(kind, payload, now, now + CALLER_FIRST)
+        return services.journal.append(kind, payload, now, now + CALLER_FIRST, caller)
     with services.store.transaction() as tx:
-        return tx.add_request_row(kind, payload, now, now + CALLER_FIRST)
+        return tx.add_request_row(kind, payload, now, now + CALLER_FIRST, caller)
 
 
 def accept_once(services: Services, kind: str, request: BaseModel, delivery: str) -> Reminder | None:
@@ -50,12 +53,13 @@ def accept_once(services: Services, kind: str, request: BaseModel, delivery: str
     """
     now = services.clock.now()
     payload = request.model_dump_json()
+    caller = _CALLER_LEASES.give(outbox.caller_worker())
     if services.journal is not None:
-        return services.journal.append_once(kind, payload, now, now + CALLER_FIRST, delivery)
+        return services.journal.append_once(kind, payload, now, now + CALLER_FIRST, delivery, caller)
     with services.store.transaction() as tx:
         if not tx.first_delivery(delivery, now):
             return None
-        return tx.add_request_row(kind, payload, now, now + CALLER_FIRST)
+        return tx.add_request_row(kind, payload, now, now + CALLER_FIRST, caller)
 
 
 def claim_delivery(services: Services, delivery: str) -> bool:
@@ -87,7 +91,9 @@ def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     …) ends the request: it is raised for the listener to explain. When Slack or the store fails,
     the row is released for the scheduler to apply later, and the person hears that it is delayed.
     """
-    claimed = outbox.claim_for_caller(services, row, outbox.caller_worker())
+    claimed = (
+        row if _CALLER_LEASES.take(row) else outbox.claim_for_caller(services, row, outbox.caller_worker())
+    )
     if claimed is None:
         return None
     try:
@@ -111,6 +117,37 @@ def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     except Exception as error:
         reminders.release(services, claimed, _described(error))
         raise
+
+
+class _CallerLeases:
+    """The journal rows this process wrote leased to their caller and not yet applied.
+
+    The first `apply_now` of such a row uses the lease it was written with, with no transaction
+    to claim it; any later call claims it as before, which fails once the row is applied. Once the
+    lease has run out a scheduler may take the row over; the caller's `settle` then finds it is no
+    longer its own, and its transaction is rolled back, so the request is applied once. A row
+    accepted but never applied here is forgotten after `KEPT` others (the scheduler applies it).
+    """
+
+    KEPT = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._workers: dict[str, None] = {}
+
+    def give(self, worker: str) -> str:
+        with self._lock:
+            self._workers[worker] = None
+            if len(self._workers) > self.KEPT:
+                del self._workers[next(iter(self._workers))]
+        return worker
+
+    def take(self, row: Reminder) -> bool:
+        with self._lock:
+            return row.claimed_by is not None and self._workers.pop(row.claimed_by, False) is None
+
+
+_CALLER_LEASES = _CallerLeases()
 
 
 def replaying(apply: Apply[object]) -> Handler:

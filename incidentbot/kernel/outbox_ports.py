@@ -14,9 +14,21 @@ from incidentbot.kernel.reminder_rows import Reminder
 
 class OutboxTransaction(Protocol):
     def add_outbox_row(
-        self, kind: str, incident_id: int | None, subject_id: int, due_at: datetime, hold_until: datetime
+        self,
+        kind: str,
+        incident_id: int | None,
+        subject_id: int,
+        due_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
+        payload: str | None = None,
     ) -> Reminder:
-        """A pending outbox row that no scheduler takes before `hold_until`.
+        """A pending outbox row that no scheduler takes before `hold_until`; `payload` is what its
+        handler needs that the database does not keep elsewhere (a message's channel and ts).
+
+        With `leased_to`, the row is written leased to that worker until `hold_until`: the thread
+        that writes it sends it just after the commit without claiming it first, and a scheduler
+        takes it only once that lease has run out (the writer died).
 
         The reminders table keeps one row per kind, subject and instant; a second row for the
         same subject in the same microsecond is stamped just after the latest one.
@@ -24,9 +36,15 @@ class OutboxTransaction(Protocol):
         ...
 
     def add_request_row(
-        self, kind: str, payload: str, received_at: datetime, hold_until: datetime
+        self,
+        kind: str,
+        payload: str,
+        received_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
     ) -> Reminder:
-        """A journalled request (`kernel/journal.py`), due at its receipt, held until `hold_until`."""
+        """A journalled request (`kernel/journal.py`), due at its receipt, held until `hold_until`
+        (leased to `leased_to` until then, when given)."""
         ...
 
     def outbox_rows(self, kind: str, subject_id: int) -> list[Reminder]:

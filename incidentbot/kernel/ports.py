@@ -141,12 +141,25 @@ class Store(Protocol):
 class Journal(Protocol):
     """Writes journalled requests, many per commit under load (`store/journal.py`)."""
 
-    def append(self, kind: str, payload: str, received_at: datetime, hold_until: datetime) -> Reminder:
-        """The request's row, once committed."""
+    def append(
+        self,
+        kind: str,
+        payload: str,
+        received_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
+    ) -> Reminder:
+        """The request's row, once committed (leased to `leased_to` until `hold_until`, when given)."""
         ...
 
     def append_once(
-        self, kind: str, payload: str, received_at: datetime, hold_until: datetime, delivery: str
+        self,
+        kind: str,
+        payload: str,
+        received_at: datetime,
+        hold_until: datetime,
+        delivery: str,
+        leased_to: str | None = None,
     ) -> Reminder | None:
         """`append`, claiming the Slack delivery in the same commit; None when it was claimed before."""
         ...

@@ -166,7 +166,14 @@ def _outcome(future: Future[FireReport]) -> FireReport:
         return FireReport(retried=1)
 
 
-def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handler]) -> FireReport:
+def deliver(
+    services: Services,
+    reminder: Reminder,
+    handlers: Mapping[str, Handler],
+    done: list[Reminder] | None = None,
+) -> FireReport:
+    """Run the reminder's handler and settle the row; with `done`, a row delivered is added there
+    for the caller to mark done with others (`finish_together`) rather than in a transaction of its own."""
     if not _fresh(services, reminder):
         worker = reminder.claimed_by or ""
         with services.store.transaction() as tx:
@@ -200,7 +207,10 @@ def deliver(services: Services, reminder: Reminder, handlers: Mapping[str, Handl
         log.exception("reminder %s (%s) failed", reminder.id, reminder.kind)
         release(services, reminder, f"{type(error).__name__}: {error}")
         return FireReport(retried=1)
-    finish(services, reminder, ReminderState.DONE)
+    if done is not None:
+        done.append(reminder)
+    else:
+        finish(services, reminder, ReminderState.DONE)
     return FireReport(delivered=1)
 
 
@@ -215,6 +225,21 @@ def finish(services: Services, reminder: Reminder, state: ReminderState) -> None
     # A no-op when the handler already completed it in its own transaction.
     with services.store.transaction() as tx:
         tx.finish_reminder(reminder.id, reminder.claimed_by or "", state, services.clock.now())
+
+
+def finish_together(services: Services, delivered: list[Reminder]) -> None:
+    """Mark every delivered reminder done in one transaction (a row whose lease was lost is left
+    to the worker that took it over)."""
+    if not delivered:
+        return
+    with services.store.transaction() as tx:
+        complete_all(tx, delivered, services.clock.now())
+
+
+def complete_all(tx: Transaction, delivered: list[Reminder], at: datetime) -> None:
+    """`complete` for each row sent together, inside a transaction that records something else."""
+    for reminder in delivered:
+        complete(tx, reminder, at)
 
 
 def release(services: Services, reminder: Reminder, error: str, *, retry_in: timedelta | None = None) -> None:

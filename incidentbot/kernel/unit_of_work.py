@@ -43,6 +43,9 @@ class UnitOfWork:
     people: PeopleReader
     emitted: list[Reminder] = field(default_factory=list)
     subscribers: Mapping[type, Sequence[Subscriber]] = field(default_factory=dict)
+    worker: str | None = None
+    """Who sends the emitted rows after the commit: a new row is written leased to it, so sending
+    costs no transaction to claim it (`outbox.enqueue`)."""
 
     def announce(self, event: object) -> None:
         """Tell the features that registered for this kind of event (`Registry.on`), in this unit of work.
@@ -53,18 +56,19 @@ class UnitOfWork:
         for subscriber in self.subscribers.get(type(event), ()):
             subscriber(self, event)
 
-    def emit(self, kind: str, incident_id: int, subject_id: int) -> Reminder:
+    def emit(self, kind: str, incident_id: int, subject_id: int, payload: str | None = None) -> Reminder:
         """Owe a message about `subject_id`; it is sent after the commit.
 
-        `kind` is an `OutboxKind` or a kind a feature declares itself, with its handler.
+        `kind` is an `OutboxKind` or a kind a feature declares itself, with its handler; `payload`
+        keeps what the handler needs that the database does not (the message to edit).
         """
-        row = outbox.enqueue(self.tx, kind, incident_id, subject_id, self.now)
+        row = outbox.enqueue(self.tx, kind, incident_id, subject_id, self.now, self.worker, payload)
         self.emitted.append(row)
         return row
 
     def emit_once(self, kind: str, incident_id: int, subject_id: int) -> Reminder | None:
         """As `emit`, unless a message of this kind about this subject was ever owed."""
-        row = outbox.enqueue_once(self.tx, kind, incident_id, subject_id, self.now)
+        row = outbox.enqueue_once(self.tx, kind, incident_id, subject_id, self.now, self.worker)
         if row is not None:
             self.emitted.append(row)
         return row

@@ -78,16 +78,29 @@ class BatchingJournal:
         self.commits = 0
         """How many commits wrote the rows so far (for tests and benchmarks)."""
 
-    def append(self, kind: str, payload: str, received_at: datetime, hold_until: datetime) -> Reminder:
-        written = self._submit(_Pending(request_row(kind, payload, received_at, hold_until)))
+    def append(
+        self,
+        kind: str,
+        payload: str,
+        received_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
+    ) -> Reminder:
+        written = self._submit(_Pending(request_row(kind, payload, received_at, hold_until, leased_to)))
         assert isinstance(written, Reminder), "a row without a claim is always written"
         return written
 
     def append_once(
-        self, kind: str, payload: str, received_at: datetime, hold_until: datetime, delivery: str
+        self,
+        kind: str,
+        payload: str,
+        received_at: datetime,
+        hold_until: datetime,
+        delivery: str,
+        leased_to: str | None = None,
     ) -> Reminder | None:
         """`append`, claiming `delivery` in the same commit; None when it was claimed before."""
-        row = request_row(kind, payload, received_at, hold_until)
+        row = request_row(kind, payload, received_at, hold_until, leased_to)
         written = self._submit(_Pending(row, _claim_row(delivery, received_at)))
         return written if isinstance(written, Reminder) else None
 

@@ -25,12 +25,15 @@ _TICK = timedelta(microseconds=1)
 _INSERT_ATTEMPTS = 5
 
 
-def request_row(kind: str, payload: str, received_at: datetime, hold_until: datetime) -> dict[str, Any]:
+def request_row(
+    kind: str, payload: str, received_at: datetime, hold_until: datetime, leased_to: str | None = None
+) -> dict[str, Any]:
     """The values of a journalled request's row; with no subject, it never collides with another."""
     return {
         "kind": kind,
         "due_at": received_at,
         "state": PENDING,
+        "claimed_by": leased_to,
         "claimed_until": hold_until,
         "attempts": 0,
         "payload": payload,
@@ -44,7 +47,14 @@ class OutboxSql:
         return postgresql.insert if self.db.dialect.name == "postgresql" else sqlite.insert
 
     def add_outbox_row(
-        self, kind: str, incident_id: int | None, subject_id: int, due_at: datetime, hold_until: datetime
+        self,
+        kind: str,
+        incident_id: int | None,
+        subject_id: int,
+        due_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
+        payload: str | None = None,
     ) -> Reminder:
         same = and_(
             reminders.c.kind == kind,
@@ -65,8 +75,10 @@ class OutboxSql:
                     subject_id=subject_id,
                     due_at=at,
                     state=PENDING,
-                    claimed_until=hold_until if hold_until > at else None,
+                    claimed_by=leased_to,
+                    claimed_until=hold_until if leased_to or hold_until > at else None,
                     attempts=0,
+                    payload=payload,
                 )
                 .on_conflict_do_nothing(
                     index_elements=[reminders.c.kind, reminders.c.subject_id, reminders.c.due_at],
@@ -80,11 +92,15 @@ class OutboxSql:
         raise RuntimeError(f"could not queue {kind} for {subject_id}: its instants kept being taken")
 
     def add_request_row(
-        self, kind: str, payload: str, received_at: datetime, hold_until: datetime
+        self,
+        kind: str,
+        payload: str,
+        received_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
     ) -> Reminder:
-        row = self.db.execute(
-            insert(reminders).values(request_row(kind, payload, received_at, hold_until)).returning(reminders)
-        ).one()
+        values = request_row(kind, payload, received_at, hold_until, leased_to)
+        row = self.db.execute(insert(reminders).values(values).returning(reminders)).one()
         return _reminder(row)
 
     def outbox_rows(self, kind: str, subject_id: int) -> list[Reminder]:

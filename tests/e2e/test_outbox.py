@@ -210,7 +210,7 @@ def test_messages_recorded_by_a_process_that_died_are_sent_by_the_scheduler(
     # The process dies right after committing: nothing is sent from the thread that recorded.
     tried = threading.Event()
 
-    def dead(services: Any, rows: Any) -> list[Any]:
+    def dead(services: Any, rows: Any, worker: Any = None) -> list[Any]:
         tried.set()
         return []
 

@@ -35,6 +35,7 @@ from tests.support import manifest, scopes
 from tests.support.composer import Directory
 from tests.support.fake_slack_blockkit import blocks_element_problem, view_problem
 from tests.support.fake_usergroups import FakeUserGroups
+from tests.support.slack_holds import CallHolds
 
 Json = dict[str, Any]
 Handler = Callable[[Json], Json]
@@ -596,6 +597,8 @@ class FakeSlack:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers = self._handler_table()
+        self.holds = CallHolds()
+        """Calls kept waiting and then dropped unapplied (`kill -9` tests)."""
         self.reset()
 
     # lifecycle ---------------------------------------------------------------------------------
@@ -990,6 +993,8 @@ class FakeSlack:
             reply = Reply(200)
         body_token = args.pop("token", None)
         token = bearer_token(headers.get("Authorization")) or body_token
+        if reply.error is None and self.holds.dropped(method, args):
+            reply = error_reply(503, "service_unavailable")
         with self._cond:
             if reply.error is None:
                 reply = self._fault_for(method, now) or self._answer(method, args, token)

@@ -23,7 +23,14 @@ class MemoryOutbox:
     assignments: list[RoleAssignment]
 
     def add_outbox_row(
-        self, kind: str, incident_id: int, subject_id: int, due_at: datetime, hold_until: datetime
+        self,
+        kind: str,
+        incident_id: int,
+        subject_id: int,
+        due_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
+        payload: str | None = None,
     ) -> Reminder:
         # The same rule as the SQL store's partial unique index: one row per kind, subject, instant.
         taken = [r.due_at for r in self.outbox_rows(kind, subject_id)]
@@ -34,16 +41,28 @@ class MemoryOutbox:
             incident_id=incident_id,
             subject_id=subject_id,
             due_at=at,
-            claimed_until=hold_until if hold_until > at else None,
+            claimed_by=leased_to,
+            claimed_until=hold_until if leased_to or hold_until > at else None,
+            payload=payload,
         )
         self.reminder_rows[reminder.id] = reminder
         return reminder
 
     def add_request_row(
-        self, kind: str, payload: str, received_at: datetime, hold_until: datetime
+        self,
+        kind: str,
+        payload: str,
+        received_at: datetime,
+        hold_until: datetime,
+        leased_to: str | None = None,
     ) -> Reminder:
         reminder = Reminder(
-            id=next(self.row_ids), kind=kind, due_at=received_at, claimed_until=hold_until, payload=payload
+            id=next(self.row_ids),
+            kind=kind,
+            due_at=received_at,
+            claimed_by=leased_to,
+            claimed_until=hold_until,
+            payload=payload,
         )
         self.reminder_rows[reminder.id] = reminder
         return reminder

@@ -92,7 +92,7 @@ def _record_and_set_up(
     # Applying it owes the channel's setup, which is then built here, in this thread.
     incident = commands.apply_submitted(deps.services, request, handler)
     if incident is not None:
-        tell_declared(deps, incident.id)
+        tell_declared(deps, incident)
 
 
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
