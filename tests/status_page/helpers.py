@@ -10,7 +10,7 @@ from incidentbot.config import TeamConfig
 from incidentbot.status_page.model import Component, StatusPageConfig, component_key
 from incidentbot.status_page.sql_store import sql_of
 from tests.e2e.helpers import wait_until
-from tests.e2e.wrapup_helpers import STAKEHOLDERS, last_modal
+from tests.e2e.wrapup_helpers import STAKEHOLDERS
 from tests.support import signing
 from tests.support.fake_slack import MAX_VIEW_BLOCKS, blocks_problem
 from tests.support.fake_slack_blockkit import view_problem
@@ -44,9 +44,13 @@ def as_slack_takes(view: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def open_customer_form(running: RunningBot, channel: str, count: int = 1) -> dict[str, Any]:
+def open_customer_form(running: RunningBot, channel: str) -> dict[str, Any]:
+    """The form this command opens: the first view opened after it, not merely the latest one
+    (a retried `views.open` of an earlier form would otherwise stand in for it)."""
+    opened_before = len(running.slack.ok_calls_to("views.open"))
     running.client.command("comms customer", channel_id=channel, user_id="U002")
-    return as_slack_takes(last_modal(running, count))
+    opened = running.slack.wait_for("views.open", count=opened_before + 1, ok_only=True)
+    return as_slack_takes(opened[opened_before].args["view"])
 
 
 def form_state(

@@ -72,7 +72,7 @@ def subscribe(running: RunningBot, mailbox: Mailbox, address: str, **fields: Any
 def publish(running: RunningBot, incident: Any, count: int = 1, **kw: Any) -> None:
     """Post the incident's `count`th customer text through the form, then let the scheduler send
     what it owes."""
-    view = open_customer_form(running, incident.channel_id, count)
+    view = open_customer_form(running, incident.channel_id)
     assert not submit_customer(running, view, **kw).body
     published(running, incident.id, count)
     deliver_notices(running)

@@ -189,7 +189,7 @@ def test_a_resolved_incident_leaves_the_unresolved_list(team: RunningBot) -> Non
     incident = post_one(team, **{API: "partial_outage"})
     team.clock.advance(timedelta(minutes=20))
     resolve(team, incident)
-    view = open_customer_form(team, incident.channel_id, 2)
+    view = open_customer_form(team, incident.channel_id)
     assert not submit_customer(team, view, text=RESOLVED).body
     published(team, incident.id, 2)
     summary = get_json(team, "summary.json")

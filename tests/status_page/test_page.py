@@ -107,7 +107,7 @@ def test_updates_show_newest_first_with_their_stage(team: RunningBot) -> None:
     public = published(team, incident.id)
     team.clock.advance(timedelta(minutes=20))
     second = GOOD.replace("investigating", "working on a fix for").replace("12:30", "13:00")
-    assert not submit_customer(team, open_customer_form(team, incident.channel_id, 2), text=second).body
+    assert not submit_customer(team, open_customer_form(team, incident.channel_id), text=second).body
     published(team, incident.id, 2)
     page = get(team, f"/status/incidents/{public.id}.html")
     assert page.index("working on a fix for") < page.index("We&#39;re investigating failed")
@@ -146,7 +146,7 @@ def test_nothing_internal_or_private_reaches_any_page(team: RunningBot) -> None:
 
     declare(team, comms="U002", title="DB primary OOM on pg-03")
     incident = wait_until(lambda: (found := team.incident(2)) and found.channel_id and found)
-    assert not submit_customer(team, open_customer_form(team, incident.channel_id, 2)).body
+    assert not submit_customer(team, open_customer_form(team, incident.channel_id)).body
     published(team, incident.id)
     team.client.command("comms stakeholder", channel_id=incident.channel_id, user_id="U002")
     stake = {"text": {"value": signing.plain("Support: tell customers to retry; next update at 12:30 UTC.")}}

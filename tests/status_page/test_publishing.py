@@ -73,13 +73,13 @@ def test_updates_follow_the_status_and_a_resolution_promises_nothing(team: Runni
     team.client.command("status identified", channel_id=incident.channel_id, user_id="U001")
     wait_until(lambda: team.incident().status == "identified")
     assert not submit_customer(
-        team, open_customer_form(team, incident.channel_id, 2), states={API: "degraded_performance"}
+        team, open_customer_form(team, incident.channel_id), states={API: "degraded_performance"}
     ).body
     public = published(team, incident.id, 2)
     assert [u.stage for u in public.updates] == ["identified", "investigating"]
     assert public.impact == "major", "the impact is the worst the incident had"
     resolve(team, incident)
-    view = open_customer_form(team, incident.channel_id, 3)
+    view = open_customer_form(team, incident.channel_id)
     assert not submit_customer(team, view, text=RESOLVED).body
     public = published(team, incident.id, 3)
     assert public.stage == "resolved" and public.resolved_at is not None
