@@ -106,7 +106,8 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     )
     journal = BatchingJournal(engine)
     store, the_clock = SqlStore(engine), clock or SystemClock()
-    workspace.is_drill_channel = DrillChannels(store)
+    workspace.is_drill_channel = drill_channels = DrillChannels(store)
+    workspace.channel_created = drill_channels.created
     status_page = _status_page(settings, team, store, the_clock, renderer)
     subscriptions = wiring_subscribers.subscriptions(settings, team.status_page, store, the_clock)
     registry = build_registry(status_page, subscriptions, team.webhooks)

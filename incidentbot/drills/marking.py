@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import threading
 
+from incidentbot.declare.service import DRILL_CHANNEL_PREFIX
 from incidentbot.kernel.ports import Store
+
+CHANNEL_ID_PREFIXES = ("C", "G")
+"""Slack's ids of public and private channels, the only kinds a drill's channel can be."""
 
 
 class DrillChannels:
@@ -19,6 +23,8 @@ class DrillChannels:
         self._lock = threading.Lock()
 
     def __call__(self, channel_id: str) -> bool:
+        if not channel_id.startswith(CHANNEL_ID_PREFIXES):
+            return False  # a DM to a person (`U…`) or their DM channel (`D…`) is never a drill's
         with self._lock:
             known = self._known.get(channel_id)
         if known is not None:
@@ -32,3 +38,9 @@ class DrillChannels:
         with self._lock:
             self._known[channel_id] = incident.drill
         return incident.drill
+
+    def created(self, channel_id: str, name: str) -> None:
+        """Remember a channel this process just created: its name says whether it is a drill's,
+        so the setup's posts into it are marked without asking the store."""
+        with self._lock:
+            self._known[channel_id] = name.startswith(f"{DRILL_CHANNEL_PREFIX}-")

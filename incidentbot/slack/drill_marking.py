@@ -16,11 +16,22 @@ def never(channel_id: str) -> bool:
     return False
 
 
+def forget(channel_id: str, name: str) -> None:
+    return None
+
+
 class MarkingWorkspace(SlackWorkspace):
     """The Slack workspace, marking what it posts or edits in a drill's channel."""
 
     is_drill_channel: Callable[[str], bool] = staticmethod(never)
     """Set at wiring time to a lookup in the store (`drills/marking.py`)."""
+    channel_created: Callable[[str, str], None] = staticmethod(forget)
+    """Told each channel this process creates, with its name (`drills/marking.py`)."""
+
+    def create_channel(self, name: str, *, private: bool) -> str:
+        channel_id = super().create_channel(name, private=private)
+        self.channel_created(channel_id, name)
+        return channel_id
 
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, **kw: Any) -> str:
         text, marked_blocks = self._marked(channel, text, blocks or sections(text))

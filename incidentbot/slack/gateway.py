@@ -7,7 +7,6 @@ slack-sdk's retry handlers; what still fails becomes SlackUnavailable, which ser
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -33,6 +32,7 @@ from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks.common import fallback, sections
 from incidentbot.slack.gateway_outbox import OutboxSlack
 from incidentbot.slack.gateway_resolution import ResolutionSlack
+from incidentbot.slack.pacing import ChannelPacer
 from incidentbot.slack.people import PeopleDirectory
 from incidentbot.slack.user_groups import UserGroupDirectory
 from incidentbot.timeline.slack_message_text import channel_message
@@ -63,37 +63,6 @@ def make_client(token: str, base_url: str) -> WebClient:
 
 def _go_ahead() -> None:
     return None
-
-
-class ChannelPacer:
-    """Keeps to about one message per second per channel, Slack's posting limit."""
-
-    def __init__(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._interval = interval
-        self._sleep = sleep
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, channel: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next.get(channel, 0.0))
-            self._next[channel] = slot + self._interval
-        if slot > now:
-            self._sleep(slot - now)
-
-    def wait_if_soon(self, channel: str, within: float) -> bool:
-        """Take the channel's next slot and wait for it, if it comes within `within` seconds;
-        False (no slot taken) when the channel is busier than that, so the caller can come back."""
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next.get(channel, 0.0))
-            if slot - now > within:
-                return False
-            self._next[channel] = slot + self._interval
-        if slot > now:
-            self._sleep(slot - now)
-        return True
 
 
 class SlackWorkspace(ResolutionSlack, OutboxSlack):
