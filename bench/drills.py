@@ -270,7 +270,12 @@ def report(
             f"{percentile(after_kill, 0.99):.2f} s | {max(after_kill):.2f} s | "
             f"{sum(1 for v in after_kill if v <= TARGET_SECONDS) / len(after_kill):.2%} |"
         )
+    late = sorted(v for v in lateness if v > TARGET_SECONDS)
+    buckets = Counter("2-10 s" if v <= 10 else "10-30 s" if v <= 30 else "30 s+" for v in late)
     print()
+    print("later than 2 s: " + (", ".join(f"{n} at {b}" for b, n in sorted(buckets.items())) or "none"))
+    by_number = Counter(key[1] for key, at in due.items() if key in arrivals and min(arrivals[key]) - at > 2)
+    print("later than 2 s, by inject number: " + ", ".join(f"#{k} {n}" for k, n in sorted(by_number.items())))
     print("inject reminders by claimer: " + ", ".join(f"{w} {n}" for w, n in shares.most_common()))
     print(f"bot logs: {work}")
 
