@@ -276,6 +276,10 @@ def report(
     print("later than 2 s: " + (", ".join(f"{n} at {b}" for b, n in sorted(buckets.items())) or "none"))
     by_number = Counter(key[1] for key, at in due.items() if key in arrivals and min(arrivals[key]) - at > 2)
     print("later than 2 s, by inject number: " + ", ".join(f"#{k} {n}" for k, n in sorted(by_number.items())))
+    for (channel, number), times in sorted(arrivals.items()):
+        if len(times) > 1:
+            due_at = due.get((channel, number), float("nan"))
+            print(f"doubled: {channel} #{number}, posted {[round(t - due_at, 2) for t in times]} s after due")
     print("inject reminders by claimer: " + ", ".join(f"{w} {n}" for w, n in shares.most_common()))
     print(f"bot logs: {work}")
 
