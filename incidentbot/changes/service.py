@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
-from incidentbot.incident.events import IncidentUpdated
+from incidentbot.incident.events import IncidentResolved, IncidentUpdated
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel import journal, outbox
 from incidentbot.kernel.commands import unit_of_work
@@ -171,6 +171,8 @@ def _apply(
         sync = outbox.enqueue_sync(tx, incident.id, now)
         for change in IncidentUpdated.each_between(current, changed, by):
             unit_of_work(services, tx, now).announce(change)
+        if changed.status is Status.RESOLVED:
+            unit_of_work(services, tx, now).announce(IncidentResolved(incident.id, resolved_by=by))
     outbox.send_or_explain(services, [notice, sync])
     return changed
 

@@ -19,8 +19,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from incidentbot.incident.events import TimelineEntryAdded
 from incidentbot.incident.models import EventKind, Incident, TimelineEvent
 from incidentbot.kernel import journal, outbox
+from incidentbot.kernel.commands import unit_of_work
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.outbox_kinds import OutboxKind
@@ -147,7 +149,7 @@ def deliver_capture(services: Services, reminder: Reminder) -> None:
             if message is None:
                 tx.update_event(entry.model_copy(update={"deleted_at": services.clock.now()}))
                 return
-            tx.update_event(_filled_in(entry, message, permalink))
+            _fill(services, tx, entry, message, permalink)
     _confirm(services, channel, ts)
 
 
@@ -213,9 +215,19 @@ def refetch_unfetched(services: Services, incident: Incident, skip: int | None =
             if message is None:
                 tx.update_event(entry.model_copy(update={"deleted_at": services.clock.now()}))
             else:
-                tx.update_event(_filled_in(entry, message, permalink))
+                _fill(services, tx, entry, message, permalink)
         settled += 1
     return settled
+
+
+def _fill(
+    services: Services, tx: Transaction, entry: TimelineEvent, message: ChannelMessage, permalink: str | None
+) -> None:
+    """Give a marked entry its message's text: only now is it an entry others hear of."""
+    filled = tx.update_event(_filled_in(entry, message, permalink))
+    kind, text = filled.kind.value, filled.text
+    added = TimelineEntryAdded(filled.incident_id, entry_id=filled.id, kind=kind, text=text)
+    unit_of_work(services, tx, services.clock.now()).announce(added)
 
 
 def _incident_of(services: Services, channel_id: str) -> Incident | None:

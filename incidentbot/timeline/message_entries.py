@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from incidentbot.incident.events import TimelineEntryAdded
 from incidentbot.incident.models import EventKind, TimelineEvent
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.timeline import service as timeline
+from incidentbot.timeline.rules import PENDING_TEXT
 
 
 class SaveMessageEntry(Command):
@@ -43,7 +45,14 @@ def save_message_entry(uow: UnitOfWork, command: SaveMessageEntry) -> TimelineEv
     now = command.received_at or uow.now
     if command.occurred_at > now:
         raise timeline.TimeInFuture(command.occurred_at.strftime("%H:%M UTC"))
-    return timeline.upsert_message_entry(uow.tx, command.entry(), now)
+    before = uow.tx.event_for_message(command.incident_id, command.message_ts)
+    saved = timeline.upsert_message_entry(uow.tx, command.entry(), now)
+    # A rewording of an entry already on the timeline (📌 or an earlier save) is no new entry.
+    if before is None or before.deleted_at is not None or before.text == PENDING_TEXT:
+        kind, text = saved.kind.value, saved.text
+        added = TimelineEntryAdded(saved.incident_id, entry_id=saved.id, kind=kind, text=text)
+        uow.announce(added)
+    return saved
 
 
 # The person is told the entry was saved; the link and check mark on the message come after.

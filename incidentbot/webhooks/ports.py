@@ -70,6 +70,10 @@ class DeliveryStore(Protocol):
         so that no endpoint has more than `per_endpoint` under way (`busy` already are)."""
         ...
 
+    def sent_since(self, incident_id: int, event_type: str, since: datetime) -> bool:
+        """Whether an event of `event_type` about the incident was recorded at or after `since`."""
+        ...
+
     def record(
         self,
         delivery: Delivery,

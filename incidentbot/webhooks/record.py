@@ -19,7 +19,10 @@ def recorder(
 
     def record(uow: UnitOfWork, event: object) -> None:
         assert isinstance(event, IncidentEvent), event
-        incident = uow.tx.get_incident(event.incident_id) if event.incident_id else None
+        # The incident's row stays locked until the change commits, so a concurrent change to it
+        # (two notes at once) takes its delivery ids only after this one is committed: per incident,
+        # ids follow commit order and the dispatcher never sees a later one before an earlier one.
+        incident = uow.tx.get_incident(event.incident_id, for_update=True) if event.incident_id else None
         wanted = [endpoint for endpoint in endpoints if receives(endpoint, event.type, incident)]
         if not wanted:
             return

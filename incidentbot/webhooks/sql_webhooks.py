@@ -154,6 +154,15 @@ class SqlDeliveries(DeliveryStore):
         )
         return True
 
+    def sent_since(self, incident_id: int, event_type: str, since: datetime) -> bool:
+        """Whether an event of `event_type` about the incident was recorded at or after `since`."""
+        query = select(webhook_deliveries.c.id).where(
+            webhook_deliveries.c.incident_key == incident_id,
+            webhook_deliveries.c.event_type == event_type,
+            webhook_deliveries.c.created_at >= since,
+        )
+        return self.db.execute(query.limit(1)).first() is not None
+
     def deliveries(self, *, failed_only: bool, limit: int) -> list[Delivery]:
         query = select(webhook_deliveries).order_by(webhook_deliveries.c.id.desc()).limit(limit)
         if failed_only:
