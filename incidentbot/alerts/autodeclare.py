@@ -58,7 +58,7 @@ def declare(alerts: AlertRepository, uow: UnitOfWork, group: AlertGroup, asked: 
 
 def _person(uow: UnitOfWork, user_id: str | None) -> str | None:
     """The commander when Slack knows them as an active person; None otherwise (nobody to page)."""
-    if user_id is None or not user_id.startswith("U"):
+    if user_id is None:
         return None
     try:
         person = uow.people.person(user_id)

@@ -11,8 +11,8 @@ from incidentbot.alerts.model import AlertBatch
 from incidentbot.incident.models import Severity
 
 DEFAULT_RATE_PER_MINUTE = 120
-COMMANDER_FORMAT = re.compile(r"U[A-Z0-9]+|S[A-Z0-9]+|@[a-z0-9][a-z0-9._-]*")
-"""A Slack user id, a user group id, or a user group's handle (as typed after `@`)."""
+COMMANDER_FORMAT = re.compile(r"[UW][A-Z0-9]+")
+"""A Slack user id (`W…` in Enterprise Grid)."""
 
 
 class RuleAction(StrEnum):
@@ -38,13 +38,15 @@ class AlertRule(BaseModel):
     severity: Severity | None = None
     """Only with `declare` (required there): the incident's severity, 1 to 4."""
     commander: str | None = None
-    """Only with `declare`: a user id `U…`, or a user group (`S…` or `@handle`) whose first member leads."""
+    """Only with `declare`, optional: the commander's Slack user id."""
 
     @field_validator("commander")
     @classmethod
     def _names_someone(cls, commander: str | None) -> str | None:
         if commander is not None and not COMMANDER_FORMAT.fullmatch(commander):
-            raise ValueError("give a user id (U…), a user group id (S…) or a user group handle (@oncall)")
+            raise ValueError(
+                "give the commander's Slack user id (U…), from their profile's ⋮ menu, Copy member ID"
+            )
         return commander
 
     @model_validator(mode="after")

@@ -77,3 +77,25 @@ def test_a_commander_slack_does_not_know_leaves_the_incident_without_one(running
     post(running, ALERTMANAGER, alertmanager(am_alert(labels=CRITICAL)))
     incident = wait_until(lambda: _declared(running))
     assert running.services.view_of(incident.id).roster.holder(Role.COMMANDER) is None
+
+
+def test_a_declare_rule_met_while_slack_cannot_name_the_workspace_asks_the_sender_to_retry(
+    running: RunningBot,
+) -> None:
+    running.slack.fail_ratio("auth.test", 1.0, status=500)
+    answer = post(running, ALERTMANAGER, alertmanager(am_alert(labels=CRITICAL)))
+    assert answer.status == 503 and "send again" in answer.body["message"]
+    assert pending_requests(running) == [] and groups(running) == []
+    running.slack.fail_ratio("auth.test", 0.0)
+    assert post(running, ALERTMANAGER, alertmanager(am_alert(labels=CRITICAL))).status == 202
+    wait_until(lambda: _declared(running))
+
+
+@pytest.mark.parametrize("who", [{"deleted": True}, {"is_bot": True}])
+def test_a_deactivated_or_bot_commander_leaves_the_incident_without_one(
+    running: RunningBot, who: dict[str, bool]
+) -> None:
+    running.slack.add_user(ONCALL, "oncall", **who)
+    post(running, ALERTMANAGER, alertmanager(am_alert(labels=CRITICAL)))
+    incident = wait_until(lambda: _declared(running))
+    assert running.services.view_of(incident.id).roster.holder(Role.COMMANDER) is None

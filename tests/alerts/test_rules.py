@@ -58,11 +58,11 @@ def test_a_declare_rule_is_read_with_its_severity_and_commander(tmp_path: Path) 
     config = tmp_path / "incidentbot.toml"
     config.write_text(
         '[[alerts.rules]]\nmatch = { severity = "critical" }\naction = "declare"\n'
-        'severity = 1\ncommander = "@payments-oncall"\n',
+        'severity = 1\ncommander = "U0789ONCALL"\n',
         encoding="utf-8",
     )
     rule = load_team_config(config).alerts.rules[0]
-    assert (rule.action, rule.severity, rule.commander) == (RuleAction.DECLARE, 1, "@payments-oncall")
+    assert (rule.action, rule.severity, rule.commander) == (RuleAction.DECLARE, 1, "U0789ONCALL")
 
 
 @pytest.mark.parametrize(
@@ -70,6 +70,7 @@ def test_a_declare_rule_is_read_with_its_severity_and_commander(tmp_path: Path) 
     [
         ('action = "declare"\nseverity = 5\n', "alerts.rules.0.severity"),
         ('action = "declare"\nseverity = 2\ncommander = "alice"\n', "alerts.rules.0.commander"),
+        ('action = "declare"\nseverity = 2\ncommander = "@oncall"\n', "alerts.rules.0.commander"),
         ('action = "declare"\n', "alerts.rules.0: .*needs severity"),
         ('action = "drop"\nseverity = 2\n', "alerts.rules.0: .*only for action declare"),
     ],
