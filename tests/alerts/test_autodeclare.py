@@ -51,6 +51,8 @@ def test_a_matching_alert_declares_an_incident_led_by_the_rules_commander(runnin
     assert groups(running)[0].incident_id == incident.id
     channel = wait_until(lambda: running.services.view_of(incident.id).incident.channel_id)
     wait_until(lambda: ONCALL in running.slack.members(channel))
+    shown = wait_until(lambda: running.slack.messages(ALERT_CHANNEL))
+    assert "Declared automatically by an alert rule as incident" in str(shown[0]["blocks"])
 
 
 def test_a_storm_of_one_group_declares_one_incident(running: RunningBot) -> None:
