@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from incidentbot.alerts import register as alerts_rows
 from incidentbot.alerts.intake import AlertIntake
+from incidentbot.alerts.slack_team import WorkspaceTeam
 from incidentbot.alerts.sql_handlers import RECEIVE_ALERTS
 from incidentbot.cadence import register as cadence
 from incidentbot.changes import register as changes
@@ -141,7 +142,13 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     app = build_app(deps, client, settings.slack_signing_secret)
     alert_pool = ThreadPoolExecutor(ALERT_THREADS, thread_name_prefix="alerts")
     alerts = AlertIntake(
-        services, team.alerts, settings.alert_intake_token, RECEIVE_ALERTS, alert_pool.submit, renderer.label
+        services,
+        team.alerts,
+        settings.alert_intake_token,
+        RECEIVE_ALERTS,
+        alert_pool.submit,
+        renderer.label,
+        team_id=WorkspaceTeam(client),
     )
     return Bot(
         settings=settings,

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from incidentbot.alerts.autodeclare import AutoDeclare
 from incidentbot.alerts.model import AlertBatch, Source
 from incidentbot.alerts.payloads import AlertmanagerWebhook, EventsV2, GrafanaWebhook
 from incidentbot.alerts.ports import AlertGroup
@@ -24,6 +25,7 @@ from incidentbot.alerts.rules import AlertsSection
 from incidentbot.kernel import commands
 from incidentbot.kernel.commands import CommandHandler
 from incidentbot.kernel.context import Services
+from incidentbot.kernel.errors import SlackUnavailable
 
 log = logging.getLogger(__name__)
 PREFIX = "/alerts/"
@@ -59,6 +61,7 @@ class AlertIntake:
         handler: CommandHandler[ReceiveAlerts, AlertGroup | None],
         later: Later,
         label: Callable[[str], str],
+        team_id: Callable[[], str] = str,
     ) -> None:
         self._services = services
         self._section = section
@@ -66,6 +69,8 @@ class AlertIntake:
         self._handler = handler
         self._later = later
         self._label = label
+        self._team_id = team_id
+        """The workspace an automatically declared incident belongs to (its numbering, its lists)."""
         self._pace = SenderPace(services.clock, section.rate_per_minute)
 
     def refuse_early(self, path: str, method: str, headers: Mapping[str, str]) -> Answer | None:
@@ -117,11 +122,22 @@ class AlertIntake:
             return Answer(202, accepted)
         if channel is None:
             return self._problem(503, "no_channel")
-        command = ReceiveAlerts(user_id=SENDER_USER, batch=kept, triage_channel=channel)
+        try:
+            declare = self._declaring(kept)
+        except SlackUnavailable:
+            # Nothing is journalled yet: the sender's retry loses nothing, a team-less incident would.
+            return self._problem(503, "team_unknown")
+        command = ReceiveAlerts(user_id=SENDER_USER, batch=kept, triage_channel=channel, declare=declare)
         row = commands.submit(self._services, command)
         assert row is not None, "alerts name no Slack delivery, so they are never a repeat"
         self._later(lambda: self._apply(row))
         return Answer(202, accepted)
+
+    def _declaring(self, batch: AlertBatch) -> AutoDeclare | None:
+        rule = self._section.declaring(batch)
+        if rule is None or rule.severity is None:
+            return None
+        return AutoDeclare(team_id=self._team_id(), severity=rule.severity, commander=rule.commander)
 
     def _apply(self, row: Any) -> None:
         try:

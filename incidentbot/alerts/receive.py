@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from incidentbot.alerts import autodeclare
+from incidentbot.alerts.autodeclare import AutoDeclare
 from incidentbot.alerts.model import AlertBatch, AlertState, ReceivedAlert
 from incidentbot.alerts.ports import AlertGroup, AlertRepository, AlertRepositoryFor, NewGroup
 from incidentbot.incident.events import AlertReceived
@@ -24,6 +26,8 @@ class ReceiveAlerts(Command):
     kind: ClassVar[str] = JournalKind.ALERTS
     batch: AlertBatch
     triage_channel: str
+    declare: AutoDeclare | None = None
+    """Set when a `declare` rule matched: a group this batch starts gets its incident at once."""
 
 
 def receive(alerts: AlertRepository, uow: UnitOfWork, command: ReceiveAlerts) -> AlertGroup | None:
@@ -39,6 +43,9 @@ def receive(alerts: AlertRepository, uow: UnitOfWork, command: ReceiveAlerts) ->
         if not firing:
             return None  # resolutions of alerts nobody is shown: nothing to triage
         group = alerts.start_group(_new_group(batch, firing[0], command.triage_channel, at))
+        if command.declare is not None and _started_here(group):
+            incident = autodeclare.declare(alerts, uow, group, command.declare)
+            group = group.model_copy(update={"incident_id": incident.id})
     changed = [
         alert for alert in batch.alerts if alerts.record_alert(group.id, alert.fingerprint, alert.state, at)
     ]
@@ -60,6 +67,11 @@ def receive(alerts: AlertRepository, uow: UnitOfWork, command: ReceiveAlerts) ->
     uow.emit_latest(OutboxKind.ALERT_TRIAGE, group.id)
     uow.announce(AlertReceived(group.incident_id, group.id, group.title, group.state.value, group.labels))
     return group
+
+
+def _started_here(group: AlertGroup) -> bool:
+    """Whether this batch started the group: another batch that did has counted itself already."""
+    return group.received == 0 and not group.triaged
 
 
 def _finished(uow: UnitOfWork, group: AlertGroup) -> bool:

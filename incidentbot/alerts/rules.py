@@ -1,15 +1,18 @@
-"""The team's rules: label matchers that drop alerts or send their triage elsewhere."""
+"""The team's rules: label matchers that drop alerts, send their triage elsewhere, or declare."""
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from incidentbot.alerts.model import AlertBatch
+from incidentbot.incident.models import Severity
 
 DEFAULT_RATE_PER_MINUTE = 120
+COMMANDER_FORMAT = re.compile(r"[UW][A-Z0-9]+")
+"""A Slack user id (`W…` in Enterprise Grid)."""
 
 
 class RuleAction(StrEnum):
@@ -17,6 +20,8 @@ class RuleAction(StrEnum):
     """Triage in `channel` instead of the alert channel."""
     DROP = "drop"
     """Accept and forget: no triage message."""
+    DECLARE = "declare"
+    """Declare an incident for a new group, at `severity`, with `commander` when given."""
 
 
 class AlertRule(BaseModel):
@@ -30,6 +35,29 @@ class AlertRule(BaseModel):
     """Labels that must match these regular expressions, whole (as Alertmanager's `=~`)."""
     action: RuleAction
     channel: str | None = None
+    severity: Severity | None = None
+    """Only with `declare` (required there): the incident's severity, 1 to 4."""
+    commander: str | None = None
+    """Only with `declare`, optional: the commander's Slack user id."""
+
+    @field_validator("commander")
+    @classmethod
+    def _names_someone(cls, commander: str | None) -> str | None:
+        if commander is not None and not COMMANDER_FORMAT.fullmatch(commander):
+            raise ValueError(
+                "give the commander's Slack user id (U…), from their profile's ⋮ menu, Copy member ID"
+            )
+        return commander
+
+    @model_validator(mode="after")
+    def _declare_settings_only_to_declare(self) -> AlertRule:
+        if self.action is RuleAction.DECLARE and self.severity is None:
+            raise ValueError("action declare needs severity (1 to 4)")
+        if self.action is not RuleAction.DECLARE and (
+            self.severity is not None or self.commander is not None
+        ):
+            raise ValueError("severity and commander are only for action declare")
+        return self
 
     @field_validator("match_re")
     @classmethod
@@ -70,3 +98,11 @@ class AlertsSection(BaseModel):
                 channel = rule.channel
             kept.append(alert)
         return batch.model_copy(update={"alerts": tuple(kept)}), channel or self.channel
+
+    def declaring(self, batch: AlertBatch) -> AlertRule | None:
+        """The declare rule the batch's first firing alert meets, when its first matching rule is one."""
+        for alert in batch.alerts:
+            rule = next((rule for rule in self.rules if rule.matches(alert.labels)), None)
+            if rule is not None and rule.action is RuleAction.DECLARE:
+                return rule
+        return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from incidentbot.alerts.autodeclare import RULE_DECLARER
 from incidentbot.alerts.model import AlertState
 from incidentbot.alerts.ports import AlertGroup
 from incidentbot.alerts.sql_alerts import SqlAlerts
@@ -130,6 +131,7 @@ def triage_message(
         firing=group.state is AlertState.FIRING,
         labels=list(shown.items())[:LABELS_SHOWN],
         incident=incident,
+        automatic=incident is not None and incident.declared_by == RULE_DECLARER,
         now=now,
     )
     blocks = sections(text)

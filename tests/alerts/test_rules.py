@@ -52,3 +52,33 @@ def test_rules_are_read_from_the_team_config_and_a_bad_pattern_is_named(tmp_path
     config.write_text('[[alerts.rules]]\nmatch_re = { service = "(" }\naction = "drop"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="service: not a regular expression"):
         load_team_config(config)
+
+
+def test_a_declare_rule_is_read_with_its_severity_and_commander(tmp_path: Path) -> None:
+    config = tmp_path / "incidentbot.toml"
+    config.write_text(
+        '[[alerts.rules]]\nmatch = { severity = "critical" }\naction = "declare"\n'
+        'severity = 1\ncommander = "U0789ONCALL"\n',
+        encoding="utf-8",
+    )
+    rule = load_team_config(config).alerts.rules[0]
+    assert (rule.action, rule.severity, rule.commander) == (RuleAction.DECLARE, 1, "U0789ONCALL")
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ('action = "declare"\nseverity = 5\n', "alerts.rules.0.severity"),
+        ('action = "declare"\nseverity = 2\ncommander = "alice"\n', "alerts.rules.0.commander"),
+        ('action = "declare"\nseverity = 2\ncommander = "@oncall"\n', "alerts.rules.0.commander"),
+        ('action = "declare"\n', "alerts.rules.0: .*needs severity"),
+        ('action = "drop"\nseverity = 2\n', "alerts.rules.0: .*only for action declare"),
+    ],
+)
+def test_a_bad_declare_rule_is_refused_naming_the_rule_and_key(
+    tmp_path: Path, settings: str, named: str
+) -> None:
+    config = tmp_path / "incidentbot.toml"
+    config.write_text(f'[[alerts.rules]]\nmatch = {{ team = "web" }}\n{settings}', encoding="utf-8")
+    with pytest.raises(ConfigError, match=named):
+        load_team_config(config)
