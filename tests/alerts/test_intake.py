@@ -97,7 +97,7 @@ def test_an_acknowledged_alert_is_kept_even_if_the_process_dies_right_after_the_
     assert post(running, ALERTMANAGER, alertmanager()).status == 202
     assert [row.kind for row in pending_requests(running)] == ["apply_alerts"]
     running.clock.advance(CALLER_FIRST + timedelta(seconds=1))
-    running.fire_due()
-    running.fire_due()
+    running.fire_due(callers_alive=False)
+    running.fire_due(callers_alive=False)
     assert len(triage_posts(running)) == 1
     assert pending_requests(running) == []
