@@ -133,7 +133,7 @@ def test_a_replayed_request_the_database_refuses_is_closed_and_its_author_told(r
     journal.accept(running.services, JournalKind.NOTE, asked)
     with database_refusing(running, "timeline_events", "Refused"):
         running.clock.advance(timedelta(minutes=1))
-        assert running.fire_due().cancelled == 1
+        assert running.fire_due(callers_alive=False).cancelled == 1
         assert pending_requests(running) == []
         running.clock.advance(timedelta(minutes=30))
         assert running.fire_due().retried == 0
