@@ -4,43 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
-from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Severity
-from incidentbot.incident.policy import Policy
 from incidentbot.kernel.context import Services
 from incidentbot.status_page.model import StatusPageConfig
 from incidentbot.status_page.publishing import STATUS_PAGE_PROMPT
-from incidentbot.wiring import build_registry
 from incidentbot.wrap_up import metrics
 from incidentbot.wrap_up.comms_rules import CommsAudience
 from tests.support import wrap_up
 from tests.support.declarations import declaration, declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
-
-
-@pytest.fixture
-def workspace() -> RecordingWorkspace:
-    return RecordingWorkspace()
-
-
-@pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore()
-
-
-@pytest.fixture
-def services(store: MemoryStore, workspace: RecordingWorkspace) -> Services:
-    return Services(
-        store=store,
-        workspace=workspace,
-        policy=Policy(),
-        clock=ManualClock(),
-        announcement_channel="CANNOUNCE",
-        handlers=build_registry(),
-    )
 
 
 def test_a_drill_is_set_up_in_a_drill_channel_and_never_announced(

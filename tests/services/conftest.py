@@ -1,31 +1,3 @@
-from __future__ import annotations
+from tests.support.memory_services import services, store, workspace
 
-import pytest
-
-from incidentbot.clock import ManualClock
-from incidentbot.incident.policy import Policy
-from incidentbot.kernel.context import Services
-from incidentbot.wiring import build_registry
-from tests.support.memory import MemoryStore, RecordingWorkspace
-
-
-@pytest.fixture
-def workspace() -> RecordingWorkspace:
-    return RecordingWorkspace()
-
-
-@pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore()
-
-
-@pytest.fixture
-def services(store: MemoryStore, workspace: RecordingWorkspace) -> Services:
-    return Services(
-        store=store,
-        workspace=workspace,
-        policy=Policy(),
-        clock=ManualClock(),
-        announcement_channel="CANNOUNCE",
-        handlers=build_registry(),
-    )
+__all__ = ["services", "store", "workspace"]
