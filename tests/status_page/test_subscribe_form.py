@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from incidentbot.clock import ManualClock
-from tests.status_page.mailbox import Mailbox, smtp_server
-from tests.status_page.subscriber_helpers import FORM, bot_with_mail, post_form
-from tests.support.fake_slack import FakeSlack
+from tests.status_page.mailbox import Mailbox
+from tests.status_page.subscriber_helpers import FORM, post_form
 from tests.support.harness import RunningBot
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
-
-
-@pytest.fixture
-def team(slack: FakeSlack, database_url: str, clock: ManualClock, mailbox: Mailbox) -> Iterator[RunningBot]:
-    with bot_with_mail(slack, database_url, clock, mailbox) as bot:
-        yield bot
 
 
 @pytest.mark.parametrize(

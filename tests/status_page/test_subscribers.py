@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
-import pytest
-
-from incidentbot.clock import ManualClock
 from incidentbot.status_page import overview, render_html
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.test_comms_texts import kept
 from tests.e2e.update_helpers import submit_update
 from tests.e2e.wrapup_helpers import last_modal, resolve
 from tests.status_page.helpers import API, DASHBOARD, GOOD, page_config, published
-from tests.status_page.mailbox import Mailbox, parts, path_of, smtp_server
+from tests.status_page.mailbox import Mailbox, parts, path_of
 from tests.status_page.subscriber_helpers import (
-    bot_with_mail,
     deliver_notices,
     links,
     post_form,
@@ -25,22 +20,9 @@ from tests.status_page.subscriber_helpers import (
     subscribe,
 )
 from tests.support import signing
-from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot
 
 READER = "reader@example.com"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
-
-
-@pytest.fixture
-def team(slack: FakeSlack, database_url: str, clock: ManualClock, mailbox: Mailbox) -> Iterator[RunningBot]:
-    with bot_with_mail(slack, database_url, clock, mailbox) as bot:
-        yield bot
 
 
 def test_the_page_offers_the_subscribe_form(team: RunningBot) -> None:

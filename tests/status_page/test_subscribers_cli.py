@@ -5,27 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
-import pytest
-
-from incidentbot.clock import ManualClock
-from tests.status_page.mailbox import Mailbox, smtp_server
-from tests.status_page.subscriber_helpers import bot_with_mail, post_form, subscribe
-from tests.support.fake_slack import FakeSlack
+from tests.status_page.mailbox import Mailbox
+from tests.status_page.subscriber_helpers import post_form, subscribe
 from tests.support.harness import RunningBot
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
-
-
-@pytest.fixture
-def team(slack: FakeSlack, database_url: str, clock: ManualClock, mailbox: Mailbox) -> Iterator[RunningBot]:
-    with bot_with_mail(slack, database_url, clock, mailbox) as bot:
-        yield bot
 
 
 def subscribers(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
