@@ -208,9 +208,11 @@ def main() -> None:
     slack.stop()
     took = handler.last_at - began
     twice = sum(1 for count in handler.to.values() if count > 1)
+    lost = args.subscribers - len(handler.to)
     print(
         f"{args.subscribers} subscribers: {handler.received()} mails to {len(handler.to)} recipients "
         f"in {took:.1f} s (target {TARGET.total_seconds():.0f} s); recipients mailed twice: {twice}, "
+        f"never mailed: {lost}, "
         f"distinct Message-IDs: {len(handler.ids)}; load average at the end: {os.getloadavg()[0]:.1f}"
     )
 

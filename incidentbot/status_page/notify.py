@@ -1,17 +1,22 @@
 """Subscribers: the form's three steps (subscribe, confirm, unsubscribe) and each update's notices.
 
 Publishing an update owes one fan-out row, emitted in the unit of work that publishes it; the
-fan-out owes one row per subscriber in batches, each sent and marked done by the outbox. So a
-publication never waits on 10,000 subscribers, and a crash at any step loses or doubles nothing.
+fan-out owes one delivery row per subscriber, and outbox rows to send them: one per batch of
+mails, one per webhook post (and one per component the update changed, for webhooks). So a
+publication never waits on 10,000 subscribers, and a crash at any step loses nothing; the only
+notice sent twice is a mail the server took just before a crash, before it was marked sent.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 
 from incidentbot.clock import Clock
 from incidentbot.kernel.context import Services
@@ -21,25 +26,42 @@ from incidentbot.kernel.reminders import COMPLETED, ReminderObsolete, complete, 
 from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.status_page import overview, rate_limit, render_mail, webhook_post
 from incidentbot.status_page.model import StatusPageConfig
+from incidentbot.status_page.overview import Overview
 from incidentbot.status_page.smtp_mail import MailRefused, MailUnavailable
+from incidentbot.status_page.sql_sent_marks import sent_marks
 from incidentbot.status_page.sql_store import sql_of as page_sql_of
-from incidentbot.status_page.sql_subscribers import Notice, sql_of
+from incidentbot.status_page.sql_subscribers import Notice, Owed, sql_of
 from incidentbot.status_page.subscribers import Channel, FormRefused, State, read_form
 from incidentbot.status_page.webhook_guard import UnsafeWebhook, check_url
-from incidentbot.status_page.webhook_payload import incident_payload
+from incidentbot.status_page.webhook_payload import ComponentChange, component_payload, incident_payload
 from incidentbot.wrap_up.comms import CustomerTextKept
 
 log = logging.getLogger(__name__)
 
 FAN_OUT = "status_page_fan_out"
 NOTIFY = "status_page_notify"
+"""One notice: a webhook post (each receiver answers in its own time), or a mail owed before
+mail went in batches."""
+MAIL_BATCH = "status_page_mail_batch"
+"""Up to `MAIL_BATCH_SIZE` mails of one update, sent over one SMTP connection."""
+MAIL_BATCH_SIZE = 25
+"""Small, so a process killed mid-send leaves few mails waiting for its leases to expire."""
+COMPONENT = "status_page_component"
+"""A component's change of state, posted to one webhook subscriber."""
+"""Small, so a process killed mid-send leaves few mails waiting for its leases to expire."""
 GONE = 410
 FAN_OUT_BATCH = 500
 """Subscribers owed an update per transaction: short enough to keep the lease, few enough round trips."""
 
 
+class MailSession(AbstractContextManager["MailSession"], Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
 class Mailer(Protocol):
     def send(self, message: EmailMessage) -> None: ...
+
+    def session(self) -> MailSession: ...
 
 
 @dataclass(frozen=True)
@@ -123,7 +145,9 @@ class Subscriptions:
 
     def on_customer_text(self, uow: UnitOfWork, event: object) -> None:
         """Owe a fan-out for the update the status page has just published (`Registry.on`)."""
-        if not isinstance(event, CustomerTextKept) or event.public is None or event.incident.is_private:
+        if not isinstance(event, CustomerTextKept) or event.public is None:
+            return
+        if event.incident.is_private or event.incident.drill:
             return
         published = sql_of(uow.tx).update_of_text(event.text.id)
         if published is not None:
@@ -135,11 +159,56 @@ class Subscriptions:
         update_id, after = reminder.subject_id or 0, 0
         while True:
             with self.store.transaction() as tx:
-                last = sql_of(tx).fan_out(update_id, after, FAN_OUT_BATCH, NOTIFY, self.clock.now())
+                last = sql_of(tx).fan_out(update_id, after, FAN_OUT_BATCH, OWED, self.clock.now())
             if last is None:
                 return
             after = last
             keep_lease(services, reminder)
+
+    def mail_batch(self, services: Services, reminder: Reminder) -> object:
+        """Mail a batch of notices over one connection, each marked sent as soon as the server
+        has taken it.
+
+        That mark is one statement in a transaction of its own, so a process killed after the
+        server answered "250" and before the mark committed (a database round trip) is the only
+        way a notice is mailed twice. A mail server that cannot take mail now ends the batch: the
+        row is taken again after its backoff, and only the notices not yet sent are sent then.
+        """
+        ids = [int(i) for i in json.loads(reminder.payload or "[]")]
+        with self.store.transaction() as tx:
+            notices = sql_of(tx).notices(ids)
+        now = self.clock.now()
+        # Rendered before the first is sent, so nothing slow stands between a mail and its mark.
+        mails = [
+            (notice, render_mail.update(self.site, notice, now))
+            for notice in notices
+            if not notice.done and notice.subscriber.state is State.CONFIRMED
+        ]
+        with self.mailer.session() as session, sent_marks(self.store) as marks:
+            for notice, mail in mails:
+                keep_lease(services, reminder)
+                try:
+                    session.send(mail)
+                except MailRefused as refused:
+                    self._bounced(notice, self.clock.now(), refused)
+                    continue
+                subscriber = notice.subscriber
+                marks.sent(notice.delivery_id, subscriber.id, subscriber.bounces, self.clock.now())
+        with self.store.transaction() as tx:
+            complete(tx, reminder, self.clock.now())
+        return COMPLETED
+
+    def _bounced(
+        self, notice: Notice, now: datetime, refused: Exception, reminder: Reminder | None = None
+    ) -> None:
+        with self.store.transaction() as tx:
+            suspended = sql_of(tx).bounced(notice.subscriber.id)
+            sql_of(tx).mark(notice.delivery_id, "bounced", now)
+            if reminder is not None:
+                complete(tx, reminder, now)
+        log.warning(
+            "subscriber %s refused mail (suspended: %s): %s", notice.subscriber.id, suspended, refused
+        )
 
     def notify(self, services: Services, reminder: Reminder) -> object:
         """Send one subscriber one update; a permanent refusal counts towards suspending them."""
@@ -158,13 +227,7 @@ class Subscriptions:
                 sql_of(tx).unsubscribe(notice.subscriber.unsubscribe_token)
             raise ReminderObsolete from None
         except (MailRefused, UnsafeWebhook) as refused:
-            with self.store.transaction() as tx:
-                suspended = sql_of(tx).bounced(notice.subscriber.id)
-                sql_of(tx).mark(notice.delivery_id, "bounced", now)
-                complete(tx, reminder, now)
-            log.warning(
-                "subscriber %s refused mail (suspended: %s): %s", notice.subscriber.id, suspended, refused
-            )
+            self._bounced(notice, now, refused, reminder)
             return COMPLETED
         # MailUnavailable and WebhookUnavailable go up: the row is tried again after its backoff.
         with self.store.transaction() as tx:
@@ -173,13 +236,53 @@ class Subscriptions:
             complete(tx, reminder, now)
         return COMPLETED
 
-    def _post(self, notice: Notice) -> None:
-        """Post the update as Statuspage would; Gone on 410, MailRefused-like on any other refusal."""
+    def component_update(self, services: Services, reminder: Reminder) -> object:
+        """Post one webhook subscriber one component's change of state, as Statuspage does."""
+        with self.store.transaction() as tx:
+            notice = sql_of(tx).notice(reminder.subject_id or 0)
+        if notice is None or notice.subscriber.state is not State.CONFIRMED:
+            raise ReminderObsolete
+        asked = json.loads(reminder.payload or "{}")
+        change = ComponentChange(
+            notice.update_public_id,
+            asked["name"],
+            asked["old_status"],
+            asked["new_status"],
+            notice.published_at,
+        )
+        now = self.clock.now()
+        try:
+            self._post(notice, lambda page, unsubscribe: component_payload(page, change, unsubscribe))
+        except Gone:
+            with self.store.transaction() as tx:
+                sql_of(tx).unsubscribe(notice.subscriber.unsubscribe_token)
+            raise ReminderObsolete from None
+        except UnsafeWebhook as refused:
+            with self.store.transaction() as tx:
+                suspended = sql_of(tx).bounced(notice.subscriber.id)
+                complete(tx, reminder, now)
+            log.warning("webhook %s refused (suspended: %s): %s", notice.subscriber.id, suspended, refused)
+            return COMPLETED
+        with self.store.transaction() as tx:
+            sql_of(tx).delivered_to(notice.subscriber.id)
+            complete(tx, reminder, now)
+        return COMPLETED
+
+    def _post(
+        self,
+        notice: Notice,
+        payload_of: Callable[[Overview, str], dict[str, Any] | None] | None = None,
+    ) -> None:
+        """Post the update (or what `payload_of` makes of the page) as Statuspage would; Gone on
+        410, UnsafeWebhook on any other refusal."""
         with self.store.transaction() as tx:
             incidents = page_sql_of(tx).public_incidents()
         page = overview.build(self.config, incidents, self.clock.now())
         unsubscribe = f"{self.site.bot_url}/unsubscribe?token={notice.subscriber.unsubscribe_token}"
-        payload = incident_payload(page, notice.incident_public_id, unsubscribe)
+        if payload_of is None:
+            payload = incident_payload(page, notice.incident_public_id, unsubscribe)
+        else:
+            payload = payload_of(page, unsubscribe)
         if payload is None:
             raise ReminderObsolete
         status = webhook_post.post(
@@ -190,6 +293,9 @@ class Subscriptions:
         if not 200 <= status < 300:
             # A redirect is not followed, and a 4xx would answer the same again.
             raise UnsafeWebhook(f"the receiver answered {status}")
+
+
+OWED = Owed(notify=NOTIFY, mail_batch=MAIL_BATCH, mail_batch_size=MAIL_BATCH_SIZE, component=COMPONENT)
 
 
 class Gone(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.registry import Registry
 from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.status_page.notify import FAN_OUT, NOTIFY, Subscriptions
+from incidentbot.status_page.notify import COMPONENT, FAN_OUT, MAIL_BATCH, NOTIFY, Subscriptions
 from incidentbot.status_page.prompt import deliver_prompt
 from incidentbot.status_page.publishing import STATUS_PAGE_PROMPT
 from incidentbot.status_page.render_site import REWRITE, StatusPage
@@ -30,11 +30,15 @@ def _register_subscribers(registry: Registry, subscriptions: Subscriptions | Non
         # Rows owed while subscribers were set up are closed: nobody can be mailed any more.
         registry.add_delivery(FAN_OUT, _nobody_to_tell)
         registry.add_delivery(NOTIFY, _nobody_to_tell)
+        registry.add_delivery(MAIL_BATCH, _nobody_to_tell)
+        registry.add_delivery(COMPONENT, _nobody_to_tell)
         return
     # After the page's own part, which publishes the update the subscribers are told of.
     registry.on(CustomerTextKept, subscriptions.on_customer_text)
     registry.add_delivery(FAN_OUT, subscriptions.fan_out)
     registry.add_delivery(NOTIFY, subscriptions.notify)
+    registry.add_delivery(MAIL_BATCH, subscriptions.mail_batch)
+    registry.add_delivery(COMPONENT, subscriptions.component_update)
 
 
 def _nobody_to_tell(services: Services, reminder: Reminder) -> None:

@@ -59,7 +59,8 @@ class SmtpServer:
 
 
 class SmtpMailer:
-    """Sends one message per connection: a slow or dropped connection costs only that message."""
+    """`send` takes a connection of its own per message (a confirmation mail, asked on the form);
+    `session` keeps one connection for many messages (the notices of an update)."""
 
     def __init__(self, server: SmtpServer, context: ssl.SSLContext | None = None) -> None:
         self.server = server
@@ -67,20 +68,13 @@ class SmtpMailer:
 
     def send(self, message: EmailMessage) -> None:
         """MailRefused on a permanent refusal of the recipient or the message, MailUnavailable otherwise."""
-        try:
-            with self._connect() as smtp:
-                smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            codes = [code for code, _ in error.recipients.values()]
-            raise (MailRefused if all(code >= 500 for code in codes) else MailUnavailable)(
-                str(error)
-            ) from None
-        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
-            raise (MailRefused if error.smtp_code >= 500 else MailUnavailable)(str(error)) from None
-        except (smtplib.SMTPException, OSError) as error:
-            raise MailUnavailable(f"{type(error).__name__}: {error}") from None
+        with self.session() as session:
+            session.send(message)
 
-    def _connect(self) -> smtplib.SMTP:
+    def session(self) -> SmtpSession:
+        return SmtpSession(self)
+
+    def connect(self) -> smtplib.SMTP:
         server = self.server
         smtp: smtplib.SMTP
         if server.tls:
@@ -96,3 +90,61 @@ class SmtpMailer:
             smtp.close()
             raise
         return smtp
+
+
+class SmtpSession:
+    """One connection reused for message after message: no handshake, TLS or login per mail.
+
+    Between two messages the transaction is reset (RSET), which also proves the connection is
+    still open; if it is not, a new one is taken before anything of the next message is sent, so
+    a reconnection never sends a message twice. After any other failure the connection is
+    dropped and the next message opens a new one.
+    """
+
+    def __init__(self, mailer: SmtpMailer) -> None:
+        self.mailer = mailer
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def send(self, message: EmailMessage) -> None:
+        """MailRefused on a permanent refusal of the recipient or the message, MailUnavailable otherwise."""
+        try:
+            smtp = self._ready()
+            smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            # smtplib has reset the transaction itself: the connection serves the next message.
+            codes = [code for code, _ in error.recipients.values()]
+            raise (MailRefused if all(code >= 500 for code in codes) else MailUnavailable)(
+                str(error)
+            ) from None
+        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+            raise (MailRefused if error.smtp_code >= 500 else MailUnavailable)(str(error)) from None
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise MailUnavailable(f"{type(error).__name__}: {error}") from None
+
+    def _ready(self) -> smtplib.SMTP:
+        if self.smtp is not None:
+            try:
+                code, _ = self.smtp.rset()
+                if code == 250:
+                    return self.smtp
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.close()
+        self.smtp = self.mailer.connect()
+        return self.smtp
+
+    def close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()

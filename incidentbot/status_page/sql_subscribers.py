@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from incidentbot.status_page.subscribers import (
 from incidentbot.store.tables import reminders
 
 subs, deliveries = status_page_subscribers, status_page_deliveries
+OPERATIONAL = "operational"
 
 
 def sql_of(tx: object) -> SubscriberSql:
@@ -42,6 +44,18 @@ class Subscriber:
     unsubscribe_token: str
     created_at: datetime
     confirmed_at: datetime | None
+    bounces: int = 0
+
+
+@dataclass(frozen=True)
+class Owed:
+    """The rows a fan-out owes: a row per webhook post, a row per batch of mails."""
+
+    notify: str
+    mail_batch: str
+    mail_batch_size: int
+    component: str
+    """A webhook post per component whose state the update changed."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +149,7 @@ class SubscriberSql:
         ).one_or_none()
         return (row.id, row.incident_id) if row else None
 
-    def fan_out(self, update_id: int, after: int, limit: int, send_kind: str, now: datetime) -> int | None:
+    def fan_out(self, update_id: int, after: int, limit: int, owed: Owed, now: datetime) -> int | None:
         """Owe the update to the next `limit` confirmed subscribers after id `after`.
 
         Returns the last subscriber id looked at, None when there were none left. A subscriber
@@ -146,14 +160,14 @@ class SubscriberSql:
         ).scalar_one()
         affected = self._affected(incident_id)
         batch = self.db.execute(
-            select(subs.c.id, subs.c.components)
+            select(subs.c.id, subs.c.channel, subs.c.components)
             .where(subs.c.state == State.CONFIRMED.value, subs.c.id > after)
             .order_by(subs.c.id)
             .limit(limit)
         ).all()
         if not batch:
             return None
-        owed = {
+        already = {
             row.subscriber_id
             for row in self.db.execute(
                 select(deliveries.c.subscriber_id).where(
@@ -162,14 +176,70 @@ class SubscriberSql:
                 )
             )
         }
-        chosen = [row.id for row in batch if row.id not in owed and hears_of(row.components, affected)]
-        if chosen:
-            self._owe(update_id, incident_id, chosen, send_kind, now)
+        chosen = [row for row in batch if row.id not in already and hears_of(row.components, affected)]
+        mail = self._owe(update_id, [row.id for row in chosen if row.channel == Channel.EMAIL.value], now)
+        hooks = [row for row in chosen if row.channel != Channel.EMAIL.value]
+        posts = self._owe(update_id, [row.id for row in hooks], now)
+        size, ids = owed.mail_batch_size, list(mail.values())
+        rows: list[tuple[str, int, str | None]] = [
+            (owed.mail_batch, ids[n], json.dumps(ids[n : n + size])) for n in range(0, len(ids), size)
+        ]
+        changes = self.component_changes(update_id) if hooks else []
+        for row in hooks:
+            rows.append((owed.notify, posts[row.id], None))
+            rows += [
+                (owed.component, posts[row.id], json.dumps(change))
+                for change in changes
+                if hears_of(row.components, [change["name"]])
+            ]
+        if rows:
+            self.db.execute(
+                insert(reminders),
+                [
+                    {
+                        "kind": kind,
+                        "incident_id": incident_id,
+                        "subject_id": subject_id,
+                        "due_at": now,
+                        "state": ReminderState.PENDING.value,
+                        "attempts": 0,
+                        "payload": payload,
+                    }
+                    for kind, subject_id, payload in rows
+                ],
+            )
         return int(batch[-1].id)
 
-    def _owe(
-        self, update_id: int, incident_id: int, subscriber_ids: list[int], kind: str, now: datetime
-    ) -> None:
+    def component_changes(self, update_id: int) -> list[dict[str, str]]:
+        """Each component whose state the update changed from the incident's update before it
+        (from operational, for its first), by name."""
+        row = self.db.execute(
+            select(status_page_updates.c.incident_id, status_page_updates.c.components).where(
+                status_page_updates.c.id == update_id
+            )
+        ).one()
+        before = (
+            self.db.execute(
+                select(status_page_updates.c.components)
+                .where(
+                    status_page_updates.c.incident_id == row.incident_id, status_page_updates.c.id < update_id
+                )
+                .order_by(status_page_updates.c.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            or {}
+        )
+        now = dict(row.components)
+        return [
+            {"name": name, "old_status": old, "new_status": new}
+            for name in sorted(set(now) | set(before))
+            if (old := before.get(name, OPERATIONAL)) != (new := now.get(name, OPERATIONAL))
+        ]
+
+    def _owe(self, update_id: int, subscriber_ids: list[int], now: datetime) -> dict[int, int]:
+        """The delivery rows owed to these subscribers: each one's row id, in the order of the rows."""
+        if not subscriber_ids:
+            return {}
         self.db.execute(
             insert(deliveries),
             [
@@ -177,25 +247,12 @@ class SubscriberSql:
                 for sid in subscriber_ids
             ],
         )
-        ids = self.db.execute(
-            select(deliveries.c.id).where(
-                deliveries.c.update_id == update_id, deliveries.c.subscriber_id.in_(subscriber_ids)
-            )
-        ).scalars()
-        self.db.execute(
-            insert(reminders),
-            [
-                {
-                    "kind": kind,
-                    "incident_id": incident_id,
-                    "subject_id": delivery_id,
-                    "due_at": now,
-                    "state": ReminderState.PENDING.value,
-                    "attempts": 0,
-                }
-                for delivery_id in ids
-            ],
+        found = self.db.execute(
+            select(deliveries.c.id, deliveries.c.subscriber_id)
+            .where(deliveries.c.update_id == update_id, deliveries.c.subscriber_id.in_(subscriber_ids))
+            .order_by(deliveries.c.id)
         )
+        return {int(row.subscriber_id): int(row.id) for row in found}
 
     def _affected(self, incident_id: int) -> set[str]:
         """Every component any update of the incident showed as not operational."""
@@ -207,7 +264,12 @@ class SubscriberSql:
         return found
 
     def notice(self, delivery_id: int) -> Notice | None:
-        row = self.db.execute(
+        found = self.notices([delivery_id])
+        return found[0] if found else None
+
+    def notices(self, delivery_ids: list[int]) -> list[Notice]:
+        """The notices of these delivery rows that still exist, in the order of their ids."""
+        rows = self.db.execute(
             select(
                 deliveries.c.id.label("delivery_id"),
                 deliveries.c.state.label("delivery_state"),
@@ -228,24 +290,10 @@ class SubscriberSql:
                 status_page_incidents,
                 status_page_incidents.c.incident_id == status_page_updates.c.incident_id,
             )
-            .where(deliveries.c.id == delivery_id)
-        ).one_or_none()
-        if row is None:
-            return None
-        return Notice(
-            delivery_id=row.delivery_id,
-            subscriber=_subscriber(row),
-            done=row.delivery_state != "pending",
-            incident_public_id=row.incident_public_id,
-            incident_name=row.incident_name,
-            update_public_id=row.update_public_id,
-            stage=row.stage,
-            impact=row.impact,
-            body=row.body,
-            next_update_at=row.next_update_at,
-            components=dict(row.update_components),
-            published_at=row.published_at,
-        )
+            .where(deliveries.c.id.in_(delivery_ids))
+            .order_by(deliveries.c.id)
+        ).all()
+        return [_notice(row) for row in rows]
 
     def mark(self, delivery_id: int, state: str, now: datetime) -> None:
         self.db.execute(
@@ -274,6 +322,23 @@ class SubscriberSql:
         return len(self.db.execute(select(deliveries.c.id).where(deliveries.c.state == "pending")).all())
 
 
+def _notice(row: Any) -> Notice:
+    return Notice(
+        delivery_id=row.delivery_id,
+        subscriber=_subscriber(row),
+        done=row.delivery_state != "pending",
+        incident_public_id=row.incident_public_id,
+        incident_name=row.incident_name,
+        update_public_id=row.update_public_id,
+        stage=row.stage,
+        impact=row.impact,
+        body=row.body,
+        next_update_at=row.next_update_at,
+        components=dict(row.update_components),
+        published_at=row.published_at,
+    )
+
+
 def _subscriber(row: Any) -> Subscriber:
     components = row.components
     return Subscriber(
@@ -285,4 +350,5 @@ def _subscriber(row: Any) -> Subscriber:
         unsubscribe_token=row.unsubscribe_token,
         created_at=row.created_at,
         confirmed_at=row.confirmed_at,
+        bounces=row.bounces,
     )

@@ -28,6 +28,8 @@ class Mailbox:
     """Recipients answered 550 at RCPT: addresses that do not exist."""
     refused: list[str] = field(default_factory=list)
     """Every recipient answered 550, once per attempt."""
+    peers: list[object] = field(default_factory=list)
+    """The client's address and port of each message received: one per connection it came over."""
     busy: bool = False
     """While set, every recipient is answered 451: the server is up but takes nothing now."""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -47,6 +49,7 @@ class Mailbox:
         assert isinstance(message, EmailMessage)
         with self.lock:
             self.received.append(message)
+            self.peers.append(session.peer)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:

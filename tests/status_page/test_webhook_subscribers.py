@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -11,11 +11,12 @@ from incidentbot.clock import ManualClock
 from incidentbot.status_page import webhook_post
 from incidentbot.status_page.sql_subscribers import sql_of
 from incidentbot.status_page.webhook_guard import UnsafeWebhook, check_url, is_public
-from tests.e2e.helpers import declare
-from tests.status_page.helpers import API, GOOD
-from tests.status_page.mailbox import Mailbox, smtp_server
-from tests.status_page.receiver import Receiver, webhook_receiver
-from tests.status_page.subscriber_helpers import bot_with_mail, post_form, publish
+from tests.e2e.helpers import declare, wait_until
+from tests.e2e.test_comms_texts import kept
+from tests.status_page.helpers import API, GOOD, open_customer_form, submit_customer
+from tests.status_page.mailbox import Mailbox
+from tests.status_page.receiver import Receiver
+from tests.status_page.subscriber_helpers import bot_with_mail, deliver_notices, post_form, publish
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot
 
@@ -23,21 +24,8 @@ LATER = timedelta(minutes=10)
 
 
 @pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with webhook_receiver() as found:
-        yield found
-
-
-@pytest.fixture
-def team(slack: FakeSlack, database_url: str, clock: ManualClock, mailbox: Mailbox) -> Iterator[RunningBot]:
-    with bot_with_mail(slack, database_url, clock, mailbox, status_page_allow_private_webhooks=True) as bot:
-        yield bot
+def mail_settings() -> dict[str, Any]:
+    return {"status_page_allow_private_webhooks": True}
 
 
 def add_webhook(team: RunningBot, url: str) -> None:
@@ -53,7 +41,7 @@ def subscribers(team: RunningBot) -> list[str]:
 def test_an_update_is_posted_in_statuspage_shape(team: RunningBot, receiver: Receiver) -> None:
     add_webhook(team, receiver.url + "/hook")
     publish(team, declare(team), states={API: "major_outage"})
-    [payload] = receiver.to("/hook")
+    [payload] = [p for p in receiver.to("/hook") if "incident" in p]
     assert set(payload) == {"meta", "page", "incident"}
     assert payload["meta"]["unsubscribe"].startswith("http://localhost:3000/status/unsubscribe?token=")
     assert payload["meta"]["documentation"].startswith("https://")
@@ -70,9 +58,10 @@ def test_an_update_is_posted_in_statuspage_shape(team: RunningBot, receiver: Rec
 
 
 def test_a_500_is_retried_and_delivered_once(team: RunningBot, receiver: Receiver) -> None:
+    # No component changes state, so the incident's post is the only one.
     add_webhook(team, receiver.url + "/hook")
     receiver.answers = [500]
-    publish(team, declare(team), states={API: "major_outage"})
+    publish(team, declare(team))
     assert len(receiver.to("/hook")) == 1
     team.clock.advance(LATER)
     assert team.fire_due().delivered == 1
@@ -85,7 +74,7 @@ def test_a_410_removes_the_subscriber(team: RunningBot, receiver: Receiver) -> N
     add_webhook(team, receiver.url + "/gone")
     receiver.answers = [410]
     incident = declare(team)
-    publish(team, incident, states={API: "major_outage"})
+    publish(team, incident)
     assert subscribers(team) == []
     publish(team, incident, 2)
     assert len(receiver.to("/gone")) == 1
@@ -94,7 +83,7 @@ def test_a_410_removes_the_subscriber(team: RunningBot, receiver: Receiver) -> N
 def test_a_redirect_is_not_followed(team: RunningBot, receiver: Receiver) -> None:
     add_webhook(team, receiver.url + "/moved")
     receiver.answers = [302]
-    publish(team, declare(team), states={API: "major_outage"})
+    publish(team, declare(team))
     assert len(receiver.to("/moved")) == 1 and receiver.to("/redirected") == []
 
 
@@ -131,3 +120,67 @@ def test_the_address_reached_is_checked_again_when_posting(receiver: Receiver) -
         webhook_post.post(receiver.url + "/hook", {"meta": {}}, allow_private=False)
     assert receiver.to("/hook") == []
     assert webhook_post.post(receiver.url + "/hook", {"meta": {}}, allow_private=True) == 200
+
+
+def component_posts(receiver: Receiver, path: str) -> list[dict[str, Any]]:
+    return [payload for payload in receiver.to(path) if "component_update" in payload]
+
+
+def test_a_component_change_is_posted_in_statuspage_shape(team: RunningBot, receiver: Receiver) -> None:
+    add_webhook(team, receiver.url + "/hook")
+    publish(team, declare(team), states={API: "major_outage"})
+    [payload] = component_posts(receiver, "/hook")
+    assert set(payload) == {"meta", "page", "component_update", "component"}
+    assert payload["meta"]["unsubscribe"].startswith("http://localhost:3000/status/unsubscribe?token=")
+    assert payload["page"]["status_indicator"] == "critical"
+    change = payload["component_update"]
+    assert set(change) >= {"created_at", "new_status", "old_status", "id", "component_id"}
+    assert (change["old_status"], change["new_status"]) == ("operational", "major_outage")
+    component = payload["component"]
+    assert set(component) >= {"created_at", "id", "name", "status"}
+    assert (component["name"], component["status"]) == (API, "major_outage")
+    assert change["component_id"] == component["id"]
+    assert [p for p in receiver.to("/hook") if "incident" in p], "the incident's own post as well"
+
+
+def test_only_a_change_of_state_is_posted(team: RunningBot, receiver: Receiver) -> None:
+    add_webhook(team, receiver.url + "/hook")
+    incident = declare(team)
+    publish(team, incident, states={API: "major_outage"})
+    team.clock.advance(timedelta(minutes=1))
+    publish(team, incident, 2, states={API: "major_outage"})
+    team.clock.advance(timedelta(minutes=1))
+    publish(team, incident, 3, states={API: "degraded_performance"})
+    changes = [
+        (p["component_update"]["old_status"], p["component_update"]["new_status"])
+        for p in component_posts(receiver, "/hook")
+    ]
+    assert changes == [("operational", "major_outage"), ("major_outage", "degraded_performance")]
+
+
+def test_a_component_post_answered_500_is_retried_and_taken_once(
+    team: RunningBot, receiver: Receiver
+) -> None:
+    add_webhook(team, receiver.url + "/hook")
+    # The first two posts (the incident's and the component's) are refused, in either order.
+    receiver.answers = [500, 500]
+    publish(team, declare(team), states={API: "major_outage"})
+    for _ in range(3):
+        team.clock.advance(LATER)
+        team.fire_due()
+    posts = receiver.to("/hook")
+    assert len(posts) == 4, "two refused, then each taken once"
+    assert len(component_posts(receiver, "/hook")) == 2
+    team.clock.advance(LATER)
+    team.fire_due()
+    assert len(receiver.to("/hook")) == 4, "nothing posted again once taken"
+
+
+def test_a_private_incident_posts_no_component_change(team: RunningBot, receiver: Receiver) -> None:
+    add_webhook(team, receiver.url + "/hook")
+    incident = declare(team, private=True)
+    publish_private = open_customer_form(team, incident.channel_id)
+    assert not submit_customer(team, publish_private, states={API: "major_outage"}).body
+    wait_until(lambda: kept(team, incident.id))
+    deliver_notices(team)
+    assert receiver.to("/hook") == []
