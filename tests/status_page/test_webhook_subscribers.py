@@ -6,9 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from incidentbot.clock import ManualClock
 from incidentbot.status_page import webhook_post
+from incidentbot.status_page.notify import OWED
+from incidentbot.status_page.sql_subscriber_tables import status_page_deliveries
 from incidentbot.status_page.sql_subscribers import sql_of
 from incidentbot.status_page.webhook_guard import UnsafeWebhook, check_url, is_public
 from tests.e2e.helpers import declare, wait_until
@@ -184,3 +187,17 @@ def test_a_private_incident_posts_no_component_change(team: RunningBot, receiver
     wait_until(lambda: kept(team, incident.id))
     deliver_notices(team)
     assert receiver.to("/hook") == []
+
+
+def test_a_fan_out_run_again_posts_no_component_change_twice(team: RunningBot, receiver: Receiver) -> None:
+    add_webhook(team, receiver.url + "/hook")
+    publish(team, declare(team), states={API: "major_outage"})
+    with team.services.store.transaction() as tx:
+        subscribers = sql_of(tx)
+        update_id = subscribers.db.execute(select(status_page_deliveries.c.update_id)).scalar_one()
+        # As if the process died after its batch committed but before the fan-out was marked done.
+        subscribers.fan_out(update_id, 0, 500, OWED, team.clock.now())
+    team.clock.advance(LATER)
+    team.fire_due()
+    assert len(component_posts(receiver, "/hook")) == 1
+    assert len(receiver.to("/hook")) == 2, "the incident's post and the component's, once each"
