@@ -16,6 +16,9 @@ from incidentbot.status_page.model import StatusPageConfig
 
 ViewPart = Callable[[Transaction, Incident], Mapping[str, object]]
 """What a feature adds to an incident's templates (the alerts its summary links), read in `tx`."""
+SETUP_NOTICES_CHANNEL = "setup_notices_channel"
+"""A view part's key for an incident no person declared (an alert rule's): the channel its setup's
+notices go to while nobody commands it, instead of a declarer who cannot read them."""
 Sweep = Callable[[Transaction, datetime, int], int]
 """A feature's housekeeping (`Registry.add_sweep`): given `tx`, the clock's now and a batch size,
 deletes at most that many of its rows past their retention and returns how many went."""
