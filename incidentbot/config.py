@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     housekeeping_interval_seconds: float = Field(default=3600, ge=60, le=86400)
     finished_rows_retention_days: int = Field(default=30, ge=1)
     event_ids_retention_days: int = Field(default=7, ge=1)
+    webhook_deliveries_retention_days: int = Field(default=30, ge=1)
+    """How long an outgoing webhook delivery, delivered or given up, stays for `webhooks log`."""
     slack_retry_max_seconds: float = Field(default=60.0, gt=0, le=3600)
     """The longest wait between attempts to reach Slack at start (1, 2, 4 … seconds up to this)."""
     stop_grace_seconds: float = Field(default=25.0, gt=0, le=3600)

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from slack_bolt import App
@@ -59,13 +60,14 @@ def build_registry(
     status_page: StatusPage | None = None,
     subscriptions: Subscriptions | None = None,
     webhooks: Sequence[WebhookEndpoint] = (),
+    webhook_retention: timedelta = webhooks_rows.DEFAULT_RETENTION,
 ) -> Registry:
     registry = Registry()
     for feature in FEATURES:
         feature.register(registry)
     # The status page publishes through the page it serves, so it is handed that page.
     status_page_rows.register(registry, status_page, subscriptions)
-    webhooks_rows.register(registry, webhooks)
+    webhooks_rows.register(registry, webhooks, webhook_retention)
     return registry
 
 
@@ -111,7 +113,12 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     workspace.channel_created = drill_channels.created
     status_page = _status_page(settings, team, store, the_clock, renderer)
     subscriptions = wiring_subscribers.subscriptions(settings, team.status_page, store, the_clock)
-    registry = build_registry(status_page, subscriptions, team.webhooks)
+    registry = build_registry(
+        status_page,
+        subscriptions,
+        team.webhooks,
+        timedelta(days=settings.webhook_deliveries_retention_days),
+    )
     services = Services(
         store=store,
         workspace=workspace,
@@ -125,6 +132,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         subscribers=registry.subscribers,
         status_page=team.status_page,
         view_parts=registry.view_parts,
+        sweeps=registry.sweeps,
     )
     deps = Deps(
         services=services,

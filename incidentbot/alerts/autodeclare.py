@@ -3,8 +3,9 @@
 Part of applying the alert batch that started the group, in the same transaction: the group is
 started once (its source and key are unique while open), and a replayed batch finds it started,
 so a storm or a second replica declares one incident per group. Nobody pressed a button: the
-declarer recorded is the alert rule (`RULE_DECLARER`), which is never invited nor messaged, and
-the commander is the rule's when Slack knows them as a person.
+declarer recorded is the alert rule (`RULE_DECLARER`), which is never invited nor messaged: the
+setup's notices go to the commander, else to the alert channel. The commander is the rule's
+person or its user group's first member, found after the commit (`commander.py`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from incidentbot.alerts import triage
+from incidentbot.alerts.commander import CommanderAsked
 from incidentbot.alerts.ports import AlertGroup, AlertRepository
 from incidentbot.declare.service import Declaration, record_in
 from incidentbot.incident.models import Incident, Role, Severity
-from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.unit_of_work import UnitOfWork
 
 RULE_DECLARER = "alerts"
@@ -30,6 +32,7 @@ class AutoDeclare(BaseModel):
     team_id: str
     severity: Severity
     commander: str | None = None
+    """The rule's: a person (`U…`), a user group (`S…`), or nobody."""
 
 
 class RuleDeclaration(Declaration):
@@ -40,7 +43,8 @@ class RuleDeclaration(Declaration):
 
 
 def declare(alerts: AlertRepository, uow: UnitOfWork, group: AlertGroup, asked: AutoDeclare) -> Incident:
-    """The incident for the group, linked to it in the same unit of work."""
+    """The incident for the group, linked to it in the same unit of work; its commander is found
+    after the commit (`alert_commander`), so nothing here waits on Slack."""
     at = group.last_seen
     declaration = RuleDeclaration(
         team_id=asked.team_id,
@@ -48,22 +52,10 @@ def declare(alerts: AlertRepository, uow: UnitOfWork, group: AlertGroup, asked: 
         severity=asked.severity,
         impact=group.summary or group.title,
         declared_by=RULE_DECLARER,
-        commander=_person(uow, asked.commander),
         received_at=at,
     )
     incident = record_in(uow, declaration)
     triage.link(alerts, uow, group, incident.id, RULE_DECLARER, at)
+    payload = CommanderAsked(commander=asked.commander).model_dump_json()
+    uow.emit(OutboxKind.ALERT_COMMANDER, incident.id, incident.id, payload)
     return incident
-
-
-def _person(uow: UnitOfWork, user_id: str | None) -> str | None:
-    """The commander when Slack knows them as an active person; None otherwise (nobody to page)."""
-    if user_id is None:
-        return None
-    try:
-        person = uow.people.person(user_id)
-    except SlackUnavailable:
-        return None
-    if person is None or person.deleted or person.is_bot:
-        return None
-    return user_id

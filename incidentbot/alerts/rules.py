@@ -11,8 +11,8 @@ from incidentbot.alerts.model import AlertBatch
 from incidentbot.incident.models import Severity
 
 DEFAULT_RATE_PER_MINUTE = 120
-COMMANDER_FORMAT = re.compile(r"[UW][A-Z0-9]+")
-"""A Slack user id (`W…` in Enterprise Grid)."""
+COMMANDER_FORMAT = re.compile(r"[UWS][A-Z0-9]+")
+"""A Slack user id (`W…` in Enterprise Grid), or a user group's id (`S…`)."""
 
 
 class RuleAction(StrEnum):
@@ -38,14 +38,16 @@ class AlertRule(BaseModel):
     severity: Severity | None = None
     """Only with `declare` (required there): the incident's severity, 1 to 4."""
     commander: str | None = None
-    """Only with `declare`, optional: the commander's Slack user id."""
+    """Only with `declare`, optional: the commander's Slack user id, or a user group's id (`S…`),
+    whose first active, non-bot member commands."""
 
     @field_validator("commander")
     @classmethod
     def _names_someone(cls, commander: str | None) -> str | None:
         if commander is not None and not COMMANDER_FORMAT.fullmatch(commander):
             raise ValueError(
-                "give the commander's Slack user id (U…), from their profile's ⋮ menu, Copy member ID"
+                "give the commander's Slack user id (U…, from their profile's ⋮ menu, Copy member ID) "
+                "or a user group's id (S…, from the group's page, ⋮ menu, Copy group ID)"
             )
         return commander
 

@@ -72,6 +72,10 @@ def link(
         )
     )
     uow.emit_latest(OutboxKind.ALERT_TRIAGE, group.id)
+    incident = uow.tx.get_incident(incident_id)
+    if incident is not None and incident.channel_id is None:
+        # Declared just now: the triage message links the channel once it is made.
+        uow.emit(OutboxKind.ALERT_CHANNEL_LINK, incident_id, group.id)
     uow.emit_sync(incident_id)
     return attached
 

@@ -26,7 +26,7 @@ from incidentbot.incident.events import IncidentDeclared
 from incidentbot.incident.models import EventKind, Incident, Role, SetupState, Severity
 from incidentbot.kernel import commands, journal, outbox, reminders
 from incidentbot.kernel.commands import Command, CommandHandler
-from incidentbot.kernel.context import Services
+from incidentbot.kernel.context import SETUP_NOTICES_CHANNEL, Services
 from incidentbot.kernel.errors import ChannelRefused, IncidentNotFound, NameTaken, SlackUnavailable
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
@@ -193,7 +193,7 @@ def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
         if incident.setup_state is not SetupState.READY and pending_set_up(tx, incident.id) is None:
             raise ReminderObsolete  # it failed for good, and that failure was reported
         view = services.view(tx, incident)
-    services.workspace.report_setup_delayed(view, incident.declared_by, incident.setup_error or "")
+    services.workspace.report_setup_delayed(view, notices_to(view), incident.setup_error or "")
 
 
 def _set_up_steps(services: Services, reminder: Reminder) -> tuple[IncidentView, list[OwedChecklist]]:
@@ -212,7 +212,8 @@ def _set_up_steps(services: Services, reminder: Reminder) -> tuple[IncidentView,
     channel_id = view.incident.channel_id
     assert channel_id is not None
     keep_lease()
-    people = sorted({view.incident.declared_by, *(u for _, u in iter_roles(view.roster))})
+    declarer = [view.incident.declared_by] if _declared_by_a_person(view) else []
+    people = sorted({*declarer, *(u for _, u in iter_roles(view.roster))})
     workspace.invite(channel_id, people)
     if view.incident.summary_ts is None:
         keep_lease()
@@ -227,6 +228,18 @@ def _set_up_steps(services: Services, reminder: Reminder) -> tuple[IncidentView,
         keep_lease()
         _announce(services, view, services.announcement_channel)
     return view, owed
+
+
+def notices_to(view: IncidentView) -> str:
+    """Who hears what the setup has to say: the declarer. An incident no person declared (an alert
+    rule's) names a channel in its view instead: its commander hears, else that channel does."""
+    if _declared_by_a_person(view):
+        return view.incident.declared_by
+    return view.roster.commander or str(view.extra[SETUP_NOTICES_CHANNEL])
+
+
+def _declared_by_a_person(view: IncidentView) -> bool:
+    return not isinstance(view.extra.get(SETUP_NOTICES_CHANNEL), str)
 
 
 DRILL_CHANNEL_PREFIX = "drill"
@@ -245,8 +258,9 @@ def _announce(services: Services, view: IncidentView, channel_id: str) -> None:
     except ChannelRefused as refusal:
         # Retrying cannot help until someone invites the bot or grants it chat:write.public: the
         # commander is told what to do, and the incident carries on unannounced.
-        commander = view.roster.commander or view.incident.declared_by
-        services.workspace.report_announcement_refused(view, commander, refusal)
+        services.workspace.report_announcement_refused(
+            view, view.roster.commander or notices_to(view), refusal
+        )
     _save(services, view.incident.id, announcement_channel_id=channel_id, announcement_ts=ts)
 
 
@@ -338,7 +352,7 @@ def _mark_failed(services: Services, incident_id: int, reason: str) -> Incident:
         )
         view = services.view(tx, failed)
     try:
-        services.workspace.report_setup_failure(view, failed.declared_by, reason)
+        services.workspace.report_setup_failure(view, notices_to(view), reason)
     except SlackUnavailable:
         pass  # The failure stays recorded on the incident; `/incident retry` finds it.
     return failed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from incidentbot.clock import Clock
 from incidentbot.incident.models import Incident
@@ -15,6 +16,12 @@ from incidentbot.status_page.model import StatusPageConfig
 
 ViewPart = Callable[[Transaction, Incident], Mapping[str, object]]
 """What a feature adds to an incident's templates (the alerts its summary links), read in `tx`."""
+SETUP_NOTICES_CHANNEL = "setup_notices_channel"
+"""A view part's key for an incident no person declared (an alert rule's): the channel its setup's
+notices go to while nobody commands it, instead of a declarer who cannot read them."""
+Sweep = Callable[[Transaction, datetime, int], int]
+"""A feature's housekeeping (`Registry.add_sweep`): given `tx`, the clock's now and a batch size,
+deletes at most that many of its rows past their retention and returns how many went."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class Services:
     """Features' parts in other features' commands (`Registry.on`), given to each unit of work."""
     view_parts: Sequence[ViewPart] = ()
     """Features' parts in how an incident is shown (`Registry.add_view_part`), read into `extra`."""
+    sweeps: Mapping[str, Sweep] = field(default_factory=dict)
+    """Features' housekeeping, by name (`Registry.add_sweep`), run by `kernel/housekeeping.py`."""
 
     def view(self, tx: Transaction, incident: Incident) -> IncidentView:
         extra = {name: value for part in self.view_parts for name, value in part(tx, incident).items()}

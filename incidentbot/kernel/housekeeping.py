@@ -32,6 +32,10 @@ nag, notice and escalation rows are written while their commitment is live, whic
 resolution at the latest, and an action item's next daily reminder is booked by the one before
 it or for a moment not before now. So a deleted row's unique key is never needed again.
 
+Features keep tables of their own (the outgoing webhooks' deliveries): each registers a sweep
+(`Registry.add_sweep`) that deletes its rows past the retention it owns, and this runs them
+after its own, in the same batches, without knowing what they delete.
+
 The cutoffs come from the injected clock. Several processes may sweep at once: a delete is
 idempotent, and on PostgreSQL each batch skips rows that another process's batch has locked.
 """
@@ -39,8 +43,8 @@ idempotent, and on PostgreSQL each batch skips rows that another process's batch
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from incidentbot.kernel.context import Services
@@ -71,6 +75,8 @@ DEFAULT_RETENTION = Retention()
 class SweepReport:
     reminders: int = 0
     event_ids: int = 0
+    features: Mapping[str, int] = field(default_factory=dict)
+    """Rows each feature's registered sweep removed, by the name it registered."""
 
 
 def sweep(services: Services, retention: Retention = DEFAULT_RETENTION, *, batch: int = BATCH) -> SweepReport:
@@ -84,7 +90,16 @@ def sweep(services: Services, retention: Retention = DEFAULT_RETENTION, *, batch
     removed_ids = _in_batches(services, lambda tx: tx.delete_processed_events(received_before, batch), batch)
     if removed_rows or removed_ids:
         log.info("housekeeping: %d finished reminders and %d event ids removed", removed_rows, removed_ids)
-    return SweepReport(reminders=removed_rows, event_ids=removed_ids)
+    features = {name: _feature(services, name, batch) for name in services.sweeps}
+    return SweepReport(reminders=removed_rows, event_ids=removed_ids, features=features)
+
+
+def _feature(services: Services, name: str, batch: int) -> int:
+    feature_sweep = services.sweeps[name]
+    removed = _in_batches(services, lambda tx: feature_sweep(tx, services.clock.now(), batch), batch)
+    if removed:
+        log.info("housekeeping: %d %s removed", removed, name)
+    return removed
 
 
 def _in_batches(services: Services, delete: Callable[[Transaction], int], batch: int) -> int:

@@ -43,6 +43,12 @@ class OutboxKind(StrEnum):
     """Offer the resolver (the commander when there is one) to start the postmortem."""
     ALERT_TRIAGE = "alert_triage"
     """Post or edit an alert group's triage message, as the group is when sent (`subject_id`)."""
+    ALERT_COMMANDER = "alert_commander"
+    """Find the commander an alert rule names for the incident it declared (a person or a user group)."""
+    ALERT_NO_COMMANDER = "alert_no_commander"
+    """Say, in the alert channel or the incident's, why a rule-declared incident has no commander."""
+    ALERT_CHANNEL_LINK = "alert_channel_link"
+    """Once the incident's channel exists, edit the triage message of the group (`subject_id`) to link it."""
 
     @property
     def tells_the_actor(self) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from incidentbot.kernel.commands import CommandHandler, replaying_handler
-from incidentbot.kernel.context import ViewPart
+from incidentbot.kernel.context import Sweep, ViewPart
 from incidentbot.kernel.reminders import Handler
 from incidentbot.kernel.unit_of_work import Subscriber
 
@@ -33,6 +33,7 @@ class Registry(Mapping[str, Handler]):
         self._commands: dict[str, CommandHandler[Any, Any]] = {}
         self.subscribers: dict[type, list[Subscriber]] = {}
         self.view_parts: list[ViewPart] = []
+        self.sweeps: dict[str, Sweep] = {}
 
     def add_command(self, handler: CommandHandler[Any, Any]) -> None:
         """A command's kind: applied by `handler`, replayed by the scheduler if nobody applied it."""
@@ -52,6 +53,12 @@ class Registry(Mapping[str, Handler]):
     def add_view_part(self, part: ViewPart) -> None:
         """Give every incident's templates what `part` reads (the summary's alerts)."""
         self.view_parts.append(part)
+
+    def add_sweep(self, name: str, sweep: Sweep) -> None:
+        """Have housekeeping run `sweep` too: the feature's own rows past their retention."""
+        if name in self.sweeps:
+            raise KindRegisteredTwice(name)
+        self.sweeps[name] = sweep
 
     def command(self, kind: str) -> CommandHandler[Any, Any] | None:
         return self._commands.get(kind)

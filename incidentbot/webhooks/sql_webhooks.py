@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    delete,
     insert,
     or_,
     select,
@@ -207,6 +208,28 @@ class SqlDeliveries(DeliveryStore):
             .order_by(webhook_attempts.c.id)
         )
         return [Attempt(at=row.at, status=row.status, error=row.error) for row in self.db.execute(query)]
+
+
+def delete_finished(tx: Transaction, before: datetime, limit: int) -> int:
+    """Delete at most `limit` deliveries delivered or given up, recorded before `before` and not
+    tried since (a redelivery is a row of its own); their attempts go with them. Returns how many."""
+    d, a = webhook_deliveries, webhook_attempts
+    tried_since = select(a.c.id).where(a.c.delivery_id == d.c.id, a.c.at >= before).exists()
+    chosen = (
+        select(d.c.id)
+        .where(d.c.state != PENDING, d.c.created_at < before, ~tried_since)
+        .order_by(d.c.id)
+        .limit(limit)
+    )
+    db = getattr(tx, "db", None)
+    if not isinstance(db, Connection):
+        return 0  # a store without SQL (the in-memory one of the service tests) keeps no deliveries
+    if db.dialect.name == "postgresql":
+        batch = chosen.with_for_update(of=d, skip_locked=True).cte("chosen")
+        stmt = delete(d).where(d.c.id == batch.c.id)
+    else:
+        stmt = delete(d).where(d.c.id.in_(chosen.scalar_subquery()))
+    return len(db.execute(stmt.returning(d.c.id)).all())
 
 
 def _heads() -> Any:

@@ -65,6 +65,16 @@ def test_a_declare_rule_is_read_with_its_severity_and_commander(tmp_path: Path) 
     assert (rule.action, rule.severity, rule.commander) == (RuleAction.DECLARE, 1, "U0789ONCALL")
 
 
+def test_a_declare_rules_commander_may_be_a_user_group(tmp_path: Path) -> None:
+    config = tmp_path / "incidentbot.toml"
+    config.write_text(
+        '[[alerts.rules]]\nmatch = { severity = "critical" }\naction = "declare"\n'
+        'severity = 1\ncommander = "S0789ONCALL"\n',
+        encoding="utf-8",
+    )
+    assert load_team_config(config).alerts.rules[0].commander == "S0789ONCALL"
+
+
 @pytest.mark.parametrize(
     ("settings", "named"),
     [

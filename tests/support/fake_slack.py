@@ -1083,6 +1083,7 @@ class FakeSlack:
             "users.list": self._users_list,
             "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.list": self._usergroups_list,
+            "usergroups.users.list": self._usergroups_users_list,
             "conversations.create": self._conversations_create,
             "conversations.rename": self._conversations_rename,
             "conversations.invite": self._conversations_invite,
@@ -1155,6 +1156,19 @@ class FakeSlack:
                 include_users=_flag(args, "include_users"),
             )
         }
+
+    def _usergroups_users_list(self, args: Json) -> Json:
+        group_id = str(args.get("usergroup") or "")
+        if not group_id:
+            raise SlackFault("invalid_arguments", "usergroup is required")
+        refused = self.user_groups.refusal
+        if refused:
+            raise SlackFault(refused)
+        try:
+            users = self.user_groups.members(group_id, include_disabled=_flag(args, "include_disabled"))
+        except LookupError as missing:
+            raise SlackFault(str(missing.args[0])) from None
+        return {"users": users}
 
     def _users_lookup_by_email(self, args: Json) -> Json:
         email = str(args.get("email") or "")

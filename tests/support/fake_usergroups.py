@@ -1,4 +1,5 @@
-"""User groups as Slack's usergroups.list answers for them (api.slack.com/methods/usergroups.list).
+"""User groups as Slack's usergroups.list answers for them (api.slack.com/methods/usergroups.list),
+and one group's members as usergroups.users.list does (`usergroup` required, `include_disabled`).
 
 Every group comes in one answer (the method has no pages); a disabled group (`date_delete` set)
 only with `include_disabled`; `user_count` only with `include_count` and `users` only with
@@ -55,6 +56,17 @@ class FakeUserGroups:
     def handles(self) -> dict[str, str]:
         """Enabled groups by handle, as the composer completes `@handle`."""
         return {g["handle"]: g["id"] for g in self._groups.values() if not g["date_delete"]}
+
+    def members(self, group_id: str, *, include_disabled: bool) -> list[str]:
+        """usergroups.users.list: the group's user ids, in the order they were added.
+
+        An unknown id is `no_such_subgroup`; so is a disabled group unless `include_disabled`,
+        and then Slack answers it with no users (disabling a group empties it).
+        """
+        group = self._groups.get(group_id)
+        if group is None or (group["date_delete"] and not include_disabled):
+            raise LookupError("no_such_subgroup")
+        return [] if group["date_delete"] else list(group["users"])
 
     def listed(self, *, include_disabled: bool, include_count: bool, include_users: bool) -> list[Json]:
         shown = []

@@ -26,6 +26,7 @@ SCOPES: dict[str, str | Kinds | None] = {
     "users.list": "users:read",
     "users.lookupByEmail": "users:read.email",
     "usergroups.list": "usergroups:read",
+    "usergroups.users.list": "usergroups:read",
     "conversations.create": _by_kind("channels:manage", "groups:write", "im:write"),
     "conversations.rename": _by_kind("channels:manage", "groups:write", "im:write"),
     "conversations.invite": _by_kind("channels:manage", "groups:write", "im:write"),
@@ -64,6 +65,7 @@ SDK_HELPERS: dict[str, tuple[str, ...]] = {
     "files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),
     # A method name of three parts, which the `family_name` split cannot spell.
     "apps_connections_open": ("apps.connections.open",),
+    "usergroups_users_list": ("usergroups.users.list",),
 }
 
 

@@ -54,3 +54,31 @@ def test_the_composer_completes_a_group_handle_as_slack_does(slack: FakeSlack) -
     directory = slack.directory()
     assert directory.command_text("@platform forgot", should_escape=True) == "<!subteam^S1|@platform> forgot"
     assert directory.message_text("@platform forgot") == "<!subteam^S1> forgot"
+
+
+def test_a_groups_members_in_order(client: WebClient) -> None:
+    assert client.usergroups_users_list(usergroup="S1")["users"] == ["U001", "U002"]
+
+
+@pytest.mark.parametrize("group", ["S404", "S2"])
+def test_an_unknown_or_disabled_group_is_no_such_subgroup(client: WebClient, group: str) -> None:
+    with pytest.raises(SlackApiError) as refused:
+        client.usergroups_users_list(usergroup=group)
+    assert refused.value.response["error"] == "no_such_subgroup"
+
+
+def test_a_disabled_group_has_no_members_when_disabled_groups_are_asked_for(client: WebClient) -> None:
+    assert client.usergroups_users_list(usergroup="S2", include_disabled=True)["users"] == []
+
+
+def test_members_need_a_group_the_scope_and_a_valid_token(slack: FakeSlack, client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as missing:
+        client.api_call("usergroups.users.list", params={})
+    assert missing.value.response["error"] == "invalid_arguments"
+    with pytest.raises(SlackApiError) as wrong_token:
+        WebClient(token="not-a-token", base_url=slack.url).usergroups_users_list(usergroup="S1")
+    assert wrong_token.value.response["error"] == "invalid_auth"
+    slack.bot_scopes.discard("usergroups:read")
+    with pytest.raises(SlackApiError) as no_scope:
+        client.usergroups_users_list(usergroup="S1")
+    assert no_scope.value.response["error"] == "missing_scope"
