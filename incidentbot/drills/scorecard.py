@@ -50,6 +50,11 @@ class TextChecked:
     at: timedelta
     """When it was posted, from the start, in scenario time."""
     findings: int
+    """On the text as posted."""
+    drafted: int = 0
+    """On its drafts, sent back for review before it was posted."""
+    fixed: int = 0
+    """Of those, how many the posted text no longer has."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,13 @@ def _score(tx: Transaction, drill: DrillRun) -> Scorecard | None:
     injects = drills_of(tx).injects(drill.incident_id)
     artifacts = tuple(_artifacts(tx, drill, injects))
     texts = tuple(
-        TextChecked(t.audience.value, _scenario_time(drill, t.created_at - drill.started_at), len(t.findings))
+        TextChecked(
+            t.audience.value,
+            _scenario_time(drill, t.created_at - drill.started_at),
+            len(t.findings),
+            len(t.draft_findings),
+            t.fixed_before_posting,
+        )
         for t in tx.comms_texts(drill.incident_id)
     )
     first = _scaled_or_none(drill, metrics.time_to_first_update)

@@ -1,0 +1,28 @@
+"""drills scored on their own clock: the incident's time scale, each inject's message, the replies
+to injects, the checker's findings on a text's drafts, and the scorecard file's upload
+
+Revision ID: 0013_drill_scoring
+Revises: 0012_alert_message_links
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0013_drill_scoring"
+down_revision = "0012_alert_message_links"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("incidents") as batch:
+        batch.add_column(sa.Column("time_scale", sa.Integer(), nullable=False, server_default="1"))
+    with op.batch_alter_table("comms_texts") as batch:
+        batch.add_column(sa.Column("draft_findings", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("comms_texts") as batch:
+        batch.drop_column("draft_findings")
+    with op.batch_alter_table("incidents") as batch:
+        batch.drop_column("time_scale")
