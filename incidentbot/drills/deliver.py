@@ -6,7 +6,7 @@ or skipped, is not posted; one of a paused drill waits.
 
 from __future__ import annotations
 
-from incidentbot.drills import control, kinds, run, scorecard
+from incidentbot.drills import control, kinds, render_scorecard_file, run, scorecard
 from incidentbot.drills.ports import DrillRun
 from incidentbot.drills.sql_store import drills_of
 from incidentbot.kernel import commands, outbox
@@ -91,6 +91,7 @@ def register(registry: Registry) -> None:
     registry.add_delivery(kinds.INJECT, deliver_inject)
     registry.add_delivery(kinds.END, deliver_end)
     registry.add_delivery(kinds.SCORECARD, deliver_scorecard)
+    registry.add_delivery(kinds.SCORECARD_FILE, render_scorecard_file.deliver_scorecard_file)
 
 
 def _drill(services: Services, incident_id: int) -> tuple[DrillRun, IncidentView]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from incidentbot.drills.scenario import Requirement, Scenario
 
@@ -56,6 +56,24 @@ class NewInject:
     requires: tuple[Requirement, ...] = ()
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file Slack has given an id and an upload URL (step one of its upload)."""
+
+    file_id: str
+    upload_url: str
+
+
+@runtime_checkable
+class ScorecardFiles(Protocol):
+    """Slack's three-step file upload (`slack/gateway_files.py`)."""
+
+    def start_upload(self, filename: str, length: int) -> tuple[str, str]: ...
+    def send_upload(self, upload_url: str, content: bytes) -> bool: ...
+    def complete_upload(self, file_id: str, title: str, channel_id: str, comment: str) -> None: ...
+    def file_shared(self, channel_id: str, file_id: str) -> bool: ...
+
+
 class DrillRecords(Protocol):
     """The drill's rows, on the connection of the transaction that records the incident."""
 
@@ -88,3 +106,9 @@ class DrillRecords(Protocol):
     def shift_waiting(self, incident_id: int, by: timedelta) -> None:
         """Move every inject not yet delivered `by` later, and its reminder with it (a resume)."""
         ...
+
+    def scorecard_upload(self, incident_id: int) -> Upload | None:
+        """The scorecard file's upload, once step one has been done."""
+        ...
+
+    def remember_upload(self, incident_id: int, upload: Upload | None) -> None: ...

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from incidentbot.drills.kinds import END, INJECT
-from incidentbot.drills.ports import DrillInject, DrillRecords, DrillRun, NewInject
+from incidentbot.drills.ports import DrillInject, DrillRecords, DrillRun, NewInject, Upload
 from incidentbot.drills.scenario import Requirement, Scenario
 from incidentbot.drills.sql_tables import drill_injects, drill_runs
 from incidentbot.kernel.reminder_rows import ReminderState
@@ -137,6 +137,26 @@ class DrillsSql:
 
     def move_end(self, incident_id: int, due: datetime) -> None:
         self._move_reminder(incident_id, due, END)
+
+    def scorecard_upload(self, incident_id: int) -> Upload | None:
+        row = self.db.execute(
+            select(drill_runs.c.scorecard_file_id, drill_runs.c.scorecard_upload_url).where(
+                drill_runs.c.incident_id == incident_id
+            )
+        ).one_or_none()
+        if row is None or row.scorecard_file_id is None:
+            return None
+        return Upload(row.scorecard_file_id, row.scorecard_upload_url or "")
+
+    def remember_upload(self, incident_id: int, upload: Upload | None) -> None:
+        self.db.execute(
+            update(drill_runs)
+            .where(drill_runs.c.incident_id == incident_id)
+            .values(
+                scorecard_file_id=upload.file_id if upload else None,
+                scorecard_upload_url=upload.upload_url if upload else None,
+            )
+        )
 
     def _move_reminder(self, inject_id: int, due: datetime, kind: str = INJECT) -> None:
         # A reminder being delivered right now goes out as it is; its handler re-reads the run.

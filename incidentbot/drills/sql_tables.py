@@ -22,6 +22,9 @@ drill_runs = Table(
     Column("paused_at", UtcDateTime),
     Column("ended_at", UtcDateTime),
     Column("ended_by", String(32)),
+    # The scorecard file's upload, remembered between its steps so a retry never shares it twice.
+    Column("scorecard_file_id", String(32)),
+    Column("scorecard_upload_url", Text),
     Index("ix_drill_runs_team_scenario", "team_id", "scenario_name"),
 )
 

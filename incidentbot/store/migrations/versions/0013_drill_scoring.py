@@ -17,11 +17,17 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("incidents") as batch:
         batch.add_column(sa.Column("time_scale", sa.Integer(), nullable=False, server_default="1"))
+    with op.batch_alter_table("drill_runs") as batch:
+        batch.add_column(sa.Column("scorecard_file_id", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("scorecard_upload_url", sa.Text(), nullable=True))
     with op.batch_alter_table("comms_texts") as batch:
         batch.add_column(sa.Column("draft_findings", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("drill_runs") as batch:
+        batch.drop_column("scorecard_upload_url")
+        batch.drop_column("scorecard_file_id")
     with op.batch_alter_table("comms_texts") as batch:
         batch.drop_column("draft_findings")
     with op.batch_alter_table("incidents") as batch:
