@@ -41,10 +41,22 @@ class DrillInject:
     requires: tuple[Requirement, ...]
     delivered_at: datetime | None = None
     skipped: bool = False
+    message_ts: str | None = None
 
     @property
     def waiting(self) -> bool:
         return self.delivered_at is None and not self.skipped
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A person's message in the drill channel that answers an inject needing a reply."""
+
+    inject_id: int
+    user_id: str
+    ts: str
+    thread_ts: str | None
+    posted_at: datetime
 
 
 @dataclass(frozen=True)
@@ -90,9 +102,15 @@ class DrillRecords(Protocol):
     def add_inject(self, incident_id: int, new: NewInject) -> DrillInject: ...
     def inject(self, inject_id: int) -> DrillInject | None: ...
     def injects(self, incident_id: int) -> list[DrillInject]: ...
-    def mark_delivered(self, inject_id: int, at: datetime) -> bool:
+    def mark_delivered(self, inject_id: int, at: datetime, message_ts: str | None = None) -> bool:
         """False when it was delivered or skipped already."""
         ...
+
+    def add_reply(self, incident_id: int, reply: Reply) -> bool:
+        """False when this message was recorded already."""
+        ...
+
+    def replies(self, incident_id: int) -> list[Reply]: ...
 
     def mark_skipped(self, inject_ids: Sequence[int]) -> None: ...
     def park_waiting(self, incident_id: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
+from urllib.error import HTTPError
 
 from slack_sdk import WebClient
 
@@ -49,6 +50,10 @@ class FileUploadSlack:
                 proxy=client.proxy,
                 ssl=client.ssl,
             )
+        except HTTPError as error:
+            if error.code >= 500:
+                raise SlackUnavailable(f"file upload: HTTP {error.code}") from error
+            return False  # the URL is unknown or spent: refused, not unavailable
         except OSError as error:
             raise SlackUnavailable(f"file upload: {type(error).__name__}") from error
         if result.status is not None and result.status >= 500:

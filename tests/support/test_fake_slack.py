@@ -8,6 +8,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
+from urllib.error import HTTPError
 
 import pytest
 from slack_sdk import WebClient
@@ -433,8 +434,9 @@ def test_an_upload_is_completed_only_with_the_length_promised_in_a_channel_the_b
         files=[{"id": file_id, "title": "Card"}], channel_id="C0GENERAL"
     )
     assert done["files"][0]["id"] == file_id
-    again = client._upload_file(url=url, data=b"12345", logger=client.logger, timeout=5, proxy=None, ssl=None)
-    assert again.status == 404, "a completed upload's URL takes no more bytes"
+    with pytest.raises(HTTPError) as again:
+        client._upload_file(url=url, data=b"12345", logger=client.logger, timeout=5, proxy=None, ssl=None)
+    assert again.value.code == 404, "a completed upload's URL takes no more bytes"
 
 
 def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
