@@ -40,15 +40,10 @@ class FileUploadSlack:
 
     def send_upload(self, upload_url: str, content: bytes) -> bool:
         """Step two: the bytes to the URL of step one; False when Slack refuses them there."""
-        client = self.client
+        web = self.client  # its own timeout, proxy and TLS settings, as files_upload_v2 uses them
         try:
-            result = client._upload_file(
-                url=upload_url,
-                data=content,
-                logger=log,
-                timeout=client.timeout,
-                proxy=client.proxy,
-                ssl=client.ssl,
+            result = web._upload_file(
+                url=upload_url, data=content, logger=log, timeout=web.timeout, proxy=web.proxy, ssl=web.ssl
             )
         except HTTPError as error:
             if error.code >= 500:
