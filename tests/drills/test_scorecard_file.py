@@ -67,3 +67,16 @@ def test_a_share_done_before_its_process_died_is_not_done_again(running: Running
     with running.services.store.transaction() as tx:
         [row] = [r for r in tx.outbox_rows(kinds.SCORECARD_FILE, 1)]
     assert row.state == "done"
+
+
+def test_an_upload_url_refused_starts_a_new_upload(running: RunningBot) -> None:
+    running.slack.expired_upload_urls = 1
+    channel = _end(running, answer="")
+    wait_until(lambda: running.slack.calls_to("files.getUploadURLExternal"))
+    running.settle()
+    assert not _shared(running, channel)
+    advance(running, 60)
+    [message] = wait_until(lambda: _shared(running, channel))
+    assert len(running.slack.calls_to("files.getUploadURLExternal")) == 2, "a new upload, not the spent URL"
+    assert list(running.slack.uploaded_files) == [message["files"][0]["id"]]  # type: ignore[index]
+    assert len(running.slack.calls_to("files.completeUploadExternal")) == 1

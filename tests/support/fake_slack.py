@@ -684,6 +684,8 @@ class FakeSlack:
             self.home_views: dict[str, Json] = {}
             self._file_meta: dict[str, Json] = {}
             self.uploaded_files: dict[str, bytes] = {}
+            self.expired_upload_urls = 0
+            """How many upload URLs to answer 404 as if they had expired before the bytes came."""
             self._seed_workspace()
 
     def _seed_workspace(self) -> None:
@@ -1054,6 +1056,9 @@ class FakeSlack:
             found = next((v for v in parts.values() if isinstance(v, bytes)), b"")
             raw = found
         with self._cond:
+            if self.expired_upload_urls > 0:
+                self.expired_upload_urls -= 1
+                self._file_meta.pop(file_id, None)
             if file_id not in self._file_meta or self._file_meta[file_id].get("completed"):
                 # An upload URL takes bytes until its upload is completed, and then no more.
                 return Reply(404, text="file not found", error="file_not_found")
