@@ -36,8 +36,8 @@ def record(uow: UnitOfWork, asked: RecordReply) -> Reply | None:
     records = drills_of(uow.tx)
     run = records.run(incident.id)
     at = asked.received_at or uow.now
-    if run is None or run.ended_at is not None:
-        return None
+    if run is None or (run.ended_at is not None and run.ended_at <= at):
+        return None  # a message written after the end; one journalled before it still counts
     asking = [
         inject
         for inject in records.injects(incident.id)

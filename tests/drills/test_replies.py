@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from incidentbot.drills.replies import RecordReply
 from incidentbot.drills.sql_store import drills_of
+from incidentbot.kernel import commands
 from tests.drills.helpers import advance, reply, start_drill
 from tests.e2e.helpers import wait_until
 from tests.e2e.wrapup_helpers import posted
@@ -113,3 +116,19 @@ def test_a_thread_answer_by_someone_else_is_named_when_the_role_never_replies(ru
     wait_until(lambda: _replies(running, incident.id))
     line = _line(_scorecard(running, channel))
     assert "— *missing* (<@U001> answered in the thread, not the Communications lead)" in line
+
+
+def test_a_reply_journalled_by_a_process_that_died_is_applied_by_the_scheduler(running: RunningBot) -> None:
+    incident = _support_asks(running)
+    thread = _inject_ts(running, incident.id, SUPPORT_ASKS)
+    advance(running, 1)
+    # Acknowledged and journalled, then the process died before applying it.
+    asked = RecordReply(
+        user_id="U002", channel_id=incident.channel_id, ts="1767268999.000100", thread_ts=thread
+    )
+    assert commands.submit(running.services, asked, "EvDied000001") is not None
+    assert _replies(running, incident.id) == []
+    running.clock.advance(timedelta(minutes=2))
+    running.fire_due(callers_alive=False)
+    [kept] = _replies(running, incident.id)
+    assert (kept.user_id, kept.thread_ts) == ("U002", thread)
