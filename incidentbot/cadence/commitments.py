@@ -11,7 +11,7 @@ from datetime import datetime
 
 from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, CommitmentState
 from incidentbot.cadence.ports import NewCommitment, NewReminder
-from incidentbot.incident.models import EventKind
+from incidentbot.incident.models import EventKind, Incident
 from incidentbot.incident.times import utc_label
 from incidentbot.kernel.ports import NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import ReminderKind
@@ -20,6 +20,19 @@ from incidentbot.kernel.reminder_rows import ReminderKind
 def hhmm(when: datetime, now: datetime) -> str:
     """A promised time in the words of the timeline: UTC, dated when not on `now`'s date."""
     return utc_label(when, now)
+
+
+def in_time_of(scale: int, due_at: datetime, at: datetime) -> datetime:
+    """A promise for `due_at` made at `at`, on the clock of an incident running `scale` times faster
+    than real time (a drill's time scale): "in 30 minutes" at scale 60 is due in 30 seconds."""
+    if scale <= 1 or due_at <= at:
+        return due_at
+    return at + (due_at - at) / scale
+
+
+def promised(incident: Incident, due_at: datetime, at: datetime) -> datetime:
+    """`in_time_of` the incident's own time scale."""
+    return in_time_of(incident.time_scale, due_at, at)
 
 
 def open_commitment(

@@ -76,7 +76,8 @@ def deliver_nag(services: Services, reminder: Reminder) -> None:
             )
         )
         # The channel notice scheduled here, due at once, also turns the summary to "overdue".
-        _schedule_follow_ups(tx, target.commitment, now, services.policy.escalation_grace)
+        grace = target.view.incident.in_its_time(services.policy.escalation_grace)
+        _schedule_follow_ups(tx, target.commitment, now, grace)
         unit_of_work(services, tx, now).announce(
             NagSent(target.commitment.incident_id, owner, f"{target.commitment.due_at:%FT%TZ}")
         )
@@ -171,7 +172,7 @@ def snooze_in(
     new = commitments.open_commitment(
         tx,
         incident.id,
-        now + timedelta(minutes=minutes),
+        commitments.promised(incident, now + timedelta(minutes=minutes), now),
         made_by=by,
         at=now,
         source=CommitmentSource.SNOOZE,

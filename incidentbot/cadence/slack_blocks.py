@@ -176,7 +176,7 @@ def internal_update(view: IncidentView, update: Update, renderer: Renderer) -> t
 
 
 def nag(view: IncidentView, commitment: Commitment, renderer: Renderer) -> tuple[str, Blocks]:
-    escalate_at = max(view.now, commitment.due_at) + view.policy.escalation_grace
+    escalate_at = max(view.now, commitment.due_at) + view.incident.in_its_time(view.policy.escalation_grace)
     text = renderer.render(
         "updates/nag.j2", **incident_context(view, commitment=commitment, escalate_at=escalate_at)
     )

@@ -140,6 +140,8 @@ def record_in(
     commitments.settle_live(tx, incident.id, CommitmentState.MET, now)
     next_due = draft.next_update_at if changed.is_open else None
     if next_due is not None:
+        next_due = commitments.promised(incident, next_due, now)
+    if next_due is not None:
         commitments.open_commitment(
             tx, incident.id, next_due, made_by=author_id, at=now, source=CommitmentSource.UPDATE
         )

@@ -185,6 +185,7 @@ def _promise_per_cadence(
     due = services.policy.reopened_next_update(
         incident.severity, now, ever_updated=tx.latest_update(incident.id) is not None
     )
+    due = commitments.promised(incident, due, now) if due is not None else None
     live = tx.live_commitment(incident.id, for_update=True)
     if due is None or (live is not None and live.due_at <= due):
         return incident

@@ -6,10 +6,9 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from incidentbot.clock import SystemClock
 from incidentbot.config import ConfigError, load_settings, load_team_config
+from incidentbot.drills.render_scorecard_file import markdown
 from incidentbot.drills.scorecard import scorecard_of
-from incidentbot.rendering.markdown import markdown_renderer
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
 
@@ -44,8 +43,5 @@ def report(number: int, stdout: TextIO, stderr: TextIO) -> int:
             file=stderr,
         )
         return EXIT_NOT_FOUND
-    text = markdown_renderer().render(
-        "drills/scorecard.md.j2", card=card, incident=drills[0], policy=team.policy, now=SystemClock().now()
-    )
-    stdout.write(text + "\n")
+    stdout.write(markdown(card, drills[0], team.policy))
     return EXIT_OK

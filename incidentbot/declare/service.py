@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import partial
 from typing import ClassVar
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource
@@ -57,6 +57,8 @@ class Declaration(Command):
     scribe: str | None = None
     drill: bool = False
     """A tabletop drill's incident (`drills/`): its channel is `drill-<n>-…`, and it is never announced."""
+    time_scale: int = Field(default=1, ge=1)
+    """A drill's time scale: the first update is owed after the policy's minutes divided by it."""
 
     @model_validator(mode="after")
     def _asked_by_the_declarer(self) -> Declaration:
@@ -96,6 +98,7 @@ def record_in(uow: UnitOfWork, declaration: Declaration) -> Incident:
     now = declaration.received_at or uow.now
     declarer = _name(uow, declaration.declared_by)
     tx = uow.tx
+    first_due = commitments.in_time_of(declaration.time_scale, uow.policy.first_update_due(now), now)
     incident = tx.add_incident(
         NewIncident(
             team_id=declaration.team_id,
@@ -105,8 +108,9 @@ def record_in(uow: UnitOfWork, declaration: Declaration) -> Incident:
             is_private=declaration.is_private,
             declared_by=declaration.declared_by,
             declared_at=now,
-            next_update_due=uow.policy.first_update_due(now),
+            next_update_due=first_due,
             drill=declaration.drill,
+            time_scale=declaration.time_scale,
         )
     )
     for role, user_id in declaration.holders().items():

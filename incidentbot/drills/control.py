@@ -98,6 +98,7 @@ def end_in(uow: UnitOfWork, incident: Incident, run: DrillRun, by: str | None, a
         # Closed by the facilitator's word, or in their name when the scenario ran out.
         _close(uow, current, by or run.facilitator, at)
     uow.emit(kinds.SCORECARD, incident.id, incident.id)
+    uow.emit(kinds.SCORECARD_FILE, incident.id, incident.id)
     return ended
 
 

@@ -6,7 +6,7 @@ or skipped, is not posted; one of a paused drill waits.
 
 from __future__ import annotations
 
-from incidentbot.drills import control, kinds, run, scorecard
+from incidentbot.drills import control, kinds, render_scorecard_file, replies, run, scorecard
 from incidentbot.drills.ports import DrillRun
 from incidentbot.drills.sql_store import drills_of
 from incidentbot.kernel import commands, outbox
@@ -49,13 +49,13 @@ def deliver_inject(services: Services, reminder: Reminder) -> object:
         if drill.paused_at is not None:
             raise ReminderNotYet("the drill is paused")
         view = services.view(tx, incident)
-    services.workspace.post_rendered(
+    ts = services.workspace.post_rendered(
         view, "drills/inject.j2", inject=inject, drill=drill, count=_count(drill)
     )
     now = services.clock.now()
     with services.store.transaction() as tx:
         if complete(tx, reminder, now):
-            drills_of(tx).mark_delivered(inject.id, now)
+            drills_of(tx).mark_delivered(inject.id, now, ts)
     return COMPLETED
 
 
@@ -87,10 +87,12 @@ def deliver_scorecard(services: Services, reminder: Reminder) -> None:
 def register(registry: Registry) -> None:
     registry.add_command(run.START)
     registry.add_command(control.CONTROL)
+    registry.add_command(replies.RECORD)
     registry.add_delivery(kinds.BRIEFING, deliver_briefing)
     registry.add_delivery(kinds.INJECT, deliver_inject)
     registry.add_delivery(kinds.END, deliver_end)
     registry.add_delivery(kinds.SCORECARD, deliver_scorecard)
+    registry.add_delivery(kinds.SCORECARD_FILE, render_scorecard_file.deliver_scorecard_file)
 
 
 def _drill(services: Services, incident_id: int) -> tuple[DrillRun, IncidentView]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from incidentbot.drills.scenario import Requirement, Scenario
 
@@ -41,10 +41,22 @@ class DrillInject:
     requires: tuple[Requirement, ...]
     delivered_at: datetime | None = None
     skipped: bool = False
+    message_ts: str | None = None
 
     @property
     def waiting(self) -> bool:
         return self.delivered_at is None and not self.skipped
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A person's message in the drill channel that answers an inject needing a reply."""
+
+    inject_id: int
+    user_id: str
+    ts: str
+    thread_ts: str | None
+    posted_at: datetime
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,24 @@ class NewInject:
     text: str
     sender: str | None = None
     requires: tuple[Requirement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file Slack has given an id and an upload URL (step one of its upload)."""
+
+    file_id: str
+    upload_url: str
+
+
+@runtime_checkable
+class ScorecardFiles(Protocol):
+    """Slack's three-step file upload (`slack/gateway_files.py`)."""
+
+    def start_upload(self, filename: str, length: int) -> tuple[str, str]: ...
+    def send_upload(self, upload_url: str, content: bytes) -> bool: ...
+    def complete_upload(self, file_id: str, title: str, channel_id: str, comment: str) -> None: ...
+    def file_shared(self, channel_id: str, file_id: str) -> bool: ...
 
 
 class DrillRecords(Protocol):
@@ -72,9 +102,15 @@ class DrillRecords(Protocol):
     def add_inject(self, incident_id: int, new: NewInject) -> DrillInject: ...
     def inject(self, inject_id: int) -> DrillInject | None: ...
     def injects(self, incident_id: int) -> list[DrillInject]: ...
-    def mark_delivered(self, inject_id: int, at: datetime) -> bool:
+    def mark_delivered(self, inject_id: int, at: datetime, message_ts: str | None = None) -> bool:
         """False when it was delivered or skipped already."""
         ...
+
+    def add_reply(self, incident_id: int, reply: Reply) -> bool:
+        """False when this message was recorded already."""
+        ...
+
+    def replies(self, incident_id: int) -> list[Reply]: ...
 
     def mark_skipped(self, inject_ids: Sequence[int]) -> None: ...
     def park_waiting(self, incident_id: int) -> None:
@@ -88,3 +124,9 @@ class DrillRecords(Protocol):
     def shift_waiting(self, incident_id: int, by: timedelta) -> None:
         """Move every inject not yet delivered `by` later, and its reminder with it (a resume)."""
         ...
+
+    def scorecard_upload(self, incident_id: int) -> Upload | None:
+        """The scorecard file's upload, once step one has been done."""
+        ...
+
+    def remember_upload(self, incident_id: int, upload: Upload | None) -> None: ...

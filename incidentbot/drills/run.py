@@ -59,6 +59,7 @@ def start(uow: UnitOfWork, asked: StartDrill) -> Incident:
         comms=asked.comms,
         scribe=asked.scribe,
         drill=True,
+        time_scale=asked.scale,
         received_at=asked.received_at,
     )
     incident = declare.record_in(uow, declaration)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from incidentbot.drills.ports import DrillInject, DrillRun
+from incidentbot.drills.replies import held_at
 from incidentbot.drills.scenario import Artifact, Requirement
 from incidentbot.drills.sql_store import drills_of
 from incidentbot.incident.models import EventKind
@@ -42,6 +43,12 @@ class ArtifactResult:
     outcome: Outcome
     after: timedelta | None
     """From the inject to the artifact, in scenario time."""
+    by: str | None = None
+    """Who replied (a reply only)."""
+    late_after: timedelta | None = None
+    """A reply that came after its deadline: how long after the inject (it counts as missing)."""
+    other: str | None = None
+    """Someone who answered in the inject's thread without holding the role asked."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,11 @@ class TextChecked:
     at: timedelta
     """When it was posted, from the start, in scenario time."""
     findings: int
+    """On the text as posted."""
+    drafted: int = 0
+    """On its drafts, sent back for review before it was posted."""
+    fixed: int = 0
+    """Of those, how many the posted text no longer has."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +119,13 @@ def _score(tx: Transaction, drill: DrillRun) -> Scorecard | None:
     injects = drills_of(tx).injects(drill.incident_id)
     artifacts = tuple(_artifacts(tx, drill, injects))
     texts = tuple(
-        TextChecked(t.audience.value, _scenario_time(drill, t.created_at - drill.started_at), len(t.findings))
+        TextChecked(
+            t.audience.value,
+            _scenario_time(drill, t.created_at - drill.started_at),
+            len(t.findings),
+            len(t.draft_findings),
+            t.fixed_before_posting,
+        )
         for t in tx.comms_texts(drill.incident_id)
     )
     first = _scaled_or_none(drill, metrics.time_to_first_update)
@@ -150,6 +168,9 @@ def _artifacts(tx: Transaction, drill: DrillRun, injects: list[DrillInject]) -> 
         if inject.delivered_at is None:
             continue
         for requirement in inject.requires:
+            if requirement.artifact is Artifact.REPLY:
+                results.append(_reply(tx, drill, inject, inject.delivered_at, requirement))
+                continue
             due = inject.delivered_at + requirement.within / drill.scale
             done_at = _first_after(tx, drill, requirement, inject.delivered_at)
             if done_at is None or (drill.ended_at and done_at > drill.ended_at):
@@ -188,20 +209,28 @@ def _evidence(tx: Transaction, drill: DrillRun, requirement: Requirement) -> lis
         return [e.occurred_at for e in tx.events(incident_id) if e.kind is EventKind.SEVERITY_CHANGED]
     if artifact is Artifact.ROLE_FILLED:
         return [a.started_at for a in tx.role_history(incident_id) if a.role is requirement.role]
-    return _replies(tx, drill, requirement)
+    return []  # a reply is scored from the messages answering its inject (`_reply`)
 
 
-def _replies(tx: Transaction, drill: DrillRun, requirement: Requirement) -> list[datetime]:
-    """Anything the role's holder wrote that the bot records: an update, a text, a timeline entry."""
-    holders = {a.user_id for a in tx.role_history(drill.incident_id) if a.role is requirement.role}
-    times = [u.posted_at for u in tx.updates(drill.incident_id) if u.author_id in holders]
-    times += [t.created_at for t in tx.comms_texts(drill.incident_id) if t.author_id in holders]
-    times += [
-        e.recorded_at or e.occurred_at
-        for e in tx.events(drill.incident_id)
-        if e.actor_id in holders and e.source in CAPTURED_SOURCES and e.deleted_at is None
-    ]
-    return times
+def _reply(
+    tx: Transaction, drill: DrillRun, inject: DrillInject, since: datetime, requirement: Requirement
+) -> ArtifactResult:
+    """The first message answering the inject from whoever held the role as they wrote it: done
+    by the deadline, else missing (saying when a late one came)."""
+    due = since + requirement.within / drill.scale
+    history = tx.role_history(drill.incident_id)
+    answers = [r for r in drills_of(tx).replies(drill.incident_id) if r.inject_id == inject.id]
+    from_role = [r for r in answers if requirement.role in held_at(history, r.user_id, r.posted_at)]
+    first = from_role[0] if from_role else None
+    other = next((r.user_id for r in answers if r not in from_role), None) if first is None else None
+    if first is not None and first.posted_at <= due:
+        after = _scenario_time(drill, first.posted_at - since)
+        return ArtifactResult(
+            inject.number, requirement, due, first.posted_at, Outcome.DONE, after, first.user_id
+        )
+    late = _scenario_time(drill, first.posted_at - since) if first is not None else None
+    by = first.user_id if first is not None else None
+    return ArtifactResult(inject.number, requirement, due, None, Outcome.MISSING, None, by, late, other)
 
 
 def _scenario_time(drill: DrillRun, real: timedelta) -> timedelta:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
 from incidentbot.drills.kinds import END, INJECT
-from incidentbot.drills.ports import DrillInject, DrillRecords, DrillRun, NewInject
+from incidentbot.drills.ports import DrillInject, DrillRecords, DrillRun, NewInject, Reply, Upload
 from incidentbot.drills.scenario import Requirement, Scenario
-from incidentbot.drills.sql_tables import drill_injects, drill_runs
+from incidentbot.drills.sql_tables import drill_injects, drill_replies, drill_runs
 from incidentbot.kernel.reminder_rows import ReminderState
 from incidentbot.store.tables import reminders
 
@@ -101,7 +102,7 @@ class DrillsSql:
         )
         return [_inject(row) for row in rows]
 
-    def mark_delivered(self, inject_id: int, at: datetime) -> bool:
+    def mark_delivered(self, inject_id: int, at: datetime, message_ts: str | None = None) -> bool:
         done = self.db.execute(
             update(drill_injects)
             .where(
@@ -109,9 +110,26 @@ class DrillsSql:
                 drill_injects.c.delivered_at.is_(None),
                 drill_injects.c.skipped == 0,
             )
-            .values(delivered_at=at)
+            .values(delivered_at=at, message_ts=message_ts)
         )
         return bool(done.rowcount)
+
+    def add_reply(self, incident_id: int, reply: Reply) -> bool:
+        known = select(drill_replies.c.id).where(
+            drill_replies.c.incident_id == incident_id, drill_replies.c.ts == reply.ts
+        )
+        if self.db.execute(known).first() is not None:
+            return False
+        self.db.execute(insert(drill_replies).values(incident_id=incident_id, **asdict(reply)))
+        return True
+
+    def replies(self, incident_id: int) -> list[Reply]:
+        rows = self.db.execute(
+            select(drill_replies)
+            .where(drill_replies.c.incident_id == incident_id)
+            .order_by(drill_replies.c.posted_at, drill_replies.c.id)
+        )
+        return [Reply(row.inject_id, row.user_id, row.ts, row.thread_ts, row.posted_at) for row in rows]
 
     def mark_skipped(self, inject_ids: Sequence[int]) -> None:
         if inject_ids:
@@ -137,6 +155,26 @@ class DrillsSql:
 
     def move_end(self, incident_id: int, due: datetime) -> None:
         self._move_reminder(incident_id, due, END)
+
+    def scorecard_upload(self, incident_id: int) -> Upload | None:
+        row = self.db.execute(
+            select(drill_runs.c.scorecard_file_id, drill_runs.c.scorecard_upload_url).where(
+                drill_runs.c.incident_id == incident_id
+            )
+        ).one_or_none()
+        if row is None or row.scorecard_file_id is None:
+            return None
+        return Upload(row.scorecard_file_id, row.scorecard_upload_url or "")
+
+    def remember_upload(self, incident_id: int, upload: Upload | None) -> None:
+        self.db.execute(
+            update(drill_runs)
+            .where(drill_runs.c.incident_id == incident_id)
+            .values(
+                scorecard_file_id=upload.file_id if upload else None,
+                scorecard_upload_url=upload.upload_url if upload else None,
+            )
+        )
 
     def _move_reminder(self, inject_id: int, due: datetime, kind: str = INJECT) -> None:
         # A reminder being delivered right now goes out as it is; its handler re-reads the run.
@@ -181,4 +219,5 @@ def _inject(row: Row[Any]) -> DrillInject:
         requires=tuple(Requirement.model_validate(r) for r in data["requires"]),
         delivered_at=data["delivered_at"],
         skipped=bool(data["skipped"]),
+        message_ts=data["message_ts"],
     )

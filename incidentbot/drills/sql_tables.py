@@ -22,6 +22,9 @@ drill_runs = Table(
     Column("paused_at", UtcDateTime),
     Column("ended_at", UtcDateTime),
     Column("ended_by", String(32)),
+    # The scorecard file's upload, remembered between its steps so a retry never shares it twice.
+    Column("scorecard_file_id", String(32)),
+    Column("scorecard_upload_url", Text),
     Index("ix_drill_runs_team_scenario", "team_id", "scenario_name"),
 )
 
@@ -38,5 +41,21 @@ drill_injects = Table(
     Column("requires", JSON, nullable=False),
     Column("delivered_at", UtcDateTime),
     Column("skipped", Integer, nullable=False, default=0),
+    # The inject's message in the channel: a reply in its thread answers it.
+    Column("message_ts", String(32)),
     UniqueConstraint("incident_id", "number", name="uq_drill_injects_number"),
+)
+
+drill_replies = Table(
+    "drill_replies",
+    metadata,
+    # Only what the scorecard needs: who answered which inject, when, and where; never the words.
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("inject_id", ForeignKey("drill_injects.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(32), nullable=False),
+    Column("ts", String(32), nullable=False),
+    Column("thread_ts", String(32)),
+    Column("posted_at", UtcDateTime, nullable=False),
+    UniqueConstraint("incident_id", "ts", name="uq_drill_replies_ts"),
 )

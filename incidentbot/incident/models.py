@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -131,6 +131,13 @@ class Incident(_Record):
     drill: bool = False
     """A tabletop drill (`drills/`): an incident in its own channel, but never announced, published,
     sent to stakeholders or webhooks, nor counted in the statistics."""
+    time_scale: int = 1
+    """How much faster than real time the incident runs: a drill's time scale (1 for a real one).
+    Its next-update promises, nags and escalations come that many times sooner."""
+
+    def in_its_time(self, span: timedelta) -> timedelta:
+        """`span` of the incident's own time, in real time: a drill at scale 60 turns minutes into seconds."""
+        return span / self.time_scale if self.time_scale > 1 else span
 
     @property
     def is_drill(self) -> bool:

@@ -37,6 +37,7 @@ class NewIncident:
     declared_at: datetime
     next_update_due: datetime | None
     drill: bool = False
+    time_scale: int = 1
 
 
 @dataclass(frozen=True)

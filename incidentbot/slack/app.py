@@ -11,6 +11,7 @@ from incidentbot.alerts import slack_buttons as alert_buttons
 from incidentbot.cadence import slack_listeners as updates
 from incidentbot.changes import slack_lowering as severity_lowering
 from incidentbot.drills import slack_listeners as drills
+from incidentbot.drills import slack_replies as drill_replies
 from incidentbot.handoff import slack_listeners as handoff
 from incidentbot.kernel.context import Services
 from incidentbot.slack.clean_input import StorableText
@@ -59,6 +60,7 @@ def build_app(deps: Deps, client: WebClient, signing_secret: str) -> IncidentApp
     commands.register(app, deps, router)
     views.register(app, deps)
     actions.register(app, deps)
+    drill_replies.register(app, deps)  # before the timeline's `message` listener
     timeline_events.register(app, deps)
     timeline_interactions.register(app, deps)
     resolution.register(app, deps, router)

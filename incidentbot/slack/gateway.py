@@ -30,6 +30,7 @@ from incidentbot.kernel.ports import ChannelMessage, IncidentView, Person
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks.common import fallback, sections
+from incidentbot.slack.gateway_files import FileUploadSlack
 from incidentbot.slack.gateway_outbox import OutboxSlack
 from incidentbot.slack.gateway_resolution import ResolutionSlack
 from incidentbot.slack.pacing import ChannelPacer
@@ -65,7 +66,7 @@ def _go_ahead() -> None:
     return None
 
 
-class SlackWorkspace(ResolutionSlack, OutboxSlack):
+class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
     def __init__(
         self,
         client: WebClient,

@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 KEY_LENGTH = 64
 """The width of `processed_events.event_id`."""
 
-EVENTS_CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added"})
-"""Events whose id is claimed in the transaction that records them (`timeline_events.RecordMarks`)."""
+EVENTS_CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added", "message"})
+"""Events whose id is claimed in the transaction that records them (`timeline_events.RecordMarks`,
+`drills/slack_replies.RecordReplies`). The other `message` events (edits of captured messages)
+change nothing when repeated (`timeline/capture.message_edited`), so they need no claim."""
 
 VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
     {

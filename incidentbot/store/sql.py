@@ -102,6 +102,7 @@ class SqlTransaction(TimelineSql, ResolutionSql, UpdatesSql, OutboxSql, Housekee
                 next_update_due=new.next_update_due,
                 setup_state=SetupState.PENDING.value,
                 drill=new.drill,
+                time_scale=new.time_scale,
             )
             .returning(incidents)
         ).one()

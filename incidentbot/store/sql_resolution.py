@@ -24,7 +24,7 @@ from incidentbot.store.tables import (
 )
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry, AnalysisKind, FactorCategory
-from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText, StoredFinding
+from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText, DraftFinding, StoredFinding
 from incidentbot.wrap_up.ports import (
     ACTION_OVERDUE,
     ActionReminder,
@@ -87,6 +87,7 @@ class ResolutionSql:
                 author_id=new.author_id,
                 created_at=new.created_at,
                 findings=[finding.model_dump() for finding in new.findings],
+                draft_findings=[finding.model_dump() for finding in new.draft_findings] or None,
             )
             .returning(comms_texts)
         ).one()
@@ -216,6 +217,7 @@ def _comms_text(row: Row[Any]) -> CommsText:
         author_id=row.author_id,
         created_at=row.created_at,
         findings=tuple(StoredFinding.model_validate(f) for f in row.findings or []),
+        draft_findings=tuple(DraftFinding.model_validate(f) for f in row.draft_findings or []),
         message_ts=row.message_ts,
     )
 

@@ -86,6 +86,8 @@ incidents = Table(
     Column("setup_state", String(16), nullable=False),
     Column("setup_error", Text),
     Column("drill", Boolean, nullable=False, default=False, server_default=false()),
+    # A drill's time scale: its promises and nags come this many times sooner (1 for a real incident).
+    Column("time_scale", Integer, nullable=False, default=1, server_default="1"),
     UniqueConstraint("team_id", "number", name="uq_incidents_team_number"),
 )
 
@@ -194,6 +196,8 @@ comms_texts = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("findings", JSON, nullable=False, default=list),
     Column("message_ts", String(32)),
+    # The findings on the drafts reviewed before it was posted (None: none were).
+    Column("draft_findings", JSON),
     Index("ix_comms_texts_incident", "incident_id", "audience", "created_at"),
 )
 

@@ -25,6 +25,7 @@ from incidentbot.wrap_up.action_item_rules import ActionItem
 from incidentbot.wrap_up.comms_rules import (
     CommsAudience,
     CommsText,
+    DraftFinding,
     StoredFinding,
     comms_text_problem,
     without_next_update_promise,
@@ -72,9 +73,8 @@ def draft_facts(services: Services, incident_id: int, stage: Status | None = Non
         next_update = live.due_at if live and live.source is not CommitmentSource.SNOOZE else None
         if incident.is_open and (next_update is None or next_update <= now):
             # Customers are always told when they will hear more, whatever the internal cadence.
-            next_update = services.policy.suggested_next_update(incident.severity, now) or (
-                now + CUSTOMER_FALLBACK_CADENCE
-            )
+            cadence = services.policy.cadence(incident.severity) or CUSTOMER_FALLBACK_CADENCE
+            next_update = now + incident.in_its_time(cadence)
         return DraftFacts(
             view=services.view(tx, incident),
             stage=stage or incident.status,
@@ -109,6 +109,8 @@ class PostCommsText(Command):
     audience: CommsAudience
     text: str
     findings: tuple[StoredFinding, ...] = ()
+    draft_findings: tuple[DraftFinding, ...] = ()
+    """What the checker found on the drafts reviewed before this one was sent."""
     stage: Status | None = None
     public: dict[str, Any] | None = None
     """What the form chose for the status page (its title, component states, next update), as
@@ -144,6 +146,7 @@ def save(uow: UnitOfWork, command: PostCommsText) -> CommsText:
             author_id=command.user_id,
             created_at=now,
             findings=command.findings,
+            draft_findings=command.draft_findings,
         )
     )
     excerpt = text if len(text) <= TIMELINE_EXCERPT else text[: TIMELINE_EXCERPT - 1] + "…"

@@ -8,6 +8,8 @@ customer texts in order are the incident's public history.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -46,6 +48,37 @@ class StoredFinding(BaseModel):
     suggestion: str = ""
 
 
+class DraftFinding(BaseModel):
+    """A finding on a draft the checker sent back for review: its rule and the words it flagged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    text: str = ""
+
+
+MAX_DRAFT_FINDINGS = 12
+"""Kept in the form between reviews (Slack keeps at most 3,000 characters of a form's metadata)."""
+DRAFT_PHRASE_MAX = 40
+
+
+def as_drafted(earlier: Sequence[DraftFinding], found: Sequence[StoredFinding]) -> tuple[DraftFinding, ...]:
+    """The findings on every draft reviewed so far, each once, with those on the one just reviewed."""
+    seen = dict.fromkeys(earlier)
+    for finding in found:
+        seen.setdefault(DraftFinding(rule=finding.rule, text=finding.text[:DRAFT_PHRASE_MAX]))
+    return tuple(seen)[:MAX_DRAFT_FINDINGS]
+
+
+def fixed_before_posting(drafted: Sequence[DraftFinding], posted: Sequence[StoredFinding]) -> int:
+    """How many findings on the drafts the posted text no longer has, rule by rule."""
+    left = Counter(finding.rule for finding in posted)
+    fixed = 0
+    for rule, count in Counter(finding.rule for finding in drafted).items():
+        fixed += max(count - left[rule], 0)
+    return fixed
+
+
 class CommsText(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -57,7 +90,14 @@ class CommsText(BaseModel):
     author_id: str
     created_at: datetime
     findings: tuple[StoredFinding, ...] = ()
+    """The checker's findings on the text as posted."""
+    draft_findings: tuple[DraftFinding, ...] = ()
+    """Its findings on the drafts the form sent back for review before this was posted."""
     message_ts: str | None = None
+
+    @property
+    def fixed_before_posting(self) -> int:
+        return fixed_before_posting(self.draft_findings, self.findings)
 
 
 def comms_text_problem(text: str) -> str | None:

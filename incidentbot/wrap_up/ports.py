@@ -13,7 +13,7 @@ from incidentbot.incident.models import EventKind, Incident, Status
 from incidentbot.incident.view import IncidentView
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState, Priority
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry, AnalysisKind, FactorCategory
-from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText, StoredFinding
+from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText, DraftFinding, StoredFinding
 from incidentbot.wrap_up.metric_rules import IncidentMetrics
 from incidentbot.wrap_up.resolution_rules import Resolution
 
@@ -30,6 +30,7 @@ class NewCommsText:
     author_id: str
     created_at: datetime
     findings: tuple[StoredFinding, ...] = ()
+    draft_findings: tuple[DraftFinding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -143,8 +143,10 @@ def comms_modal(
     review: str | None = None,
     reviewed: str | None = None,
     extra: tuple[Sequence[dict[str, Any]], Mapping[str, Any]] = ((), {}),
+    drafted: Sequence[Sequence[str]] = (),
 ) -> dict[str, Any]:
-    """`extra`: blocks after the text and what they keep in the metadata (the status page's part)."""
+    """`extra`: blocks after the text and what they keep in the metadata (the status page's part);
+    `drafted`: the checker's findings on the drafts reviewed so far, kept until the text is posted."""
     label = renderer.label
     title = label(f"comms_modal.{audience.value}_title")
     intro = renderer.render(
@@ -172,6 +174,8 @@ def comms_modal(
         "stage": stage,
         "reviewed": reviewed,
     }
+    if drafted:
+        metadata["drafted"] = [list(pair) for pair in drafted]
     return wrap_up_modal(
         renderer, WrapUpCallback.COMMS_TEXT, "comms_modal", blocks, metadata, title=title, review=review
     )

@@ -25,7 +25,13 @@ from incidentbot.wrap_up.analysis_rules import (
     five_whys_problems,
     text_problem,
 )
-from incidentbot.wrap_up.comms_rules import CommsAudience, comms_text_problem
+from incidentbot.wrap_up.comms_rules import (
+    MAX_DRAFT_FINDINGS,
+    CommsAudience,
+    DraftFinding,
+    as_drafted,
+    comms_text_problem,
+)
 from incidentbot.wrap_up.errors import AlreadyResolved, OnlyCommanderResolves
 from incidentbot.wrap_up.resolution_rules import (
     customer_impact_problem,
@@ -158,6 +164,7 @@ def _on_comms_text(deps: Deps) -> Listener:
             ack(response_action="errors", errors=errors)
             return
         found = checking.comms_findings(text, audience, stage, checker_config(deps, incident_id))
+        drafted = _drafted(meta)
         if reviewed := needs_review(view, found, [text]):
             review = review_text(deps, [(None, finding) for finding in found])
             form = blocks.comms_modal(
@@ -170,6 +177,7 @@ def _on_comms_text(deps: Deps) -> Listener:
                 review=review,
                 reviewed=reviewed,
                 extra=public.extra,
+                drafted=[[f.rule, f.text] for f in as_drafted(drafted, found)],
             )
             ack(response_action="update", view=form)
             return
@@ -180,12 +188,25 @@ def _on_comms_text(deps: Deps) -> Listener:
             audience=audience,
             text=text,
             findings=tuple(found),
+            draft_findings=drafted,
             stage=stage,
             public=public.public,
         )
         submit_then_apply(deps, ack, body, command, comms.SAVE)
 
     return on_comms_text
+
+
+def _drafted(meta: dict[str, Any]) -> tuple[DraftFinding, ...]:
+    """The findings on the drafts reviewed so far, as the form carried them (`[rule, words]` pairs)."""
+    pairs = meta.get("drafted")
+    if not isinstance(pairs, list):
+        return ()
+    return tuple(
+        DraftFinding(rule=pair[0], text=pair[1])
+        for pair in pairs[:MAX_DRAFT_FINDINGS]
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+    )
 
 
 # postmortem analysis -------------------------------------------------------------------------

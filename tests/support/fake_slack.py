@@ -684,6 +684,8 @@ class FakeSlack:
             self.home_views: dict[str, Json] = {}
             self._file_meta: dict[str, Json] = {}
             self.uploaded_files: dict[str, bytes] = {}
+            self.expired_upload_urls = 0
+            """How many upload URLs to answer 404 as if they had expired before the bytes came."""
             self._seed_workspace()
 
     def _seed_workspace(self) -> None:
@@ -1054,7 +1056,11 @@ class FakeSlack:
             found = next((v for v in parts.values() if isinstance(v, bytes)), b"")
             raw = found
         with self._cond:
-            if file_id not in self._file_meta:
+            if self.expired_upload_urls > 0:
+                self.expired_upload_urls -= 1
+                self._file_meta.pop(file_id, None)
+            if file_id not in self._file_meta or self._file_meta[file_id].get("completed"):
+                # An upload URL takes bytes until its upload is completed, and then no more.
                 return Reply(404, text="file not found", error="file_not_found")
             self.uploaded_files[file_id] = raw
         return Reply(200, text=f"OK - {len(raw)}")
@@ -1652,18 +1658,38 @@ class FakeSlack:
         if not isinstance(files, list) or not files:
             raise SlackFault("invalid_arguments", "files must be a non-empty JSON array")
         channels = list(args.get("channels") or [])
+        if isinstance(args.get("channels"), str):
+            channels = [c for c in str(args["channels"]).split(",") if c]
         if args.get("channel_id"):
             channels.insert(0, str(args["channel_id"]))
+        for channel_id in channels:
+            self._check_can_share(channel_id)
         described = [self._describe_file(f, channels) for f in files]
+        for file in described:
+            self._file_meta[file["id"]]["completed"] = True
         for channel_id in channels:
             self._share_files(channel_id, described, args)
         return {"files": described}
+
+    def _check_can_share(self, channel_id: str) -> None:
+        """As Slack: a file is shared only in a channel that exists and the bot is a member of."""
+        channel = self._target_channel({"channel": channel_id})  # channel_not_found, is_archived
+        if channel.is_private and BOT_USER_ID not in channel.members:
+            raise SlackFault("channel_not_found")
+        if not channel.is_im and BOT_USER_ID not in channel.members:
+            raise SlackFault("not_in_channel")
 
     def _describe_file(self, item: Any, channels: list[str]) -> Json:
         file_id = str(item.get("id") if isinstance(item, dict) else "")
         meta = self._file_meta.get(file_id)
         if meta is None or file_id not in self.uploaded_files:
             raise SlackFault("file_not_found", f"file {file_id!r} was not uploaded")
+        if len(self.uploaded_files[file_id]) != meta["length"]:
+            # The bytes sent must be exactly the `length` promised when the URL was asked for.
+            raise SlackFault(
+                "invalid_arguments",
+                f"{file_id!r}: {len(self.uploaded_files[file_id])} bytes uploaded, length {meta['length']}",
+            )
         name = str(meta["name"])
         mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return {

@@ -8,6 +8,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
+from urllib.error import HTTPError
 
 import pytest
 from slack_sdk import WebClient
@@ -400,6 +401,42 @@ def test_files_upload_v2_round_trip(client: WebClient, fake: FakeSlack) -> None:
     assert fake.last("files.completeUploadExternal").args["files"][0]["id"] == file_id
     shared = fake.messages("C0000")[-1]
     assert (shared["text"], shared["files"][0]["id"]) == ("postmortem draft", file_id)
+
+
+def _upload_step_one(client: WebClient, content: bytes, length: int | None = None) -> tuple[str, str]:
+    started = client.files_getUploadURLExternal(
+        filename="card.md", length=len(content) if length is None else length
+    )
+    file_id, url = str(started["file_id"]), str(started["upload_url"])
+    assert (
+        client._upload_file(
+            url=url, data=content, logger=client.logger, timeout=5, proxy=None, ssl=None
+        ).status
+        == 200
+    )
+    return file_id, url
+
+
+def test_an_upload_is_completed_only_with_the_length_promised_in_a_channel_the_bot_is_in(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    file_id, _ = _upload_step_one(client, b"12345", length=4)
+    with pytest.raises(SlackApiError) as short:
+        client.files_completeUploadExternal(files=[{"id": file_id}], channel_id="C0GENERAL")
+    assert short.value.response["error"] == "invalid_arguments"
+    outside = fake.add_channel("elsewhere", members=["U001"])
+    file_id, url = _upload_step_one(client, b"12345")
+    with pytest.raises(SlackApiError) as refused:
+        client.files_completeUploadExternal(files=[{"id": file_id}], channel_id=outside)
+    assert refused.value.response["error"] == "not_in_channel"
+    assert not fake.messages(outside)
+    done = client.files_completeUploadExternal(
+        files=[{"id": file_id, "title": "Card"}], channel_id="C0GENERAL"
+    )
+    assert done["files"][0]["id"] == file_id
+    with pytest.raises(HTTPError) as again:
+        client._upload_file(url=url, data=b"12345", logger=client.logger, timeout=5, proxy=None, ssl=None)
+    assert again.value.code == 404, "a completed upload's URL takes no more bytes"
 
 
 def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
