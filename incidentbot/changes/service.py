@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
-from incidentbot.incident.events import IncidentResolved, IncidentUpdated
+from incidentbot.changes.close import close
+from incidentbot.incident.events import IncidentUpdated
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel import journal, outbox
 from incidentbot.kernel.commands import unit_of_work
@@ -21,8 +22,9 @@ from incidentbot.kernel.errors import IncidentError, LoweringNotConfirmed
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.roles import authority
-from incidentbot.roles.actors import actor_name
+from incidentbot.roles.actors import uow_actor_name
 
 
 class SeverityUnchanged(IncidentError):
@@ -150,30 +152,50 @@ def _apply(
     request: Reminder | None,
 ) -> Incident:
     now = received_at or services.clock.now()
-    name = actor_name(services, by)
     with services.store.transaction() as tx:
         journal.settle(tx, request, services.clock.now())
+        uow = unit_of_work(services, tx, now)
         current = tx.get_incident(incident.id, for_update=True) or incident
         if current.is_open and changes.get("status") is Status.RESOLVED:
-            commitments.cancel_open(tx, incident.id, now)
-        changed = current.model_copy(update=changes)
-        if not current.is_open and changed.is_open:
-            changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.REOPEN)
-        elif changed.is_open and changed.severity < current.severity:
-            changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.SEVERITY)
-        changed = tx.save_incident(changed)
-        event = tx.add_event(
-            NewEvent(
-                incident_id=incident.id, kind=kind, text=text, occurred_at=now, actor_id=by, actor_name=name
-            )
+            changed = close(uow, current, by, now)
+        else:
+            changed = _change(services, uow, current, changes, kind, text, by)
+    outbox.send_or_explain(services, uow.emitted)
+    return changed
+
+
+def _change(
+    services: Services,
+    uow: UnitOfWork,
+    current: Incident,
+    changes: dict[str, object],
+    kind: EventKind,
+    text: str,
+    by: str,
+) -> Incident:
+    """A change of severity, or of status other than closing: noticed, synced and announced."""
+    tx, now = uow.tx, uow.now
+    changed = current.model_copy(update=changes)
+    if not current.is_open and changed.is_open:
+        changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.REOPEN)
+    elif changed.is_open and changed.severity < current.severity:
+        changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.SEVERITY)
+    changed = tx.save_incident(changed)
+    event = tx.add_event(
+        NewEvent(
+            incident_id=current.id,
+            kind=kind,
+            text=text,
+            occurred_at=now,
+            actor_id=by,
+            actor_name=uow_actor_name(uow, by),
         )
-        notice = outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, event.id, now) if event else None
-        sync = outbox.enqueue_sync(tx, incident.id, now)
-        for change in IncidentUpdated.each_between(current, changed, by):
-            unit_of_work(services, tx, now).announce(change)
-        if changed.status is Status.RESOLVED:
-            unit_of_work(services, tx, now).announce(IncidentResolved(incident.id, resolved_by=by))
-    outbox.send_or_explain(services, [notice, sync])
+    )
+    if event is not None:
+        uow.emit(OutboxKind.CHANGE_NOTICE, current.id, event.id)
+    uow.emit_sync(current.id)
+    for change in IncidentUpdated.each_between(current, changed, by):
+        uow.announce(change)
     return changed
 
 
