@@ -7,6 +7,7 @@ right after, and DeliveryDelayed tells the person when Slack held the notice up.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import BaseModel
 
@@ -16,9 +17,9 @@ from incidentbot.changes.close import close
 from incidentbot.incident.events import IncidentUpdated
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel import journal, outbox
-from incidentbot.kernel.commands import unit_of_work
+from incidentbot.kernel.commands import Command, CommandHandler, unit_of_work
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.errors import IncidentError, LoweringNotConfirmed
+from incidentbot.kernel.errors import IncidentError, IncidentNotFound, LoweringNotConfirmed
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import Reminder
@@ -48,6 +49,31 @@ class ChangeRequest(BaseModel):
     status: Status | None = None
     confirmed: bool = False
     """A lowering of SEV-1/SEV-2 that a person holding no role has confirmed."""
+    question_url: str | None = None
+    """The confirmation question's response_url: applying the change owes its removal."""
+
+
+QUESTION_ANSWERED = "lowering_answered"
+"""The outbox row that removes the lowering question once it is answered (`subject_id` is the
+incident; its payload, the question's response_url)."""
+
+
+class KeepSeverity(Command):
+    """**Keep** on the lowering question: nothing changes but the question, which goes."""
+
+    kind: ClassVar[str] = "apply_keep_severity"
+    channel_id: str
+    question_url: str
+
+
+def keep_severity(uow: UnitOfWork, command: KeepSeverity) -> None:
+    incident = uow.tx.incident_by_channel(command.channel_id)
+    if incident is None:
+        raise IncidentNotFound(command.channel_id)
+    uow.emit(QUESTION_ANSWERED, incident.id, incident.id, command.question_url)
+
+
+KEEP_SEVERITY = CommandHandler(KeepSeverity, keep_severity, tells_the_actor=False)
 
 
 def apply_change(services: Services, request: Reminder) -> Incident:
@@ -70,6 +96,7 @@ def apply_change(services: Services, request: Reminder) -> Incident:
             received_at=at,
             request=request,
             confirmed=change.confirmed,
+            question_url=change.question_url,
         )
     assert change.status is not None, "a change request names a severity or a status"
     if change.status is incident.status:
@@ -97,6 +124,7 @@ def set_severity(
     received_at: datetime | None = None,
     request: Reminder | None = None,
     confirmed: bool = False,
+    question_url: str | None = None,
 ) -> Incident:
     view = services.view_of(incident_id)
     incident = view.incident
@@ -108,9 +136,9 @@ def set_severity(
     if not confirmed and rules.must_confirm_lowering(view.roster, incident.severity, severity, by):
         raise LoweringNotConfirmed(view.roster.commander or "")
     text = f"Severity changed from {incident.severity.label} to {severity.label}"
-    return _apply(
-        services, incident, {"severity": severity}, EventKind.SEVERITY_CHANGED, text, by, received_at, request
-    )
+    changes: dict[str, object] = {"severity": severity}
+    kind = EventKind.SEVERITY_CHANGED
+    return _apply(services, incident, changes, kind, text, by, received_at, request, question_url)
 
 
 def set_status(
@@ -150,6 +178,7 @@ def _apply(
     by: str,
     received_at: datetime | None,
     request: Reminder | None,
+    question_url: str | None = None,
 ) -> Incident:
     now = received_at or services.clock.now()
     with services.store.transaction() as tx:
@@ -160,6 +189,8 @@ def _apply(
             changed = close(uow, current, by, now)
         else:
             changed = _change(services, uow, current, changes, kind, text, by)
+        if question_url:
+            uow.emit(QUESTION_ANSWERED, current.id, current.id, question_url)
     outbox.send_or_explain(services, uow.emitted)
     return changed
 

@@ -61,6 +61,7 @@ ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset(
         Action.SNOOZE.value,
         Action.TAKE_ROLE.value,
         Action.RETRY_SETUP.value,
+        Action.KEEP_SEVERITY.value,
         WrapUpAction.ACTION_DONE.value,
         WrapUpAction.ACTION_REOPEN.value,
     }
