@@ -10,6 +10,7 @@ it, once. The rule is `[policy.permissions] confirm_severity_lowering_without_ro
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -31,6 +32,8 @@ from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import delivery_key
 
 log = logging.getLogger(__name__)
+RESPONSE_URL_LIFETIME = timedelta(minutes=30)
+"""How long Slack takes messages at a response_url; the question stays after that, harmlessly."""
 
 
 def confirmation(deps: Deps, incident: Incident, severity: Severity) -> tuple[str, list[dict[str, Any]]]:
@@ -99,6 +102,8 @@ def deliver_question_removal(services: Services, row: Reminder) -> None:
     """Remove the answered question (an ephemeral, reached only through its response_url)."""
     if not row.payload:
         raise ReminderObsolete("no question to remove")
+    if services.clock.now() - row.due_at > RESPONSE_URL_LIFETIME:
+        raise ReminderObsolete("the question's response_url has expired")
     try:
         sent = WebhookClient(row.payload, timeout=10).send(delete_original=True)
     except (SlackClientError, OSError) as error:
@@ -106,5 +111,4 @@ def deliver_question_removal(services: Services, row: Reminder) -> None:
     if sent.status_code >= 500 or sent.status_code == 429:
         raise SlackUnavailable(f"response_url: HTTP {sent.status_code}")
     if sent.status_code >= 400:
-        # Slack keeps a response_url for 30 minutes: past that the question stays, harmlessly.
         log.info("lowering question not removed: HTTP %s", sent.status_code)

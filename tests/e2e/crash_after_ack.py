@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -37,17 +37,21 @@ class Scene:
     bot: BotProcess
     client: SlackClientForTests
     logs: Path
+    env: dict[str, str] = field(default_factory=dict)
+    """What the bot's environment adds (a team config file), for the restarted process too."""
 
     def restart(self, slack: FakeSlack) -> None:
-        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, self.logs / "restarted.log").start()
+        log = self.logs / "restarted.log"
+        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **self.env).start()
         self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
 
 
-def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path) -> Scene:
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log").start()
+def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path, **env: str) -> Scene:
+    """A bot process with an incident declared and set up, ready for the request under test."""
+    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log", **env).start()
     client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
     incident_id, channel = declare_ready(engine, client, "Checkout failing for EU customers")
-    return Scene(engine, url, incident_id, channel, bot, client, logs)
+    return Scene(engine, url, incident_id, channel, bot, client, logs, env)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from incidentbot.status_page.model import component_key
 from tests.e2e.crash_after_ack import Scene, kill_right_after_ack, settled, start_scene
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import message_ts, rows
@@ -21,6 +22,20 @@ from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response, SlackClientForTests
 
 pytestmark = pytest.mark.postgres
+
+
+PAGE_CONFIG = """
+[status_page]
+title = "Acme status"
+
+[[status_page.components]]
+name = "API"
+"""
+FIRST = (
+    "We're investigating failed checkouts affecting some customers. Our team is working on it; "
+    "the next update will be posted by 12:30 UTC."
+)
+CORRECTED = FIRST.replace("failed checkouts", "failed checkouts and logins")
 
 
 @pytest.fixture
@@ -62,3 +77,80 @@ def test_add_to_timeline_acknowledged_then_killed_links_and_marks_its_message_on
         if c.args["channel"] == scene.channel and c.args["timestamp"] == ts
     ]
     assert len(marks) == 1, "the message is marked as on the timeline, once"
+
+
+def test_a_confirmed_lowering_acknowledged_then_killed_lowers_and_removes_the_question_once(
+    scene: Scene, slack: FakeSlack
+) -> None:
+    question = slack.response_url("lower")
+
+    def send(client: SlackClientForTests) -> Response:
+        return client.action(
+            "confirm_severity_lowering", "3", user_id="U004", channel_id=scene.channel, response_url=question
+        )
+
+    answer = kill_right_after_ack(scene, slack, "timeline_events", send)
+    assert answer is not None and answer.status == 200, "Slack had its ack before the kill"
+
+    severity = "SELECT severity FROM incidents WHERE id = :i"
+    wait_until(lambda: rows(scene.engine, severity, i=scene.incident_id) == [(3,)], timeout=60)
+    wait_until(lambda: slack.count("response_url") >= 1, timeout=30)
+    wait_until(lambda: settled(scene.engine), timeout=30)
+    assert slack.count("response_url") == 1, "the question is removed once"
+    assert slack.last("response_url").args["delete_original"] is True
+
+
+@pytest.fixture
+def scene_with_page(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Scene]:
+    url = postgres_server.create_database()
+    engine = create_engine(url)
+    config = tmp_path / "team.toml"
+    config.write_text(PAGE_CONFIG, encoding="utf-8")
+    current = start_scene(engine, url, slack, tmp_path, INCIDENTBOT_CONFIG=str(config))
+    yield current
+    current.bot.stop()
+    engine.dispose()
+
+
+def test_a_status_page_correction_acknowledged_then_killed_is_applied_once_after_restart(
+    scene_with_page: Scene, slack: FakeSlack
+) -> None:
+    scene = scene_with_page
+    opened = len(slack.ok_calls_to("views.open"))
+    scene.client.command("comms customer", channel_id=scene.channel, user_id="U002")
+    form = slack.wait_for("views.open", count=opened + 1, ok_only=True)[opened].args["view"]
+    state = {
+        "text": {"value": signing.plain(FIRST)},
+        "status_page_name": {"value": signing.plain("Checkout unavailable")},
+        f"status_page_component:{component_key('API')}": {"value": signing.static_select("major_outage")},
+    }
+    published = scene.client.submit(
+        "comms_text", state, user_id="U002", private_metadata=form["private_metadata"]
+    )
+    assert published.status == 200 and not published.body, published.body
+    update = "SELECT public_id FROM status_page_updates WHERE body = :b"
+    [(public_id,)] = wait_until(lambda: rows(scene.engine, update, b=FIRST), timeout=30)
+    wait_until(lambda: settled(scene.engine), timeout=30)
+
+    def send(client: SlackClientForTests) -> Response:
+        meta = {"incident_id": scene.incident_id, "channel": scene.channel, "update": public_id}
+        state = {"text": {"value": signing.plain(CORRECTED)}}
+        return client.submit(
+            "status_page_correction", state, user_id="U002", private_metadata=json.dumps(meta)
+        )
+
+    answer = kill_right_after_ack(scene, slack, "status_page_corrections", send)
+    assert answer is not None and answer.status == 200 and not answer.body, "acknowledged before the kill"
+
+    corrected = "SELECT count(*) FROM status_page_updates WHERE body = :b"
+    wait_until(lambda: rows(scene.engine, corrected, b=CORRECTED) == [(1,)], timeout=60)
+    wait_until(lambda: settled(scene.engine), timeout=30)
+    assert rows(scene.engine, "SELECT previous_body FROM status_page_corrections") == [(FIRST,)]
+    noted = (
+        "SELECT count(*) FROM timeline_events "
+        "WHERE incident_id = :i AND text LIKE 'Status page text corrected:%'"
+    )
+    assert rows(scene.engine, noted, i=scene.incident_id) == [(1,)]
+    page = json.loads(scene.client.get("/status/api/v2/incidents.json").body)
+    [shown] = page["incidents"][0]["incident_updates"]
+    assert shown["body"] == CORRECTED
