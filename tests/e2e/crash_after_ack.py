@@ -26,6 +26,8 @@ from tests.support.processes import BotProcess
 from tests.support.signing import Response, SlackClientForTests
 
 Send = Callable[[SlackClientForTests], Response]
+START_TIMEOUT = 120
+"""Seconds a process may take to start (migrations, then its first answer) on a busy machine."""
 
 
 @dataclass
@@ -42,13 +44,13 @@ class Scene:
 
     def restart(self, slack: FakeSlack) -> None:
         log = self.logs / "restarted.log"
-        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **self.env).start()
+        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **self.env).start(START_TIMEOUT)
         self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
 
 
 def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path, **env: str) -> Scene:
     """A bot process with an incident declared and set up, ready for the request under test."""
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log", **env).start()
+    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log", **env).start(START_TIMEOUT)
     client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
     incident_id, channel = declare_ready(engine, client, "Checkout failing for EU customers")
     return Scene(engine, url, incident_id, channel, bot, client, logs, env)
