@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, rows
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import SIGNING_SECRET
+from tests.support.postgres import ThrowawayPostgres
 from tests.support.processes import BotProcess
 from tests.support.signing import Response, SlackClientForTests
 
@@ -46,6 +47,19 @@ class Scene:
         log = self.logs / "restarted.log"
         self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **self.env).start(START_TIMEOUT)
         self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
+
+
+@contextmanager
+def scene_on(postgres: ThrowawayPostgres, slack: FakeSlack, logs: Path, **env: str) -> Iterator[Scene]:
+    """A scene on a database of its own, stopped and closed when the test is done (a fixture's body)."""
+    url = postgres.create_database()
+    engine = create_engine(url)
+    current = start_scene(engine, url, slack, logs, **env)
+    try:
+        yield current
+    finally:
+        current.bot.stop()
+        engine.dispose()
 
 
 def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path, **env: str) -> Scene:
@@ -83,8 +97,9 @@ def kill_right_after_ack(scene: Scene, slack: FakeSlack, table: str, send: Send)
             ) from None
         scene.bot.kill()
         answered = answer.result()
-    scene.restart(slack)
+    # Before the restart: while no process runs, the update races no claim of the new one.
     take_over_now(scene.engine)
+    scene.restart(slack)
     return answered
 
 

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from incidentbot.status_page.model import component_key
-from tests.e2e.crash_after_ack import Scene, kill_right_after_ack, settled, start_scene
+from tests.e2e.crash_after_ack import Scene, kill_right_after_ack, scene_on, settled
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import message_ts, rows
 from tests.support import signing
@@ -40,12 +39,8 @@ CORRECTED = FIRST.replace("failed checkouts", "failed checkouts and logins")
 
 @pytest.fixture
 def scene(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Scene]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    current = start_scene(engine, url, slack, tmp_path)
-    yield current
-    current.bot.stop()
-    engine.dispose()
+    with scene_on(postgres_server, slack, tmp_path) as current:
+        yield current
 
 
 def test_add_to_timeline_acknowledged_then_killed_links_and_marks_its_message_once_after_restart(
@@ -102,14 +97,10 @@ def test_a_confirmed_lowering_acknowledged_then_killed_lowers_and_removes_the_qu
 
 @pytest.fixture
 def scene_with_page(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Scene]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
     config = tmp_path / "team.toml"
     config.write_text(PAGE_CONFIG, encoding="utf-8")
-    current = start_scene(engine, url, slack, tmp_path, INCIDENTBOT_CONFIG=str(config))
-    yield current
-    current.bot.stop()
-    engine.dispose()
+    with scene_on(postgres_server, slack, tmp_path, INCIDENTBOT_CONFIG=str(config)) as current:
+        yield current
 
 
 def test_a_status_page_correction_acknowledged_then_killed_is_applied_once_after_restart(
