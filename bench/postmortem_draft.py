@@ -16,6 +16,7 @@ from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import EventKind, Severity
 from incidentbot.incident.policy import Policy
+from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.ports import NewEvent
 from incidentbot.wiring import build_registry
@@ -48,7 +49,11 @@ def main() -> None:
         impact="Checkout fails",
         declared_by="U001",
     )
-    incident_id = declare.record(services, declaration).id
+    with services.store.transaction() as tx:
+        # Recorded only: the draft needs the incident, not its channel's setup.
+        incident_id = declare.record_in(
+            commands.unit_of_work(services, tx, services.clock.now()), declaration
+        ).id
     start = services.clock.now()
     with services.store.transaction() as tx:
         for n in range(ENTRIES):

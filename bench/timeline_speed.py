@@ -28,6 +28,7 @@ from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Severity
 from incidentbot.incident.policy import Policy
+from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.ports import ChannelMessage, Person
 from incidentbot.rendering import Renderer
@@ -80,12 +81,12 @@ def _services(store: SqlStore, workspace: object) -> Services:
 
 
 def _incident_in(services: Services, channel: str) -> int:
-    recorded = declare.record(
-        services,
-        declare.Declaration(
-            team_id="T1", title="Bench", severity=Severity.SEV2, impact="-", declared_by="U001"
-        ),
+    declaration = declare.Declaration(
+        team_id="T1", title="Bench", severity=Severity.SEV2, impact="-", declared_by="U001"
     )
+    with services.store.transaction() as tx:
+        # Recorded only: the bench sets the channel itself instead of running the setup it owes.
+        recorded = declare.record_in(commands.unit_of_work(services, tx, services.clock.now()), declaration)
     with services.store.transaction() as tx:
         tx.save_incident(recorded.model_copy(update={"channel_id": channel}))
     return recorded.id

@@ -19,7 +19,7 @@ from incidentbot.cadence.errors import AlreadySnoozed, UpdateAlreadyPosted
 from incidentbot.cadence.ports import NewReminder
 from incidentbot.incident.events import NagSent
 from incidentbot.incident.models import EventKind, Role
-from incidentbot.kernel import commands, outbox, reminders
+from incidentbot.kernel import outbox, reminders
 from incidentbot.kernel.commands import unit_of_work
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentClosed, IncidentNotFound
@@ -138,17 +138,6 @@ def deliver_escalation(services: Services, reminder: Reminder) -> None:
 class Snoozed:
     commitment: Commitment
     view: IncidentView
-
-
-def snooze(services: Services, commitment_id: int, minutes: int, by: str) -> Snoozed:
-    """`snooze_in` a transaction of its own, then send what it owes (the button goes through
-    `snooze.SNOOZE`)."""
-    with services.store.transaction() as tx:
-        uow = commands.unit_of_work(services, tx, services.clock.now())
-        snoozed = snooze_in(uow, commitment_id, minutes, by)
-    # The snooze and its messages are recorded; what Slack does not take now is sent later.
-    outbox.send_now(services, uow.emitted)
-    return snoozed
 
 
 def snooze_in(

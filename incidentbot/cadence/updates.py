@@ -20,7 +20,7 @@ from incidentbot.cadence.ports import NewUpdate
 from incidentbot.cadence.update_rules import Update, UpdateDraft, next_update_problem
 from incidentbot.incident.events import IncidentUpdated, UpdatePosted
 from incidentbot.incident.models import EventKind, Incident, Status, TimelineEvent
-from incidentbot.kernel import commands, outbox, reminders
+from incidentbot.kernel import outbox, reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentClosed, IncidentNotFound, SlackUnavailable
 from incidentbot.kernel.outbox_kinds import OutboxKind
@@ -111,13 +111,6 @@ def _must_confirm_lowering(services: Services, incident: Incident, user_id: str,
 def _may_resolve(services: Services, incident_id: int, user_id: str) -> bool:
     with services.store.transaction() as tx:
         return services.policy.permissions.may_resolve(tx.roster(incident_id), user_id)
-
-
-def record(services: Services, incident_id: int, author_id: str, draft: UpdateDraft) -> Recorded:
-    """`record_in` a transaction of its own (the form goes through `post_update.POST_UPDATE`)."""
-    with services.store.transaction() as tx:
-        uow = commands.unit_of_work(services, tx, services.clock.now())
-        return record_in(uow, incident_id, author_id, draft)
 
 
 def record_in(
@@ -295,7 +288,3 @@ def _publishing(incident_id: int) -> Iterator[None]:
 
 def _stored(tx: Transaction, incident_id: int, update_id: int) -> Update | None:
     return next((u for u in tx.updates(incident_id) if u.id == update_id), None)
-
-
-def post(services: Services, incident_id: int, author_id: str, draft: UpdateDraft) -> Update:
-    return publish(services, record(services, incident_id, author_id, draft))

@@ -7,22 +7,25 @@ right after, and DeliveryDelayed tells the person when Slack held the notice up.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import BaseModel
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
-from incidentbot.incident.events import IncidentResolved, IncidentUpdated
+from incidentbot.changes.close import close
+from incidentbot.incident.events import IncidentUpdated
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel import journal, outbox
-from incidentbot.kernel.commands import unit_of_work
+from incidentbot.kernel.commands import Command, CommandHandler, unit_of_work
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.errors import IncidentError, LoweringNotConfirmed
+from incidentbot.kernel.errors import IncidentError, IncidentNotFound, LoweringNotConfirmed
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.roles import authority
-from incidentbot.roles.actors import actor_name
+from incidentbot.roles.actors import uow_actor_name
 
 
 class SeverityUnchanged(IncidentError):
@@ -46,6 +49,31 @@ class ChangeRequest(BaseModel):
     status: Status | None = None
     confirmed: bool = False
     """A lowering of SEV-1/SEV-2 that a person holding no role has confirmed."""
+    question_url: str | None = None
+    """The confirmation question's response_url: applying the change owes its removal."""
+
+
+QUESTION_ANSWERED = "lowering_answered"
+"""The outbox row that removes the lowering question once it is answered (`subject_id` is the
+incident; its payload, the question's response_url)."""
+
+
+class KeepSeverity(Command):
+    """**Keep** on the lowering question: nothing changes but the question, which goes."""
+
+    kind: ClassVar[str] = "apply_keep_severity"
+    channel_id: str
+    question_url: str
+
+
+def keep_severity(uow: UnitOfWork, command: KeepSeverity) -> None:
+    incident = uow.tx.incident_by_channel(command.channel_id)
+    if incident is None:
+        raise IncidentNotFound(command.channel_id)
+    uow.emit(QUESTION_ANSWERED, incident.id, incident.id, command.question_url)
+
+
+KEEP_SEVERITY = CommandHandler(KeepSeverity, keep_severity, tells_the_actor=False)
 
 
 def apply_change(services: Services, request: Reminder) -> Incident:
@@ -68,6 +96,7 @@ def apply_change(services: Services, request: Reminder) -> Incident:
             received_at=at,
             request=request,
             confirmed=change.confirmed,
+            question_url=change.question_url,
         )
     assert change.status is not None, "a change request names a severity or a status"
     if change.status is incident.status:
@@ -95,6 +124,7 @@ def set_severity(
     received_at: datetime | None = None,
     request: Reminder | None = None,
     confirmed: bool = False,
+    question_url: str | None = None,
 ) -> Incident:
     view = services.view_of(incident_id)
     incident = view.incident
@@ -106,9 +136,9 @@ def set_severity(
     if not confirmed and rules.must_confirm_lowering(view.roster, incident.severity, severity, by):
         raise LoweringNotConfirmed(view.roster.commander or "")
     text = f"Severity changed from {incident.severity.label} to {severity.label}"
-    return _apply(
-        services, incident, {"severity": severity}, EventKind.SEVERITY_CHANGED, text, by, received_at, request
-    )
+    changes: dict[str, object] = {"severity": severity}
+    kind = EventKind.SEVERITY_CHANGED
+    return _apply(services, incident, changes, kind, text, by, received_at, request, question_url)
 
 
 def set_status(
@@ -148,32 +178,55 @@ def _apply(
     by: str,
     received_at: datetime | None,
     request: Reminder | None,
+    question_url: str | None = None,
 ) -> Incident:
     now = received_at or services.clock.now()
-    name = actor_name(services, by)
     with services.store.transaction() as tx:
         journal.settle(tx, request, services.clock.now())
+        uow = unit_of_work(services, tx, now)
         current = tx.get_incident(incident.id, for_update=True) or incident
         if current.is_open and changes.get("status") is Status.RESOLVED:
-            commitments.cancel_open(tx, incident.id, now)
-        changed = current.model_copy(update=changes)
-        if not current.is_open and changed.is_open:
-            changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.REOPEN)
-        elif changed.is_open and changed.severity < current.severity:
-            changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.SEVERITY)
-        changed = tx.save_incident(changed)
-        event = tx.add_event(
-            NewEvent(
-                incident_id=incident.id, kind=kind, text=text, occurred_at=now, actor_id=by, actor_name=name
-            )
+            changed = close(uow, current, by, now)
+        else:
+            changed = _change(services, uow, current, changes, kind, text, by)
+        if question_url:
+            uow.emit(QUESTION_ANSWERED, current.id, current.id, question_url)
+    outbox.send_or_explain(services, uow.emitted)
+    return changed
+
+
+def _change(
+    services: Services,
+    uow: UnitOfWork,
+    current: Incident,
+    changes: dict[str, object],
+    kind: EventKind,
+    text: str,
+    by: str,
+) -> Incident:
+    """A change of severity, or of status other than closing: noticed, synced and announced."""
+    tx, now = uow.tx, uow.now
+    changed = current.model_copy(update=changes)
+    if not current.is_open and changed.is_open:
+        changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.REOPEN)
+    elif changed.is_open and changed.severity < current.severity:
+        changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.SEVERITY)
+    changed = tx.save_incident(changed)
+    event = tx.add_event(
+        NewEvent(
+            incident_id=current.id,
+            kind=kind,
+            text=text,
+            occurred_at=now,
+            actor_id=by,
+            actor_name=uow_actor_name(uow, by),
         )
-        notice = outbox.enqueue(tx, OutboxKind.CHANGE_NOTICE, incident.id, event.id, now) if event else None
-        sync = outbox.enqueue_sync(tx, incident.id, now)
-        for change in IncidentUpdated.each_between(current, changed, by):
-            unit_of_work(services, tx, now).announce(change)
-        if changed.status is Status.RESOLVED:
-            unit_of_work(services, tx, now).announce(IncidentResolved(incident.id, resolved_by=by))
-    outbox.send_or_explain(services, [notice, sync])
+    )
+    if event is not None:
+        uow.emit(OutboxKind.CHANGE_NOTICE, current.id, event.id)
+    uow.emit_sync(current.id)
+    for change in IncidentUpdated.each_between(current, changed, by):
+        uow.announce(change)
     return changed
 
 

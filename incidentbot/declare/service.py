@@ -11,7 +11,6 @@ scheduler with a backoff (see `kernel/outbox.py`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 from typing import ClassVar
 
@@ -24,7 +23,7 @@ from incidentbot.declare.checklists import OwedChecklist
 from incidentbot.declare.naming import channel_name
 from incidentbot.incident.events import IncidentDeclared
 from incidentbot.incident.models import EventKind, Incident, Role, SetupState, Severity
-from incidentbot.kernel import commands, journal, outbox, reminders
+from incidentbot.kernel import outbox, reminders
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import SETUP_NOTICES_CHANNEL, Services
 from incidentbot.kernel.errors import ChannelRefused, IncidentNotFound, NameTaken, SlackUnavailable
@@ -73,24 +72,6 @@ class Declaration(Command):
         if self.scribe:
             chosen[Role.SCRIBE] = self.scribe
         return chosen
-
-
-def record(
-    services: Services,
-    declaration: Declaration,
-    *,
-    received_at: datetime | None = None,
-    request: Reminder | None = None,
-) -> Incident:
-    """Store the declaration in a transaction of its own, leaving the setup to `set_up`.
-
-    `received_at` and `request` are the journalled request's, when applying one.
-    """
-    if received_at is not None:
-        declaration = declaration.model_copy(update={"received_at": received_at})
-    with services.store.transaction() as tx:
-        journal.settle(tx, request, services.clock.now())
-        return record_in(commands.unit_of_work(services, tx, services.clock.now()), declaration)
 
 
 def record_in(uow: UnitOfWork, declaration: Declaration) -> Incident:

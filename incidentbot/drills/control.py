@@ -14,8 +14,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from incidentbot.cadence import commitments
 from incidentbot.cadence.ports import NewReminder
+from incidentbot.changes.close import close
 from incidentbot.drills import kinds
 from incidentbot.drills.errors import (
     DrillEnded,
@@ -27,10 +27,8 @@ from incidentbot.drills.errors import (
 from incidentbot.drills.ports import DrillInject, DrillRecords, DrillRun, NewInject
 from incidentbot.drills.scenario import MAX_TEXT
 from incidentbot.drills.sql_store import PARKED, drills_of
-from incidentbot.incident.models import EventKind, Incident, Status
+from incidentbot.incident.models import Incident
 from incidentbot.kernel.commands import Command, CommandHandler
-from incidentbot.kernel.outbox_kinds import OutboxKind
-from incidentbot.kernel.ports import NewEvent
 from incidentbot.kernel.unit_of_work import UnitOfWork
 
 
@@ -96,29 +94,10 @@ def end_in(uow: UnitOfWork, incident: Incident, run: DrillRun, by: str | None, a
     current = uow.tx.get_incident(incident.id, for_update=True) or incident
     if current.status.is_open:
         # Closed by the facilitator's word, or in their name when the scenario ran out.
-        _close(uow, current, by or run.facilitator, at)
+        close(uow, current, by or run.facilitator, at, why="drill ended")
     uow.emit(kinds.SCORECARD, incident.id, incident.id)
     uow.emit(kinds.SCORECARD_FILE, incident.id, incident.id)
     return ended
-
-
-def _close(uow: UnitOfWork, incident: Incident, by: str, at: datetime) -> None:
-    commitments.cancel_open(uow.tx, incident.id, at)
-    uow.tx.save_incident(
-        incident.model_copy(update={"status": Status.RESOLVED, "resolved_at": at, "next_update_due": None})
-    )
-    event = uow.tx.add_event(
-        NewEvent(
-            incident_id=incident.id,
-            kind=EventKind.STATUS_CHANGED,
-            text=f"Status changed from {incident.status.value} to {Status.RESOLVED.value} (drill ended)",
-            occurred_at=at,
-            actor_id=by,
-        )
-    )
-    if event is not None:
-        uow.emit(OutboxKind.CHANGE_NOTICE, incident.id, event.id)
-    uow.emit_sync(incident.id)
 
 
 def _pause(records: DrillRecords, run: DrillRun, at: datetime) -> DrillRun:

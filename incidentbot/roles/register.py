@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from incidentbot.kernel.journal import replaying
-from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.registry import Registry
 from incidentbot.roles import service as roles
@@ -11,8 +9,8 @@ from incidentbot.roles import take_role
 
 
 def register(registry: Registry) -> None:
-    registry.add_delivery(JournalKind.ROLE, replaying(roles.apply_role))
-    registry.add_delivery(JournalKind.ROLES, replaying(roles.apply_chosen))
+    registry.add_command(roles.ASSIGN_ROLE)
+    registry.add_command(roles.ASSIGN_CHOSEN)
     registry.add_delivery(OutboxKind.ROLE_NOTICE, roles.deliver_role_notice)
     registry.add_delivery(OutboxKind.ROLE_CHECKLIST, roles.deliver_role_checklist)
     registry.add_command(take_role.TAKE_ROLE)

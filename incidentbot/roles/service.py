@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-
-from pydantic import BaseModel
+from typing import ClassVar
 
 from incidentbot.incident.events import IncidentUpdated
 from incidentbot.incident.models import EventKind, Incident, Role, RoleAssignment
-from incidentbot.kernel import commands, journal, outbox
+from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import (
     BotUser,
     IncidentClosed,
     IncidentNotFound,
+    NotAnIncidentChannel,
     OnlyCommanderHandsOver,
     UnknownUser,
 )
-from incidentbot.kernel.outbox import DeliveryDelayed
+from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView, NewEvent, Person
 from incidentbot.kernel.reminder_rows import Reminder
@@ -38,68 +37,46 @@ def check_assignable(services: Services, user_id: str) -> Person:
     return person
 
 
-class RoleRequest(BaseModel):
+class AssignRole(Command):
     """`/incident role <role> @person`, journalled before the ack."""
 
+    kind: ClassVar[str] = JournalKind.ROLE
     channel_id: str
-    user_id: str
     role: Role
     assignee: str
 
 
-class ChosenRolesRequest(BaseModel):
+def assign_role(uow: UnitOfWork, command: AssignRole) -> Incident:
+    """Apply `/incident role …`, as of when it was typed."""
+    incident = uow.tx.incident_by_channel(command.channel_id)
+    if incident is None:
+        raise NotAnIncidentChannel(command.channel_id)
+    by, at = command.user_id, command.received_at
+    return assign_in(uow, incident.id, command.role, command.assignee, by, at=at)
+
+
+ASSIGN_ROLE = CommandHandler(AssignRole, assign_role)
+
+
+class AssignChosenRoles(Command):
     """The roles form as submitted, journalled before the ack."""
 
+    kind: ClassVar[str] = JournalKind.ROLES
     incident_id: int
-    user_id: str
     chosen: dict[Role, str | None]
 
 
-def apply_role(services: Services, request: Reminder) -> Incident:
-    """Apply a journalled `/incident role …`, as of when it was typed."""
-    asked = RoleRequest.model_validate_json(journal.payload(request))
-    incident = services.incident_in_channel(asked.channel_id)
-    return assign(
-        services,
-        incident.id,
-        asked.role,
-        asked.assignee,
-        asked.user_id,
-        received_at=request.due_at,
-        request=request,
-    )
+def assign_chosen(uow: UnitOfWork, command: AssignChosenRoles) -> None:
+    """Assign every role the form changed, all in one unit of work; Slack holding up one notice
+    stops none of them (the messages are owed together and sent after the commit)."""
+    current = uow.tx.roster(command.incident_id)
+    for role, user_id in command.chosen.items():
+        if user_id and user_id != current.holder(role):
+            by, at = command.user_id, command.received_at
+            assign_in(uow, command.incident_id, role, user_id, by, at=at)
 
 
-def apply_chosen(services: Services, request: Reminder) -> None:
-    """Apply a journalled roles form; each assignment is its own transaction, so a replay after a
-    crash repeats only those not yet made (assigning a holder their own role changes nothing)."""
-    form = ChosenRolesRequest.model_validate_json(journal.payload(request))
-    try:
-        assign_chosen(services, form.incident_id, form.chosen, form.user_id, received_at=request.due_at)
-    except DeliveryDelayed:
-        journal.settle_alone(services, request)  # recorded; only Slack's part is late
-        raise
-    journal.settle_alone(services, request)
-
-
-def assign(
-    services: Services,
-    incident_id: int,
-    role: Role,
-    user_id: str,
-    by: str,
-    *,
-    received_at: datetime | None = None,
-    request: Reminder | None = None,
-) -> Incident:
-    """`assign_in` a unit of work of its own, settling the journalled `request` it applies (if
-    any) in it, then send the messages it owes; DeliveryDelayed when Slack held one of them up."""
-    with services.store.transaction() as tx:
-        uow = commands.unit_of_work(services, tx, services.clock.now())
-        journal.settle(tx, request, uow.now)
-        incident = assign_in(uow, incident_id, role, user_id, by, at=received_at)
-    outbox.send_or_explain(services, uow.emitted)
-    return incident
+ASSIGN_CHOSEN = CommandHandler(AssignChosenRoles, assign_chosen)
 
 
 def assign_in(
@@ -153,27 +130,6 @@ def assignable(uow: UnitOfWork, user_id: str) -> Person:
     if person.is_bot:
         raise BotUser(user_id)
     return person
-
-
-def assign_chosen(
-    services: Services,
-    incident_id: int,
-    chosen: Mapping[Role, str | None],
-    by: str,
-    *,
-    received_at: datetime | None = None,
-) -> None:
-    """Assign every role the roles form changed; Slack holding up one notice stops none of them."""
-    current = services.view_of(incident_id).roster
-    held: DeliveryDelayed | None = None
-    for role, user_id in chosen.items():
-        if user_id and user_id != current.holder(role):
-            try:
-                assign(services, incident_id, role, user_id, by, received_at=received_at)
-            except DeliveryDelayed as delay:
-                held = held or delay
-    if held is not None:
-        raise held
 
 
 def deliver_role_notice(services: Services, reminder: Reminder) -> None:

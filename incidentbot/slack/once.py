@@ -25,6 +25,7 @@ from incidentbot.drills.slack_form import CALLBACK as DRILL_FORM
 from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
 from incidentbot.slack.ids import Action, Callback, WrapUpAction, WrapUpCallback
+from incidentbot.status_page.corrections import CALLBACK as PAGE_CORRECTION
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
         Callback.DISMISS_ALERTS.value,
         Callback.ATTACH_ALERTS.value,
         DRILL_FORM,
+        PAGE_CORRECTION,
     }
 )
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
@@ -63,6 +65,7 @@ ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset(
         Action.SNOOZE.value,
         Action.TAKE_ROLE.value,
         Action.RETRY_SETUP.value,
+        Action.KEEP_SEVERITY.value,
         WrapUpAction.ACTION_DONE.value,
         WrapUpAction.ACTION_REOPEN.value,
     }

@@ -1,10 +1,11 @@
-"""The rows the status page handles: its prompt, its rewrites, and its part in customer texts."""
+"""The rows the status page handles: its prompt, corrections, rewrites, and its part in customer texts."""
 
 from __future__ import annotations
 
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.registry import Registry
 from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.status_page.corrections import CORRECT
 from incidentbot.status_page.notify import COMPONENT, FAN_OUT, MAIL_BATCH, NOTIFY, Subscriptions
 from incidentbot.status_page.prompt import deliver_prompt
 from incidentbot.status_page.publishing import STATUS_PAGE_PROMPT
@@ -16,6 +17,7 @@ def register(
     registry: Registry, page: StatusPage | None = None, subscriptions: Subscriptions | None = None
 ) -> None:
     registry.add_delivery(STATUS_PAGE_PROMPT, deliver_prompt)
+    registry.add_command(CORRECT)
     if page is None:
         registry.add_delivery(REWRITE, _nothing_to_rewrite)
         _register_subscribers(registry, None)

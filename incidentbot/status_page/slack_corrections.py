@@ -2,30 +2,32 @@
 
 A published text can be corrected, never removed: the page notes "updated at …", the text it
 replaced is kept, and the timeline records who corrected it. The checker reads the new text
-first, as it read the original.
+first, as it read the original; the correction is then the `CorrectPublishedText` command,
+journalled before the ack (`corrections.py`).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from incidentbot.checker import checking
-from incidentbot.incident.models import EventKind
-from incidentbot.kernel.ports import NewEvent
+from incidentbot.kernel import commands
+from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack import parse
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
+from incidentbot.slack.once import delivery_key
+from incidentbot.status_page.corrections import CALLBACK, CORRECT, CorrectPublishedText
 from incidentbot.status_page.model import PublishedUpdate
 from incidentbot.status_page.sql_store import sql_of
 from incidentbot.wrap_up.comms_rules import COMMS_TEXT_MAX, CommsAudience, comms_text_problem
 from incidentbot.wrap_up.slack_blocks_forms import digest, text_input, wrap_up_modal
 from incidentbot.wrap_up.slack_common import checker_config, review_text
 
-CALLBACK = "status_page_correction"
 TEXT_BLOCK = "text"
-EXCERPT = 200
 
 
 def register(app: App, deps: Deps, router: Router) -> None:
@@ -112,32 +114,26 @@ def _on_submit(deps: Deps) -> Any:
             )
             ack(response_action="update", view=form)
             return
-        corrected = correct(deps, latest, text, str(body["user"]["id"]))
-        ack()
-        note = deps.renderer.label(
-            "status_page_correct.corrected", time=corrected.updated_at.strftime("%H:%M UTC")
+        user = str(body["user"]["id"])
+        channel = str(meta.get("channel") or "") or None
+        asked = CorrectPublishedText(
+            user_id=user, channel_id=channel, incident_id=latest.incident_id, update_id=latest.id, text=text
         )
-        deps.tell_later(meta.get("channel") or None, str(body["user"]["id"]), note)
-        if deps.status_page is not None:
-            deps.later(meta.get("channel") or None, str(body["user"]["id"]), deps.status_page.published)
+        # Journalled with the claim on this very form, so a resent one is applied once.
+        row = commands.submit(deps.services, asked, delivery_key(body))
+        ack()
+        if row is not None:
+            deps.later(channel, user, partial(_correct_and_tell, deps, row))
 
     return on_submit
 
 
-def correct(deps: Deps, update: PublishedUpdate, text: str, by: str) -> PublishedUpdate:
-    """Replace the text and record it on the timeline, in one transaction."""
-    now = deps.services.clock.now()
-    with deps.services.store.transaction() as tx:
-        corrected = sql_of(tx).correct(update.id, text, by, now)
-        assert corrected is not None
-        excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
-        tx.add_event(
-            NewEvent(
-                incident_id=update.incident_id,
-                kind=EventKind.COMMUNICATION,
-                text=f"Status page text corrected: {excerpt}",
-                occurred_at=now,
-                actor_id=by,
-            )
-        )
-    return corrected
+def _correct_and_tell(deps: Deps, row: Reminder) -> None:
+    corrected = commands.apply_submitted(deps.services, row, CORRECT)
+    if corrected is None:
+        return
+    asked = CORRECT.read(row)
+    time = corrected.updated_at.strftime("%H:%M UTC")
+    deps.tell(
+        asked.channel_id, asked.user_id, deps.renderer.label("status_page_correct.corrected", time=time)
+    )

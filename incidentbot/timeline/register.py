@@ -14,5 +14,6 @@ def register(registry: Registry) -> None:
     registry.add_delivery(JournalKind.MARK, replaying(capture.apply_mark))
     registry.add_delivery(OutboxKind.CAPTURE, capture.deliver_capture)
     registry.add_command(message_entries.SAVE_MESSAGE_ENTRY)
+    registry.add_delivery(message_entries.MESSAGE_LINK, message_entries.deliver_message_link)
     registry.add_command(corrections.EDIT_ENTRY)
     registry.add_command(corrections.REMOVE_ENTRY)

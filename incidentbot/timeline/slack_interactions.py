@@ -130,8 +130,9 @@ def _save_link_and_tell(deps: Deps, row: Reminder, asked: SaveMessageEntry) -> N
     saved = commands.apply_submitted(deps.services, row, SAVE_MESSAGE_ENTRY)
     if saved is None:
         return
-    linked = timeline.link_message(deps.services, saved, asked.channel_id)
     with deps.services.store.transaction() as tx:
+        # As its link left it, when Slack took the link with the save.
+        linked = tx.get_event(saved.id) or saved
         incident = tx.get_incident(linked.incident_id)
     line = rows([linked], deps.renderer)[0]
     text = deps.renderer.render("timeline/saved.j2", incident=incident, row=line)

@@ -1,9 +1,9 @@
 """Resolving an incident: record what fixed it and who was affected, then close it everywhere.
 
 `/incident resolve` and the summary's button open the form; its submission is the
-`ResolveIncident` command, journalled before the ack. Applying it closes the incident the way
-`/incident status resolved` does (the cadence machinery settled, the change noticed, the summary
-synced), records the resolution, and owes the resolution post and the postmortem offer.
+`ResolveIncident` command, journalled before the ack. Applying it closes the incident with
+`changes.close`, as `/incident status resolved` does, records the resolution, and owes the
+resolution post and the postmortem offer.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from incidentbot.cadence import commitments
+from incidentbot.changes.close import close
 from incidentbot.incident.events import IncidentResolved
-from incidentbot.incident.models import EventKind, Incident, Status
+from incidentbot.incident.models import EventKind, Incident
 from incidentbot.incident.permissions import Permissions
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.errors import IncidentNotFound, NotAMember, SlackUnavailable
+from incidentbot.kernel.errors import IncidentNotFound, NotAMember
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import NewEvent, Transaction
@@ -77,8 +77,10 @@ def resolve(uow: UnitOfWork, command: ResolveIncident) -> Resolution:
     """
     by, at, given = command.user_id, command.received_at or uow.now, command.given
     incident = resolvable(uow.tx, uow.policy.permissions, command.incident_id, by, for_update=True)
-    if incident.is_open:
-        incident = _close(uow, incident, by, at)
+    closing = incident.is_open
+    if closing:
+        _require_member(uow, incident, by)
+        incident = close(uow, incident, by, at, fix=given.fix)
     resolution = uow.tx.save_resolution(
         Resolution(
             incident_id=incident.id,
@@ -102,34 +104,14 @@ def resolve(uow: UnitOfWork, command: ResolveIncident) -> Resolution:
     )
     uow.emit(OutboxKind.RESOLUTION_POST, incident.id, event.id if event else incident.id)
     uow.emit(OutboxKind.POSTMORTEM_OFFER, incident.id, incident.id)
-    uow.announce(IncidentResolved(incident.id, resolved_by=by, fix=given.fix))
+    if not closing:
+        # Closed earlier by `/incident status resolved`: announced again with the fix, and a
+        # receiver still hears of each resolution once (`webhooks/register.py`).
+        uow.announce(IncidentResolved(incident.id, resolved_by=by, fix=given.fix))
     return resolution
 
 
 RESOLVE = CommandHandler(ResolveIncident, resolve)
-
-
-def _close(uow: UnitOfWork, incident: Incident, by: str, at: datetime) -> Incident:
-    """The status change `/incident status resolved` makes, with its notice and summary sync."""
-    _require_member(uow, incident, by)
-    commitments.cancel_open(uow.tx, incident.id, at)
-    closed = uow.tx.save_incident(
-        incident.model_copy(update={"status": Status.RESOLVED, "resolved_at": at, "next_update_due": None})
-    )
-    event = uow.tx.add_event(
-        NewEvent(
-            incident_id=incident.id,
-            kind=EventKind.STATUS_CHANGED,
-            text=f"Status changed from {incident.status.value} to {Status.RESOLVED.value}",
-            occurred_at=at,
-            actor_id=by,
-            actor_name=_name(uow, by),
-        )
-    )
-    if event is not None:
-        uow.emit(OutboxKind.CHANGE_NOTICE, incident.id, event.id)
-    uow.emit_sync(incident.id)
-    return closed
 
 
 def _require_member(uow: UnitOfWork, incident: Incident, by: str) -> None:
@@ -139,12 +121,3 @@ def _require_member(uow: UnitOfWork, incident: Incident, by: str) -> None:
     members = uow.people.members(incident.channel_id) if incident.channel_id else [incident.declared_by]
     if by not in members:
         raise NotAMember(uow.tx.roster(incident.id).commander or "")
-
-
-def _name(uow: UnitOfWork, user_id: str) -> str | None:
-    """The person's name; None when Slack cannot say right now (the id is kept either way)."""
-    try:
-        person = uow.people.person(user_id)
-    except SlackUnavailable:
-        return None
-    return person.name if person else None

@@ -14,12 +14,13 @@ from incidentbot.wrap_up.comms_rules import CommsAudience
 from tests.support import wrap_up
 from tests.support.declarations import declaration, declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.units import applied
 
 
 def test_a_drill_is_set_up_in_a_drill_channel_and_never_announced(
     services: Services, workspace: RecordingWorkspace
 ) -> None:
-    incident = declare.set_up(services, declare.record(services, declaration(drill=True)).id)
+    incident = declare.set_up(services, applied(services, declare.DECLARE, declaration(drill=True)).id)
     assert incident.drill and incident.is_drill
     assert incident.channel_name == "drill-1-checkout-failing"
     assert "announce" not in workspace.names()

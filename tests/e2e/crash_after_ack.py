@@ -13,19 +13,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, rows
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import SIGNING_SECRET
+from tests.support.postgres import ThrowawayPostgres
 from tests.support.processes import BotProcess
 from tests.support.signing import Response, SlackClientForTests
 
 Send = Callable[[SlackClientForTests], Response]
+START_TIMEOUT = 120
+"""Seconds a process may take to start (migrations, then its first answer) on a busy machine."""
 
 
 @dataclass
@@ -37,17 +40,34 @@ class Scene:
     bot: BotProcess
     client: SlackClientForTests
     logs: Path
+    env: dict[str, str] = field(default_factory=dict)
+    """What the bot's environment adds (a team config file), for the restarted process too."""
 
     def restart(self, slack: FakeSlack) -> None:
-        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, self.logs / "restarted.log").start()
+        log = self.logs / "restarted.log"
+        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **self.env).start(START_TIMEOUT)
         self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
 
 
-def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path) -> Scene:
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log").start()
+@contextmanager
+def scene_on(postgres: ThrowawayPostgres, slack: FakeSlack, logs: Path, **env: str) -> Iterator[Scene]:
+    """A scene on a database of its own, stopped and closed when the test is done (a fixture's body)."""
+    url = postgres.create_database()
+    engine = create_engine(url)
+    current = start_scene(engine, url, slack, logs, **env)
+    try:
+        yield current
+    finally:
+        current.bot.stop()
+        engine.dispose()
+
+
+def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path, **env: str) -> Scene:
+    """A bot process with an incident declared and set up, ready for the request under test."""
+    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log", **env).start(START_TIMEOUT)
     client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
     incident_id, channel = declare_ready(engine, client, "Checkout failing for EU customers")
-    return Scene(engine, url, incident_id, channel, bot, client, logs)
+    return Scene(engine, url, incident_id, channel, bot, client, logs, env)
 
 
 @contextmanager
@@ -77,8 +97,9 @@ def kill_right_after_ack(scene: Scene, slack: FakeSlack, table: str, send: Send)
             ) from None
         scene.bot.kill()
         answered = answer.result()
-    scene.restart(slack)
+    # Before the restart: while no process runs, the update races no claim of the new one.
     take_over_now(scene.engine)
+    scene.restart(slack)
     return answered
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from incidentbot.cadence import updates
+from incidentbot.cadence import post_update, updates
 from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.clock import ManualClock
 from incidentbot.config import TeamConfig
@@ -26,6 +26,7 @@ from tests.e2e.wrapup_helpers import (
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
 from tests.support.reminder_rows import cadence
+from tests.support.units import applied
 
 
 @pytest.fixture
@@ -66,7 +67,14 @@ def test_resolve_closes_everywhere_and_offers_the_postmortem(announcing: Running
         theory="Gateway configuration change",
         next_update_at=start + timedelta(minutes=60),
     )
-    updates.publish(running.services, updates.record(running.services, incident.id, "U002", draft))
+    updates.publish(
+        running.services,
+        applied(
+            running.services,
+            post_update.POST_UPDATE,
+            post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=draft),
+        ),
+    )
     running.client.command("resolve", channel_id=incident.channel_id)
     assert last_modal(running)["callback_id"] == "resolve_incident"
     running.clock.advance(timedelta(minutes=33))

@@ -18,6 +18,7 @@ from incidentbot.wiring import build_registry
 from incidentbot.wrap_up import postmortem
 from incidentbot.wrap_up.render_postmortem import render_postmortem
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.units import applied
 
 SECTIONS = (
     "## Summary",
@@ -78,7 +79,7 @@ def _incident(services: Services) -> int:
         impact="Users in Europe cannot log in",
         declared_by="U001",
     )
-    return declare.record(services, declared).id
+    return applied(services, declare.DECLARE, declared).id
 
 
 def test_a_postmortem_without_timeline_entries_still_has_every_section() -> None:

@@ -16,6 +16,7 @@ from incidentbot.wrap_up.ports import ActionReminder
 from tests.support import wrap_up
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.units import applied
 
 TODAY = date(2026, 1, 1)
 END_OF_DAY = datetime(2026, 1, 2, tzinfo=UTC)
@@ -23,7 +24,7 @@ END_OF_DAY = datetime(2026, 1, 2, tzinfo=UTC)
 
 def _incident(services: Services) -> int:
     declared = declaration(title="Checkout", severity=Severity.SEV2, impact="Checkout fails")
-    return declare.record(services, declared).id
+    return applied(services, declare.DECLARE, declared).id
 
 
 def _clock(services: Services) -> ManualClock:

@@ -15,6 +15,7 @@ from incidentbot.kernel.reminders import fire_due
 from tests.support import reminder_rows
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.units import applied
 
 
 def _advance(services: Services, minutes: float) -> None:
@@ -26,7 +27,7 @@ def test_a_refused_announcement_is_reported_once_and_the_setup_finishes(
     services: Services, workspace: RecordingWorkspace
 ) -> None:
     workspace.refusing["announce"] = ("CANNOUNCE", "not_in_channel")
-    incident = declare.set_up(services, declare.record(services, declaration(comms="U002")).id)
+    incident = declare.set_up(services, applied(services, declare.DECLARE, declaration(comms="U002")).id)
     assert incident.setup_state is SetupState.READY
     assert (incident.announcement_channel_id, incident.announcement_ts) == ("CANNOUNCE", None)
     reports = [p for n, p in workspace.calls if n == "report_announcement_refused"]
@@ -41,7 +42,7 @@ def test_a_refused_announcement_is_reported_once_and_the_setup_finishes(
 def test_a_refused_announcement_edit_does_not_hold_up_the_summary(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
-    incident = declare.set_up(services, declare.record(services, declaration()).id)
+    incident = declare.set_up(services, applied(services, declare.DECLARE, declaration()).id)
     workspace.calls.clear()
     workspace.refusing["refresh_announcement"] = ("CANNOUNCE", "not_in_channel")
     changes.set_severity(services, incident.id, Severity.SEV2, "U001")

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from incidentbot.cadence import nags
+from incidentbot.cadence import snooze
 from incidentbot.checker import checking
 from incidentbot.clock import ManualClock
 from incidentbot.incident.models import EventKind, Severity, Status
+from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
 from incidentbot.wrap_up import comms, resolve
 from incidentbot.wrap_up.comms_rules import CommsAudience, StoredFinding
@@ -125,7 +126,12 @@ def test_a_snooze_never_becomes_the_customer_promise(services: Services) -> None
     with services.store.transaction() as tx:
         missed = tx.live_commitment(incident_id)
     assert missed is not None
-    snoozed = nags.snooze(services, missed.id, 5, "U001")
+    snoozed = commands.execute(
+        services,
+        snooze.SNOOZE,
+        snooze.SnoozeNextUpdate(user_id="U001", commitment_id=missed.id, minutes=5),
+        None,
+    )
     assert services.view_of(incident_id).incident.next_update_due == snoozed.commitment.due_at
     facts = comms.draft_facts(services, incident_id)
     assert facts.next_update_at != snoozed.commitment.due_at

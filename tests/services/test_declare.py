@@ -7,10 +7,11 @@ from incidentbot.incident.models import SetupState
 from incidentbot.kernel.context import Services
 from tests.support.declarations import declaration
 from tests.support.memory import RecordingWorkspace
+from tests.support.units import applied
 
 
 def test_record_commits_the_first_update_deadline(services: Services) -> None:
-    incident = declare.record(services, declaration())
+    incident = applied(services, declare.DECLARE, declaration())
     assert incident.number == 1
     assert incident.next_update_due == services.clock.now() + timedelta(minutes=15)
     with services.store.transaction() as tx:
@@ -19,7 +20,7 @@ def test_record_commits_the_first_update_deadline(services: Services) -> None:
 
 
 def test_set_up_runs_every_step_once(services: Services, workspace: RecordingWorkspace) -> None:
-    incident = declare.set_up(services, declare.record(services, declaration(comms="U002")).id)
+    incident = declare.set_up(services, applied(services, declare.DECLARE, declaration(comms="U002")).id)
     assert incident.setup_state is SetupState.READY
     assert incident.channel_name == "inc-1-checkout-failing"
     assert workspace.names() == [
@@ -35,13 +36,13 @@ def test_set_up_runs_every_step_once(services: Services, workspace: RecordingWor
 
 
 def test_private_incidents_are_not_announced(services: Services, workspace: RecordingWorkspace) -> None:
-    declare.set_up(services, declare.record(services, declaration(is_private=True)).id)
+    declare.set_up(services, applied(services, declare.DECLARE, declaration(is_private=True)).id)
     assert "announce" not in workspace.names()
     assert workspace.calls[0] == ("create_channel", ("inc-1-checkout-failing", True))
 
 
 def test_failure_is_recorded_and_retry_resumes(services: Services, workspace: RecordingWorkspace) -> None:
-    recorded = declare.record(services, declaration())
+    recorded = applied(services, declare.DECLARE, declaration())
     workspace.failing.add("post_alert")
     failed = declare.set_up(services, recorded.id)
     assert failed.setup_state is SetupState.FAILED
@@ -56,13 +57,13 @@ def test_failure_is_recorded_and_retry_resumes(services: Services, workspace: Re
 
 def test_name_taken_tries_the_next_suffix(services: Services, workspace: RecordingWorkspace) -> None:
     workspace.taken_names.update({"inc-1-checkout-failing", "inc-1-checkout-failing-2"})
-    incident = declare.set_up(services, declare.record(services, declaration()).id)
+    incident = declare.set_up(services, applied(services, declare.DECLARE, declaration()).id)
     assert incident.channel_name == "inc-1-checkout-failing-3"
 
 
 def test_a_restart_resumes_setups_left_half_way(services: Services, workspace: RecordingWorkspace) -> None:
-    first = declare.record(services, declaration())
-    second = declare.record(services, declaration(title="Search slow"))
+    first = applied(services, declare.DECLARE, declaration())
+    second = applied(services, declare.DECLARE, declaration(title="Search slow"))
     declare.set_up(services, second.id)
     resumed = declare.resume_interrupted(services)
     assert [i.id for i in resumed] == [first.id]

@@ -21,6 +21,7 @@ from incidentbot.timeline import capture as timeline_capture
 from incidentbot.timeline import notes
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore
+from tests.support.units import applied
 
 
 def _clock(services: Services) -> ManualClock:
@@ -33,7 +34,7 @@ def _declaration(title: str = "Checkout failing") -> declare.Declaration:
 
 
 def _incident(services: Services) -> Incident:
-    return declare.set_up(services, declare.record(services, _declaration()).id)
+    return declare.set_up(services, applied(services, declare.DECLARE, _declaration()).id)
 
 
 def _note(channel_id: str, words: str) -> notes.AddNote:
@@ -200,10 +201,11 @@ def test_a_role_assignment_its_caller_never_applied_is_applied_by_the_scheduler(
     services: Services, store: MemoryStore
 ) -> None:
     incident = _incident(services)
-    asked = roles.RoleRequest(
+    asked = roles.AssignRole(
         channel_id=incident.channel_id or "", user_id="U001", role=Role.COMMS, assignee="U002"
     )
-    row = journal.accept(services, JournalKind.ROLE, asked)
+    row = commands.submit(services, asked)
+    assert row is not None
     _clock(services).advance(timedelta(seconds=11))
     fire_due(services, "scheduler")
     assert services.view_of(incident.id).roster.holder(Role.COMMS) == "U002"
@@ -214,12 +216,18 @@ def test_a_roles_form_replayed_after_a_crash_makes_each_assignment_once(
     services: Services, store: MemoryStore
 ) -> None:
     incident = _incident(services)
-    form = roles.ChosenRolesRequest(
+    form = roles.AssignChosenRoles(
         incident_id=incident.id, user_id="U001", chosen={Role.COMMS: "U002", Role.SCRIBE: "U001"}
     )
-    row = journal.accept(services, JournalKind.ROLES, form)
+    row = commands.submit(services, form)
+    assert row is not None
     # The process made the first assignment, then died before the second.
-    roles.assign(services, incident.id, Role.COMMS, "U002", "U001")
+    commands.execute(
+        services,
+        roles.ASSIGN_CHOSEN,
+        roles.AssignChosenRoles(user_id="U001", incident_id=incident.id, chosen={Role.COMMS: "U002"}),
+        None,
+    )
     _clock(services).advance(timedelta(seconds=11))
     fire_due(services, "scheduler")
     roster = services.view_of(incident.id).roster

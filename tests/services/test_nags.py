@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from incidentbot.cadence import nags, updates
+from incidentbot.cadence import post_update, snooze
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
 from incidentbot.cadence.errors import AlreadySnoozed, UpdateAlreadyPosted
 from incidentbot.cadence.ports import NewReminder
@@ -15,7 +15,7 @@ from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
 from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
-from incidentbot.kernel import reminders
+from incidentbot.kernel import commands, reminders
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import FireReport, Handler, fire_due
@@ -108,7 +108,12 @@ def test_commander_is_nagged_when_there_is_no_comms_lead(
 
 def test_the_comms_lead_at_firing_time_is_nagged(services: Services, workspace: RecordingWorkspace) -> None:
     incident = _declare(services)
-    roles.assign(services, incident.id, Role.COMMS, "U001", "U001")
+    commands.execute(
+        services,
+        roles.ASSIGN_CHOSEN,
+        roles.AssignChosenRoles(user_id="U001", incident_id=incident.id, chosen={Role.COMMS: "U001"}),
+        None,
+    )
     _advance(services, minutes=15)
     fire_due(services, "w1")
     assert [owner for _, owner in _calls(workspace, "send_nag")] == ["U001"]  # type: ignore[misc]
@@ -120,7 +125,12 @@ def test_update_on_time_meets_the_commitment_and_stops_the_nag(
     incident = _declare(services)
     _advance(services, minutes=10)
     due = services.clock.now() + timedelta(minutes=30)
-    updates.post(services, incident.id, "U002", _draft(next_update_at=due))
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=_draft(next_update_at=due)),
+        None,
+    )
     first, second = store.commitments(incident.id)
     assert first.state is CommitmentState.MET and first.settled_at == services.clock.now()
     assert (second.state, second.due_at, second.made_by, second.source) == (
@@ -146,8 +156,15 @@ def test_late_update_keeps_the_miss_and_cancels_the_escalation(
     incident = _declare(services)
     _advance(services, minutes=16)
     fire_due(services, "w1")
-    updates.post(
-        services, incident.id, "U002", _draft(next_update_at=services.clock.now() + timedelta(minutes=30))
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(
+            user_id="U002",
+            incident_id=incident.id,
+            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
+        ),
+        None,
     )
     assert store.commitments(incident.id)[0].state is CommitmentState.MISSED
     _advance(services, minutes=5)
@@ -166,8 +183,15 @@ def test_update_after_the_due_time_but_before_the_nag_counts_as_missed(
 ) -> None:
     incident = _declare(services)
     _advance(services, minutes=20)
-    updates.post(
-        services, incident.id, "U002", _draft(next_update_at=services.clock.now() + timedelta(minutes=30))
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(
+            user_id="U002",
+            incident_id=incident.id,
+            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
+        ),
+        None,
     )
     assert store.commitments(incident.id)[0].state is CommitmentState.MISSED
     assert EventKind.MISSED_COMMITMENT in _kinds(store, incident)
@@ -175,7 +199,14 @@ def test_update_after_the_due_time_but_before_the_nag_counts_as_missed(
 
 def test_update_without_a_next_time_leaves_nothing_to_nag(services: Services, store: MemoryStore) -> None:
     incident = _declare(services)
-    updates.post(services, incident.id, "U002", _draft(severity=Severity.SEV3, next_update_at=None))
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(
+            user_id="U002", incident_id=incident.id, draft=_draft(severity=Severity.SEV3, next_update_at=None)
+        ),
+        None,
+    )
     assert store.incidents[incident.id].next_update_due is None
     assert store.incidents[incident.id].severity is Severity.SEV3
     assert store.live_commitment(incident.id) is None
@@ -186,7 +217,12 @@ def test_status_and_severity_in_an_update_change_the_incident(
 ) -> None:
     incident = _declare(services)
     draft = _draft(status=Status.IDENTIFIED, severity=Severity.SEV2, next_update_at=services.clock.now())
-    updates.post(services, incident.id, "U002", draft)
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=draft),
+        None,
+    )
     changed = store.incidents[incident.id]
     assert (changed.status, changed.severity) == (Status.IDENTIFIED, Severity.SEV2)
     assert _kinds(store, incident)[-3:] == [
@@ -228,8 +264,15 @@ def test_a_reminder_whose_commitment_ended_meanwhile_is_cancelled_not_sent(
     incident = _declare(services)
     _advance(services, minutes=15)
     [nag] = reminders.claim(services, "w1")
-    updates.post(
-        services, incident.id, "U002", _draft(next_update_at=services.clock.now() + timedelta(minutes=30))
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(
+            user_id="U002",
+            incident_id=incident.id,
+            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
+        ),
+        None,
     )
     # The update cancelled the pending row; a worker already holding it must still send nothing.
     store.reminder_rows[nag.id] = nag
@@ -244,7 +287,12 @@ def test_snooze_supersedes_with_a_new_commitment(
     _advance(services, minutes=15)
     fire_due(services, "w1")
     [missed] = store.commitments(incident.id)
-    snoozed = nags.snooze(services, missed.id, 15, "U002")
+    snoozed = commands.execute(
+        services,
+        snooze.SNOOZE,
+        snooze.SnoozeNextUpdate(user_id="U002", commitment_id=missed.id, minutes=15),
+        None,
+    )
     assert store.commitments(incident.id)[0].state is CommitmentState.MISSED, (
         "a snooze does not erase the miss"
     )
@@ -265,16 +313,38 @@ def test_snoozing_twice_or_after_the_update_is_refused(services: Services, store
     _advance(services, minutes=15)
     fire_due(services, "w1")
     [missed] = store.commitments(incident.id)
-    nags.snooze(services, missed.id, 5, "U002")
+    commands.execute(
+        services,
+        snooze.SNOOZE,
+        snooze.SnoozeNextUpdate(user_id="U002", commitment_id=missed.id, minutes=5),
+        None,
+    )
     with pytest.raises(AlreadySnoozed) as twice:
-        nags.snooze(services, missed.id, 5, "U002")
+        commands.execute(
+            services,
+            snooze.SNOOZE,
+            snooze.SnoozeNextUpdate(user_id="U002", commitment_id=missed.id, minutes=5),
+            None,
+        )
     assert twice.value.detail == "12:20 UTC"
     snoozed = store.commitments(incident.id)[1]
-    updates.post(
-        services, incident.id, "U002", _draft(next_update_at=services.clock.now() + timedelta(minutes=30))
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(
+            user_id="U002",
+            incident_id=incident.id,
+            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
+        ),
+        None,
     )
     with pytest.raises(UpdateAlreadyPosted) as late:
-        nags.snooze(services, snoozed.id, 5, "U002")
+        commands.execute(
+            services,
+            snooze.SNOOZE,
+            snooze.SnoozeNextUpdate(user_id="U002", commitment_id=snoozed.id, minutes=5),
+            None,
+        )
     assert late.value.detail == "12:45 UTC"
     assert len(store.commitments(incident.id)) == 3
 

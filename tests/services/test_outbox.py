@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from incidentbot.cadence import updates
+from incidentbot.cadence import post_update, updates
 from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Incident, Role, SetupState, Severity, Status
-from incidentbot.kernel import outbox
+from incidentbot.kernel import commands, outbox
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.outbox import DeliveryDelayed
 from incidentbot.kernel.outbox_kinds import OutboxKind
@@ -23,6 +23,7 @@ from incidentbot.roles import service as roles
 from tests.support import reminder_rows
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.units import applied
 
 
 def _clock(services: Services) -> ManualClock:
@@ -39,7 +40,7 @@ def _declaration(comms: str | None = "U002") -> declare.Declaration:
 
 
 def _ready(services: Services) -> Incident:
-    return declare.set_up(services, declare.record(services, _declaration()).id)
+    return declare.set_up(services, applied(services, declare.DECLARE, _declaration()).id)
 
 
 def _count(workspace: RecordingWorkspace, name: str) -> int:
@@ -64,7 +65,7 @@ def _draft(**fields: object) -> UpdateDraft:
 def test_the_declaration_and_its_setup_are_recorded_together(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
-    incident = declare.record(services, _declaration())
+    incident = applied(services, declare.DECLARE, _declaration())
     [job] = reminder_rows.outbox(store.reminders(incident.id))
     assert (job.kind, job.subject_id, job.state) == (OutboxKind.SET_UP, incident.id, ReminderState.PENDING)
     assert workspace.calls == [], "nothing is sent inside the transaction"
@@ -73,7 +74,7 @@ def test_the_declaration_and_its_setup_are_recorded_together(
 def test_a_setup_whose_thread_died_is_delivered_by_the_scheduler_once(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
-    incident = declare.record(services, _declaration())  # and the process dies before set_up
+    incident = applied(services, declare.DECLARE, _declaration())  # and the process dies before set_up
     assert fire_due(services, "scheduler").delivered == 0, "left to its caller at first"
     _advance(services, seconds=10)
     fire_due(services, "scheduler")
@@ -154,7 +155,11 @@ def test_an_update_is_posted_once_even_when_its_row_is_delivered_again(
 ) -> None:
     incident = _ready(services)
     workspace.calls.clear()
-    recorded = updates.record(services, incident.id, "U002", _draft())
+    recorded = applied(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=_draft()),
+    )
     publish_row = recorded.deliveries[0]
     updates.publish(services, recorded)
     assert store.updates(incident.id)[0].message_ts == f"2.{recorded.update.id:04d}"
@@ -170,7 +175,12 @@ def test_a_summary_failure_after_the_post_retries_only_the_summary(
     incident = _ready(services)
     workspace.calls.clear()
     workspace.failing.add("refresh_summary")
-    updates.post(services, incident.id, "U002", _draft(severity=Severity.SEV2))
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=_draft(severity=Severity.SEV2)),
+        None,
+    )
     assert _rows(store, incident, OutboxKind.PUBLISH_UPDATE) == [ReminderState.DONE]
     assert _rows(store, incident, OutboxKind.SYNC_SUMMARY)[-1] is ReminderState.PENDING
     workspace.failing.clear()
@@ -189,7 +199,16 @@ def test_change_notices_wait_for_the_update_that_brought_them(
     workspace.calls.clear()
     workspace.failing.add("post_update")
     with pytest.raises(DeliveryDelayed) as delayed:
-        updates.post(services, incident.id, "U002", _draft(severity=Severity.SEV2, status=Status.IDENTIFIED))
+        commands.execute(
+            services,
+            post_update.POST_UPDATE,
+            post_update.PostUpdate(
+                user_id="U002",
+                incident_id=incident.id,
+                draft=_draft(severity=Severity.SEV2, status=Status.IDENTIFIED),
+            ),
+            None,
+        )
     assert delayed.value.detail == "post_update: internal_error"
     assert _count(workspace, "post_change") == 0, "no notice ahead of its update"
     assert _count(workspace, "refresh_summary") == 1, "the summary shows the new state meanwhile"
@@ -262,7 +281,12 @@ def test_a_role_notice_is_retried_without_repeating_the_checklist(
     workspace.calls.clear()
     workspace.failing.add("post_role_change")
     with pytest.raises(DeliveryDelayed):
-        roles.assign(services, incident.id, Role.SCRIBE, "U002", "U001")
+        commands.execute(
+            services,
+            roles.ASSIGN_CHOSEN,
+            roles.AssignChosenRoles(user_id="U001", incident_id=incident.id, chosen={Role.SCRIBE: "U002"}),
+            None,
+        )
     assert services.view_of(incident.id).roster.scribe == "U002"
     workspace.failing.clear()
     _advance(services, minutes=1)
@@ -278,9 +302,9 @@ def test_the_roles_form_assigns_every_role_even_when_a_notice_is_held(
     incident = _ready(services)
     workspace.failing.add("post_role_change")
     with pytest.raises(DeliveryDelayed):
-        roles.assign_chosen(
-            services, incident.id, {Role.COMMS: "U001", Role.SCRIBE: "U002", Role.COMMANDER: None}, "U001"
-        )
+        chosen = {Role.COMMS: "U001", Role.SCRIBE: "U002", Role.COMMANDER: None}
+        form = roles.AssignChosenRoles(user_id="U001", incident_id=incident.id, chosen=chosen)
+        commands.execute(services, roles.ASSIGN_CHOSEN, form, None)
     roster = services.view_of(incident.id).roster
     assert (roster.comms, roster.scribe) == ("U001", "U002")
 
@@ -288,7 +312,7 @@ def test_the_roles_form_assigns_every_role_even_when_a_notice_is_held(
 def test_a_restart_starts_the_setups_left_pending(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
-    first = declare.record(services, _declaration())
+    first = applied(services, declare.DECLARE, _declaration())
     [resumed] = declare.resume_interrupted(services)
     assert resumed.id == first.id and resumed.setup_state is SetupState.READY
     assert _rows(store, first, OutboxKind.SET_UP) == [ReminderState.DONE]

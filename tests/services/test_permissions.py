@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from incidentbot.cadence import updates
+from incidentbot.cadence import post_update, updates
 from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.changes import service as changes
 from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
 from incidentbot.incident.permissions import Permissions
 from incidentbot.incident.policy import Policy
+from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import LoweringNotConfirmed
 from incidentbot.roles import service as roles
@@ -22,6 +23,7 @@ from tests.support import wrap_up
 from tests.support.declarations import declared
 from tests.support.memory import MemoryStore, RecordingWorkspace
 from tests.support.notes import add_note
+from tests.support.units import applied
 
 
 def _relaxed(services: Services, **rules: bool) -> Services:
@@ -83,7 +85,11 @@ def test_only_the_commander_resolves_on_every_path(
         updates.Field.STATUS: "only_commander_resolves"
     }
     with pytest.raises(OnlyCommanderResolves):
-        updates.record(services, incident.id, "U002", _resolved_update())
+        applied(
+            services,
+            post_update.POST_UPDATE,
+            post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=_resolved_update()),
+        )
     assert services.view_of(incident.id).incident.status is Status.INVESTIGATING
     assert store.resolution(incident.id) is None
     assert store.updates(incident.id) == []
@@ -110,7 +116,12 @@ def test_only_the_commander_reopens(services: Services) -> None:
 
 def test_a_new_commander_resolves_and_the_old_one_may_not(services: Services) -> None:
     incident = _incident(services)
-    roles.assign(services, incident.id, Role.COMMANDER, "U002", "U001")
+    commands.execute(
+        services,
+        roles.ASSIGN_CHOSEN,
+        roles.AssignChosenRoles(user_id="U001", incident_id=incident.id, chosen={Role.COMMANDER: "U002"}),
+        None,
+    )
     with pytest.raises(OnlyCommanderResolves) as refused:
         resolve.check_resolvable(services, incident.id, "U001")
     assert refused.value.detail == "U002"
@@ -124,7 +135,11 @@ def test_with_the_rule_off_anyone_resolves_and_reopens(services: Services, store
     assert wrap_up.resolve(services, incident.id, FIXED, "U004").resolved_by == "U004"
     changes.set_status(services, incident.id, Status.INVESTIGATING, "U003")
     assert updates.problems(services, incident.id, "U002", _resolved_update(), exact_given=False) == {}
-    updates.record(services, incident.id, "U002", _resolved_update())
+    applied(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=_resolved_update()),
+    )
     assert services.view_of(incident.id).incident.status is Status.RESOLVED
 
 

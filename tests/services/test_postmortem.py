@@ -16,6 +16,7 @@ from incidentbot.wrap_up.comms_rules import CommsAudience
 from tests.support import wrap_up
 from tests.support.comms_rows import add_commitment, add_update
 from tests.support.declarations import declaration, declared
+from tests.support.units import applied
 
 
 def test_gather_collects_the_record_the_analysis_and_the_actions(services: Services) -> None:
@@ -75,7 +76,7 @@ def test_gather_collects_the_record_the_analysis_and_the_actions(services: Servi
 
 def test_gather_without_slack_uses_ids_and_knows_missing_incidents(services: Services) -> None:
     slow = declaration(title="Checkout", severity=Severity.SEV3, impact="Slow")
-    incident_id = declare.record(services, slow).id
+    incident_id = applied(services, declare.DECLARE, slow).id
     data = postmortem.gather(services.store, incident_id, services.clock.now())
     assert data.people == {"commander": "U001"}
     assert data.resolution is None and data.actions == []

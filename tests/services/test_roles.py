@@ -5,6 +5,7 @@ import pytest
 from incidentbot.incident.models import Role, Severity
 from incidentbot.incident.permissions import Permissions
 from incidentbot.incident.policy import Policy
+from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import BotUser, OnlyCommanderHandsOver, UnknownUser
 from incidentbot.roles import service as roles
@@ -20,7 +21,12 @@ def test_assigning_relieves_the_previous_holder_and_tells_everyone(
     services: Services, workspace: RecordingWorkspace
 ) -> None:
     incident_id = _incident(services)
-    roles.assign(services, incident_id, Role.COMMS, "U002", "U001")
+    commands.execute(
+        services,
+        roles.ASSIGN_CHOSEN,
+        roles.AssignChosenRoles(user_id="U001", incident_id=incident_id, chosen={Role.COMMS: "U002"}),
+        None,
+    )
     assert services.view_of(incident_id).roster.comms == "U002"
     assert ("post_role_change", (Role.COMMS, "U002", "U001")) in workspace.calls
     assert ("send_role_checklist", (Role.COMMS, "U002")) in workspace.calls
@@ -31,9 +37,19 @@ def test_assigning_relieves_the_previous_holder_and_tells_everyone(
 def test_only_the_commander_hands_over_command(services: Services) -> None:
     incident_id = _incident(services)
     with pytest.raises(OnlyCommanderHandsOver) as refused:
-        roles.assign(services, incident_id, Role.COMMANDER, "U002", "U002")
+        commands.execute(
+            services,
+            roles.ASSIGN_CHOSEN,
+            roles.AssignChosenRoles(user_id="U002", incident_id=incident_id, chosen={Role.COMMANDER: "U002"}),
+            None,
+        )
     assert refused.value.detail == "U001", "the refusal names who can hand over command"
-    roles.assign(services, incident_id, Role.COMMANDER, "U002", "U001")
+    commands.execute(
+        services,
+        roles.ASSIGN_CHOSEN,
+        roles.AssignChosenRoles(user_id="U001", incident_id=incident_id, chosen={Role.COMMANDER: "U002"}),
+        None,
+    )
     assert services.view_of(incident_id).roster.commander == "U002"
 
 
@@ -43,13 +59,28 @@ def test_the_rule_can_be_relaxed(services: Services) -> None:
         services.store, services.workspace, relaxed, services.clock, handlers=services.handlers
     )
     incident_id = _incident(services)
-    roles.assign(services, incident_id, Role.COMMANDER, "U002", "U002")
+    commands.execute(
+        services,
+        roles.ASSIGN_CHOSEN,
+        roles.AssignChosenRoles(user_id="U002", incident_id=incident_id, chosen={Role.COMMANDER: "U002"}),
+        None,
+    )
     assert services.view_of(incident_id).roster.commander == "U002"
 
 
 def test_bots_and_strangers_cannot_hold_roles(services: Services) -> None:
     incident_id = _incident(services)
     with pytest.raises(BotUser):
-        roles.assign(services, incident_id, Role.SCRIBE, "UBOT", "U001")
+        commands.execute(
+            services,
+            roles.ASSIGN_CHOSEN,
+            roles.AssignChosenRoles(user_id="U001", incident_id=incident_id, chosen={Role.SCRIBE: "UBOT"}),
+            None,
+        )
     with pytest.raises(UnknownUser):
-        roles.assign(services, incident_id, Role.SCRIBE, "U404", "U001")
+        commands.execute(
+            services,
+            roles.ASSIGN_CHOSEN,
+            roles.AssignChosenRoles(user_id="U001", incident_id=incident_id, chosen={Role.SCRIBE: "U404"}),
+            None,
+        )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.cadence import nags, updates
+from incidentbot.cadence import post_update, snooze
 from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.clock import ManualClock
 from incidentbot.incident.models import Severity, Status
+from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
 from incidentbot.wrap_up import metrics
 from tests.support.declarations import declared
@@ -23,7 +24,12 @@ def _post(
         theory="Still looking at the gateway",
         next_update_at=now + next_in if next_in else None,
     )
-    updates.post(services, incident_id, "U001", draft)
+    commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U001", incident_id=incident_id, draft=draft),
+        None,
+    )
 
 
 def test_a_late_update_after_a_snooze_counts_once_as_late(services: Services) -> None:
@@ -33,7 +39,12 @@ def test_a_late_update_after_a_snooze_counts_once_as_late(services: Services) ->
     with services.store.transaction() as tx:
         missed = tx.live_commitment(incident.id)
     assert missed is not None
-    nags.snooze(services, missed.id, 5, "U001")
+    commands.execute(
+        services,
+        snooze.SNOOZE,
+        snooze.SnoozeNextUpdate(user_id="U001", commitment_id=missed.id, minutes=5),
+        None,
+    )
     services.clock.advance(timedelta(minutes=2))
     _post(services, incident.id, timedelta(minutes=30))
 

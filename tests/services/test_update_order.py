@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot.cadence import updates
+from incidentbot.cadence import post_update, updates
 from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.incident.models import Severity, Status
 from incidentbot.kernel import outbox
 from incidentbot.kernel.context import Services
 from tests.support.declarations import declared
 from tests.support.memory import RecordingWorkspace
+from tests.support.units import applied
 
 
 def _record(services: Services, incident_id: int, theory: str) -> updates.Recorded:
@@ -20,7 +21,11 @@ def _record(services: Services, incident_id: int, theory: str) -> updates.Record
         theory=theory,
         next_update_at=services.clock.now() + timedelta(minutes=30),
     )
-    return updates.record(services, incident_id, "U001", draft)
+    return applied(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U001", incident_id=incident_id, draft=draft),
+    )
 
 
 def _posted(workspace: RecordingWorkspace) -> list[str]:

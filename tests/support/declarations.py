@@ -7,6 +7,7 @@ from typing import Any
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Incident, Severity
 from incidentbot.kernel.context import Services
+from tests.support.units import applied
 
 
 def declaration(**fields: Any) -> declare.Declaration:
@@ -23,4 +24,4 @@ def declaration(**fields: Any) -> declare.Declaration:
 
 def declared(services: Services, **fields: Any) -> Incident:
     """Recorded and its channel set up, as the bot does just after the ack."""
-    return declare.set_up(services, declare.record(services, declaration(**fields)).id)
+    return declare.set_up(services, applied(services, declare.DECLARE, declaration(**fields)).id)

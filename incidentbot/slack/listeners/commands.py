@@ -85,8 +85,11 @@ def assign_role(inv: Invocation) -> None:
     assignee = person_named(inv, who, example)
     if assignee is None:
         return
-    asked = roles.RoleRequest(channel_id=inv.channel_id, user_id=inv.user_id, role=role, assignee=assignee)
-    _journal_then_apply(inv, JournalKind.ROLE, asked, roles.apply_role)
+    asked = roles.AssignRole(channel_id=inv.channel_id, user_id=inv.user_id, role=role, assignee=assignee)
+    services = inv.deps.services
+    row = commands.submit(services, asked)
+    if row is not None:
+        inv.later(partial(commands.apply_submitted, services, row, roles.ASSIGN_ROLE))
 
 
 def change_severity(inv: Invocation) -> None:

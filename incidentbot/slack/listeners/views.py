@@ -13,10 +13,9 @@ from incidentbot.checker.slack_findings import tell_declared
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import Incident, Role, Severity
 from incidentbot.incident.validation import impact_problem, title_problem
-from incidentbot.kernel import commands, journal
+from incidentbot.kernel import commands
 from incidentbot.kernel.commands import CommandHandler
 from incidentbot.kernel.errors import BotUser, SlackUnavailable, UnknownUser
-from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.roles import service as roles
 from incidentbot.slack import once, parse
@@ -71,15 +70,15 @@ def register(app: App, deps: Deps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        form = roles.ChosenRolesRequest(
+        form = roles.AssignChosenRoles(
             incident_id=int(parse.metadata(view).get("incident_id", 0)),
             user_id=str(body["user"]["id"]),
             chosen={role: parse.selected_user(view, block) for block, role in ROLE_BLOCKS.items()},
         )
-        request = journal.accept_once(deps.services, JournalKind.ROLES, form, _delivery(body))
+        request = commands.submit(deps.services, form, _delivery(body))
         ack()
         if request is not None:
-            work = partial(journal.apply_now, deps.services, request, roles.apply_chosen)
+            work = partial(commands.apply_submitted, deps.services, request, roles.ASSIGN_CHOSEN)
             deps.later(*_submitter(body), work)
 
     app.view(Callback.DECLARE.value)(on_declare)
