@@ -1,7 +1,9 @@
 """The drill's rows, delivered: the briefing (which starts the clock), each inject, the closing.
 
 Each handler re-reads the run first: an inject of a drill that has ended, or one already posted
-or skipped, is not posted; one of a paused drill waits.
+or skipped, is not posted; one of a paused drill waits. An inject is tagged with its row's id
+when posted, so a delivery tried again after its worker died between Slack's answer and the
+done mark finds it in the channel instead of posting it twice.
 """
 
 from __future__ import annotations
@@ -49,8 +51,16 @@ def deliver_inject(services: Services, reminder: Reminder) -> object:
         if drill.paused_at is not None:
             raise ReminderNotYet("the drill is paused")
         view = services.view(tx, incident)
-    services.workspace.post_rendered(
-        view, "drills/inject.j2", inject=inject, drill=drill, count=_count(drill)
+    # A row tried before (released after an error, or taken over from a worker whose lease ran
+    # out) may have reached the channel already, the done mark lost: look before posting again.
+    services.workspace.post_rendered_once(
+        view,
+        "drills/inject.j2",
+        f"{kinds.INJECT}:{inject.id}",
+        look_first=reminder.attempts > 0,
+        inject=inject,
+        drill=drill,
+        count=_count(drill),
     )
     now = services.clock.now()
     with services.store.transaction() as tx:
@@ -88,7 +98,7 @@ def register(registry: Registry) -> None:
     registry.add_command(run.START)
     registry.add_command(control.CONTROL)
     registry.add_delivery(kinds.BRIEFING, deliver_briefing)
-    registry.add_delivery(kinds.INJECT, deliver_inject)
+    registry.add_delivery(kinds.INJECT, deliver_inject, timed=True)
     registry.add_delivery(kinds.END, deliver_end)
     registry.add_delivery(kinds.SCORECARD, deliver_scorecard)
 
