@@ -8,15 +8,26 @@ done mark finds it in the channel instead of posting it twice.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from incidentbot.drills import control, kinds, run, scorecard
 from incidentbot.drills.ports import DrillRun
 from incidentbot.drills.sql_store import drills_of
 from incidentbot.kernel import commands, outbox
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.ports import IncidentView
+from incidentbot.kernel.ports import IncidentView, Transaction
 from incidentbot.kernel.registry import Registry
-from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.kernel.reminders import COMPLETED, ReminderNotYet, ReminderObsolete, complete
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.kernel.reminders import (
+    COMPLETED,
+    ReminderNotYet,
+    ReminderObsolete,
+    ReminderWaiting,
+    complete,
+)
+
+INJECT_FIRST = timedelta(seconds=5)
+"""How often the scenario's end looks again whether the injects due before it are all posted."""
 
 
 def deliver_briefing(services: Services, reminder: Reminder) -> object:
@@ -79,6 +90,8 @@ def deliver_end(services: Services, reminder: Reminder) -> object:
             raise ReminderObsolete
         if drill.paused_at is not None:
             raise ReminderNotYet("the drill is paused")
+        if _inject_under_way(tx, drill.incident_id, now):
+            raise ReminderWaiting("an inject due before the end is still to be posted", INJECT_FIRST)
         uow = commands.unit_of_work(services, tx, now)
         if complete(tx, reminder, now):
             control.end_in(uow, incident, drill, None, now)
@@ -110,6 +123,18 @@ def _drill(services: Services, incident_id: int) -> tuple[DrillRun, IncidentView
         if drill is None or incident is None or drill.ended_at is not None:
             raise ReminderObsolete
         return drill, services.view(tx, incident)
+
+
+def _inject_under_way(tx: Transaction, incident_id: int, now: datetime) -> bool:
+    """An inject already due and not posted whose row is still pending: a worker holds it (or
+    one that died did, until its lease runs out). Ending now would skip it for good."""
+    due = {
+        inject.id for inject in drills_of(tx).injects(incident_id) if inject.waiting and inject.due_at <= now
+    }
+    return any(
+        row.kind == kinds.INJECT and row.state is ReminderState.PENDING and row.subject_id in due
+        for row in tx.reminders(incident_id)
+    )
 
 
 def _count(drill: DrillRun) -> int:

@@ -10,6 +10,7 @@ import pytest
 from incidentbot.clock import ManualClock
 from incidentbot.drills import deliver as drill_delivery
 from incidentbot.drills import kinds
+from incidentbot.drills.sql_store import drills_of
 from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.reminders import LEASE, claim, deliver
 from tests.drills.helpers import advance, drill_run, injects_posted, start_drill
@@ -102,6 +103,32 @@ def test_an_inject_whose_answer_never_came_is_looked_for_before_it_is_posted_aga
         assert injects_posted(running, incident.channel_id) == [1, 2, 3]
         advance(running, 5)  # the retry after the backoff, and inject 4 on time
         assert injects_posted(running, incident.channel_id) == [1, 2, 3, 4]
+
+
+def test_the_scenario_end_waits_for_an_inject_a_dead_worker_still_holds(
+    slack: FakeSlack, database_url: str, clock: ManualClock
+) -> None:
+    with running_bot(slack, database_url, clock) as running:
+        incident = start_drill(running)
+        with running.services.store.transaction() as tx:
+            numbers = [inject.number for inject in drills_of(tx).injects(incident.id)]
+            last = drills_of(tx).injects(incident.id)[-1]
+        clock.advance(last.due_at - clock.now() - timedelta(seconds=1))
+        running.fire_due()
+        assert injects_posted(running, incident.channel_id) == numbers[:-1]
+        clock.advance(timedelta(seconds=1))
+        running.settle()
+        # The last inject is taken by a worker that dies before posting it.
+        assert [row.kind for row in claim(running.services, "killed-worker")] == [kinds.INJECT]
+        ends_at = drill_run(running, incident.id).ends_at
+        clock.advance(ends_at - clock.now())
+        running.fire_due()
+        assert drill_run(running, incident.id).ended_at is None, "the end waits for the last inject"
+        clock.advance(LEASE)
+        advance(running, 0)
+        advance(running, 10)
+        assert injects_posted(running, incident.channel_id) == numbers
+        assert drill_run(running, incident.id).ended_at is not None
 
 
 def test_two_replicas_deliver_each_inject_once(
