@@ -43,8 +43,9 @@ PERSON_CACHE_SECONDS = 300.0
 CONFIRM_REACTION = "white_check_mark"
 # Slack takes a page limit under 1000 and recommends no more than 200; next_cursor says when to stop.
 MEMBERS_PAGE = 200
-RECENT = 100
-"""Messages read by `recent_messages`: more than a drill's channel gets in the minutes a retry takes."""
+RECENT = 15
+"""Messages read by `recent_messages`: the most Slack returns to an app outside its Marketplace
+(since 2025), and more than a drill's channel gets in the minute a retry waits."""
 # Answers meaning the message (or its thread) is gone, as opposed to Slack being unavailable.
 _GONE = frozenset({"thread_not_found", "message_not_found"})
 # Answers that stay the same until a person changes the channel or the app's scopes.
