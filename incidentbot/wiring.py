@@ -129,6 +129,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         stakeholder_channel=team.stakeholder_channel,
         journal=journal,
         handlers=registry,
+        timed_kinds=registry.timed_kinds,
         subscribers=registry.subscribers,
         status_page=team.status_page,
         view_parts=registry.view_parts,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -68,8 +69,12 @@ class UpdatesTransaction(Protocol):
         """None when the same (kind, commitment, subject, due time) already exists."""
         ...
 
-    def claim_reminders(self, worker: str, now: datetime, until: datetime, limit: int) -> list[Reminder]:
-        """Lease up to `limit` due, unleased, pending reminders to `worker`, oldest first."""
+    def claim_reminders(
+        self, worker: str, now: datetime, until: datetime, limit: int, kinds: Collection[str] | None = None
+    ) -> list[Reminder]:
+        """Lease up to `limit` due, unleased, pending reminders to `worker`, oldest first; with
+        `kinds`, only rows of those kinds. A row taken over from a worker whose lease ran out
+        counts as an attempt (`attempts` + 1): that worker may have sent its message already."""
         ...
 
     def renew_claim(self, reminder_id: int, worker: str, until: datetime) -> bool:

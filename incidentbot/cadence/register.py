@@ -9,10 +9,10 @@ from incidentbot.kernel.reminder_rows import ReminderKind
 
 
 def register(registry: Registry) -> None:
-    registry.add_delivery(ReminderKind.NAG, nags.deliver_nag)
-    registry.add_delivery(ReminderKind.NAG_NOTICE, nags.deliver_nag_notice)
-    registry.add_delivery(ReminderKind.ESCALATION, nags.deliver_escalation)
+    registry.add_delivery(ReminderKind.NAG, nags.deliver_nag, timed=True)
+    registry.add_delivery(ReminderKind.NAG_NOTICE, nags.deliver_nag_notice, timed=True)
+    registry.add_delivery(ReminderKind.ESCALATION, nags.deliver_escalation, timed=True)
     registry.add_delivery(OutboxKind.PUBLISH_UPDATE, updates.deliver_update)
     registry.add_command(post_update.POST_UPDATE)
     registry.add_command(snooze.SNOOZE)
-    registry.add_delivery(snooze.SNOOZED_NAG, slack_snoozed.deliver_snoozed_nag)
+    registry.add_delivery(snooze.SNOOZED_NAG, slack_snoozed.deliver_snoozed_nag, timed=True)

@@ -1,20 +1,33 @@
 """The drill's rows, delivered: the briefing (which starts the clock), each inject, the closing.
 
 Each handler re-reads the run first: an inject of a drill that has ended, or one already posted
-or skipped, is not posted; one of a paused drill waits.
+or skipped, is not posted; one of a paused drill waits. An inject is tagged with its row's id
+when posted, so a delivery tried again after its worker died between Slack's answer and the
+done mark finds it in the channel instead of posting it twice.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from incidentbot.drills import control, kinds, render_scorecard_file, replies, run, scorecard
 from incidentbot.drills.ports import DrillRun
 from incidentbot.drills.sql_store import drills_of
 from incidentbot.kernel import commands, outbox
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.ports import IncidentView
+from incidentbot.kernel.ports import IncidentView, Transaction
 from incidentbot.kernel.registry import Registry
-from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.kernel.reminders import COMPLETED, ReminderNotYet, ReminderObsolete, complete
+from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.kernel.reminders import (
+    COMPLETED,
+    ReminderNotYet,
+    ReminderObsolete,
+    ReminderWaiting,
+    complete,
+)
+
+INJECT_FIRST = timedelta(seconds=5)
+"""How often the scenario's end looks again whether the injects due before it are all posted."""
 
 
 def deliver_briefing(services: Services, reminder: Reminder) -> object:
@@ -49,8 +62,16 @@ def deliver_inject(services: Services, reminder: Reminder) -> object:
         if drill.paused_at is not None:
             raise ReminderNotYet("the drill is paused")
         view = services.view(tx, incident)
-    ts = services.workspace.post_rendered(
-        view, "drills/inject.j2", inject=inject, drill=drill, count=_count(drill)
+    # A row tried before (released after an error, or taken over from a worker whose lease ran
+    # out) may have reached the channel already, the done mark lost: look before posting again.
+    ts = services.workspace.post_rendered_once(
+        view,
+        "drills/inject.j2",
+        f"{kinds.INJECT}:{inject.id}",
+        look_first=reminder.attempts > 0,
+        inject=inject,
+        drill=drill,
+        count=_count(drill),
     )
     now = services.clock.now()
     with services.store.transaction() as tx:
@@ -69,6 +90,8 @@ def deliver_end(services: Services, reminder: Reminder) -> object:
             raise ReminderObsolete
         if drill.paused_at is not None:
             raise ReminderNotYet("the drill is paused")
+        if _inject_under_way(tx, drill.incident_id, now):
+            raise ReminderWaiting("an inject due before the end is still to be posted", INJECT_FIRST)
         uow = commands.unit_of_work(services, tx, now)
         if complete(tx, reminder, now):
             control.end_in(uow, incident, drill, None, now)
@@ -89,7 +112,7 @@ def register(registry: Registry) -> None:
     registry.add_command(control.CONTROL)
     registry.add_command(replies.RECORD)
     registry.add_delivery(kinds.BRIEFING, deliver_briefing)
-    registry.add_delivery(kinds.INJECT, deliver_inject)
+    registry.add_delivery(kinds.INJECT, deliver_inject, timed=True)
     registry.add_delivery(kinds.END, deliver_end)
     registry.add_delivery(kinds.SCORECARD, deliver_scorecard)
     registry.add_delivery(kinds.SCORECARD_FILE, render_scorecard_file.deliver_scorecard_file)
@@ -102,6 +125,18 @@ def _drill(services: Services, incident_id: int) -> tuple[DrillRun, IncidentView
         if drill is None or incident is None or drill.ended_at is not None:
             raise ReminderObsolete
         return drill, services.view(tx, incident)
+
+
+def _inject_under_way(tx: Transaction, incident_id: int, now: datetime) -> bool:
+    """An inject already due and not posted whose row is still pending: a worker holds it (or
+    one that died did, until its lease runs out). Ending now would skip it for good."""
+    due = {
+        inject.id for inject in drills_of(tx).injects(incident_id) if inject.waiting and inject.due_at <= now
+    }
+    return any(
+        row.kind == kinds.INJECT and row.state is ReminderState.PENDING and row.subject_id in due
+        for row in tx.reminders(incident_id)
+    )
 
 
 def _count(drill: DrillRun) -> int:

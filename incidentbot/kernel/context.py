@@ -37,6 +37,8 @@ class Services:
     """Batches journalled requests; without one, each is written in a transaction of its own."""
     handlers: Mapping[str, Handler] = field(kw_only=True)
     """The handler of each kind of row, as the features registered them (`kernel/registry.py`)."""
+    timed_kinds: frozenset[str] = frozenset()
+    """Kinds whose rows are owed at their due time (`Registry.add_delivery(…, timed=True)`)."""
     status_page: StatusPageConfig = field(default_factory=StatusPageConfig)
     subscribers: Mapping[type, Sequence[Callable[..., None]]] = field(default_factory=dict)
     """Features' parts in other features' commands (`Registry.on`), given to each unit of work."""

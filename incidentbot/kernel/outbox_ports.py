@@ -88,6 +88,16 @@ class OutboxWorkspace(Protocol):
         """
         ...
 
+    def post_rendered_once(
+        self, view: IncidentView, template: str, key: str, *, look_first: bool, **context: object
+    ) -> str:
+        """`post_rendered`, the message tagged with `key` (in Slack's message metadata, which
+        people do not see). With `look_first`, the channel's recent messages are read first, and
+        when one of them carries `key` nothing is posted (its ts is returned): a delivery tried
+        before — its worker stopped, or Slack's answer never came — may have been posted then.
+        """
+        ...
+
     def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
         """DM `template` to `user_id`, rendered with the incident and `context`."""
         ...

@@ -31,6 +31,7 @@ class Registry(Mapping[str, Handler]):
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self._commands: dict[str, CommandHandler[Any, Any]] = {}
+        self._timed: set[str] = set()
         self.subscribers: dict[type, list[Subscriber]] = {}
         self.view_parts: list[ViewPart] = []
         self.sweeps: dict[str, Sweep] = {}
@@ -40,11 +41,22 @@ class Registry(Mapping[str, Handler]):
         self.add_delivery(handler.kind, replaying_handler(handler))
         self._commands[handler.kind] = handler
 
-    def add_delivery(self, kind: str, handler: Handler) -> None:
-        """An outbox, reminder or journal kind delivered by `handler`."""
+    def add_delivery(self, kind: str, handler: Handler, *, timed: bool = False) -> None:
+        """An outbox, reminder or journal kind delivered by `handler`.
+
+        `timed`: its rows are owed at a given time (an inject, a nag), so the scheduler also
+        delivers them in a lane of their own that bulk work (channel set-ups) cannot fill.
+        """
         if kind in self._handlers:
             raise KindRegisteredTwice(kind)
         self._handlers[kind] = handler
+        if timed:
+            self._timed.add(kind)
+
+    @property
+    def timed_kinds(self) -> frozenset[str]:
+        """The kinds registered `timed`."""
+        return frozenset(self._timed)
 
     def on(self, event: type, subscriber: Subscriber) -> None:
         """Run `subscriber` in the unit of work of any command that announces an `event`."""

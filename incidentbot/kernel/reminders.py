@@ -18,7 +18,7 @@ renews its lease between them with `keep_lease`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -96,10 +96,12 @@ def keep_lease(services: Services, reminder: Reminder) -> None:
             raise LeaseLost
 
 
-def claim(services: Services, worker: str, limit: int = BATCH) -> list[Reminder]:
+def claim(
+    services: Services, worker: str, limit: int = BATCH, kinds: Collection[str] | None = None
+) -> list[Reminder]:
     now = services.clock.now()
     with services.store.transaction() as tx:
-        return tx.claim_reminders(worker, now, now + LEASE, limit)
+        return tx.claim_reminders(worker, now, now + LEASE, limit, kinds)
 
 
 def fire_due(
@@ -111,6 +113,14 @@ def fire_due(
     )
 
 
+def fire_timed(services: Services, worker_id: str, *, parallel: int = 1) -> FireReport:
+    """Deliver the due rows of the timed kinds only (`Services.timed_kinds`): the lane that keeps
+    an inject or a nag on time while `fire_due`'s threads are busy with bulk work."""
+    if not services.timed_kinds:
+        return FireReport()
+    return run_due(services, worker_id, services.handlers, parallel=parallel, kinds=services.timed_kinds)
+
+
 def run_due(
     services: Services,
     worker: str,
@@ -119,21 +129,23 @@ def run_due(
     parallel: int = 1,
     limit: int = BATCH,
     max_deliveries: int = MAX_DELIVERIES,
+    kinds: Collection[str] | None = None,
 ) -> FireReport:
-    """Deliver everything due now, including follow-ups the deliveries made due.
+    """Deliver everything due now (of `kinds`, when given), including follow-ups the deliveries
+    made due.
 
     With `parallel` > 1, that many deliveries run at once, and more rows are claimed as soon as
     one finishes: a message stuck behind Slack's `Retry-After` does not hold up the others. At
     most twice `parallel` rows are claimed but not started, so leases stay fresh.
     """
     if parallel <= 1:
-        return _run_serially(services, worker, handlers, limit, max_deliveries)
+        return _run_serially(services, worker, handlers, limit, max_deliveries, kinds)
     report, started = FireReport(), 0
     with ThreadPoolExecutor(parallel, thread_name_prefix="reminders") as pool:
         running: set[Future[FireReport]] = set()
         while True:
             room = min(limit, 2 * parallel - len(running), max_deliveries - started)
-            batch = claim(services, worker, room) if room > 0 else []
+            batch = claim(services, worker, room, kinds) if room > 0 else []
             started += len(batch)
             running.update(pool.submit(deliver, services, reminder, handlers) for reminder in batch)
             if not running:
@@ -144,11 +156,16 @@ def run_due(
 
 
 def _run_serially(
-    services: Services, worker: str, handlers: Mapping[str, Handler], limit: int, max_deliveries: int
+    services: Services,
+    worker: str,
+    handlers: Mapping[str, Handler],
+    limit: int,
+    max_deliveries: int,
+    kinds: Collection[str] | None,
 ) -> FireReport:
     report, started = FireReport(), 0
     while started < max_deliveries:
-        batch = claim(services, worker, min(limit, max_deliveries - started))
+        batch = claim(services, worker, min(limit, max_deliveries - started), kinds)
         if not batch:
             break
         started += len(batch)

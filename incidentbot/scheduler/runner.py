@@ -1,5 +1,10 @@
 """Interval jobs per process: one delivers due reminders, one sweeps away finished rows.
 
+A third job delivers only the rows of timed kinds (injects, nags: `Services.timed_kinds`) on a
+few threads of its own, so that a burst of bulk work (fifty channels being set up) holding every
+thread of the first job does not make them late. Both claim through the same leases, so a row
+is still delivered by one worker at a time, whichever job takes it.
+
 APScheduler only supplies the heartbeat. Due times live in the `reminders` table and are claimed
 there, so nothing is kept in APScheduler's memory job store: a restart loses nothing, and any
 number of processes may run this job against one database (APScheduler's own shared job stores
@@ -28,6 +33,10 @@ DEFAULT_INTERVAL_SECONDS = 2.0
 DEFAULT_HOUSEKEEPING_SECONDS = 3600.0
 TICK_PATIENCE_SECONDS = 1.0
 """How long a tick gives way to requests being acknowledged; a nag goes out at most this late."""
+TIMED_PATIENCE_SECONDS = 0.25
+"""The timed lane gives way to acknowledgements for less: its rows are owed at a given second."""
+TIMED_THREADS = 2
+"""Threads of the timed lane, when the main job has more than one (not on SQLite)."""
 HOUSEKEEPING_PATIENCE_SECONDS = 30.0
 GiveWay = Callable[[float], object]
 """Blocks while requests are being acknowledged, at most the given seconds (`AckFirst.wait_for_quiet`)."""
@@ -59,7 +68,10 @@ class ReminderScheduler:
         self.services = services
         self.interval_seconds = interval_seconds
         self.parallel = parallel
+        self.timed_parallel = min(TIMED_THREADS, parallel) if parallel > 1 else 0
         self.worker_id = worker_id or worker_name()
+        self.timed_worker_id = f"{self.worker_id}/timed"
+        """A lease name of its own: a row one lane holds is never taken as the other's."""
         self.housekeeping_interval_seconds = housekeeping_interval_seconds
         self.retention = retention
         self._give_way = give_way or _never_wait
@@ -68,6 +80,8 @@ class ReminderScheduler:
     def start(self) -> None:
         # At once: what came due while no process was running goes out right after start.
         self._every(self.tick, self.interval_seconds, "fire_due_reminders", timedelta(0))
+        if self.timed_parallel and self.services.timed_kinds:
+            self._every(self.timed_tick, self.interval_seconds, "fire_timed_reminders", timedelta(0))
         first_sweep = min(HOUSEKEEPING_FIRST_RUN, timedelta(seconds=self.housekeeping_interval_seconds))
         self._every(self.housekeep, self.housekeeping_interval_seconds, "housekeeping", first_sweep)
         self._scheduler.start()
@@ -105,6 +119,16 @@ class ReminderScheduler:
                 report.cancelled,
                 report.retried,
             )
+
+    def timed_tick(self) -> None:
+        self._give_way(TIMED_PATIENCE_SECONDS)
+        try:
+            report = reminders.fire_timed(self.services, self.timed_worker_id, parallel=self.timed_parallel)
+        except Exception:
+            log.exception("reminders: firing timed rows failed")
+            return
+        if report.delivered or report.retried:
+            log.info("reminders: %d timed delivered, %d to retry", report.delivered, report.retried)
 
     def housekeep(self) -> None:
         self._give_way(HOUSEKEEPING_PATIENCE_SECONDS)

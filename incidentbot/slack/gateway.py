@@ -44,6 +44,9 @@ PERSON_CACHE_SECONDS = 300.0
 CONFIRM_REACTION = "white_check_mark"
 # Slack takes a page limit under 1000 and recommends no more than 200; next_cursor says when to stop.
 MEMBERS_PAGE = 200
+RECENT = 15
+"""Messages read by `recent_messages`: the most Slack returns to an app outside its Marketplace
+(since 2025), and more than a drill's channel gets in the minute a retry waits."""
 # Answers meaning the message (or its thread) is gone, as opposed to Slack being unavailable.
 _GONE = frozenset({"thread_not_found", "message_not_found"})
 # Answers that stay the same until a person changes the channel or the app's scopes.
@@ -271,6 +274,17 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
     def message(self, channel_id: str, ts: str) -> ChannelMessage | None:
         raw = self._raw_message(channel_id, ts)
         return channel_message(raw, self.name_of) if raw else None
+
+    def recent_messages(self, channel: str, *, with_metadata: bool = False) -> list[dict[str, Any]]:
+        """The channel's latest messages, newest first (one page, `RECENT`)."""
+        history = self.call(
+            "conversations.history",
+            lambda: self.client.conversations_history(
+                channel=channel, limit=RECENT, include_all_metadata=with_metadata
+            ),
+        )
+        found = history.get("messages")
+        return [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
 
     def _raw_message(self, channel_id: str, ts: str) -> dict[str, Any] | None:
         history = self.call(

@@ -26,6 +26,8 @@ class OutboxSlack:
             self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None
         ) -> None: ...
 
+        def recent_messages(self, channel: str, *, with_metadata: bool = False) -> list[dict[str, Any]]: ...
+
     def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
         text, shown = blocks.setup_delayed(view, self.renderer, reason)
         self.dm(user_id, text, shown)
@@ -46,6 +48,33 @@ class OutboxSlack:
         text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
         return self.post(view.incident.channel_id, text)
 
+    def post_rendered_once(
+        self, view: IncidentView, template: str, key: str, *, look_first: bool, **context: object
+    ) -> str:
+        channel = view.incident.channel_id
+        if channel is None:
+            raise SlackUnavailable("the incident has no channel yet")
+        if look_first:
+            for message in self.recent_messages(channel, with_metadata=True):
+                if _key_of(message) == key and isinstance(message.get("ts"), str):
+                    return str(message["ts"])
+        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+        return self.post(channel, text, metadata=metadata)
+
     def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
         text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
         return self.dm(user_id, text)
+
+
+METADATA_EVENT = "incidentbot_delivery"
+"""The metadata event type of a message posted with `post_rendered_once`; its payload's `key`
+names the delivery."""
+
+
+def _key_of(message: dict[str, Any]) -> object:
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT:
+        return None
+    payload = metadata.get("event_payload")
+    return payload.get("key") if isinstance(payload, dict) else None

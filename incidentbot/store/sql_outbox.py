@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from incidentbot.incident.models import Role, RoleAssignment
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
-from incidentbot.store.sql_updates import _reminder
+from incidentbot.store.sql_updates import _reminder, taken_over_attempts
 from incidentbot.store.tables import reminders, role_assignments
 
 PENDING = ReminderState.PENDING.value
@@ -145,7 +145,7 @@ class OutboxSql:
                 reminders.c.state == PENDING,
                 or_(reminders.c.claimed_by.is_(None), reminders.c.claimed_until <= now),
             )
-            .values(claimed_by=worker, claimed_until=until)
+            .values(claimed_by=worker, claimed_until=until, attempts=taken_over_attempts())
             .returning(reminders)
         )
         return sorted((_reminder(row) for row in rows), key=lambda r: r.id)

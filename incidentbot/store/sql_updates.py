@@ -9,10 +9,11 @@ Every later step (renew, finish) is conditional on the worker still holding the 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, case, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, CommitmentState
@@ -151,11 +152,14 @@ class UpdatesSql:
         row = self.db.execute(stmt).one_or_none()
         return _reminder(row) if row else None
 
-    def claim_reminders(self, worker: str, now: datetime, until: datetime, limit: int) -> list[Reminder]:
+    def claim_reminders(
+        self, worker: str, now: datetime, until: datetime, limit: int, kinds: Collection[str] | None = None
+    ) -> list[Reminder]:
         due = and_(
             reminders.c.state == PENDING,
             reminders.c.due_at <= now,
             or_(reminders.c.claimed_until.is_(None), reminders.c.claimed_until <= now),
+            true() if kinds is None else reminders.c.kind.in_(list(kinds)),
         )
         candidates = select(reminders.c.id).where(due).order_by(reminders.c.due_at).limit(limit)
         if self.db.dialect.name == "postgresql":
@@ -165,7 +169,7 @@ class UpdatesSql:
         rows = self.db.execute(
             update(reminders)
             .where(reminders.c.id == chosen.c.id, due)
-            .values(claimed_by=worker, claimed_until=until)
+            .values(claimed_by=worker, claimed_until=until, attempts=taken_over_attempts())
             .returning(reminders)
         )
         return sorted((_reminder(row) for row in rows), key=lambda r: (r.due_at, r.id))
@@ -217,6 +221,12 @@ class UpdatesSql:
     def reminders(self, incident_id: int) -> list[Reminder]:
         rows = self.db.execute(in_time_order(reminders, incident_id, reminders.c.due_at))
         return [_reminder(row) for row in rows]
+
+
+def taken_over_attempts() -> Any:
+    """`attempts` as a claim leaves it: one more when the row was leased to a worker before (its
+    lease ran out, and it may have sent the message before it stopped)."""
+    return case((reminders.c.claimed_by.is_not(None), reminders.c.attempts + 1), else_=reminders.c.attempts)
 
 
 def _update(row: Row[Any]) -> Update:

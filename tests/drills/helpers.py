@@ -51,8 +51,17 @@ def start_drill(running: RunningBot, number: int = 1, **fields: Any) -> Any:
     wait_until(lambda: any("Drill briefing" in text for text in posts(running, incident.channel_id)))
     # The briefing's delivery starts the clock in the transaction that marks it done.
     wait_until(lambda: drill_run(running, incident.id).ends_at)
+    # An inject due at once is sent by the briefing's thread after its commit: wait for it too,
+    # or a test's next tick could post the second inject before it.
+    wait_until(lambda: not _due_and_waiting(running, incident.id))
     running.settle()
     return incident
+
+
+def _due_and_waiting(running: RunningBot, incident_id: int) -> list[Any]:
+    now = running.clock.now()
+    with running.services.store.transaction() as tx:
+        return [i for i in drills_of(tx).injects(incident_id) if i.waiting and i.due_at <= now]
 
 
 def _ready(running: RunningBot, number: int) -> Any:

@@ -231,6 +231,18 @@ def _normalise(args: Json) -> Json:
     return args
 
 
+def _check_metadata(metadata: Any) -> None:
+    """chat.postMessage's `metadata`: an object with a string `event_type` and an object
+    `event_payload`, as Slack's message metadata requires."""
+    if metadata in (None, ""):
+        return
+    if not isinstance(metadata, dict):
+        raise SlackFault("invalid_metadata_format")
+    event_type, payload = metadata.get("event_type"), metadata.get("event_payload")
+    if not isinstance(event_type, str) or not event_type or not isinstance(payload, dict):
+        raise SlackFault("invalid_metadata_schema")
+
+
 def _maybe_json(value: Any) -> Any:
     if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
         try:
@@ -1370,7 +1382,11 @@ class FakeSlack:
             if _is_top_level(m) and _in_range(m["ts"], oldest, latest, inclusive)
         ]
         found.sort(key=lambda m: ts_key(m["ts"]), reverse=True)
-        page, cursor = _page([self._render(channel, m) for m in found], args, 100)
+        rendered = [self._render(channel, m) for m in found]
+        if not _flag(args, "include_all_metadata"):
+            # As in Slack: a message's metadata comes back only when asked for.
+            rendered = [{k: v for k, v in m.items() if k != "metadata"} for m in rendered]
+        page, cursor = _page(rendered, args, 100)
         return {
             "messages": page,
             "has_more": bool(cursor),
@@ -1445,6 +1461,7 @@ class FakeSlack:
     def _chat_post_message(self, args: Json) -> Json:
         channel = self._target_channel(args)
         self._check_can_post(channel)
+        _check_metadata(args.get("metadata"))
         ts = self._next_ts()
         message: Json = {
             "type": "message",

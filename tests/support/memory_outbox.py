@@ -10,6 +10,7 @@ from incidentbot.incident.models import Role, RoleAssignment
 from incidentbot.kernel.errors import IncidentError
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from tests.support.memory_updates import claimed_values
 
 PENDING = ReminderState.PENDING
 _TICK = timedelta(microseconds=1)
@@ -93,7 +94,7 @@ class MemoryOutbox:
                 continue
             if row.claimed_by is not None and row.claimed_until is not None and row.claimed_until > now:
                 continue
-            row = row.model_copy(update={"claimed_by": worker, "claimed_until": until})
+            row = row.model_copy(update=claimed_values(row, worker, until))
             self.reminder_rows[reminder_id] = row
             claimed.append(row)
         return claimed
@@ -127,6 +128,12 @@ class OutboxRecording:
         self._record("explain_refusal", (channel_id, user_id, error.code, error.detail))
 
     def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
+        self._record("post_rendered", (view.incident.channel_id, template, context))
+        return "1.0010"
+
+    def post_rendered_once(
+        self, view: IncidentView, template: str, key: str, *, look_first: bool, **context: object
+    ) -> str:
         self._record("post_rendered", (view.incident.channel_id, template, context))
         return "1.0010"
 

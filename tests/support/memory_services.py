@@ -29,5 +29,6 @@ def services(store: MemoryStore, workspace: RecordingWorkspace) -> Services:
         policy=Policy(),
         clock=ManualClock(),
         announcement_channel="CANNOUNCE",
-        handlers=build_registry(),
+        handlers=(registry := build_registry()),
+        timed_kinds=registry.timed_kinds,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -121,7 +121,9 @@ class MemoryUpdates:
             for r in self.reminder_rows.values()
         )
 
-    def claim_reminders(self, worker: str, now: datetime, until: datetime, limit: int) -> list[Reminder]:
+    def claim_reminders(
+        self, worker: str, now: datetime, until: datetime, limit: int, kinds: Collection[str] | None = None
+    ) -> list[Reminder]:
         due = sorted(
             (
                 r
@@ -129,10 +131,11 @@ class MemoryUpdates:
                 if r.state is PENDING
                 and r.due_at <= now
                 and (r.claimed_until is None or r.claimed_until <= now)
+                and (kinds is None or r.kind in kinds)
             ),
             key=lambda r: (r.due_at, r.id),
         )[:limit]
-        claimed = [r.model_copy(update={"claimed_by": worker, "claimed_until": until}) for r in due]
+        claimed = [r.model_copy(update=claimed_values(r, worker, until)) for r in due]
         for reminder in claimed:
             self.reminder_rows[reminder.id] = reminder
         return claimed
@@ -181,3 +184,9 @@ class MemoryUpdates:
             (r for r in self.reminder_rows.values() if r.incident_id == incident_id),
             key=lambda r: (r.due_at, r.id),
         )
+
+
+def claimed_values(row: Reminder, worker: str, until: datetime) -> dict[str, object]:
+    """A claim's changes to `row`; taking over a lapsed lease counts as an attempt, as in SQL."""
+    attempts = row.attempts + 1 if row.claimed_by is not None else row.attempts
+    return {"claimed_by": worker, "claimed_until": until, "attempts": attempts}

@@ -270,3 +270,20 @@ def test_an_ephemeral_in_a_private_channel_the_bot_is_not_in_finds_no_channel(
     with pytest.raises(SlackApiError) as excinfo:
         client.chat_postEphemeral(channel=secret, user="U001", text="hello")
     assert excinfo.value.response["error"] == "channel_not_found"
+
+
+def test_message_metadata_is_checked_and_read_back_only_when_asked_for(client: WebClient) -> None:
+    metadata = {"event_type": "incidentbot_delivery", "event_payload": {"key": "drill_inject:7"}}
+    client.chat_postMessage(channel="C0000", text="Inject 1", metadata=metadata)
+    for bad, error in (
+        ({"event_payload": {"key": "x"}}, "invalid_metadata_schema"),
+        ({"event_type": "incidentbot_delivery", "event_payload": "x"}, "invalid_metadata_schema"),
+        ('["not", "an", "object"]', "invalid_metadata_format"),
+    ):
+        with pytest.raises(SlackApiError) as refused:
+            client.api_call("chat.postMessage", json={"channel": "C0000", "text": "x", "metadata": bad})
+        assert refused.value.response["error"] == error
+    [plain_read] = client.conversations_history(channel="C0000")["messages"]
+    assert "metadata" not in plain_read
+    [with_metadata] = client.conversations_history(channel="C0000", include_all_metadata=True)["messages"]
+    assert with_metadata["metadata"] == metadata

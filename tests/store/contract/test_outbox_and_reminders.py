@@ -245,6 +245,31 @@ def test_a_lease_that_ran_out_is_taken_by_the_next_worker(store: Store) -> None:
         assert tx.finish_reminder(nag.id, "w1", DONE, NOW) is False
 
 
+def test_taking_over_a_lease_that_ran_out_counts_as_an_attempt(store: Store) -> None:
+    """The worker whose lease ran out may have sent the message: the next one is told so."""
+    incident = declared(store)
+    with store.transaction() as tx:
+        nag = _nag(tx, incident)
+        row = tx.add_outbox_row(PUBLISH, incident.id, 7, NOW, NOW + MINUTE, "caller:dead")
+        assert [r.attempts for r in tx.claim_reminders("w1", NOW, NOW + MINUTE, 10)] == [0]
+        assert [r.attempts for r in tx.claim_reminders("w2", NOW + MINUTE, NOW + 2 * MINUTE, 10)] == [1, 1]
+        assert [r.attempts for r in tx.claim_reminder_ids([nag.id, row.id], "w3", NOW + 2 * MINUTE, NOW)] == [
+            2,
+            2,
+        ]
+
+
+def test_a_claim_can_be_limited_to_some_kinds(store: Store) -> None:
+    incident = declared(store)
+    with store.transaction() as tx:
+        publish = tx.add_outbox_row(PUBLISH, incident.id, 7, NOW - MINUTE, NOW - MINUTE)
+        nag = _nag(tx, incident)
+        assert [r.id for r in tx.claim_reminders("timed", NOW, NOW + MINUTE, 10, [ReminderKind.NAG])] == [
+            nag.id
+        ]
+        assert [r.id for r in tx.claim_reminders("any", NOW, NOW + MINUTE, 10)] == [publish.id]
+
+
 def test_only_the_holder_renews_and_finishes_a_reminder_once(store: Store) -> None:
     incident = declared(store)
     with store.transaction() as tx:
