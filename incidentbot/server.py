@@ -139,12 +139,13 @@ def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
 class _Server(TcpWSGIServer):
     """Waitress, answering what is ready without a thread, and taking bursts of connections.
 
-    Handing a request to one of the threads and its answer back to the socket loop costs far
-    more than what a rendered status page file needs; with a hundred readers that hand-off was
-    the whole latency. A request `at_once` answers is written to the connection's buffer in the
-    loop; anything else (Slack, alerts, a file to render, a database to ask) goes to the threads
-    as before. Answers keep the order of a connection's requests: waitress calls `add_task` only
-    when no earlier request of that connection is being served, and under its `requests_lock`.
+    Handing a request to one of the threads and its answer back to the socket loop costs more
+    than everything a rendered status page file needs: answered in the loop, a read takes half
+    the server's CPU (docs/performance.md). A request `at_once` answers is written to the
+    connection's buffer in the loop; anything else (Slack, alerts, a file to render, a database
+    to ask) goes to the threads as before. Answers keep the order of a connection's requests:
+    waitress calls `add_task` only when no earlier request of that connection is being served,
+    and under its `requests_lock`.
     """
 
     _map: dict[int, Any]
