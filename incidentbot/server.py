@@ -11,13 +11,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from waitress import wasyncore
+from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.server import create_server
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
+from waitress.utilities import build_http_date
 
 from incidentbot.alerts.intake import MAX_BODY_BYTES
 from incidentbot.alerts.intake import PREFIX as ALERTS_PREFIX
@@ -32,6 +35,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 SERVER_THREADS = 32
+CONNECTION_LIMIT = 1000
+"""Open connections at most (waitress's default is 100, its own sockets included): readers of
+the status page keep theirs open, and a hundred of them must not shut Slack out."""
+ACCEPT_AT_ONCE = 64
+"""Connections accepted per turn of the socket loop (waitress takes one): a burst of readers
+connecting together is let in together."""
+IDENT = "incidentbot"
 LOOP_SECONDS = 0.1
 """How often the socket loop looks whether it was told to stop, when no socket is ready."""
 BACKGROUND_STOP_PATIENCE_SECONDS = 2.0
@@ -97,9 +107,114 @@ def _health(bot: Bot, start_response: StartResponse) -> Iterable[bytes]:
     return [b"ok\n"]
 
 
+AtOnce = Callable[[str, str, str | None], status_routes.Answer | None]
+"""(method, path, If-None-Match) → an answer ready now, or None: a thread serves the request."""
+
+
+def answers_at_once(bot: Bot) -> AtOnce:
+    """What the socket loop answers itself: status page files already rendered and current."""
+    page = bot.deps.status_page
+
+    def at_once(method: str, path: str, if_none_match: str | None) -> status_routes.Answer | None:
+        if page is None or (bot.subscriptions and routes_subscribe.handles(path)):
+            return None
+        return status_routes.answer_at_once(page, method, path, if_none_match)
+
+    return at_once
+
+
 def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
     """A waitress server; `.effective_port` tells the port. Serve it with `HttpServer`."""
-    return create_server(wsgi_app(bot), host=host, port=port, threads=SERVER_THREADS, ident="incidentbot")
+    adjustments = Adjustments(
+        host=host,
+        port=port,
+        threads=SERVER_THREADS,
+        ident=IDENT,
+        connection_limit=CONNECTION_LIMIT,
+        asyncore_use_poll=True,  # select() fails past 1,023 file descriptors
+    )
+    return _Server(wsgi_app(bot), adjustments, answers_at_once(bot))
+
+
+class _Server(TcpWSGIServer):
+    """Waitress, answering what is ready without a thread, and taking bursts of connections.
+
+    Handing a request to one of the threads and its answer back to the socket loop costs more
+    than everything a rendered status page file needs: answered in the loop, a read takes half
+    the server's CPU (docs/performance.md). A request `at_once` answers is written to the
+    connection's buffer in the loop; anything else (Slack, alerts, a file to render, a database
+    to ask) goes to the threads as before. Answers keep the order of a connection's requests:
+    waitress calls `add_task` only when no earlier request of that connection is being served,
+    and under its `requests_lock`.
+    """
+
+    _map: dict[int, Any]
+
+    def __init__(self, app: Any, adj: Adjustments, at_once: AtOnce) -> None:
+        dispatcher = ThreadedTaskDispatcher()
+        dispatcher.set_thread_count(adj.threads)
+        self._at_once = at_once
+        self._date = (0, b"")
+        super().__init__(app, {}, dispatcher=dispatcher, adj=adj, sockinfo=cast(Any, adj.listen[0]))
+
+    def handle_accept(self) -> None:
+        for _ in range(ACCEPT_AT_ONCE):
+            before = len(self._map)
+            super().handle_accept()
+            if len(self._map) == before or len(self._map) >= self.adj.connection_limit:
+                return  # nobody else waiting (or a socket that failed), or full
+
+    def add_task(self, task: Any) -> None:
+        channel: HTTPChannel = task
+        requests: list[Any] = channel.requests  # type: ignore[assignment]
+        while requests and not channel.close_when_flushed:
+            raw = self._answer(requests[0])
+            if raw is None:
+                super().add_task(cast(Any, channel))  # a thread serves it, and the requests after it
+                return
+            closes = requests[0].connection_close
+            with channel.outbuf_lock:
+                channel.outbufs[-1].append(raw)
+                channel.current_outbuf_count += len(raw)
+                channel.total_outbufs_len += len(raw)
+            requests.pop(0).close()
+            if closes:
+                channel.close_when_flushed = True
+                for request in requests:
+                    request.close()
+                requests.clear()
+
+    def _answer(self, request: Any) -> bytes | None:
+        """The whole response to `request`, or None when a thread must serve it."""
+        if request.error or request.chunked or request.content_length or request.expect_continue:
+            return None
+        if request.version not in ("1.0", "1.1"):
+            return None
+        answer = self._at_once(request.command, request.path, request.headers.get("IF_NONE_MATCH"))
+        if answer is None:
+            return None
+        if request.connection_close:
+            connection = b"Connection: close\r\n"
+        else:
+            connection = b"Connection: Keep-Alive\r\n" if request.version == "1.0" else b""
+        return b"".join(
+            (
+                f"HTTP/{request.version} {answer.status}\r\n".encode("latin-1"),
+                answer.header_lines,
+                connection,
+                self._date_and_server(),
+                b"\r\n",
+                answer.body,
+            )
+        )
+
+    def _date_and_server(self) -> bytes:
+        now = int(time.time())
+        second, lines = self._date
+        if second != now:
+            lines = f"Date: {build_http_date(now)}\r\nServer: {IDENT}\r\n".encode("latin-1")
+            self._date = (now, lines)
+        return lines
 
 
 class HttpServer:
@@ -122,13 +237,13 @@ class HttpServer:
         """Serve until `stop` is set, then answer what was received, for at most `patience` s."""
         socket_map = self._server._map
         while not stop.is_set():
-            wasyncore.loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
+            wasyncore.loop(timeout=LOOP_SECONDS, use_poll=True, map=socket_map, count=1)
         wasyncore.dispatcher.close(self._server)  # the listening socket; answers still flush
         unanswered = self._unanswered()
         log.info("stopping: no new connections; answering %d requests already received", unanswered)
         deadline = time.monotonic() + patience
         while unanswered and time.monotonic() < deadline:
-            wasyncore.loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
+            wasyncore.loop(timeout=LOOP_SECONDS, use_poll=True, map=socket_map, count=1)
             unanswered = self._unanswered()
         if unanswered:
             log.warning("stopped with %d requests unanswered after %.0f s", unanswered, patience)

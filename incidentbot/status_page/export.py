@@ -69,22 +69,49 @@ def check_target(target: Path) -> None:
 
 def _write_files(page: Overview, root: Path, current: _Copy | None) -> tuple[int, dict[str, str]]:
     count = 0
+    copy = _NewCopy(str(root))
     for relative, file in files.shared(page):
-        _write(root / relative, file.body)
+        copy.write(relative, file.body)
         count += 1
     rendered_from: dict[str, str] = {}
     for relative, fingerprint, render in files.incident_pages(page):
         rendered_from[relative] = fingerprint
         unchanged = current is not None and current.pages.get(relative) == fingerprint
-        if not (unchanged and current is not None and _link(current, relative, root)):
-            _write(root / relative, render().body)
+        if not (unchanged and current is not None and copy.link(current, relative)):
+            copy.write(relative, render().body)
         count += 1
     return count, rendered_from
 
 
-def _write(path: Path, body: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(body)
+class _NewCopy:
+    """The copy being written: each directory made once, each file created and written at once."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._made = {""}
+
+    def write(self, relative: str, body: bytes) -> None:
+        descriptor = os.open(self._path(relative), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            written = 0
+            while written < len(body):
+                written += os.write(descriptor, body[written:] if written else body)
+        finally:
+            os.close(descriptor)
+
+    def link(self, current: _Copy, relative: str) -> bool:
+        try:
+            os.link(current.root / relative, self._path(relative))
+        except OSError:
+            return False  # gone, or a file system without hard links: render it instead
+        return True
+
+    def _path(self, relative: str) -> str:
+        folder = os.path.dirname(relative)
+        if folder not in self._made:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self._made.add(folder)
+        return os.path.join(self.root, relative)
 
 
 class _Copy:
@@ -111,16 +138,6 @@ def _current(target: Path) -> _Copy | None:
         return None  # an export stopped between the swap and the manifest: trust nothing
     pages = manifest.get("pages")
     return _Copy(root, pages) if isinstance(pages, dict) else None
-
-
-def _link(current: _Copy, relative: str, root: Path) -> bool:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(current.root / relative, path)
-    except OSError:
-        return False  # gone, or a file system without hard links: render it instead
-    return True
 
 
 def _write_manifest(target: Path, copy: Path, rendered_from: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -40,10 +41,48 @@ def environment(time_zone: str = "UTC") -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    local = _local(ZoneInfo(time_zone))
     env.filters["state_words"] = lambda state: STATE_WORDS[ComponentState(state)]
-    env.filters["local"] = _local(ZoneInfo(time_zone))
+    env.filters["local"] = local
     env.filters["iso"] = _iso
+    env.filters["updates_shown"] = lambda incident: _updates_shown(incident, local)
     return env
+
+
+@dataclass(frozen=True)
+class Moment:
+    iso: str
+    local: str
+
+
+@dataclass(frozen=True)
+class UpdateShown:
+    """One published update as its page shows it, every value worked out once, in Python."""
+
+    stage: str
+    published: Moment
+    corrected: Moment | None
+    body: str
+    next_update: Moment | None
+    affected: str
+    """The components it names, "API (major outage), Dashboard (degraded performance)"."""
+
+
+def _updates_shown(incident: PublicIncident, local: Callable[[datetime | None], str]) -> list[UpdateShown]:
+    def moment(when: datetime) -> Moment:
+        return Moment(_iso(when), local(when))
+
+    return [
+        UpdateShown(
+            stage=update.stage.value.capitalize(),
+            published=moment(update.published_at),
+            corrected=moment(update.updated_at) if update.corrected else None,
+            body=update.body,
+            next_update=moment(update.next_update_at) if update.next_update_at else None,
+            affected=", ".join(f"{name} ({STATE_WORDS[state].lower()})" for name, state in update.affected),
+        )
+        for update in incident.updates
+    ]
 
 
 def _local(zone: ZoneInfo) -> Callable[[datetime | None], str]:

@@ -90,6 +90,10 @@ class StatusPage:
         """The site's file at `path`, rendered once per version of what was published."""
         return self._cache.file(path, self.clock.now())
 
+    def rendered(self, path: str) -> files.File | None:
+        """The file at `path` when it is already rendered and current, else None (`SiteCache`)."""
+        return self._cache.rendered(path, self.clock.now())
+
     def _read(self, after: int | None) -> tuple[Version, list[PublicIncident]]:
         with self.store.transaction() as tx:
             sql = sql_of(tx)

@@ -88,6 +88,17 @@ class SiteCache:
                 snapshot.files[path] = found
             return found
 
+    def rendered(self, path: str, now: datetime) -> files.File | None:
+        """The file at `path` if it is rendered and current: no lock, no database, no rendering.
+
+        None means "ask `file`", which may wait for a reload; the server answers from here
+        without handing the request to a thread.
+        """
+        snapshot = self._snapshot
+        if snapshot is not None and self._trusted(snapshot, now):
+            return snapshot.files.get(path)
+        return None
+
     def overview(self, now: datetime) -> Overview:
         """The page as of the newest version, for a static copy."""
         with self._lock:
