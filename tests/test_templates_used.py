@@ -43,7 +43,7 @@ def _names_in_code() -> set[str]:
 
 @cache
 def _pattern(name: str) -> re.Pattern[str]:
-    """A name built at run time (`checklists/{role.value}.j2`) as the names it can take."""
+    """A name built at run time (`slack/checklists/{role.value}.j2`) as the names it can take."""
     codes = "|".join(re.escape(c) for c in ERROR_CODE.findall(_code()))
     pattern = re.escape(name).replace(re.escape("{code}"), f"(?:{codes})")
     return re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", pattern))
