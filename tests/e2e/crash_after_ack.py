@@ -20,9 +20,8 @@ from sqlalchemy import Engine, text
 
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, rows
+from tests.support.crash import Bot, take_over_now
 from tests.support.fake_slack import FakeSlack
-from tests.support.harness import SIGNING_SECRET
-from tests.support.processes import BotProcess
 from tests.support.signing import Response, SlackClientForTests
 
 Send = Callable[[SlackClientForTests], Response]
@@ -30,24 +29,28 @@ Send = Callable[[SlackClientForTests], Response]
 
 @dataclass
 class Scene:
-    engine: Engine
-    url: str
+    bot: Bot
     incident_id: int
     channel: str
-    bot: BotProcess
-    client: SlackClientForTests
     logs: Path
 
+    @property
+    def engine(self) -> Engine:
+        return self.bot.engine
+
+    @property
+    def client(self) -> SlackClientForTests:
+        return self.bot.client
+
     def restart(self, slack: FakeSlack) -> None:
-        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, self.logs / "restarted.log").start()
-        self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
+        self.bot.restart(slack, self.logs / "restarted.log")
 
 
-def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path) -> Scene:
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log").start()
-    client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
-    incident_id, channel = declare_ready(engine, client, "Checkout failing for EU customers")
-    return Scene(engine, url, incident_id, channel, bot, client, logs)
+def start_scene(bot: Bot, logs: Path) -> Scene:
+    """An incident declared and set up; the bot runs the scheduler at its usual interval
+    (`NORMAL_TICKS`): only the lock and the restart decide what happens when."""
+    incident_id, channel = declare_ready(bot.engine, bot.client, "Checkout failing for EU customers")
+    return Scene(bot, incident_id, channel, logs)
 
 
 @contextmanager
@@ -87,15 +90,6 @@ def _sent(send: Send, client: SlackClientForTests) -> Response | None:
         return send(client)
     except OSError:
         return None  # killed before answering: Slack shows the person an error
-
-
-def take_over_now(engine: Engine) -> None:
-    """The restarted process leaves a row to the thread that claimed it until its 60 s lease runs
-    out; moving `claimed_until` into the past stands in for waiting that long."""
-    with engine.begin() as db:
-        db.execute(
-            text("UPDATE reminders SET claimed_until = now() - interval '1 second' WHERE state = 'pending'")
-        )
 
 
 def settled(engine: Engine) -> bool:

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from tests.e2e.crash_after_ack import Scene, ephemerals, kill_right_after_ack, posts, settled, start_scene
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import rows
 from tests.e2e.wrapup_helpers import resolve_state
 from tests.support import signing
+from tests.support.crash import NORMAL_TICKS, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response, SlackClientForTests
@@ -24,12 +24,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def scene(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Scene]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    current = start_scene(engine, url, slack, tmp_path)
-    yield current
-    current.bot.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path, NORMAL_TICKS) as bot:
+        yield start_scene(bot, tmp_path)
 
 
 GOOD_CUSTOMER_TEXT = (
