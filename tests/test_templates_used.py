@@ -1,12 +1,17 @@
-"""Every template is used by some code, and every template the code names exists."""
+"""Every template is used by some code, every template the code names exists, and each sits in
+the folder of the feature (or adapter) that renders it."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "incidentbot"
 TEMPLATES = ROOT / "templates"
 SITE = TEMPLATES / "status_page" / "site"
 """The status page's own environment, whose templates are named from this folder."""
@@ -43,7 +48,7 @@ def _names_in_code() -> set[str]:
 
 @cache
 def _pattern(name: str) -> re.Pattern[str]:
-    """A name built at run time (`checklists/{role.value}.j2`) as the names it can take."""
+    """A name built at run time (`slack/checklists/{role.value}.j2`) as the names it can take."""
     codes = "|".join(re.escape(c) for c in ERROR_CODE.findall(_code()))
     pattern = re.escape(name).replace(re.escape("{code}"), f"(?:{codes})")
     return re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", pattern))
@@ -76,3 +81,71 @@ def test_every_template_named_in_code_exists() -> None:
     names = {n for t in _templates() for n in _names_of(t)}
     missing = sorted(name for name in _names_in_code() if not any(_pattern(name).fullmatch(n) for n in names))
     assert missing == [], f"named in code, missing from templates/: {missing}"
+
+
+OWNERS = frozenset(p.parent.name for p in PACKAGE.glob("*/__init__.py")) - {"cli"}
+"""Folders a template may sit in: a feature's, the incident's shared nouns', the kernel's or an
+adapter's, named as the package whose code renders it (command-line entry points own none)."""
+SHARED = ("incident", "slack")
+"""Folders of templates every feature may render: the incident's own texts and the Slack adapter's
+(the summary, the topic, the announcement, the role checklists, help, the global error answers)."""
+FEATURES = sorted(OWNERS - {"incident", "kernel", "slack", "rendering", "store", "scheduler"})
+JOINED = re.compile(r'"templates"\s*/\s*"([\w.]+)"')
+"""A folder under templates/ named in a joined path: `ROOT / "templates" / "drills" / …`."""
+
+
+def _misplaced(names: Iterable[str]) -> list[str]:
+    """Templates loose at the top of templates/, or in a folder no feature or adapter has."""
+    return [name for name in names if "/" not in name or name.split("/")[0] not in OWNERS]
+
+
+def _foreign(feature: str, names: Iterable[str]) -> list[str]:
+    """Names of templates in another feature's folder (names built from a variable at the top,
+    and names relative to a feature's own environment, carry no folder to judge)."""
+    return [
+        name
+        for name in names
+        if "/" in name and "{" not in (top := name.split("/")[0]) and top not in (feature, *SHARED)
+    ]
+
+
+def _names_in(module: Path) -> set[str]:
+    text = module.read_text(encoding="utf-8")
+    return set(NAMED.findall(text)) | {f"{folder}/" for folder in JOINED.findall(text)}
+
+
+def test_every_template_sits_in_a_feature_or_adapter_folder() -> None:
+    names = sorted(template.relative_to(TEMPLATES).as_posix() for template in _templates())
+    misplaced = _misplaced(names)
+    assert misplaced == [], f"move these into the folder of the feature that renders them: {misplaced}"
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_a_feature_renders_only_its_own_and_shared_templates(feature: str) -> None:
+    found = {
+        f"{module.relative_to(ROOT)}: {name}"
+        for module in (PACKAGE / feature).rglob("*.py")
+        for name in _foreign(feature, _names_in(module))
+    } | {
+        f"{template.relative_to(ROOT)}: {name}"
+        for template in (TEMPLATES / feature).rglob("*.j2")
+        for name in _foreign(feature, JINJA_REFERENCE.findall(template.read_text("utf-8")))
+    }
+    assert not found, (
+        f"{feature} names templates outside templates/{feature}/; move each to the folder of the "
+        f"feature that renders it, or to templates/slack/ or templates/incident/ if shared: {sorted(found)}"
+    )
+
+
+def test_the_layout_checks_can_fail(tmp_path: Path) -> None:
+    assert FEATURES and {"declare", "wrap_up", "handoff"} <= set(FEATURES)
+    assert _misplaced(["loose.j2", "by_concept/note.j2", "declare/alert.j2", "slack/errors/x.j2"]) == [
+        "loose.j2",
+        "by_concept/note.j2",
+    ]
+    module = tmp_path / "deliver.py"
+    module.write_text(
+        'render("declare/alert.j2")\nrender("slack/summary.j2")\nrender(f"{code}.j2")\n'
+        'render("roles/role_change.j2")\nPath(__file__) / "templates" / "wrap_up" / "severity.j2"\n'
+    )
+    assert sorted(_foreign("declare", _names_in(module))) == ["roles/role_change.j2", "wrap_up/"]

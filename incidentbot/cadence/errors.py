@@ -8,10 +8,10 @@ from incidentbot.kernel.errors import IncidentError
 class AlreadySnoozed(IncidentError):
     """`detail`: when the next update is now due."""
 
-    code = "already_snoozed"
+    code = "cadence/already_snoozed"
 
 
 class UpdateAlreadyPosted(IncidentError):
     """`detail`: when the next update is now due, or empty when none is owed."""
 
-    code = "update_already_posted"
+    code = "cadence/update_already_posted"

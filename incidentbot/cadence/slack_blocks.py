@@ -171,14 +171,16 @@ def internal_update(view: IncidentView, update: Update, renderer: Renderer) -> t
         "impact": clip(update.impact),
         "customer": clip(update.customer_text),
     }
-    text = renderer.render("updates/internal.j2", **incident_context(view, update=update, parts=parts))
+    text = renderer.render(
+        "cadence/updates/internal.j2", **incident_context(view, update=update, parts=parts)
+    )
     return text, sections(text)
 
 
 def nag(view: IncidentView, commitment: Commitment, renderer: Renderer) -> tuple[str, Blocks]:
     escalate_at = max(view.now, commitment.due_at) + view.incident.in_its_time(view.policy.escalation_grace)
     text = renderer.render(
-        "updates/nag.j2", **incident_context(view, commitment=commitment, escalate_at=escalate_at)
+        "cadence/updates/nag.j2", **incident_context(view, commitment=commitment, escalate_at=escalate_at)
     )
     return text, [*sections(text), actions(*nag_buttons(view, commitment, renderer))]
 
@@ -206,15 +208,15 @@ def post_update_button(view: IncidentView, renderer: Renderer) -> Any:
 
 
 def snoozed(view: IncidentView, commitment: Commitment, renderer: Renderer) -> tuple[str, Blocks]:
-    text = renderer.render("updates/snoozed.j2", **incident_context(view, commitment=commitment))
+    text = renderer.render("cadence/updates/snoozed.j2", **incident_context(view, commitment=commitment))
     return text, [*sections(text), actions(post_update_button(view, renderer))]
 
 
 def nag_notice(view: IncidentView, commitment: Commitment, owner: str | None, renderer: Renderer) -> str:
     return renderer.render(
-        "updates/nag_notice.j2", **incident_context(view, commitment=commitment, owner=owner)
+        "cadence/updates/nag_notice.j2", **incident_context(view, commitment=commitment, owner=owner)
     )
 
 
 def escalation(view: IncidentView, commitment: Commitment, renderer: Renderer) -> str:
-    return renderer.render("updates/escalation.j2", **incident_context(view, commitment=commitment))
+    return renderer.render("cadence/updates/escalation.j2", **incident_context(view, commitment=commitment))

@@ -31,13 +31,13 @@ from incidentbot.roles.actors import uow_actor_name
 class SeverityUnchanged(IncidentError):
     """Asked for the severity the incident already has: nothing to record or announce."""
 
-    code = "severity_unchanged"
+    code = "changes/severity_unchanged"
 
 
 class StatusUnchanged(IncidentError):
     """Asked for the status the incident already has: nothing to record or announce."""
 
-    code = "status_unchanged"
+    code = "changes/status_unchanged"
 
 
 class ChangeRequest(BaseModel):

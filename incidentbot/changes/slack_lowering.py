@@ -42,7 +42,7 @@ def confirmation(deps: Deps, incident: Incident, severity: Severity) -> tuple[st
         commander = tx.roster(incident.id).commander
     cadence = deps.services.policy.cadence(severity)
     text = deps.renderer.render(
-        "lowering_confirm.j2",
+        "changes/lowering_confirm.j2",
         incident=incident,
         severity=severity,
         cadence=int(cadence.total_seconds() // 60) if cadence else None,

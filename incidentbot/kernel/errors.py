@@ -7,7 +7,7 @@ class IncidentError(Exception):
     """Base for errors shown to the person who asked; `code` names the template that explains it."""
 
     code = "error"
-    """`templates/errors/<code>.j2`, or, for a code naming its feature (`handoff/to_commander`),
+    """`templates/slack/errors/<code>.j2`, or, for a code naming its feature (`handoff/to_commander`),
     `templates/<code>.j2`: a feature keeps its errors with its other templates."""
 
     def __init__(self, detail: str = "") -> None:
@@ -17,7 +17,7 @@ class IncidentError(Exception):
 
 def error_template(code: str) -> str:
     """The template that explains an error of this code (see `IncidentError.code`)."""
-    return f"{code}.j2" if "/" in code else f"errors/{code}.j2"
+    return f"{code}.j2" if "/" in code else f"slack/errors/{code}.j2"
 
 
 class NotAnIncidentChannel(IncidentError):

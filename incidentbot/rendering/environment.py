@@ -117,7 +117,7 @@ class Renderer:
         self._labels: dict[str, Any] = {}
         self._words: dict[str, dict[str, Any]] = {}
         for directory in reversed(dirs):
-            labels = Path(directory) / "labels.toml"
+            labels = Path(directory) / "rendering" / "labels.toml"
             if labels.is_file():
                 self._labels.update(tomllib.loads(labels.read_text(encoding="utf-8")))
         self.env.filters.update(
@@ -125,7 +125,7 @@ class Renderer:
         )
 
     def label(self, key: str, **values: object) -> str:
-        """A short interface word from `templates/labels.toml`, e.g. `label("declare.title")`."""
+        """A short interface word from `templates/rendering/labels.toml`, e.g. `label("declare.title")`."""
         group, _, name = key.partition(".")
         text = str(self._labels[group][name])
         return text.format(**values) if values else text

@@ -71,9 +71,9 @@ def _failure_text(deps: Deps, error: Exception, request: BoltRequest) -> str:
     if isinstance(error, IncidentError):
         return deps.error_text(error)
     if isinstance(error, SlackUnavailable):
-        return deps.renderer.render("errors/slack_unavailable.j2", detail=str(error))
+        return deps.renderer.render("slack/errors/slack_unavailable.j2", detail=str(error))
     _log_unexpected(error, request)
-    return deps.renderer.render("errors/internal.j2")
+    return deps.renderer.render("slack/errors/internal.j2")
 
 
 def _log_unexpected(error: Exception, request: BoltRequest) -> None:

@@ -208,7 +208,7 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
         person = self.person(commander) if commander else None
         commander_name = person.name if person else "none"
         topic = self.renderer.render(
-            "topic.j2", **incident_blocks.incident_context(view, commander_name=commander_name)
+            "slack/topic.j2", **incident_blocks.incident_context(view, commander_name=commander_name)
         )
         self.call(
             "conversations.setTopic",
@@ -216,12 +216,12 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
         )
 
     def announce(self, view: IncidentView, channel_id: str) -> str:
-        text = self.renderer.render("announcement.j2", **incident_blocks.incident_context(view))
+        text = self.renderer.render("slack/announcement.j2", **incident_blocks.incident_context(view))
         return self.post(channel_id, text)
 
     def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
         text = self.renderer.render(
-            "announcement_refused.j2",
+            "declare/announcement_refused.j2",
             **incident_blocks.incident_context(view, channel_id=refusal.channel_id, reason=refusal.reason),
         )
         self.dm(user_id, text)
@@ -229,24 +229,25 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
     def refresh_announcement(self, view: IncidentView) -> None:
         incident = view.incident
         if incident.announcement_channel_id and incident.announcement_ts:
-            text = self.renderer.render("announcement.j2", **incident_blocks.incident_context(view))
+            text = self.renderer.render("slack/announcement.j2", **incident_blocks.incident_context(view))
             self.edit(incident.announcement_channel_id, incident.announcement_ts, text, sections(text))
 
     def post_role_change(self, view: IncidentView, role: Role, user_id: str, by: str) -> None:
         text = self.renderer.render(
-            "role_change.j2", **incident_blocks.incident_context(view, role=role, user=user_id, by=by)
+            "roles/role_change.j2", **incident_blocks.incident_context(view, role=role, user=user_id, by=by)
         )
         self.post(_channel(view), text)
 
     def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None:
         text = self.renderer.render(
-            f"checklists/{role.value}.j2", **incident_blocks.incident_context(view, reaction=self.reaction)
+            f"slack/checklists/{role.value}.j2",
+            **incident_blocks.incident_context(view, reaction=self.reaction),
         )
         self.dm(user_id, text)
 
     def post_change(self, view: IncidentView, event: TimelineEvent, promise: datetime | None = None) -> None:
         context = incident_blocks.incident_context(view, event=event, promise=promise)
-        text = self.renderer.render("change.j2", **context)
+        text = self.renderer.render("changes/change.j2", **context)
         self.post(_channel(view), text)
 
     def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:

@@ -50,11 +50,11 @@ class ResolutionSlack:
             self.dm(user_id, text, shown)
 
     def post_comms_text(self, view: IncidentView, text: CommsText, channel_id: str) -> str:
-        message = self.renderer.render("comms/posted.j2", **incident_context(view, text=text))
+        message = self.renderer.render("wrap_up/comms/posted.j2", **incident_context(view, text=text))
         return self.post(channel_id, message)
 
     def post_action_item(self, view: IncidentView, item: ActionItem, by: str) -> None:
-        text = self.renderer.render("actions/added.j2", **incident_context(view, item=item, by=by))
+        text = self.renderer.render("wrap_up/actions/added.j2", **incident_context(view, item=item, by=by))
         self.post(_channel(view), text)
 
     def remind_action_owner(self, view: IncidentView, item: ActionItem, owner_id: str) -> None:

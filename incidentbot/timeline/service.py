@@ -16,15 +16,15 @@ from incidentbot.timeline.rules import EventSource, clip
 
 
 class TimeInFuture(IncidentError):
-    code = "timeline_time_future"
+    code = "timeline/timeline_time_future"
 
 
 class EntryNotFound(IncidentError):
-    code = "timeline_entry_not_found"
+    code = "timeline/timeline_entry_not_found"
 
 
 class NotEditor(IncidentError):
-    code = "timeline_not_editor"
+    code = "timeline/timeline_not_editor"
 
 
 # the message shortcut ---------------------------------------------------------------------------

@@ -6,17 +6,17 @@ from incidentbot.kernel.errors import IncidentError
 
 
 class AlreadyResolved(IncidentError):
-    code = "already_resolved"
+    code = "wrap_up/already_resolved"
 
 
 class NotResolvedYet(IncidentError):
-    code = "not_resolved_yet"
+    code = "wrap_up/not_resolved_yet"
 
 
 class InvalidActionItem(IncidentError):
     """`detail` is `problem` or `problem:value`; the template explains each problem."""
 
-    code = "invalid_action_item"
+    code = "wrap_up/invalid_action_item"
 
     def __init__(self, problem: str, value: str = "") -> None:
         super().__init__(f"{problem}:{value}" if value else problem)
@@ -24,14 +24,14 @@ class InvalidActionItem(IncidentError):
 
 
 class ActionItemNotFound(IncidentError):
-    code = "action_item_not_found"
+    code = "wrap_up/action_item_not_found"
 
 
 class InvalidCommsText(IncidentError):
-    code = "invalid_comms_text"
+    code = "wrap_up/invalid_comms_text"
 
 
 class OnlyCommanderResolves(IncidentError):
     """`detail` is the commander's user id."""
 
-    code = "only_commander_resolves"
+    code = "wrap_up/only_commander_resolves"

@@ -8,7 +8,7 @@ from incidentbot.incident.policy import Policy
 from incidentbot.rendering.markdown import TextRenderer, markdown_renderer
 from incidentbot.wrap_up.postmortem_draft import PostmortemData
 
-TEMPLATE = "postmortem/postmortem.md.j2"
+TEMPLATE = "wrap_up/postmortem/postmortem.md.j2"
 
 
 @cache

@@ -136,7 +136,7 @@ def _set_action_state(deps: Deps, state: ActionState) -> Listener:
         def set_and_tell() -> None:
             item = commands.apply_submitted(deps.services, row, action_items.SET_STATE)
             if item is not None:
-                deps.tell(channel, user, deps.renderer.render("actions/state.j2", item=item))
+                deps.tell(channel, user, deps.renderer.render("wrap_up/actions/state.j2", item=item))
 
         deps.later(channel, user, set_and_tell)
 

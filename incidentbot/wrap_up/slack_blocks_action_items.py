@@ -98,10 +98,12 @@ def action_list(
 ) -> tuple[str, Blocks]:
     shown = list(items)[:MAX_LISTED_ITEMS]
     hidden = len(items) - len(shown)
-    text = renderer.render("actions/list.j2", items=list(items), hidden=hidden, **incident_context(view))
+    text = renderer.render(
+        "wrap_up/actions/list.j2", items=list(items), hidden=hidden, **incident_context(view)
+    )
     blocks = sections(text)[:2]
     for number, item in enumerate(shown, start=1):
-        line = renderer.render("actions/item.j2", item=item, number=number, today=today)
+        line = renderer.render("wrap_up/actions/item.j2", item=item, number=number, today=today)
         blocks.append(
             SectionBlock(
                 text={"type": "mrkdwn", "text": line[:3000]}, accessory=_toggle(renderer, item)
@@ -127,6 +129,6 @@ def _toggle(renderer: Renderer, item: ActionItem) -> Any:
 
 
 def overdue_reminder(view: IncidentView, item: ActionItem, renderer: Renderer) -> tuple[str, Blocks]:
-    text = renderer.render("actions/overdue.j2", item=item, **incident_context(view))
+    text = renderer.render("wrap_up/actions/overdue.j2", item=item, **incident_context(view))
     done = button(renderer.label("wrapup_buttons.done"), WrapUpAction.ACTION_DONE, str(item.id))
     return text, [*sections(text), actions(done)]

@@ -18,7 +18,7 @@ from incidentbot.wrap_up.slack_blocks_forms import text_input, wrap_up_modal
 
 def workbench(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:
     """The message that goes with a postmortem draft: buttons to fill in the analysis."""
-    text = renderer.render("postmortem/workbench.j2", **incident_context(view))
+    text = renderer.render("wrap_up/postmortem/workbench.j2", **incident_context(view))
     value = str(view.incident.id)
     label = renderer.label
     row = actions(

@@ -112,14 +112,14 @@ def resolution_message(
 ) -> tuple[str, Blocks]:
     """The internal resolution update, with the texts still owed to customers and leadership."""
     text = renderer.render(
-        "resolution/resolved.j2", **incident_context(view, resolution=resolution, metrics=metrics)
+        "wrap_up/resolution/resolved.j2", **incident_context(view, resolution=resolution, metrics=metrics)
     )
     owed = comms_buttons(renderer, view.incident.id, resolved=True)
     return text, [*sections(text), actions(*owed)]
 
 
 def postmortem_offer(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:
-    text = renderer.render("resolution/offer_postmortem.j2", **incident_context(view))
+    text = renderer.render("wrap_up/resolution/offer_postmortem.j2", **incident_context(view))
     start = button(
         renderer.label("wrapup_buttons.start_postmortem"),
         WrapUpAction.START_POSTMORTEM,
@@ -150,7 +150,7 @@ def comms_modal(
     label = renderer.label
     title = label(f"comms_modal.{audience.value}_title")
     intro = renderer.render(
-        "comms/draft_help.j2",
+        "wrap_up/comms/draft_help.j2",
         title=title,
         stage=stage if audience is CommsAudience.CUSTOMER else "",
         **incident_context(view),

@@ -50,7 +50,7 @@ def comms_command(inv: Invocation) -> None:
     if words[:1] == [HISTORY]:
         incident = deps.services.incident_in_channel(inv.channel_id)
         texts = comms.history(deps.services, incident.id)
-        inv.reply(deps.renderer.render("comms/history.j2", incident=incident, texts=texts))
+        inv.reply(deps.renderer.render("wrap_up/comms/history.j2", incident=incident, texts=texts))
         return
     audience = CommsAudience.parse(words[0]) if words else None
     stage = Status.parse(words[1]) if len(words) > 1 else None
@@ -125,11 +125,11 @@ def stats_command(inv: Invocation) -> None:
     except NotAnIncidentChannel:
         period = metrics.period_metrics(deps.services, inv.team_id, inv.user_id)
         days = metrics.STATS_PERIOD.days
-        inv.reply(deps.renderer.render("stats/period.j2", period=period, days=days))
+        inv.reply(deps.renderer.render("wrap_up/stats/period.j2", period=period, days=days))
         return
     _, measured = metrics.incident_metrics(deps.services, incident.id)
     view = deps.services.view_of(incident.id)
-    inv.reply(deps.renderer.render("stats/incident.j2", metrics=measured, **incident_context(view)))
+    inv.reply(deps.renderer.render("wrap_up/stats/incident.j2", metrics=measured, **incident_context(view)))
 
 
 def _add_and_check(inv: Invocation, row: Reminder, incident_id: int) -> None:

@@ -31,9 +31,9 @@ def drafts() -> TextRenderer:
 
 def draft_text(facts: comms.DraftFacts, audience: CommsAudience) -> str:
     """The bot's first version of a text, from the per-stage (or per-audience) template."""
-    name = f"comms/customer_{facts.stage.value}.j2" if audience is CommsAudience.CUSTOMER else None
+    name = f"wrap_up/comms/customer_{facts.stage.value}.j2" if audience is CommsAudience.CUSTOMER else None
     return drafts().render(
-        name or f"comms/{audience.value}.j2",
+        name or f"wrap_up/comms/{audience.value}.j2",
         incident=facts.view.incident,
         stage=facts.stage,
         next_update_at=facts.next_update_at,
@@ -79,7 +79,7 @@ def checker_config(deps: Deps, incident_id: int) -> CheckerConfig:
 
 def review_text(deps: Deps, labelled: Sequence[Labelled]) -> str:
     shown = [{"field": field, "finding": finding} for field, finding in labelled[:FINDINGS_SHOWN]]
-    return deps.renderer.render("comms/review.j2", findings=list(labelled), shown=shown)
+    return deps.renderer.render("wrap_up/comms/review.j2", findings=list(labelled), shown=shown)
 
 
 def post_postmortem(deps: Deps, incident_id: int) -> str:
@@ -94,7 +94,7 @@ def post_postmortem(deps: Deps, incident_id: int) -> str:
     found = checking.postmortem_findings(document, config)
     view = deps.services.view_of(incident_id)
     comment = deps.renderer.render(
-        "postmortem/posted.j2",
+        "wrap_up/postmortem/posted.j2",
         rows=len(data.timeline),
         actions=len(data.actions),
         not_smart=len(data.not_smart),

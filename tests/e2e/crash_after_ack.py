@@ -13,61 +13,56 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, rows
+from tests.support.crash import NORMAL_TICKS, Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
-from tests.support.harness import SIGNING_SECRET
 from tests.support.postgres import ThrowawayPostgres
-from tests.support.processes import BotProcess
 from tests.support.signing import Response, SlackClientForTests
 
 Send = Callable[[SlackClientForTests], Response]
-START_TIMEOUT = 120
-"""Seconds a process may take to start (migrations, then its first answer) on a busy machine."""
 
 
 @dataclass
 class Scene:
-    engine: Engine
-    url: str
+    bot: Bot
     incident_id: int
     channel: str
-    bot: BotProcess
-    client: SlackClientForTests
     logs: Path
-    env: dict[str, str] = field(default_factory=dict)
-    """What the bot's environment adds (a team config file), for the restarted process too."""
+
+    @property
+    def engine(self) -> Engine:
+        return self.bot.engine
+
+    @property
+    def client(self) -> SlackClientForTests:
+        return self.bot.client
 
     def restart(self, slack: FakeSlack) -> None:
-        log = self.logs / "restarted.log"
-        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log, **self.env).start(START_TIMEOUT)
-        self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
+        self.bot.restart(slack, self.logs / "restarted.log")
+
+    def take_over_and_restart(self, slack: FakeSlack) -> None:
+        self.bot.take_over_and_restart(slack, self.logs / "restarted.log")
 
 
 @contextmanager
 def scene_on(postgres: ThrowawayPostgres, slack: FakeSlack, logs: Path, **env: str) -> Iterator[Scene]:
-    """A scene on a database of its own, stopped and closed when the test is done (a fixture's body)."""
-    url = postgres.create_database()
-    engine = create_engine(url)
-    current = start_scene(engine, url, slack, logs, **env)
-    try:
-        yield current
-    finally:
-        current.bot.stop()
-        engine.dispose()
+    """A scene on a database of its own, stopped when the test is done (a fixture's body); `env`
+    adds to the bot's environment (a team config file), for the restarted process too."""
+    with bot_on_own_database(postgres, slack, logs, {**NORMAL_TICKS, **env}) as bot:
+        yield start_scene(bot, logs)
 
 
-def start_scene(engine: Engine, url: str, slack: FakeSlack, logs: Path, **env: str) -> Scene:
-    """A bot process with an incident declared and set up, ready for the request under test."""
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "bot.log", **env).start(START_TIMEOUT)
-    client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
-    incident_id, channel = declare_ready(engine, client, "Checkout failing for EU customers")
-    return Scene(engine, url, incident_id, channel, bot, client, logs, env)
+def start_scene(bot: Bot, logs: Path) -> Scene:
+    """An incident declared and set up; the bot runs the scheduler at its usual interval
+    (`NORMAL_TICKS`): only the lock and the restart decide what happens when."""
+    incident_id, channel = declare_ready(bot.engine, bot.client, "Checkout failing for EU customers")
+    return Scene(bot, incident_id, channel, logs)
 
 
 @contextmanager
@@ -97,9 +92,8 @@ def kill_right_after_ack(scene: Scene, slack: FakeSlack, table: str, send: Send)
             ) from None
         scene.bot.kill()
         answered = answer.result()
-    # Before the restart: while no process runs, the update races no claim of the new one.
-    take_over_now(scene.engine)
-    scene.restart(slack)
+    # Released before the restart: while no process runs, the update races no claim of the new one.
+    scene.take_over_and_restart(slack)
     return answered
 
 
@@ -108,15 +102,6 @@ def _sent(send: Send, client: SlackClientForTests) -> Response | None:
         return send(client)
     except OSError:
         return None  # killed before answering: Slack shows the person an error
-
-
-def take_over_now(engine: Engine) -> None:
-    """The restarted process leaves a row to the thread that claimed it until its 60 s lease runs
-    out; moving `claimed_until` into the past stands in for waiting that long."""
-    with engine.begin() as db:
-        db.execute(
-            text("UPDATE reminders SET claimed_until = now() - interval '1 second' WHERE state = 'pending'")
-        )
 
 
 def settled(engine: Engine) -> bool:

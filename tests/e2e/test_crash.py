@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from tests.e2e.helpers import declare_state, wait_until
+from tests.support.crash import NORMAL_TICKS, Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
-from tests.support.harness import SIGNING_SECRET
 from tests.support.postgres import ThrowawayPostgres
-from tests.support.processes import BotProcess
-from tests.support.signing import Response, SlackClientForTests
+from tests.support.signing import Response
 
 pytestmark = pytest.mark.postgres
 BURST = 40
 
 
+@pytest.fixture
+def bot(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
+    with bot_on_own_database(postgres_server, slack, tmp_path, NORMAL_TICKS) as started:
+        yield started
+
+
 def test_kill_9_mid_burst_loses_no_acknowledged_declaration(
-    postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path
+    bot: Bot, slack: FakeSlack, tmp_path: Path
 ) -> None:
-    url = postgres_server.create_database()
     slack.latency = 0.02  # slow Slack down so the kill lands while setups are under way
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, tmp_path / "bot.log").start()
-    client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
 
     def declare_one(index: int) -> Response | None:
         try:
-            return client.submit("declare_incident", declare_state(title=f"Burst {index}"))
+            return bot.client.submit("declare_incident", declare_state(title=f"Burst {index}"))
         except OSError:
             return None  # the process died before answering: Slack would show the user an error
 
@@ -44,7 +47,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_declaration(
     }
     assert acknowledged, "some declarations were acknowledged before the kill"
 
-    engine = create_engine(url)
+    engine = bot.engine
     with engine.connect() as db:
         recorded = {row[0] for row in db.execute(text("SELECT title FROM incidents"))}
         journalled = {
@@ -54,22 +57,18 @@ def test_kill_9_mid_burst_loses_no_acknowledged_declaration(
     assert acknowledged <= journalled, "every acknowledged declaration was in the database before the ack"
     assert recorded <= journalled
 
-    restarted = BotProcess(slack.url, url, SIGNING_SECRET, tmp_path / "bot2.log").start()
-    try:
+    bot.restart(slack, tmp_path / "bot2.log")
 
-        def all_ready() -> list[tuple[str, str]] | None:
-            with engine.connect() as db:
-                rows = db.execute(text("SELECT title, channel_id, setup_state FROM incidents")).all()
-            titles = {r[0] for r in rows}
-            done = titles >= journalled and all(r[2] == "ready" for r in rows)
-            return [(r[0], r[1]) for r in rows] if done else None
+    def all_ready() -> list[tuple[str, str]] | None:
+        with engine.connect() as db:
+            rows = db.execute(text("SELECT title, channel_id, setup_state FROM incidents")).all()
+        titles = {r[0] for r in rows}
+        done = titles >= journalled and all(r[2] == "ready" for r in rows)
+        return [(r[0], r[1]) for r in rows] if done else None
 
-        # A declaration or setup the killed process was in the middle of is leased to it: the
-        # restarted one takes it once that 60 s lease has run out (docs/scheduling.md).
-        rows = wait_until(all_ready, timeout=150)
-    finally:
-        restarted.stop()
-        engine.dispose()
+    # A declaration or setup the killed process was in the middle of is leased to it: the
+    # restarted one takes it once that 60 s lease has run out (docs/scheduling.md).
+    rows = wait_until(all_ready, timeout=150)
     titles = [title for title, _ in rows]
     assert sorted(titles) == sorted(journalled), "every journalled declaration recorded once"
     channels = [channel for _, channel in rows]

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
-from tests.e2e.crash_helpers import Bot, answered, burst_then_kill, take_over_now
+from tests.e2e.crash_helpers import answered, burst_then_kill
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, nag_dms, rows, seed_overdue_nags
 from tests.e2e.update_helpers import button_value, update_state
+from tests.support.crash import Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response
@@ -24,12 +24,8 @@ BURST = 20
 
 @pytest.fixture
 def bot(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    started = Bot.start(slack, url, engine, tmp_path / "bot.log")
-    yield started
-    started.process.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path) as started:
+        yield started
 
 
 def channel_texts(slack: FakeSlack, channel: str, fragment: str) -> Counter[str]:
@@ -66,8 +62,7 @@ def test_kill_9_mid_burst_of_updates_posts_every_acknowledged_one_once(
     )
 
     posted_before = channel_texts(slack, channel, "Burst finding")
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     # Whoever saw an error submits the very same form again.
     for index in set(range(BURST)) - answered(first):
         assert submit(index).status == 200
@@ -110,8 +105,7 @@ def test_kill_9_mid_burst_of_snoozes_applies_every_acknowledged_one_once(
     assert len(_snoozes(bot)) < len(acknowledged), "the kill left acknowledged snoozes not yet applied"
 
     announced_before = _notices(slack)
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     channels = {item.incident_id: item.channel_id for item in seeded}
     wait_until(lambda: acknowledged <= set(_snoozes(bot)), timeout=60)
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 
-from tests.e2e.crash_helpers import take_over_now
 from tests.e2e.helpers import declare_state, wait_until
 from tests.e2e.process_helpers import rows
+from tests.support.crash import START_TIMEOUT, own_database, take_over_now
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import SIGNING_SECRET
 from tests.support.postgres import ThrowawayPostgres
@@ -34,10 +34,8 @@ HOLDERS = ("U002", "U003")
 
 @pytest.fixture
 def database(postgres_server: ThrowawayPostgres) -> Iterator[tuple[str, Engine]]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    yield url, engine
-    engine.dispose()
+    with own_database(postgres_server) as found:
+        yield found
 
 
 def _is_checklist(args: dict[str, Any]) -> bool:
@@ -49,7 +47,7 @@ def _kill_while_held(
 ) -> None:
     """Declare with two roles named; kill -9 the bot while Slack holds its first matching call."""
     slack.holds.hold(method, when)
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "killed.log").start(timeout=120)
+    bot = BotProcess(slack.url, url, SIGNING_SECRET, logs / "killed.log").start(timeout=START_TIMEOUT)
     try:
         client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
         answer = client.submit("declare_incident", declare_state(title=TITLE, comms="U002", scribe="U003"))
@@ -65,7 +63,7 @@ def _restart(url: str, slack: FakeSlack, engine: Engine, logs: Path, replicas: i
     take_over_now(engine)  # stands in for the dead process's 60 s leases running out
     bots = [BotProcess(slack.url, url, SIGNING_SECRET, logs / f"restarted{i}.log") for i in range(replicas)]
     for bot in bots:
-        bot.start(timeout=120)
+        bot.start(timeout=START_TIMEOUT)
     return bots
 
 

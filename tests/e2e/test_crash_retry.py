@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from incidentbot.incident.models import Role, SetupState, Severity
 from incidentbot.kernel.ports import NewIncident
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
-from tests.e2e.crash_helpers import Bot, answered, burst_then_kill, take_over_now
+from tests.e2e.crash_helpers import answered, burst_then_kill
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import rows
+from tests.support.crash import Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response
@@ -27,12 +27,8 @@ BURST = 12
 
 @pytest.fixture
 def bot(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    started = Bot.start(slack, url, engine, tmp_path / "bot.log")
-    yield started
-    started.process.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path) as started:
+        yield started
 
 
 def seed_stopped_setups(url: str, count: int) -> list[int]:
@@ -77,8 +73,7 @@ def test_kill_9_mid_burst_of_retries_sets_up_every_acknowledged_one_once(
     assert acknowledged, "some retries were acknowledged before the kill"
     assert not acknowledged <= _ready(bot), "the kill left acknowledged retries not yet carried out"
 
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     wait_until(lambda: acknowledged <= _ready(bot), timeout=90)
 
     channels = rows(bot.engine, "SELECT channel_name FROM incidents WHERE channel_id IS NOT NULL")

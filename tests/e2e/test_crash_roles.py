@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from incidentbot.store.db import make_engine, migrate
 from incidentbot.store.sql import SqlStore
-from tests.e2e.crash_helpers import Bot, answered, burst_then_kill, take_over_now
+from tests.e2e.crash_helpers import answered, burst_then_kill
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import rows
 from tests.support import signing
+from tests.support.crash import Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.seeding import Seeded, seed_due_incidents
@@ -29,12 +29,8 @@ BURST = 20
 
 @pytest.fixture
 def bot(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    started = Bot.start(slack, url, engine, tmp_path / "bot.log")
-    yield started
-    started.process.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path) as started:
+        yield started
 
 
 def seed_open_incidents(url: str, count: int) -> list[Seeded]:
@@ -71,8 +67,7 @@ def test_kill_9_mid_burst_of_role_clicks_applies_every_acknowledged_one_once(
     assert len(_assigned(bot)) < len(acknowledged), "the kill left acknowledged clicks not yet applied"
 
     sent_before = _checklists(slack, takers)
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     wait_until(lambda: set(acknowledged) <= set(_assigned(bot)), timeout=60)
     wait_until(lambda: set(acknowledged.values()) <= set(_checklists(slack, takers)), timeout=30)
 
@@ -125,8 +120,7 @@ def test_kill_9_mid_burst_of_role_commands_applies_every_acknowledged_one_once(
     assert acknowledged, "some commands were acknowledged before the kill"
     assert len(_assigned(bot)) < len(acknowledged), "the kill left acknowledged commands not yet applied"
 
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     wait_until(lambda: set(acknowledged) <= set(_assigned(bot)), timeout=60)
 
     assert set(_assigned(bot).values()) == {1}, "each role given once"
@@ -156,8 +150,7 @@ def test_kill_9_mid_burst_of_roles_forms_applies_every_acknowledged_one_once(
     assert acknowledged, "some forms were acknowledged before the kill"
     assert len(_assigned(bot)) < len(acknowledged), "the kill left acknowledged forms not yet applied"
 
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     wait_until(lambda: set(acknowledged) <= set(_assigned(bot)), timeout=60)
 
     assert set(_assigned(bot).values()) == {1}, "each form applied once"

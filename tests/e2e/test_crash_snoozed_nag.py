@@ -12,13 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
-from tests.e2e.crash_after_ack import settled, take_over_now, waiting_on_a_lock, writes_held
-from tests.e2e.crash_helpers import Bot
+from tests.e2e.crash_after_ack import settled, waiting_on_a_lock, writes_held
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import nag_dms, rows, seed_overdue_nags
 from tests.e2e.update_helpers import button_value
+from tests.support.crash import Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response
@@ -28,12 +27,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def bot(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    started = Bot.start(slack, url, engine, tmp_path / "bot.log")
-    yield started
-    started.process.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path) as started:
+        yield started
 
 
 def test_a_snooze_acknowledged_then_killed_shows_on_its_nag_once_after_restart(
@@ -60,11 +55,10 @@ def test_a_snooze_acknowledged_then_killed_shows_on_its_nag_once_after_restart(
     with ThreadPoolExecutor(1) as pool, writes_held(bot.engine, "timeline_events"):
         answer = pool.submit(click)
         wait_until(lambda: waiting_on_a_lock(bot.engine), timeout=30)
-        bot.process.kill()
+        bot.kill()
         answered = answer.result()
     assert answered is not None and answered.status == 200, "Slack had its ack before the kill"
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "restarted.log")
+    bot.take_over_and_restart(slack, tmp_path / "restarted.log")
 
     snoozes = "SELECT count(*) FROM commitments WHERE source = 'snooze'"
     wait_until(lambda: rows(bot.engine, snoozes) == [(1,)], timeout=60)

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from incidentbot.timeline.rules import PENDING_TEXT
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, message_ts, pin, rows
+from tests.support.crash import NORMAL_TICKS, Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
-from tests.support.harness import SIGNING_SECRET
 from tests.support.postgres import ThrowawayPostgres
-from tests.support.processes import BotProcess
 from tests.support.signing import Response, SlackClientForTests
 
 pytestmark = pytest.mark.postgres
@@ -28,17 +27,20 @@ CAPTURED = "SELECT message_ts FROM timeline_events WHERE source = 'reaction'"
 
 @dataclass
 class Scene:
-    engine: Engine
-    url: str
+    bot: Bot
     channel: str
     pinned: list[str]
-    bot: BotProcess
-    client: SlackClientForTests
 
-    def restart(self, slack: FakeSlack, log: Path) -> BotProcess:
-        self.bot = BotProcess(slack.url, self.url, SIGNING_SECRET, log).start()
-        self.client = SlackClientForTests(self.bot.base_url, SIGNING_SECRET)
-        return self.bot
+    @property
+    def engine(self) -> Engine:
+        return self.bot.engine
+
+    @property
+    def client(self) -> SlackClientForTests:
+        return self.bot.client
+
+    def restart(self, slack: FakeSlack, log: Path) -> None:
+        self.bot.restart(slack, log)
 
     def mark(self, index: int, retry_num: int | None = None) -> Response | None:
         try:
@@ -62,19 +64,13 @@ class Scene:
 
 @pytest.fixture
 def scene(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Scene]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    bot = BotProcess(slack.url, url, SIGNING_SECRET, tmp_path / "bot.log").start()
-    client = SlackClientForTests(bot.base_url, SIGNING_SECRET)
-    _, channel = declare_ready(engine, client, "Crash while writing the timeline")
-    pinned = [message_ts(seconds_ago=120 - i) for i in range(BURST)]
-    for index, ts in enumerate(pinned):
-        slack.add_message(channel, ts, user="U002", text=f"Observation {index}")
-    slack.latency = 0.05  # a capture reads the message from Slack: slow, so the kill lands mid-burst
-    current = Scene(engine, url, channel, pinned, bot, client)
-    yield current
-    current.bot.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path, NORMAL_TICKS) as bot:
+        _, channel = declare_ready(bot.engine, bot.client, "Crash while writing the timeline")
+        pinned = [message_ts(seconds_ago=120 - i) for i in range(BURST)]
+        for index, ts in enumerate(pinned):
+            slack.add_message(channel, ts, user="U002", text=f"Observation {index}")
+        slack.latency = 0.05  # a capture reads the message from Slack: slow, so the kill lands mid-burst
+        yield Scene(bot, channel, pinned)
 
 
 def burst_then_kill(

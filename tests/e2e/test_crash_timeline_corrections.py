@@ -10,15 +10,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from incidentbot.incident.models import EventKind
 from incidentbot.kernel.ports import NewEvent
 from incidentbot.store.sql import SqlStore
-from tests.e2e.crash_helpers import Bot, answered, burst_then_kill, take_over_now
+from tests.e2e.crash_helpers import answered, burst_then_kill
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, rows
 from tests.support import signing
+from tests.support.crash import Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response
@@ -30,12 +30,8 @@ CORRECTIONS = "SELECT text FROM timeline_events WHERE kind = 'timeline_corrected
 
 @pytest.fixture
 def bot(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    started = Bot.start(slack, url, engine, tmp_path / "bot.log")
-    yield started
-    started.process.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path) as started:
+        yield started
 
 
 def seed_entries(bot: Bot, incident_id: int) -> list[int]:
@@ -60,8 +56,7 @@ def seed_entries(bot: Bot, incident_id: int) -> list[int]:
 def crash_and_resend(bot: Bot, slack: FakeSlack, tmp_path: Path, submit: Callable[[int], Response]) -> None:
     first = burst_then_kill(bot, submit, BURST)
     assert answered(first), "some forms were acknowledged before the kill"
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     # Whoever saw an error submits the very same form again.
     for index in set(range(BURST)) - answered(first):
         assert submit(index).status == 200

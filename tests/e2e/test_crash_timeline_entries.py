@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
-from tests.e2e.crash_helpers import Bot, answered, burst_then_kill, take_over_now
+from tests.e2e.crash_helpers import answered, burst_then_kill
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import declare_ready, message_ts, rows
 from tests.support import signing
+from tests.support.crash import Bot, bot_on_own_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response
@@ -26,12 +26,8 @@ SAVED = "SELECT message_ts, text FROM timeline_events WHERE source = 'shortcut' 
 
 @pytest.fixture
 def bot(postgres_server: ThrowawayPostgres, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
-    url = postgres_server.create_database()
-    engine = create_engine(url)
-    started = Bot.start(slack, url, engine, tmp_path / "bot.log")
-    yield started
-    started.process.stop()
-    engine.dispose()
+    with bot_on_own_database(postgres_server, slack, tmp_path) as started:
+        yield started
 
 
 def test_kill_9_mid_burst_of_timeline_forms_saves_every_acknowledged_one_once(
@@ -63,8 +59,7 @@ def test_kill_9_mid_burst_of_timeline_forms_saves_every_acknowledged_one_once(
     first = burst_then_kill(bot, submit, BURST)
     assert answered(first), "some forms were acknowledged before the kill"
 
-    take_over_now(bot.engine)
-    bot.restart(slack, tmp_path / "bot2.log")
+    bot.take_over_and_restart(slack, tmp_path / "bot2.log")
     for index in set(range(BURST)) - answered(first):
         assert submit(index).status == 200
 

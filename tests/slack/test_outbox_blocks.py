@@ -60,7 +60,7 @@ def test_once_ready_it_points_to_the_channel_without_a_button() -> None:
 
 def test_a_held_message_is_explained_as_saved_and_coming() -> None:
     error = DeliveryDelayed("chat.postMessage: <service_unavailable>")
-    text = Renderer().render(f"errors/{error.code}.j2", detail=error.detail)
+    text = Renderer().render(f"slack/errors/{error.code}.j2", detail=error.detail)
     assert text.startswith(":hourglass_flowing_sand: Saved.")
     assert "(chat.postMessage: &lt;service_unavailable&gt;)" in text
     assert "post it once" in text

@@ -100,9 +100,9 @@ def test_no_help_line_is_written_outside_the_router_table() -> None:
     code = "\n".join(p.read_text() for p in (ROOT / "incidentbot").rglob("*.py") if p != router)
     assert "router.add(" not in code, "declare subcommands with router.declare(Subcommand(...))"
     assert not re.search(r"help_line|help_lines|\bhelp_(?:note|timeline|export)\b|wrapup_help", code)
-    labels = (ROOT / "templates" / "labels.toml").read_text()
+    labels = (ROOT / "templates" / "rendering" / "labels.toml").read_text()
     assert not re.search(r"^\[\w*help\]|^help\w* = ", labels, re.MULTILINE)
-    layout = (ROOT / "templates" / "help" / "all.j2").read_text()
+    layout = (ROOT / "templates" / "slack" / "help" / "all.j2").read_text()
     assert re.findall(r"/incident \w+", layout) == ["/incident help", "/incident help"], (
         "the layout names no subcommand but help itself"
     )

@@ -75,7 +75,7 @@ def modal(
     title: str | None = None,
     submit: str | None = None,
 ) -> dict[str, Any]:
-    """A modal worded by `<group>.title`, `.submit` and `.cancel` in labels.toml unless told otherwise.
+    """A modal worded by `<group>.title`, `.submit`, `.cancel` in rendering/labels.toml unless told otherwise.
 
     `metadata` comes back with the submission as the view's private_metadata.
     """

@@ -25,7 +25,7 @@ def incident_context(view: IncidentView, **extra: Any) -> dict[str, Any]:
 
 
 def summary(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:
-    text = renderer.render("summary.j2", **incident_context(view))
+    text = renderer.render("slack/summary.j2", **incident_context(view))
     blocks = sections(text)
     if view.incident.is_open:
         blocks.append(actions(*summary_buttons(view, renderer)))
@@ -46,11 +46,11 @@ def summary_buttons(view: IncidentView, renderer: Renderer) -> list[Any]:
 
 
 def alert(view: IncidentView, renderer: Renderer, reaction: str) -> tuple[str, Blocks]:
-    text = renderer.render("alert.j2", **incident_context(view, reaction=reaction))
+    text = renderer.render("declare/alert.j2", **incident_context(view, reaction=reaction))
     return text, sections(text)
 
 
 def setup_failed(view: IncidentView, renderer: Renderer, reason: str) -> tuple[str, Blocks]:
-    text = renderer.render("setup_failed.j2", **incident_context(view, reason=reason))
+    text = renderer.render("declare/setup_failed.j2", **incident_context(view, reason=reason))
     retry = button(renderer.label("buttons.retry_setup"), Action.RETRY_SETUP, str(view.incident.id))
     return text, [*sections(text), actions(retry)]

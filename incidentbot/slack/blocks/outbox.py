@@ -13,7 +13,7 @@ from incidentbot.slack.ids import Action
 def setup_delayed(view: IncidentView, renderer: Renderer, reason: str) -> tuple[str, Blocks]:
     """How the setup stands: ready after all, or still waiting for Slack (with a Retry button)."""
     ready = view.incident.setup_state is SetupState.READY
-    text = renderer.render("outbox/setup_delayed.j2", **incident_context(view, reason=reason, ready=ready))
+    text = renderer.render("declare/setup_delayed.j2", **incident_context(view, reason=reason, ready=ready))
     text = text.strip()
     if ready:
         return text, sections(text)

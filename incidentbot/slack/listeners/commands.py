@@ -54,7 +54,11 @@ def install_core(router: Router) -> None:
         Subcommand(("list", "ls"), list_incidents, "listing/help.toml", Group.START, Where.ANYWHERE),
         Subcommand(("retry",), retry_setup, "declare/help.toml", Group.START, Where.ANYWHERE),
         Subcommand(
-            ("help", "?"), partial(show_help, router=router), "help/help.toml", Group.START, Where.ANYWHERE
+            ("help", "?"),
+            partial(show_help, router=router),
+            "slack/help/help.toml",
+            Group.START,
+            Where.ANYWHERE,
         ),
         Subcommand(("role", "assign"), assign_role, "roles/help.toml", Group.RESPOND),
         Subcommand(("severity", "sev"), change_severity, "changes/help.toml", Group.RESPOND),
@@ -130,7 +134,7 @@ def list_incidents(inv: Invocation) -> None:
 
 def _send_list(inv: Invocation) -> None:
     views = queries.visible_open_incidents(inv.deps.services, inv.team_id, inv.user_id)
-    inv.tell(inv.deps.renderer.render("list.j2", views=views))
+    inv.tell(inv.deps.renderer.render("listing/list.j2", views=views))
 
 
 def retry_setup(inv: Invocation) -> None:

@@ -114,8 +114,8 @@ class Deps:
         if isinstance(error, IncidentError):
             return self.error_text(error)
         if isinstance(error, SlackUnavailable):
-            return self.renderer.render("errors/slack_unavailable.j2", detail=str(error))
+            return self.renderer.render("slack/errors/slack_unavailable.j2", detail=str(error))
         # The frames, not the message: an exception's message may quote what someone typed.
         frames = "".join(traceback.format_tb(error.__traceback__))
         log.error("work for %s failed with %s\n%s", user_id, type(error).__name__, frames)
-        return self.renderer.render("errors/internal.j2")
+        return self.renderer.render("slack/errors/internal.j2")

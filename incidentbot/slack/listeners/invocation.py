@@ -74,7 +74,7 @@ class Invocation:
         )
 
     def usage(self, key: str) -> None:
-        """Explain how to write the command: `[usage]` in templates/labels.toml."""
+        """Explain how to write the command: `[usage]` in templates/rendering/labels.toml."""
         self.reply(self.deps.renderer.label(f"usage.{key}"))
 
 
@@ -149,7 +149,7 @@ class Router:
     def dispatch(self, invocation: Invocation, name: str) -> None:
         subcommand = self.find(name)
         if subcommand is None:
-            unknown = invocation.deps.renderer.render("errors/unknown_command.j2", detail=name)
+            unknown = invocation.deps.renderer.render("slack/errors/unknown_command.j2", detail=name)
             invocation.reply(unknown + "\n" + help_text(invocation.deps.renderer, self))
             return
         # An error it raises is answered by the app's error handler (`slack/error_answer.py`).
@@ -166,7 +166,7 @@ class Router:
 
 def help_text(renderer: Renderer, router: Router) -> str:
     """`/incident help`: every subcommand in the table, with its example."""
-    return renderer.render("help/all.j2", groups=router.help_entries(renderer))
+    return renderer.render("slack/help/all.j2", groups=router.help_entries(renderer))
 
 
 def show_help(inv: Invocation, router: Router) -> None:
@@ -175,7 +175,7 @@ def show_help(inv: Invocation, router: Router) -> None:
     asked = inv.args.strip().lower().removeprefix("/incident ").strip()
     subcommand = router.find(asked) if asked else None
     if subcommand is None:
-        intro = renderer.render("errors/unknown_command.j2", detail=asked) + "\n" if asked else ""
+        intro = renderer.render("slack/errors/unknown_command.j2", detail=asked) + "\n" if asked else ""
         inv.reply(intro + help_text(renderer, router))
         return
-    inv.reply(renderer.render("help/one.j2", entry=subcommand.help_entry(renderer)))
+    inv.reply(renderer.render("slack/help/one.j2", entry=subcommand.help_entry(renderer)))

@@ -39,11 +39,11 @@ def person_named(inv: Invocation, typed: str, example: str) -> str | None:
             return exact[0].id
         candidates = exact or people.similar(name)
     except SlackUnavailable as error:
-        inv.reply(inv.deps.renderer.render("errors/slack_unavailable_lookup.j2", detail=str(error)))
+        inv.reply(inv.deps.renderer.render("slack/errors/slack_unavailable_lookup.j2", detail=str(error)))
         return None
     inv.reply(
         inv.deps.renderer.render(
-            "errors/person_unclear.j2",
+            "slack/errors/person_unclear.j2",
             typed=name,
             candidates=candidates,
             several=len(exact) > 1,
