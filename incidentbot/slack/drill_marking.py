@@ -46,6 +46,6 @@ class MarkingWorkspace(SlackWorkspace):
     ) -> tuple[str, list[dict[str, Any]]]:
         if not self.is_drill_channel(channel):
             return text, blocks
-        marker = self.renderer.render("drills/marker.j2")
+        marker = self.renderer.render("slack/drill_marker.j2")
         # The notification's first line too, so nobody reads a drill's message as a real incident.
         return f"{marker}\n{text}", [context(marker), *blocks][:MAX_MESSAGE_BLOCKS]
