@@ -38,20 +38,24 @@ def _write(running: RunningBot, channel: str, count: int, *drafts: str) -> None:
     assert final.status == 200 and not final.body, final.body
 
 
-def _posted(running: RunningBot, incident_id: int) -> list[Any] | None:
-    """The three texts, once each is in the channel."""
+def _posted(running: RunningBot, incident_id: int, count: int) -> list[Any] | None:
+    """The first `count` texts, once each is in the channel."""
     with running.services.store.transaction() as tx:
         texts = tx.comms_texts(incident_id)
-    return texts if len(texts) == 3 and all(t.message_ts for t in texts) else None
+    return texts if len(texts) == count and all(t.message_ts for t in texts) else None
 
 
 def test_the_findings_on_the_draft_are_kept_with_the_posted_text_and_scored(running: RunningBot) -> None:
     incident = start_drill(running)
     channel = incident.channel_id
+    # Each text is applied after its form's ack; waiting for one before writing the next keeps
+    # them in this order (the test clock stands still, so their times are all the same).
     _write(running, channel, 2, JARGON, GOOD)  # fixed before posting
+    wait_until(lambda: _posted(running, incident.id, 1))
     _write(running, channel, 3, SPECULATION)  # posted anyway, as drafted
+    wait_until(lambda: _posted(running, incident.id, 2))
     _write(running, channel, 4, JARGON, SPECULATION)  # the jargon fixed, the guess posted
-    texts = wait_until(lambda: _posted(running, incident.id))
+    texts = wait_until(lambda: _posted(running, incident.id, 3))
     fixed, anyway, partly = texts
     assert {f.rule for f in fixed.draft_findings} == {"jargon", "missing-next-update"}
     assert fixed.findings == ()
