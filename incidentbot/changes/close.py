@@ -35,20 +35,28 @@ def close(
         incident.model_copy(update={"status": Status.RESOLVED, "resolved_at": at, "next_update_due": None})
     )
     text = f"Status changed from {incident.status.value} to {Status.RESOLVED.value}"
+    owe_change(uow, incident, closed, EventKind.STATUS_CHANGED, f"{text} ({why})" if why else text, by, at)
+    uow.announce(IncidentResolved(incident.id, resolved_by=by, fix=fix))
+    return closed
+
+
+def owe_change(
+    uow: UnitOfWork, before: Incident, after: Incident, kind: EventKind, text: str, by: str, at: datetime
+) -> None:
+    """What every change of severity or status owes once it is saved: its entry on the timeline,
+    the change notice in the channel, the summary brought up to date, and `incident.updated`."""
     event = uow.tx.add_event(
         NewEvent(
-            incident_id=incident.id,
-            kind=EventKind.STATUS_CHANGED,
-            text=f"{text} ({why})" if why else text,
+            incident_id=before.id,
+            kind=kind,
+            text=text,
             occurred_at=at,
             actor_id=by,
             actor_name=uow_actor_name(uow, by),
         )
     )
     if event is not None:
-        uow.emit(OutboxKind.CHANGE_NOTICE, incident.id, event.id)
-    uow.emit_sync(incident.id)
-    for change in IncidentUpdated.each_between(incident, closed, by):
+        uow.emit(OutboxKind.CHANGE_NOTICE, before.id, event.id)
+    uow.emit_sync(before.id)
+    for change in IncidentUpdated.each_between(before, after, by):
         uow.announce(change)
-    uow.announce(IncidentResolved(incident.id, resolved_by=by, fix=fix))
-    return closed

@@ -13,19 +13,16 @@ from pydantic import BaseModel
 
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
-from incidentbot.changes.close import close
-from incidentbot.incident.events import IncidentUpdated
+from incidentbot.changes.close import close, owe_change
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel import journal, outbox
 from incidentbot.kernel.commands import Command, CommandHandler, unit_of_work
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import IncidentError, IncidentNotFound, LoweringNotConfirmed
-from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.roles import authority
-from incidentbot.roles.actors import uow_actor_name
 
 
 class SeverityUnchanged(IncidentError):
@@ -212,21 +209,7 @@ def _change(
     elif changed.is_open and changed.severity < current.severity:
         changed = _promise_per_cadence(services, tx, changed, now, CommitmentSource.SEVERITY)
     changed = tx.save_incident(changed)
-    event = tx.add_event(
-        NewEvent(
-            incident_id=current.id,
-            kind=kind,
-            text=text,
-            occurred_at=now,
-            actor_id=by,
-            actor_name=uow_actor_name(uow, by),
-        )
-    )
-    if event is not None:
-        uow.emit(OutboxKind.CHANGE_NOTICE, current.id, event.id)
-    uow.emit_sync(current.id)
-    for change in IncidentUpdated.each_between(current, changed, by):
-        uow.announce(change)
+    owe_change(uow, current, changed, kind, text, by, now)
     return changed
 
 
