@@ -40,12 +40,14 @@ def deliver_briefing(services: Services, reminder: Reminder) -> object:
         services.workspace.invite(channel, list(drill.participants))
     services.workspace.post_rendered(view, "drills/briefing.j2", drill=drill, scenario=drill.scenario)
     now = services.clock.now()
+    worker = reminder.claimed_by or outbox.caller_worker()
     due_now: list[Reminder] = []
     with services.store.transaction() as tx:
         if complete(tx, reminder, now) and not drills_of(tx).injects(drill.incident_id):
-            due_now = run.schedule_injects(tx, drill, now)
-    # An inject due at once follows the briefing now, not at the scheduler's next tick.
-    outbox.send_now(services, due_now)
+            due_now = run.schedule_injects(tx, drill, now, worker)
+    # An inject due at once follows the briefing now, from this worker, which holds it from the
+    # commit that scheduled it: not at the scheduler's next tick, and never unleased in between.
+    outbox.send_now(services, due_now, worker)
     return COMPLETED
 
 

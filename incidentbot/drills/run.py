@@ -24,6 +24,7 @@ from incidentbot.incident.models import Incident
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.kernel.ports import Transaction
 from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.kernel.reminders import LEASE
 from incidentbot.kernel.unit_of_work import UnitOfWork
 
 MAX_SCALE = 600
@@ -91,10 +92,12 @@ def closing_offset(scenario: Scenario) -> timedelta:
     return max([scenario.length, *deadlines]) + GRACE
 
 
-def schedule_injects(tx: Transaction, run: DrillRun, at: datetime) -> list[Reminder]:
+def schedule_injects(tx: Transaction, run: DrillRun, at: datetime, worker: str) -> list[Reminder]:
     """Start the clock at `at`: one inject row and one reminder per inject, and the closing time.
 
-    Returns the reminders due at once (an inject "at 0s"), for the caller to send after the commit.
+    Returns the reminders due at once (an inject "at 0s"), written leased to `worker`, the caller,
+    which sends them after the commit: from the moment they exist no other worker takes them, and
+    the caller needs no transaction of its own to claim them (as `outbox.enqueue(…, worker)`).
     """
     records = drills_of(tx)
     due_now: list[Reminder] = []
@@ -113,7 +116,7 @@ def schedule_injects(tx: Transaction, run: DrillRun, at: datetime) -> list[Remin
         NewReminder(kind=kinds.END, due_at=ends_at, incident_id=run.incident_id, subject_id=run.incident_id)
     )
     records.save_run(replace(run, started_at=at, ends_at=ends_at))
-    return due_now
+    return tx.claim_reminder_ids([reminder.id for reminder in due_now], worker, at, at + LEASE)
 
 
 def records_of(tx: Transaction) -> DrillRecords:

@@ -55,7 +55,10 @@ class RunningBot:
         """Wait until the bot's own threads are delivering no outbox row.
 
         Their leases run on the test's clock, so a jump of `clock` ends them at once: firing then
-        would let the scheduler take a row the bot is still sending.
+        would let the scheduler take a row the bot is still sending. A row a thread is about to
+        send is seen here only because the thread writes it already leased to itself: a row written
+        unleased and claimed after the commit would look idle in between, and the scheduler's tick
+        right after `settle` could find it claimed, leaving nothing sent when the test looks.
         """
         busy = (
             select(func.count())
