@@ -56,6 +56,16 @@ def _draft(**fields: object) -> UpdateDraft:
     return UpdateDraft.model_validate(values)
 
 
+def _post(services: Services, incident: Incident, draft: UpdateDraft) -> object:
+    """The comms lead (U002) posts `draft` as the incident's update."""
+    return commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=draft),
+        None,
+    )
+
+
 def test_declaring_commits_the_first_update_with_one_nag(services: Services, store: MemoryStore) -> None:
     incident = _declare(services)
     [commitment] = store.commitments(incident.id)
@@ -125,12 +135,7 @@ def test_update_on_time_meets_the_commitment_and_stops_the_nag(
     incident = _declare(services)
     _advance(services, minutes=10)
     due = services.clock.now() + timedelta(minutes=30)
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=_draft(next_update_at=due)),
-        None,
-    )
+    _post(services, incident, _draft(next_update_at=due))
     first, second = store.commitments(incident.id)
     assert first.state is CommitmentState.MET and first.settled_at == services.clock.now()
     assert (second.state, second.due_at, second.made_by, second.source) == (
@@ -156,16 +161,7 @@ def test_late_update_keeps_the_miss_and_cancels_the_escalation(
     incident = _declare(services)
     _advance(services, minutes=16)
     fire_due(services, "w1")
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(
-            user_id="U002",
-            incident_id=incident.id,
-            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
-        ),
-        None,
-    )
+    _post(services, incident, _draft(next_update_at=services.clock.now() + timedelta(minutes=30)))
     assert store.commitments(incident.id)[0].state is CommitmentState.MISSED
     _advance(services, minutes=5)
     fire_due(services, "w1")
@@ -183,30 +179,14 @@ def test_update_after_the_due_time_but_before_the_nag_counts_as_missed(
 ) -> None:
     incident = _declare(services)
     _advance(services, minutes=20)
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(
-            user_id="U002",
-            incident_id=incident.id,
-            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
-        ),
-        None,
-    )
+    _post(services, incident, _draft(next_update_at=services.clock.now() + timedelta(minutes=30)))
     assert store.commitments(incident.id)[0].state is CommitmentState.MISSED
     assert EventKind.MISSED_COMMITMENT in _kinds(store, incident)
 
 
 def test_update_without_a_next_time_leaves_nothing_to_nag(services: Services, store: MemoryStore) -> None:
     incident = _declare(services)
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(
-            user_id="U002", incident_id=incident.id, draft=_draft(severity=Severity.SEV3, next_update_at=None)
-        ),
-        None,
-    )
+    _post(services, incident, _draft(severity=Severity.SEV3, next_update_at=None))
     assert store.incidents[incident.id].next_update_due is None
     assert store.incidents[incident.id].severity is Severity.SEV3
     assert store.live_commitment(incident.id) is None
@@ -217,12 +197,7 @@ def test_status_and_severity_in_an_update_change_the_incident(
 ) -> None:
     incident = _declare(services)
     draft = _draft(status=Status.IDENTIFIED, severity=Severity.SEV2, next_update_at=services.clock.now())
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=draft),
-        None,
-    )
+    _post(services, incident, draft)
     changed = store.incidents[incident.id]
     assert (changed.status, changed.severity) == (Status.IDENTIFIED, Severity.SEV2)
     assert _kinds(store, incident)[-3:] == [
@@ -264,16 +239,7 @@ def test_a_reminder_whose_commitment_ended_meanwhile_is_cancelled_not_sent(
     incident = _declare(services)
     _advance(services, minutes=15)
     [nag] = reminders.claim(services, "w1")
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(
-            user_id="U002",
-            incident_id=incident.id,
-            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
-        ),
-        None,
-    )
+    _post(services, incident, _draft(next_update_at=services.clock.now() + timedelta(minutes=30)))
     # The update cancelled the pending row; a worker already holding it must still send nothing.
     store.reminder_rows[nag.id] = nag
     assert reminders.deliver(services, nag, services.handlers) == FireReport(cancelled=1)
@@ -328,16 +294,7 @@ def test_snoozing_twice_or_after_the_update_is_refused(services: Services, store
         )
     assert twice.value.detail == "12:20 UTC"
     snoozed = store.commitments(incident.id)[1]
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(
-            user_id="U002",
-            incident_id=incident.id,
-            draft=_draft(next_update_at=services.clock.now() + timedelta(minutes=30)),
-        ),
-        None,
-    )
+    _post(services, incident, _draft(next_update_at=services.clock.now() + timedelta(minutes=30)))
     with pytest.raises(UpdateAlreadyPosted) as late:
         commands.execute(
             services,

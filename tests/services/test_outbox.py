@@ -62,6 +62,16 @@ def _draft(**fields: object) -> UpdateDraft:
     return UpdateDraft.model_validate(values)
 
 
+def _post(services: Services, incident: Incident, draft: UpdateDraft) -> object:
+    """The comms lead (U002) posts `draft` as the incident's update."""
+    return commands.execute(
+        services,
+        post_update.POST_UPDATE,
+        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=draft),
+        None,
+    )
+
+
 def test_the_declaration_and_its_setup_are_recorded_together(
     services: Services, store: MemoryStore, workspace: RecordingWorkspace
 ) -> None:
@@ -175,12 +185,7 @@ def test_a_summary_failure_after_the_post_retries_only_the_summary(
     incident = _ready(services)
     workspace.calls.clear()
     workspace.failing.add("refresh_summary")
-    commands.execute(
-        services,
-        post_update.POST_UPDATE,
-        post_update.PostUpdate(user_id="U002", incident_id=incident.id, draft=_draft(severity=Severity.SEV2)),
-        None,
-    )
+    _post(services, incident, _draft(severity=Severity.SEV2))
     assert _rows(store, incident, OutboxKind.PUBLISH_UPDATE) == [ReminderState.DONE]
     assert _rows(store, incident, OutboxKind.SYNC_SUMMARY)[-1] is ReminderState.PENDING
     workspace.failing.clear()
@@ -199,16 +204,7 @@ def test_change_notices_wait_for_the_update_that_brought_them(
     workspace.calls.clear()
     workspace.failing.add("post_update")
     with pytest.raises(DeliveryDelayed) as delayed:
-        commands.execute(
-            services,
-            post_update.POST_UPDATE,
-            post_update.PostUpdate(
-                user_id="U002",
-                incident_id=incident.id,
-                draft=_draft(severity=Severity.SEV2, status=Status.IDENTIFIED),
-            ),
-            None,
-        )
+        _post(services, incident, _draft(severity=Severity.SEV2, status=Status.IDENTIFIED))
     assert delayed.value.detail == "post_update: internal_error"
     assert _count(workspace, "post_change") == 0, "no notice ahead of its update"
     assert _count(workspace, "refresh_summary") == 1, "the summary shows the new state meanwhile"
