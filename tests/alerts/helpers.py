@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import select
 
 from incidentbot.alerts.ports import AlertGroup
+from incidentbot.alerts.rules import AlertRule, AlertsSection, RuleAction
 from incidentbot.alerts.sql_alerts import SqlAlerts, alert_groups
+from incidentbot.incident.models import Severity
 from incidentbot.kernel.reminder_rows import RETRY_MAX
 from tests.support.harness import RunningBot
 
@@ -106,3 +108,11 @@ def triage_posts(running: RunningBot, channel: str = ALERT_CHANNEL) -> list[Any]
     return [
         call for call in running.slack.ok_calls_to("chat.postMessage") if call.args.get("channel") == channel
     ]
+
+
+def declaring_critical(commander: str | None) -> AlertsSection:
+    """Alerts triaged in `ALERT_CHANNEL`; a critical one is declared a SEV-2 led by `commander`."""
+    rule = AlertRule(
+        match={"severity": "critical"}, action=RuleAction.DECLARE, severity=Severity.SEV2, commander=commander
+    )
+    return AlertsSection(channel=ALERT_CHANNEL, rate_per_minute=1000, rules=(rule,))

@@ -6,9 +6,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from incidentbot.alerts.rules import AlertRule, AlertsSection, RuleAction
+from incidentbot.alerts.rules import AlertsSection
 from incidentbot.incident.models import Role, Severity
-from tests.alerts.helpers import ALERT_CHANNEL, ALERTMANAGER, alertmanager, am_alert, groups, post
+from tests.alerts.helpers import (
+    ALERT_CHANNEL,
+    ALERTMANAGER,
+    alertmanager,
+    am_alert,
+    declaring_critical,
+    groups,
+    post,
+)
 from tests.e2e.helpers import pending_requests, wait_until
 from tests.support.harness import RunningBot
 
@@ -18,18 +26,7 @@ CRITICAL = {"alertname": "HighErrorRate", "severity": "critical", "service": "ch
 
 @pytest.fixture
 def alerts_config() -> AlertsSection:
-    return AlertsSection(
-        channel=ALERT_CHANNEL,
-        rate_per_minute=1000,
-        rules=(
-            AlertRule(
-                match={"severity": "critical"},
-                action=RuleAction.DECLARE,
-                severity=Severity.SEV2,
-                commander=ONCALL,
-            ),
-        ),
-    )
+    return declaring_critical(ONCALL)
 
 
 def _declared(running: RunningBot) -> object:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from incidentbot.alerts.rules import AlertRule, AlertsSection, RuleAction
-from incidentbot.incident.models import Role, Severity
+from incidentbot.alerts.rules import AlertsSection
+from incidentbot.incident.models import Role
 from incidentbot.kernel.reminder_rows import RETRY_MAX
-from tests.alerts.helpers import ALERT_CHANNEL, ALERTMANAGER, alertmanager, am_alert, post
+from tests.alerts.helpers import ALERT_CHANNEL, ALERTMANAGER, alertmanager, am_alert, declaring_critical, post
 from tests.e2e.helpers import wait_until
 from tests.support.harness import RunningBot
 
@@ -27,18 +27,7 @@ def commander() -> str | None:
 
 @pytest.fixture
 def alerts_config(commander: str | None) -> AlertsSection:
-    return AlertsSection(
-        channel=ALERT_CHANNEL,
-        rate_per_minute=1000,
-        rules=(
-            AlertRule(
-                match={"severity": "critical"},
-                action=RuleAction.DECLARE,
-                severity=Severity.SEV2,
-                commander=commander,
-            ),
-        ),
-    )
+    return declaring_critical(commander)
 
 
 def _fire(running: RunningBot) -> Any:

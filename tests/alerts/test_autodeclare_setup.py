@@ -9,13 +9,20 @@ from typing import Any
 
 import pytest
 
-from incidentbot.alerts.rules import AlertRule, AlertsSection, RuleAction
 from incidentbot.clock import ManualClock
 from incidentbot.config import TeamConfig
 from incidentbot.declare.service import notices_to
-from incidentbot.incident.models import Role, SetupState, Severity
+from incidentbot.incident.models import Role, SetupState
 from incidentbot.kernel.reminder_rows import RETRY_MAX
-from tests.alerts.helpers import ALERT_CHANNEL, ALERTMANAGER, TOKEN, alertmanager, am_alert, post
+from tests.alerts.helpers import (
+    ALERT_CHANNEL,
+    ALERTMANAGER,
+    TOKEN,
+    alertmanager,
+    am_alert,
+    declaring_critical,
+    post,
+)
 from tests.e2e.helpers import wait_until
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
@@ -37,13 +44,7 @@ def running(
     slack.add_channel("alerts", channel_id=ALERT_CHANNEL)
     slack.add_channel("announcements", channel_id=ANNOUNCE, members=())  # the bot is not in it
     slack.add_user(ONCALL, "oncall")
-    rule = AlertRule(
-        match={"severity": "critical"}, action=RuleAction.DECLARE, severity=Severity.SEV2, commander=commander
-    )
-    team = TeamConfig(
-        alerts=AlertsSection(channel=ALERT_CHANNEL, rate_per_minute=1000, rules=(rule,)),
-        announcement_channel=ANNOUNCE,
-    )
+    team = TeamConfig(alerts=declaring_critical(commander), announcement_channel=ANNOUNCE)
     with running_bot(slack, database_url, clock, team, alert_intake_token=TOKEN) as bot:
         yield bot
 
