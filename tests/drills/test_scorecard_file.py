@@ -40,6 +40,7 @@ def test_a_retried_share_completes_the_same_upload(running: RunningBot) -> None:
     running.slack.inject("files.completeUploadExternal", error="internal_error")
     channel = _end(running, answer="")
     wait_until(lambda: running.slack.calls_to("files.completeUploadExternal"))
+    running.settle()  # the failure is recorded, with its retry time, before the clock moves on
     assert not _shared(running, channel)
     advance(running, 60)
     wait_until(lambda: _shared(running, channel))
