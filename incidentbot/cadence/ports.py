@@ -1,8 +1,7 @@
-"""Store operations for updates, next-update commitments and reminders (part of the Transaction port)."""
+"""The repositories of updates and of next-update commitments (part of the `Transaction` port)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -10,7 +9,7 @@ from typing import Protocol
 from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, CommitmentState
 from incidentbot.cadence.update_rules import Update, UpdateDraft
 from incidentbot.incident.view import IncidentView
-from incidentbot.kernel.reminder_rows import Reminder, ReminderState
+from incidentbot.kernel import reminder_rows
 
 
 @dataclass(frozen=True)
@@ -22,15 +21,8 @@ class NewCommitment:
     source: CommitmentSource
 
 
-@dataclass(frozen=True)
-class NewReminder:
-    kind: str
-    due_at: datetime
-    incident_id: int | None = None
-    commitment_id: int | None = None
-    subject_id: int | None = None
-    not_before: datetime | None = None
-    """Nobody takes it before this time (stored as `claimed_until` of an unclaimed row)."""
+NewReminder = reminder_rows.NewReminder
+"""The leased queue's (`kernel/reminder_rows.py`), named here for the features that schedule reminders."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +33,14 @@ class NewUpdate:
     draft: UpdateDraft
 
 
-class UpdatesTransaction(Protocol):
-    # updates
+class UpdateRepository(Protocol):
     def add_update(self, new: NewUpdate) -> Update: ...
     def latest_update(self, incident_id: int) -> Update | None: ...
     def updates(self, incident_id: int) -> list[Update]: ...
     def set_update_message(self, update_id: int, message_ts: str) -> None: ...
 
-    # commitments
+
+class CommitmentRepository(Protocol):
     def add_commitment(self, new: NewCommitment) -> Commitment: ...
     def get_commitment(self, commitment_id: int, *, for_update: bool = False) -> Commitment | None: ...
     def live_commitment(self, incident_id: int, *, for_update: bool = False) -> Commitment | None:
@@ -63,37 +55,6 @@ class UpdatesTransaction(Protocol):
     def settle_commitment(self, commitment_id: int, state: CommitmentState, at: datetime) -> bool:
         """End a live commitment; False when something else settled it first."""
         ...
-
-    # reminders
-    def add_reminder(self, new: NewReminder) -> Reminder | None:
-        """None when the same (kind, commitment, subject, due time) already exists."""
-        ...
-
-    def claim_reminders(
-        self, worker: str, now: datetime, until: datetime, limit: int, kinds: Collection[str] | None = None
-    ) -> list[Reminder]:
-        """Lease up to `limit` due, unleased, pending reminders to `worker`, oldest first; with
-        `kinds`, only rows of those kinds. A row taken over from a worker whose lease ran out
-        counts as an attempt (`attempts` + 1): that worker may have sent its message already."""
-        ...
-
-    def renew_claim(self, reminder_id: int, worker: str, until: datetime) -> bool:
-        """Extend the lease; False when the reminder is no longer pending and held by `worker`."""
-        ...
-
-    def finish_reminder(self, reminder_id: int, worker: str, state: ReminderState, at: datetime) -> bool:
-        """pending → done/cancelled, only while `worker` holds it."""
-        ...
-
-    def release_reminder(self, reminder_id: int, worker: str, retry_at: datetime, error: str) -> None:
-        """Give a failed delivery back, to be taken again from `retry_at`."""
-        ...
-
-    def cancel_reminders(self, commitment_id: int, at: datetime) -> int:
-        """Cancel every pending reminder about this commitment; how many were cancelled."""
-        ...
-
-    def reminders(self, incident_id: int) -> list[Reminder]: ...
 
 
 class UpdatesWorkspace(Protocol):

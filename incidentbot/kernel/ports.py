@@ -8,51 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from incidentbot.cadence.ports import UpdatesTransaction, UpdatesWorkspace
+from incidentbot.cadence.ports import CommitmentRepository, UpdateRepository, UpdatesWorkspace
+from incidentbot.incident import repository as incident_repository
 from incidentbot.incident import view as incident_view
-from incidentbot.incident.models import (
-    EventKind,
-    Incident,
-    Role,
-    RoleAssignment,
-    Roster,
-    Severity,
-    TimelineEvent,
-)
+from incidentbot.incident.models import Role, Roster, TimelineEvent
+from incidentbot.incident.repository import IncidentRepository
+from incidentbot.kernel.delivery_ports import DeliveryLog
 from incidentbot.kernel.errors import ChannelRefused
-from incidentbot.kernel.housekeeping_ports import HousekeepingTransaction
-from incidentbot.kernel.outbox_ports import OutboxTransaction, OutboxWorkspace
+from incidentbot.kernel.outbox_ports import OutboxWorkspace
+from incidentbot.kernel.queue_ports import QueueRepository
 from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.wrap_up.ports import ResolutionTransaction, ResolutionWorkspace
-
-
-@dataclass(frozen=True)
-class NewIncident:
-    team_id: str
-    title: str
-    severity: Severity
-    impact: str
-    is_private: bool
-    declared_by: str
-    declared_at: datetime
-    next_update_due: datetime | None
-    drill: bool = False
-    time_scale: int = 1
-
-
-@dataclass(frozen=True)
-class NewEvent:
-    incident_id: int
-    kind: EventKind
-    text: str
-    occurred_at: datetime
-    actor_id: str | None = None
-    actor_name: str | None = None
-    message_ts: str | None = None
-    permalink: str | None = None
-    source: str = "auto"
-    recorded_at: datetime | None = None
-    """When the bot wrote it down; defaults to `occurred_at`, right for events happening now."""
+from incidentbot.roles.ports import RosterRepository
+from incidentbot.timeline import ports as timeline_ports
+from incidentbot.timeline.ports import TimelineRepository
+from incidentbot.wrap_up.ports import ResolutionWorkspace, WrapUpRepository
 
 
 @dataclass(frozen=True)
@@ -75,64 +44,27 @@ class ChannelMessage:
     text: str
 
 
+NewIncident = incident_repository.NewIncident
+NewEvent = timeline_ports.NewEvent
+"""Declared with their repositories (`incident/repository.py`, `timeline/ports.py`)."""
+
 IncidentView = incident_view.IncidentView
 """Defined beneath the ports that show an incident (`incident/view.py`), so none imports this module."""
 
 
 class Transaction(
-    ResolutionTransaction, UpdatesTransaction, OutboxTransaction, HousekeepingTransaction, Protocol
+    IncidentRepository,  # incident/repository.py
+    RosterRepository,  # roles/ports.py
+    TimelineRepository,  # timeline/ports.py
+    UpdateRepository,  # cadence/ports.py
+    CommitmentRepository,  # cadence/ports.py
+    WrapUpRepository,  # wrap_up/ports.py
+    QueueRepository,  # kernel/queue_ports.py
+    DeliveryLog,  # kernel/delivery_ports.py
+    Protocol,
 ):
-    """One unit of work against the store; committed when the context exits cleanly."""
-
-    def add_incident(self, new: NewIncident) -> Incident: ...
-    def get_incident(self, incident_id: int, *, for_update: bool = False) -> Incident | None: ...
-    def incident_by_channel(self, channel_id: str) -> Incident | None: ...
-    def incident_by_number(self, team_id: str, number: int) -> Incident | None: ...
-    def open_incidents(self, team_id: str) -> list[Incident]: ...
-    def interrupted_setups(self) -> list[Incident]:
-        """Incidents whose Slack setup was started but neither finished nor marked failed."""
-        ...
-
-    def save_incident(self, incident: Incident) -> Incident: ...
-    def roster(self, incident_id: int) -> Roster: ...
-    def rosters(self, incident_ids: Sequence[int]) -> dict[int, Roster]:
-        """Current roles of many incidents in one query."""
-        ...
-
-    def role_history(self, incident_id: int) -> list[RoleAssignment]: ...
-    def assign_role(
-        self, incident_id: int, role: Role, user_id: str, assigned_by: str, at: datetime
-    ) -> str | None:
-        """Record the new holder, relieve the previous one; returns who was relieved."""
-        ...
-
-    def add_event(self, event: NewEvent) -> TimelineEvent | None:
-        """None when the same message is already on this incident's timeline."""
-        ...
-
-    def events(self, incident_id: int) -> list[TimelineEvent]: ...
-    def first_delivery(self, event_id: str, at: datetime) -> bool:
-        """True the first time a Slack delivery (event id, submission, click) is seen; False for a repeat."""
-        ...
-
-    def forget_delivery(self, event_id: str) -> None:
-        """Forget a delivery that was not acted on, so that a repeat of it is."""
-        ...
-
-    def event_for_message(self, incident_id: int, message_ts: str) -> TimelineEvent | None:
-        """The entry recorded for this message, removed ones included."""
-        ...
-
-    def get_event(self, event_id: int) -> TimelineEvent | None: ...
-    def update_event(self, event: TimelineEvent) -> TimelineEvent:
-        """Write back text, time, kind, actor, permalink, source, edited and deleted_at."""
-        ...
-
-    def unfetched_captures(self, incident_id: int, limit: int) -> list[TimelineEvent]:
-        """Captured entries still waiting for their message text."""
-        ...
-
-    def teams_with_incident(self, number: int) -> list[str]: ...
+    """One unit of work against the store, committed when the context exits cleanly: one
+    repository per aggregate, each declared beside its concept, all on the same transaction."""
 
 
 class Store(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -45,6 +46,17 @@ class Reminder(BaseModel):
     fired_at: datetime | None = None
     payload: str | None = None
     """A journalled request: what was asked, as JSON (see `kernel/journal_kinds.py`)."""
+
+
+@dataclass(frozen=True)
+class NewReminder:
+    kind: str
+    due_at: datetime
+    incident_id: int | None = None
+    commitment_id: int | None = None
+    subject_id: int | None = None
+    not_before: datetime | None = None
+    """Nobody takes it before this time (stored as `claimed_until` of an unclaimed row)."""
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.store.sql_outbox import request_row
+from incidentbot.store.sql_queue import request_row
 from incidentbot.store.tables import processed_events, reminders
 
 log = logging.getLogger(__name__)

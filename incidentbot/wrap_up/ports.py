@@ -1,6 +1,5 @@
-"""What resolution, postmortem, action items, customer texts and metrics need from the ports.
-
-`Transaction` and `Workspace` in `ports.py` include these protocols.
+"""The wrap-up's repository (resolution, texts, action items and their reminders, analysis),
+and what the wrap-up says in Slack. `Transaction` and `Workspace` in `kernel/ports.py` include them.
 """
 
 from __future__ import annotations
@@ -9,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from incidentbot.incident.models import EventKind, Incident, Status
+from incidentbot.incident.models import Status
 from incidentbot.incident.view import IncidentView
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState, Priority
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry, AnalysisKind, FactorCategory
@@ -67,15 +66,13 @@ class ActionReminder:
     kind: str = ACTION_OVERDUE
 
 
-class ResolutionTransaction(Protocol):
+class WrapUpRepository(Protocol):
     # resolution
     def save_resolution(self, resolution: Resolution) -> Resolution:
         """Insert, or replace the one recorded before the incident was reopened."""
         ...
 
     def resolution(self, incident_id: int) -> Resolution | None: ...
-
-    def count_events(self, incident_id: int, kind: EventKind) -> int: ...
 
     # texts for customers, stakeholders, executives
     def add_comms_text(self, new: NewCommsText) -> CommsText: ...
@@ -98,10 +95,6 @@ class ResolutionTransaction(Protocol):
     # postmortem analysis
     def add_analysis_entry(self, new: NewAnalysisEntry) -> AnalysisEntry: ...
     def analysis_entries(self, incident_id: int) -> list[AnalysisEntry]: ...
-
-    # looking incidents up
-    def incidents_declared_since(self, team_id: str, since: datetime) -> list[Incident]: ...
-    def incidents_numbered(self, number: int) -> list[Incident]: ...
 
 
 class ResolutionWorkspace(Protocol):

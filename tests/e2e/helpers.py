@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
-from incidentbot.store.sql_updates import _reminder
+from incidentbot.store.sql_queue import _reminder
 from incidentbot.store.tables import reminders
 from tests.support import signing
 from tests.support.harness import RunningBot

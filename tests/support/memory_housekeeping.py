@@ -1,4 +1,5 @@
-"""In-memory housekeeping for `MemoryStore`: the same rules as `store/sql_housekeeping.py`."""
+"""In-memory housekeeping for `MemoryStore`: the same rules as the deletes in `store/sql_queue.py`
+and `store/sql_deliveries.py`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""SQL for resolutions, customer texts, action items, postmortem analysis and the metrics' reads.
-
-A mixin of `SqlTransaction`: it works on the same connection (`self.db`).
+"""SQL for the wrap-up's repository (`wrap_up/ports.py`): resolutions, customer texts, action
+items and their reminders, postmortem analysis. `SqlTransaction` inherits it.
 """
 
 from __future__ import annotations
@@ -8,19 +7,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Row, insert, select, update
 
-from incidentbot.incident.models import EventKind, Incident, Status
-from incidentbot.store.rows import in_time_order, incident_from_row
+from incidentbot.incident.models import Status
+from incidentbot.store.rows import dialect_insert, in_time_order
 from incidentbot.store.tables import (
     action_items,
     analysis_entries,
     comms_texts,
-    incidents,
     reminders,
     resolutions,
-    timeline_events,
 )
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry, AnalysisKind, FactorCategory
@@ -38,17 +34,14 @@ PENDING = "pending"
 DONE = "done"
 
 
-class ResolutionSql:
+class WrapUpSql:
     db: Connection
-
-    def _insert(self) -> Any:
-        return postgresql.insert if self.db.dialect.name == "postgresql" else sqlite.insert
 
     # resolution ------------------------------------------------------------------------------
 
     def save_resolution(self, resolution: Resolution) -> Resolution:
         values = resolution.model_dump()
-        stmt = self._insert()(resolutions).values(**values)
+        stmt = dialect_insert(self.db)(resolutions).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[resolutions.c.incident_id],
             set_={key: stmt.excluded[key] for key in values if key != "incident_id"},
@@ -65,14 +58,6 @@ class ResolutionSql:
         return Resolution.model_validate(dict(row._mapping)) if row else None
 
     # what the timeline records ---------------------------------------------------------------
-
-    def count_events(self, incident_id: int, kind: EventKind) -> int:
-        query = select(func.count()).where(
-            timeline_events.c.incident_id == incident_id,
-            timeline_events.c.kind == kind.value,
-            timeline_events.c.deleted_at.is_(None),
-        )
-        return int(self.db.execute(query).scalar_one())
 
     # comms texts -----------------------------------------------------------------------------
 
@@ -144,7 +129,7 @@ class ResolutionSql:
 
     def schedule_action_reminder(self, item: ActionItem, due_at: datetime) -> bool:
         stmt = (
-            self._insert()(reminders)
+            dialect_insert(self.db)(reminders)
             .values(
                 kind=ACTION_OVERDUE,
                 incident_id=item.incident_id,
@@ -191,20 +176,6 @@ class ResolutionSql:
         return [_analysis_entry(row) for row in rows]
 
     # looking incidents up --------------------------------------------------------------------
-
-    def incidents_declared_since(self, team_id: str, since: datetime) -> list[Incident]:
-        rows = self.db.execute(
-            select(incidents)
-            .where(incidents.c.team_id == team_id, incidents.c.declared_at >= since)
-            .order_by(incidents.c.number)
-        )
-        return [incident_from_row(row) for row in rows]
-
-    def incidents_numbered(self, number: int) -> list[Incident]:
-        rows = self.db.execute(
-            select(incidents).where(incidents.c.number == number).order_by(incidents.c.team_id)
-        )
-        return [incident_from_row(row) for row in rows]
 
 
 def _comms_text(row: Row[Any]) -> CommsText:
