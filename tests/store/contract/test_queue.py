@@ -1,4 +1,5 @@
-"""The reminders table as every store keeps it: outbox rows, cadence reminders, their leases."""
+"""The leased queue (`kernel/queue_ports.py`) as every store keeps it: cadence reminders, outbox
+rows, journalled requests, their leases, and what housekeeping may delete."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from incidentbot.cadence.commitment_rules import CommitmentSource
 from incidentbot.cadence.ports import NewCommitment, NewReminder
-from incidentbot.incident.models import Incident
+from incidentbot.incident.models import Incident, SetupState, Status
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import Store, Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderKind, ReminderState
@@ -19,6 +20,11 @@ TICK = timedelta(microseconds=1)
 """The smallest step both databases keep."""
 PUBLISH = OutboxKind.PUBLISH_UPDATE
 PENDING, DONE, CANCELLED = ReminderState.PENDING, ReminderState.DONE, ReminderState.CANCELLED
+SECOND = timedelta(seconds=1)
+PAYLOAD = '{"channel_id": "C042", "words": "Rolled back"}'
+HOUR = 60 * MINUTE
+LATER = NOW + 48 * HOUR
+"""When the sweep runs: rows finished before `LATER - HOUR`, incidents resolved before it."""
 
 
 def _commitment_id(tx: Transaction, incident: Incident) -> int:
@@ -38,9 +44,6 @@ def _nag(
     added = tx.add_reminder(NewReminder(ReminderKind.NAG, due, incident.id, about, about, not_before))
     assert added is not None
     return added
-
-
-# outbox rows ---------------------------------------------------------------------------------
 
 
 def test_an_outbox_row_is_pending_for_its_subject_and_held_until_asked(store: Store) -> None:
@@ -132,9 +135,6 @@ def test_outbox_rows_are_not_the_cadence_reminders_about_the_same_number(store: 
         assert tx.unstarted_outbox_row(ReminderKind.NAG, nag.subject_id) is None
         row = tx.add_outbox_row(ReminderKind.NAG, incident.id, nag.subject_id, nag.due_at, NOW)
         assert row.due_at == nag.due_at, "a cadence reminder does not take an outbox row's instant"
-
-
-# cadence reminders -----------------------------------------------------------------------------
 
 
 def test_a_reminder_is_kept_once_per_kind_commitment_subject_and_time(store: Store) -> None:
@@ -351,3 +351,130 @@ def test_a_failed_transaction_leaves_no_row_and_no_lease(store: Store) -> None:
         raise Boom
     with store.transaction() as tx:
         assert tx.reminders(incident.id) == [nag]
+
+
+def test_a_request_row_is_due_at_receipt_and_held_until_asked(store: Store) -> None:
+    with store.transaction() as tx:
+        row = tx.add_request_row("note", PAYLOAD, NOW, NOW + MINUTE)
+    assert (row.kind, row.payload, row.due_at, row.claimed_until, row.claimed_by) == (
+        "note",
+        PAYLOAD,
+        NOW,
+        NOW + MINUTE,
+        None,
+    )
+    assert (row.incident_id, row.commitment_id, row.subject_id, row.state, row.attempts) == (
+        None,
+        None,
+        None,
+        ReminderState.PENDING,
+        0,
+    )
+    with store.transaction() as tx:
+        assert tx.claim_reminders("scheduler", NOW + MINUTE - SECOND, NOW + 2 * MINUTE, 10) == []
+        [taken] = tx.claim_reminders("scheduler", NOW + MINUTE, NOW + 2 * MINUTE, 10)
+    assert taken == row.model_copy(update={"claimed_by": "scheduler", "claimed_until": NOW + 2 * MINUTE})
+
+
+def test_requests_received_together_are_separate_rows_applied_by_whoever_leases_them(store: Store) -> None:
+    incident = declared(store)
+    with store.transaction() as tx:
+        first = tx.add_request_row("note", PAYLOAD, NOW, NOW + MINUTE)
+        second = tx.add_request_row("note", PAYLOAD, NOW, NOW + MINUTE)
+        assert first.id != second.id
+        assert tx.reminders(incident.id) == [], "a request belongs to no incident yet"
+    with store.transaction() as tx:
+        [applying] = tx.claim_reminder_ids([first.id], "request-thread", NOW, NOW + MINUTE)
+        assert tx.claim_reminder_ids([first.id], "scheduler", NOW, NOW + MINUTE) == []
+        assert tx.finish_reminder(applying.id, "request-thread", ReminderState.DONE, NOW) is True
+    with store.transaction() as tx:
+        assert [r.id for r in tx.claim_reminders("scheduler", NOW + MINUTE, NOW + 2 * MINUTE, 10)] == [
+            second.id
+        ]
+
+
+def _resolved(store: Store, at: datetime, setup: SetupState = SetupState.READY) -> Incident:
+    incident = declared(store)
+    with store.transaction() as tx:
+        return tx.save_incident(
+            incident.model_copy(update={"status": Status.RESOLVED, "resolved_at": at, "setup_state": setup})
+        )
+
+
+def _row(
+    tx: Transaction, incident: Incident, subject: int, state: ReminderState, at: datetime = NOW
+) -> Reminder:
+    row = tx.add_outbox_row(OutboxKind.SYNC_SUMMARY, incident.id, subject, at, at)
+    [leased] = tx.claim_reminder_ids([row.id], "w1", at, at + MINUTE)
+    if state is not ReminderState.PENDING:
+        tx.finish_reminder(row.id, "w1", state, at)
+    return leased
+
+
+def _sweep(store: Store, limit: int = 100) -> int:
+    with store.transaction() as tx:
+        return tx.delete_finished_reminders(LATER - HOUR, LATER - HOUR, limit)
+
+
+def _left(store: Store, incident: Incident) -> list[int]:
+    with store.transaction() as tx:
+        return [r.subject_id or 0 for r in tx.reminders(incident.id)]
+
+
+def test_finished_rows_of_a_long_resolved_incident_go_and_pending_ones_stay(store: Store) -> None:
+    incident = _resolved(store, NOW + HOUR)
+    with store.transaction() as tx:
+        _row(tx, incident, 1, ReminderState.DONE)
+        _row(tx, incident, 2, ReminderState.CANCELLED)
+        _row(tx, incident, 3, ReminderState.PENDING)
+        _row(tx, incident, 4, ReminderState.DONE, LATER - HOUR)
+    assert _sweep(store) == 2
+    assert _left(store, incident) == [3, 4]
+    assert _sweep(store) == 0
+
+
+def test_rows_of_an_open_a_recently_resolved_or_a_half_set_up_incident_stay(store: Store) -> None:
+    still_open = declared(store)
+    recent = _resolved(store, LATER - HOUR)
+    half_set_up = _resolved(store, NOW + HOUR, SetupState.FAILED)
+    with store.transaction() as tx:
+        for incident in (still_open, recent, half_set_up):
+            _row(tx, incident, 1, ReminderState.DONE)
+    assert _sweep(store) == 0
+    assert [_left(store, i) for i in (still_open, recent, half_set_up)] == [[1], [1], [1]]
+
+
+def test_a_finished_request_row_goes_once_every_time_it_records_is_old(store: Store) -> None:
+    with store.transaction() as tx:
+        old = tx.add_request_row("note", "{}", NOW, NOW)
+        retried_late = tx.add_request_row("note", "{}", NOW, NOW)
+        tx.claim_reminder_ids([old.id, retried_late.id], "w1", NOW, NOW + MINUTE)
+        tx.finish_reminder(old.id, "w1", ReminderState.DONE, NOW)
+        tx.renew_claim(retried_late.id, "w1", LATER)
+        tx.finish_reminder(retried_late.id, "w1", ReminderState.DONE, NOW)
+    assert _sweep(store) == 1
+    with store.transaction() as tx:
+        assert tx.claim_reminder_ids([old.id], "w2", LATER, LATER) == []
+
+
+def test_a_sweep_deletes_at_most_its_limit(store: Store) -> None:
+    incident = _resolved(store, NOW + HOUR)
+    with store.transaction() as tx:
+        for subject in range(5):
+            _row(tx, incident, subject, ReminderState.DONE)
+    assert [_sweep(store, 2), _sweep(store, 2), _sweep(store, 2)] == [2, 2, 1]
+    assert _left(store, incident) == []
+
+
+def test_a_failed_transaction_deletes_nothing(store: Store) -> None:
+    incident = _resolved(store, NOW + HOUR)
+    with store.transaction() as tx:
+        _row(tx, incident, 1, ReminderState.DONE)
+        tx.first_delivery("Ev001", NOW)
+    with pytest.raises(Boom), store.transaction() as tx:
+        assert tx.delete_finished_reminders(LATER, LATER, 10) == 1
+        assert tx.delete_processed_events(LATER, 10) == 1
+        raise Boom
+    assert _left(store, incident) == [1]
+    with store.transaction() as tx:
+        assert tx.first_delivery("Ev001", NOW) is False

@@ -1,17 +1,14 @@
-"""Journalled requests and claimed Slack deliveries, as every store keeps them."""
+"""The deliveries' repository (`kernel/delivery_ports.py`), as every store keeps it."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 import pytest
 
 from incidentbot.kernel.ports import Store
-from incidentbot.kernel.reminder_rows import ReminderState
-from tests.store.contract.builders import MINUTE, NOW, Boom, declared
+from tests.store.contract.builders import MINUTE, NOW, Boom
 
-SECOND = timedelta(seconds=1)
 PAYLOAD = '{"channel_id": "C042", "words": "Rolled back"}'
 
 
@@ -53,46 +50,6 @@ def test_old_deliveries_are_forgotten_in_bounded_batches(store: Store) -> None:
         assert [tx.first_delivery(f"old-{index}", NOW) for index in range(3)] == [True] * 3
         assert tx.first_delivery("on-the-line", NOW) is False
         assert tx.first_delivery("new", NOW) is False
-
-
-def test_a_request_row_is_due_at_receipt_and_held_until_asked(store: Store) -> None:
-    with store.transaction() as tx:
-        row = tx.add_request_row("note", PAYLOAD, NOW, NOW + MINUTE)
-    assert (row.kind, row.payload, row.due_at, row.claimed_until, row.claimed_by) == (
-        "note",
-        PAYLOAD,
-        NOW,
-        NOW + MINUTE,
-        None,
-    )
-    assert (row.incident_id, row.commitment_id, row.subject_id, row.state, row.attempts) == (
-        None,
-        None,
-        None,
-        ReminderState.PENDING,
-        0,
-    )
-    with store.transaction() as tx:
-        assert tx.claim_reminders("scheduler", NOW + MINUTE - SECOND, NOW + 2 * MINUTE, 10) == []
-        [taken] = tx.claim_reminders("scheduler", NOW + MINUTE, NOW + 2 * MINUTE, 10)
-    assert taken == row.model_copy(update={"claimed_by": "scheduler", "claimed_until": NOW + 2 * MINUTE})
-
-
-def test_requests_received_together_are_separate_rows_applied_by_whoever_leases_them(store: Store) -> None:
-    incident = declared(store)
-    with store.transaction() as tx:
-        first = tx.add_request_row("note", PAYLOAD, NOW, NOW + MINUTE)
-        second = tx.add_request_row("note", PAYLOAD, NOW, NOW + MINUTE)
-        assert first.id != second.id
-        assert tx.reminders(incident.id) == [], "a request belongs to no incident yet"
-    with store.transaction() as tx:
-        [applying] = tx.claim_reminder_ids([first.id], "request-thread", NOW, NOW + MINUTE)
-        assert tx.claim_reminder_ids([first.id], "scheduler", NOW, NOW + MINUTE) == []
-        assert tx.finish_reminder(applying.id, "request-thread", ReminderState.DONE, NOW) is True
-    with store.transaction() as tx:
-        assert [r.id for r in tx.claim_reminders("scheduler", NOW + MINUTE, NOW + 2 * MINUTE, 10)] == [
-            second.id
-        ]
 
 
 def test_a_failed_transaction_claims_no_delivery_and_journals_no_request(store: Store) -> None:
