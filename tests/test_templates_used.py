@@ -48,7 +48,7 @@ def _names_in_code() -> set[str]:
 
 @cache
 def _pattern(name: str) -> re.Pattern[str]:
-    """A name built at run time (`slack/checklists/{role.value}.j2`) as the names it can take."""
+    """A name built at run time (`roles/checklists/{role.value}.j2`) as the names it can take."""
     codes = "|".join(re.escape(c) for c in ERROR_CODE.findall(_code()))
     pattern = re.escape(name).replace(re.escape("{code}"), f"(?:{codes})")
     return re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", pattern))
@@ -88,7 +88,7 @@ OWNERS = frozenset(p.parent.name for p in PACKAGE.glob("*/__init__.py")) - {"cli
 adapter's, named as the package whose code renders it (command-line entry points own none)."""
 SHARED = ("incident", "slack")
 """Folders of templates every feature may render: the incident's own texts and the Slack adapter's
-(the summary, the topic, the announcement, the role checklists, help, the global error answers)."""
+(the summary, the topic, the announcement, help, the global error answers)."""
 FEATURES = sorted(OWNERS - {"incident", "kernel", "slack", "rendering", "store", "scheduler"})
 JOINED = re.compile(r'"templates"\s*/\s*"([\w.]+)"')
 """A folder under templates/ named in a joined path: `ROOT / "templates" / "drills" / …`."""

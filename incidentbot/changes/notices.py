@@ -65,7 +65,7 @@ def deliver_change_notice(services: Services, reminder: Reminder) -> None:
             raise ReminderNotYet("waiting for the update recorded before it")
         view = services.view(tx, incident)
         promise = _promise_made_by(tx, event)
-    services.workspace.post_change(view, event, promise)
+    services.workspace.post_rendered(view, "changes/change.j2", event=event, promise=promise)
 
 
 def _promise_made_by(tx: Transaction, event: TimelineEvent) -> datetime | None:

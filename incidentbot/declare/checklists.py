@@ -19,6 +19,7 @@ from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import IncidentView, Transaction, iter_roles
 from incidentbot.kernel.reminder_rows import Reminder
+from incidentbot.roles import messages
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def send(services: Services, view: IncidentView, owed: list[OwedChecklist]) -> l
     sent: list[Reminder] = []
     for checklist in owed:
         try:
-            services.workspace.send_role_checklist(view, checklist.role, checklist.user_id)
+            messages.send_checklist(services.workspace, view, checklist.role, checklist.user_id)
         except SlackUnavailable as error:
             reminders.release(services, checklist.row, str(error) or type(error).__name__)
             continue

@@ -6,12 +6,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from incidentbot.cadence.ports import CommitmentRepository, UpdateRepository, UpdatesWorkspace
 from incidentbot.incident import repository as incident_repository
 from incidentbot.incident import view as incident_view
-from incidentbot.incident.models import Role, Roster, TimelineEvent
+from incidentbot.incident.models import Role, Roster
 from incidentbot.incident.repository import IncidentRepository
 from incidentbot.kernel.delivery_ports import DeliveryLog
 from incidentbot.kernel.errors import ChannelRefused
@@ -102,12 +102,51 @@ class Journal(Protocol):
         ...
 
 
-class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol):
-    """Everything the bot does in Slack, in incident terms. Raises SlackUnavailable or NameTaken."""
+Blocks = list[dict[str, Any]]
+"""Block Kit blocks, as JSON: what a feature's `slack_…` module builds for a message."""
 
-    def person(self, user_id: str) -> Person | None: ...
+
+class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol):
+    """What the bot does in Slack. Raises SlackUnavailable, ChannelRefused or NameTaken.
+
+    Slack's primitives, the reads the features need, and the rendered helpers (`post_rendered`,
+    `post_rendered_once`, `dm_rendered`, in `outbox_ports.py`) through which a feature posts its
+    own template. The methods named after one message remain for the messages whose content is
+    still built by the Slack adapter rather than by their feature (docs/architecture.md).
+    """
+
+    # primitives
+    def post(self, channel: str, text: str, blocks: Blocks | None = None) -> str:
+        """Post in a channel; the message's ts. Without blocks, `text` is shown in sections."""
+        ...
+
+    def edit(self, channel: str, ts: str, text: str, blocks: Blocks) -> None: ...
+    def dm(self, user_id: str, text: str, blocks: Blocks | None = None) -> str: ...
+    def ephemeral(self, channel: str, user: str, text: str, blocks: Blocks | None = None) -> None:
+        """A message only `user` sees, in a channel they are in."""
+        ...
+
     def create_channel(self, name: str, *, private: bool) -> str: ...
     def invite(self, channel_id: str, user_ids: Sequence[str]) -> None: ...
+    def mark_captured(self, channel_id: str, ts: str) -> None:
+        """The bot's own reaction on a message, confirming it is on the timeline."""
+        ...
+
+    def unmark_captured(self, channel_id: str, ts: str) -> None: ...
+
+    # reads
+    def person(self, user_id: str) -> Person | None: ...
+    def channel_members(self, channel_id: str) -> set[str]: ...
+    def message(self, channel_id: str, ts: str) -> ChannelMessage | None:
+        """A message of a channel or of one of its threads; None when it no longer exists."""
+        ...
+
+    def permalink(self, channel_id: str, ts: str) -> str | None: ...
+    def timeline_reactions(self, channel_id: str, ts: str) -> int:
+        """How many people still have the timeline reaction on a message."""
+        ...
+
+    # messages whose content the Slack adapter still builds (the pinned summary and its kin)
     def post_alert(self, view: IncidentView) -> str: ...
     def post_summary(self, view: IncidentView) -> str: ...
     def refresh_summary(self, view: IncidentView) -> None:
@@ -120,28 +159,7 @@ class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol
         ...
 
     def refresh_announcement(self, view: IncidentView) -> None: ...
-    def post_role_change(self, view: IncidentView, role: Role, user_id: str, by: str) -> None: ...
-    def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None: ...
-    def post_change(self, view: IncidentView, event: TimelineEvent, promise: datetime | None = None) -> None:
-        """A one-line notice in the incident channel about a severity or status change, naming
-        the next-update time (`promise`) when the change committed one."""
-        ...
-
     def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None: ...
-    def channel_members(self, channel_id: str) -> set[str]: ...
-    def message(self, channel_id: str, ts: str) -> ChannelMessage | None:
-        """A message of a channel or of one of its threads; None when it no longer exists."""
-        ...
-
-    def permalink(self, channel_id: str, ts: str) -> str | None: ...
-    def mark_captured(self, channel_id: str, ts: str) -> None:
-        """The bot's own reaction on a message, confirming it is on the timeline."""
-        ...
-
-    def unmark_captured(self, channel_id: str, ts: str) -> None: ...
-    def timeline_reactions(self, channel_id: str, ts: str) -> int:
-        """How many people still have the timeline reaction on a message."""
-        ...
 
 
 def iter_roles(roster: Roster) -> Iterator[tuple[Role, str]]:

@@ -23,7 +23,7 @@ from incidentbot.kernel.ports import IncidentView, NewEvent, Person
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
 from incidentbot.kernel.unit_of_work import UnitOfWork
-from incidentbot.roles import authority
+from incidentbot.roles import authority, messages
 from incidentbot.roles.actors import uow_actor_name
 
 
@@ -139,13 +139,15 @@ def deliver_role_notice(services: Services, reminder: Reminder) -> None:
     if channel is None:
         raise ReminderNotYet("the incident's channel is not set up yet")
     services.workspace.invite(channel, [assignment.user_id])
-    services.workspace.post_role_change(view, assignment.role, assignment.user_id, assignment.assigned_by)
+    messages.post_role_change(
+        services.workspace, view, assignment.role, assignment.user_id, assignment.assigned_by
+    )
 
 
 def deliver_role_checklist(services: Services, reminder: Reminder) -> None:
     """The `role_checklist` outbox handler: the DM of what the role does."""
     assignment, view = _assignment(services, reminder)
-    services.workspace.send_role_checklist(view, assignment.role, assignment.user_id)
+    messages.send_checklist(services.workspace, view, assignment.role, assignment.user_id)
 
 
 def _assignment(services: Services, reminder: Reminder) -> tuple[RoleAssignment, IncidentView]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -23,7 +22,6 @@ from slack_sdk.http_retry.builtin_handlers import (
 from incidentbot.cadence import slack_blocks as update_blocks
 from incidentbot.cadence.commitment_rules import Commitment
 from incidentbot.cadence.update_rules import Update
-from incidentbot.incident.models import Role, TimelineEvent
 from incidentbot.incident.text import storable
 from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
 from incidentbot.kernel.ports import ChannelMessage, IncidentView, Person
@@ -231,24 +229,6 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
         if incident.announcement_channel_id and incident.announcement_ts:
             text = self.renderer.render("slack/announcement.j2", **incident_blocks.incident_context(view))
             self.edit(incident.announcement_channel_id, incident.announcement_ts, text, sections(text))
-
-    def post_role_change(self, view: IncidentView, role: Role, user_id: str, by: str) -> None:
-        text = self.renderer.render(
-            "roles/role_change.j2", **incident_blocks.incident_context(view, role=role, user=user_id, by=by)
-        )
-        self.post(_channel(view), text)
-
-    def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None:
-        text = self.renderer.render(
-            f"slack/checklists/{role.value}.j2",
-            **incident_blocks.incident_context(view, reaction=self.reaction),
-        )
-        self.dm(user_id, text)
-
-    def post_change(self, view: IncidentView, event: TimelineEvent, promise: datetime | None = None) -> None:
-        context = incident_blocks.incident_context(view, event=event, promise=promise)
-        text = self.renderer.render("changes/change.j2", **context)
-        self.post(_channel(view), text)
 
     def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
         text, blocks = incident_blocks.setup_failed(view, self.renderer, reason)

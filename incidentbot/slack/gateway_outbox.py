@@ -13,6 +13,7 @@ from incidentbot.slack.blocks import outbox as blocks
 
 class OutboxSlack:
     renderer: Renderer
+    reaction: str
 
     if TYPE_CHECKING:
 
@@ -45,8 +46,7 @@ class OutboxSlack:
     def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
         if view.incident.channel_id is None:
             raise SlackUnavailable("the incident has no channel yet")
-        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
-        return self.post(view.incident.channel_id, text)
+        return self.post(view.incident.channel_id, self._render(view, template, context))
 
     def post_rendered_once(
         self, view: IncidentView, template: str, key: str, *, look_first: bool, **context: object
@@ -58,13 +58,19 @@ class OutboxSlack:
             for message in self.recent_messages(channel, with_metadata=True):
                 if _key_of(message) == key and isinstance(message.get("ts"), str):
                     return str(message["ts"])
-        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
+        text = self._render(view, template, context)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         return self.post(channel, text, metadata=metadata)
 
     def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
-        text = self.renderer.render(template, **incident_blocks.incident_context(view, **context))
-        return self.dm(user_id, text)
+        return self.dm(user_id, self._render(view, template, context))
+
+    def _render(self, view: IncidentView, template: str, context: dict[str, object]) -> str:
+        """`template` with what every incident template may use, the timeline's reaction emoji
+        (`:{{ reaction }}:`) and `context`."""
+        return self.renderer.render(
+            template, **incident_blocks.incident_context(view, **{"reaction": self.reaction, **context})
+        )
 
 
 METADATA_EVENT = "incidentbot_delivery"

@@ -23,7 +23,7 @@ from incidentbot.incident.models import (
     TimelineEvent,
 )
 from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
-from incidentbot.kernel.ports import ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from incidentbot.kernel.ports import Blocks, ChannelMessage, IncidentView, NewEvent, NewIncident, Person
 from incidentbot.timeline.rules import PENDING_TEXT, EventSource
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
@@ -232,6 +232,20 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
+    def post(self, channel: str, text: str, blocks: Blocks | None = None) -> str:
+        self._record("post", (channel, text, blocks))
+        return "1.0020"
+
+    def edit(self, channel: str, ts: str, text: str, blocks: Blocks) -> None:
+        self._record("edit", (channel, ts, text, blocks))
+
+    def dm(self, user_id: str, text: str, blocks: Blocks | None = None) -> str:
+        self._record("dm", (user_id, text, blocks))
+        return "1.0021"
+
+    def ephemeral(self, channel: str, user: str, text: str, blocks: Blocks | None = None) -> None:
+        self._record("ephemeral", (channel, user, text, blocks))
+
     def person(self, user_id: str) -> Person | None:
         return self.people.get(user_id)
 
@@ -266,15 +280,6 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
 
     def refresh_announcement(self, view: IncidentView) -> None:
         self._record("refresh_announcement", view)
-
-    def post_role_change(self, view: IncidentView, role: Role, user_id: str, by: str) -> None:
-        self._record("post_role_change", (role, user_id, by))
-
-    def send_role_checklist(self, view: IncidentView, role: Role, user_id: str) -> None:
-        self._record("send_role_checklist", (role, user_id))
-
-    def post_change(self, view: IncidentView, event: TimelineEvent, promise: datetime | None = None) -> None:
-        self._record("post_change", event)
 
     def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
         self._record("report_setup_failure", (user_id, reason))

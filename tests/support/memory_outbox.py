@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ class MemoryOutbox:
     def add_outbox_row(
         self,
         kind: str,
-        incident_id: int,
+        incident_id: int | None,
         subject_id: int,
         due_at: datetime,
         hold_until: datetime,
@@ -128,7 +129,7 @@ class OutboxRecording:
         self._record("explain_refusal", (channel_id, user_id, error.code, error.detail))
 
     def post_rendered(self, view: IncidentView, template: str, **context: object) -> str:
-        self._record("post_rendered", (view.incident.channel_id, template, context))
+        self._record(*_message("post_rendered", (view.incident.channel_id, template, context)))
         return "1.0010"
 
     def post_rendered_once(
@@ -138,5 +139,22 @@ class OutboxRecording:
         return "1.0010"
 
     def dm_rendered(self, view: IncidentView, user_id: str, template: str, **context: object) -> str:
-        self._record("dm_rendered", (user_id, template, context))
+        self._record(*_message("dm_rendered", (user_id, template, context)))
         return "1.0011"
+
+
+CHECKLIST = re.compile(r"roles/checklists/(\w+)\.j2")
+
+
+def _message(call: str, payload: tuple[Any, str, dict[str, Any]]) -> tuple[str, Any]:
+    """A message the services tests know by name (`post_role_change`, `send_role_checklist`,
+    `post_change`), recorded, and failed with `failing`, under that name with what it says;
+    any other rendered message under the call's own name."""
+    whom, template, context = payload
+    if template == "roles/role_change.j2":
+        return "post_role_change", (context["role"], context["user"], context["by"])
+    if call == "dm_rendered" and (checklist := CHECKLIST.fullmatch(template)):
+        return "send_role_checklist", (Role(checklist.group(1)), whom)
+    if template == "changes/change.j2":
+        return "post_change", context["event"]
+    return call, payload
