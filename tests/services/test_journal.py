@@ -124,18 +124,19 @@ def test_a_declaration_replayed_after_a_crash_is_recorded_once_as_of_its_submiss
 
 def test_a_mark_repeated_by_slack_is_applied_once(services: Services, store: MemoryStore) -> None:
     incident = _incident(services)
-    mark = timeline_capture.MarkRequest(
+    mark = timeline_capture.MarkMessage(
         channel_id=incident.channel_id or "",
         ts="1767268800.000100",
-        reactor="U002",
+        user_id="U002",
         item_user="U003",
         event_id="Ev1",
     )
-    first = journal.accept(services, JournalKind.MARK, mark)
-    retry = journal.accept(services, JournalKind.MARK, mark)
-    capture_row = journal.apply_now(services, first, timeline_capture.apply_mark)
+    first = commands.submit(services, mark)
+    retry = commands.submit(services, mark)
+    assert first is not None and retry is not None
+    capture_row = commands.apply_submitted(services, first, timeline_capture.MARK_MESSAGE)
     assert capture_row is not None
-    assert journal.apply_now(services, retry, timeline_capture.apply_mark) is None
+    assert commands.apply_submitted(services, retry, timeline_capture.MARK_MESSAGE) is None
     assert _state(store, retry.id) is ReminderState.DONE, "the repeat is closed, with nothing added"
     with store.transaction() as tx:
         assert [e.message_ts for e in tx.events(incident.id) if e.source == "reaction"] == [mark.ts]

@@ -10,11 +10,14 @@ from incidentbot.declare import service as declare
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.outbox_kinds import CALLER_FIRST
+from incidentbot.kernel.ports import ChannelMessage
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import fire_due
 from tests.support.declarations import declaration
-from tests.support.memory import MemoryStore
+from tests.support.memory import MemoryStore, RecordingWorkspace
 from tests.support.units import applied
+
+TS = "1767268680.000100"  # 2026-01-01 11:58:00.0001 UTC
 
 
 def _incident(services: Services) -> Incident:
@@ -79,3 +82,28 @@ def test_a_status_change_journalled_as_a_change_request_is_applied_once(
         "Status changed from investigating to identified"
     ]
     assert store.reminder_rows[row.id].state is ReminderState.DONE
+
+
+def test_a_mark_journalled_as_a_mark_request_is_recorded_once_and_its_message_captured(
+    services: Services, store: MemoryStore, workspace: RecordingWorkspace
+) -> None:
+    incident = _incident(services)
+    assert incident.channel_id
+    marked_at = services.clock.now()
+    workspace.messages[(incident.channel_id, TS)] = ChannelMessage(
+        ts=TS, text="Failover started", author_id="U003", author_name="carol"
+    )
+    payload = (
+        f'{{"channel_id":"{incident.channel_id}","ts":"{TS}","reactor":"U002",'
+        '"item_user":"U003","event_id":"EvOld1"}'
+    )
+    row = _written_by_earlier_code(services, "apply_mark", payload)
+    _replayed(services)
+    _replayed(services)
+    entry = store.event_for_message(incident.id, TS)
+    assert entry is not None
+    assert (entry.text, entry.actor_id, entry.recorded_at) == ("Failover started", "U003", marked_at)
+    with store.transaction() as tx:
+        assert [e.message_ts for e in tx.events(incident.id) if e.source == "reaction"] == [TS]
+    assert store.reminder_rows[row.id].state is ReminderState.DONE
+    assert workspace.names().count("mark_captured") == 1
