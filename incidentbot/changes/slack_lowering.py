@@ -17,12 +17,11 @@ from slack_bolt import Ack, App
 from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
 
-from incidentbot.changes import service as changes
+from incidentbot.changes import commands as changes
 from incidentbot.incident.models import Incident, Severity
-from incidentbot.kernel import commands, journal
+from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import SlackUnavailable
-from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderObsolete
 from incidentbot.slack.blocks.common import actions, button, fallback, sections
@@ -66,16 +65,17 @@ def register(app: App, deps: Deps) -> None:
         if severity is None or channel is None:
             ack()
             return  # not a value this bot put on the button
-        asked = changes.ChangeRequest(
+        asked = changes.ChangeIncident(
             channel_id=channel,
             user_id=user,
             severity=severity,
             confirmed=True,
             question_url=_question_url(body),
         )
-        row = journal.accept(services, JournalKind.CHANGE, asked)
+        row = commands.submit(services, asked)
         ack()
-        deps.later(channel, user, lambda: journal.apply_now(services, row, changes.apply_change))
+        if row is not None:
+            deps.later(channel, user, lambda: commands.apply_submitted(services, row, changes.CHANGE))
 
     def on_keep(ack: Ack, body: dict[str, Any]) -> None:
         channel, user = actor(body)

@@ -1,11 +1,11 @@
 """Capturing channel messages marked with the timeline reaction.
 
-A reaction event is journalled before it is acknowledged (`kernel/journal.py`) and applied just
-after by `mark`, in one transaction with its event id: the entry (its time from the ts, its author
-from `item_user`, a placeholder text) and an outbox row (`capture`) that fetches the message from
-Slack afterwards and fills the entry in. So a process that dies after the acknowledgement leaves
-the journal row, then the capture row, for the scheduler, and Slack's retries of the event, which
-arrive on any replica, add nothing. When Slack will not hand the
+A reaction event is journalled before it is acknowledged, as the `MarkMessage` command, and
+applied just after by `mark_message`, in one unit of work with its event id: the entry (its time
+from the ts, its author from `item_user`, a placeholder text) and an outbox row (`capture`) that
+fetches the message from Slack afterwards and fills the entry in. So a process that dies after
+the acknowledgement leaves the journal row, then the capture row, for the scheduler, and Slack's
+retries of the event, which arrive on any replica, add nothing. When Slack will not hand the
 message over, the row is retried until it does; the next capture in the same incident, or the
 next look at the timeline, also fills in entries still waiting.
 """
@@ -16,19 +16,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import model_validator
 
 from incidentbot.incident.events import TimelineEntryAdded
 from incidentbot.incident.models import EventKind, Incident, TimelineEvent
-from incidentbot.kernel import journal, outbox
-from incidentbot.kernel.commands import unit_of_work
+from incidentbot.kernel import commands, outbox
+from incidentbot.kernel.commands import Command, CommandHandler, unit_of_work
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import SlackUnavailable
+from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.ports import ChannelMessage, NewEvent, Transaction
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderObsolete
+from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.roles.actors import actor_name
 from incidentbot.timeline.rules import PENDING_TEXT, EventSource, ts_to_datetime
 
@@ -59,47 +62,65 @@ class Marked:
     item_user: str | None = None
 
 
-def mark(
-    services: Services,
-    marked: Marked,
-    event_id: str | None,
-    *,
-    received_at: datetime | None = None,
-    request: Reminder | None = None,
-) -> Reminder | None:
-    """Record the marked message and its capture; None for a repeated event or another channel.
+class MarkMessage(Command):
+    """A `reaction_added` with the timeline reaction, journalled before the ack; `user_id` marked it.
+
+    Rows written by earlier versions name the person `reactor` (`MarkRequest`); they replay as this.
+    """
+
+    kind: ClassVar[str] = JournalKind.MARK
+    channel_id: str
+    ts: str
+    item_user: str | None = None
+    event_id: str | None = None
+    """Slack's id of the event, claimed in the unit of work that records the mark."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reactor_is_who_asked(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "user_id" not in data and "reactor" in data:
+            return {**data, "user_id": data["reactor"]}
+        return data
+
+
+def mark_message(uow: UnitOfWork, asked: MarkMessage) -> Reminder | None:
+    """Record the marked message and owe its capture; None for a repeated event or another channel.
 
     The event id is claimed in the same transaction, so a process that dies before committing
     leaves the journalled request (or Slack's retry) to record it, and one that committed has
-    recorded everything. `received_at` and `request` are the journalled request's, if any.
+    recorded everything.
     """
-    now = received_at or services.clock.now()
-    with services.store.transaction() as tx:
-        journal.settle(tx, request, services.clock.now())
-        if event_id is not None and not tx.first_delivery(event_id, now):
-            return None
-        incident = tx.incident_by_channel(marked.channel_id)
-        if incident is None:
-            return None
-        entry = _marked_entry(tx, incident, marked, now)
-        return outbox.enqueue(tx, OutboxKind.CAPTURE, incident.id, entry.id, now)
+    now = asked.received_at or uow.now
+    if asked.event_id is not None and not uow.tx.first_delivery(asked.event_id, now):
+        return None
+    incident = uow.tx.incident_by_channel(asked.channel_id)
+    if incident is None:
+        return None
+    entry = _marked_entry(
+        uow.tx, incident, Marked(asked.channel_id, asked.ts, asked.user_id, asked.item_user), now
+    )
+    # Due as of the mark, so a replayed one is fetched at once rather than held for a caller.
+    return uow.emit_queued(outbox.enqueue(uow.tx, OutboxKind.CAPTURE, incident.id, entry.id, now))
 
 
-class MarkRequest(BaseModel):
-    """A `reaction_added` with the timeline reaction, journalled before the ack."""
-
-    channel_id: str
-    ts: str
-    reactor: str
-    item_user: str | None
-    event_id: str | None
+def _sent_by_the_marker(services: Services, rows: list[Reminder]) -> None:
+    """The capture is sent by the listener that applied the mark (`capture_now`, which tells the
+    person how it went), or by the scheduler after a replay: nothing to send here."""
 
 
-def apply_mark(services: Services, request: Reminder) -> Reminder | None:
-    """Record a journalled mark as of its event; its capture row, or None (repeat, other channel)."""
-    got = MarkRequest.model_validate_json(journal.payload(request))
-    marked = Marked(got.channel_id, got.ts, got.reactor, got.item_user)
-    return mark(services, marked, got.event_id, received_at=request.due_at, request=request)
+MARK_MESSAGE = CommandHandler(MarkMessage, mark_message, tells_the_actor=False, send=_sent_by_the_marker)
+
+
+def mark(services: Services, marked: Marked, event_id: str | None) -> Reminder | None:
+    """Apply a mark here and now (no journal row); its capture row, or None (repeat, other channel)."""
+    asked = MarkMessage(
+        channel_id=marked.channel_id,
+        ts=marked.ts,
+        user_id=marked.reactor,
+        item_user=marked.item_user,
+        event_id=event_id,
+    )
+    return commands.execute(services, MARK_MESSAGE, asked, None)
 
 
 def capture(services: Services, marked: Marked, event_id: str | None = None) -> Capture:

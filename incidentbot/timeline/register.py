@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from incidentbot.kernel.journal import replaying
-from incidentbot.kernel.journal_kinds import JournalKind
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.registry import Registry
 from incidentbot.timeline import capture, corrections, message_entries, notes
@@ -11,7 +9,7 @@ from incidentbot.timeline import capture, corrections, message_entries, notes
 
 def register(registry: Registry) -> None:
     registry.add_command(notes.ADD_NOTE)
-    registry.add_delivery(JournalKind.MARK, replaying(capture.apply_mark))
+    registry.add_command(capture.MARK_MESSAGE)
     registry.add_delivery(OutboxKind.CAPTURE, capture.deliver_capture)
     registry.add_command(message_entries.SAVE_MESSAGE_ENTRY)
     registry.add_delivery(message_entries.MESSAGE_LINK, message_entries.deliver_message_link)

@@ -16,8 +16,7 @@ from slack_bolt.middleware import Middleware
 
 from incidentbot.checker.checked_records import Added
 from incidentbot.checker.slack_findings import tell_findings
-from incidentbot.kernel import journal
-from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel import commands
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.timeline import capture as timeline_capture
@@ -45,7 +44,7 @@ def marked(event: dict[str, Any], reaction: str, bot_user_id: str | None) -> Mar
 
 
 def _capture(deps: Deps, mark: Marked, request: Reminder) -> None:
-    row = journal.apply_now(deps.services, request, timeline_capture.apply_mark)
+    row = commands.apply_submitted(deps.services, request, timeline_capture.MARK_MESSAGE)
     if row is None:
         return
     result = timeline_capture.capture_now(deps.services, row)
@@ -79,14 +78,14 @@ class RecordMarks(Middleware):
             mark = marked(event, self._reaction, req.context.bot_user_id)
             if mark is not None:
                 event_id = req.body.get("event_id")
-                request = timeline_capture.MarkRequest(
+                asked = timeline_capture.MarkMessage(
                     channel_id=mark.channel_id,
                     ts=mark.ts,
-                    reactor=mark.reactor,
+                    user_id=mark.reactor,
                     item_user=mark.item_user,
                     event_id=event_id if isinstance(event_id, str) else None,
                 )
-                req.context[MARK_REQUEST] = journal.accept(self._deps.services, JournalKind.MARK, request)
+                req.context[MARK_REQUEST] = commands.submit(self._deps.services, asked)
         return next()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,14 +74,71 @@ def writes_held(engine: Engine, table: str) -> Iterator[None]:
         db.rollback()
 
 
+@contextmanager
+def outbox_rows_held(engine: Engine, kind: str) -> Iterator[None]:
+    """Block the insert of every reminders row of `kind` until the block exits.
+
+    For a command whose only effect is a message owed: its outbox row goes to the table its journal
+    row is in, so a table lock would hold the journal row before the ack too. A trigger on this
+    test's own database makes the insert of that one kind wait on an advisory lock the test holds;
+    the rest of the table is written as usual.
+    """
+    with engine.begin() as db:
+        db.execute(text(_HOLD_FUNCTION))
+        db.execute(
+            text(
+                f"CREATE TRIGGER held_outbox_rows BEFORE INSERT ON reminders FOR EACH ROW "
+                f"WHEN (NEW.kind = '{kind}') EXECUTE FUNCTION held_outbox_row()"
+            )
+        )
+    try:
+        with engine.connect() as db:
+            db.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _HOLD_KEY})
+            try:
+                yield
+            finally:
+                db.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _HOLD_KEY})
+                db.commit()
+    finally:
+        with engine.begin() as db:
+            db.execute(text("DROP TRIGGER held_outbox_rows ON reminders"))
+            db.execute(text("DROP FUNCTION held_outbox_row()"))
+
+
+_HOLD_KEY = 7_000_001
+_HOLD_FUNCTION = f"""
+CREATE FUNCTION held_outbox_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({_HOLD_KEY});
+    RETURN NEW;
+END $$
+"""
+
+
 def waiting_on_a_lock(engine: Engine) -> bool:
     return bool(rows(engine, "SELECT 1 FROM pg_locks WHERE NOT granted"))
 
 
-def kill_right_after_ack(scene: Scene, slack: FakeSlack, table: str, send: Send) -> Response | None:
+def kill_right_after_ack(
+    scene: Scene, slack: FakeSlack, table: str, send: Send, dead: Callable[[], None] | None = None
+) -> Response | None:
     """Send the request; once the bot is applying it (blocked writing `table`), `kill -9` it,
-    then restart it with the dead process's claims released. Returns Slack's answer, if any."""
-    with ThreadPoolExecutor(1) as pool, writes_held(scene.engine, table):
+    then restart it with the dead process's claims released. Returns Slack's answer, if any.
+
+    `dead` runs while no process is running, after the kill and before the restart: what it
+    finds is what the killed process left."""
+    return kill_while_held(scene, slack, writes_held(scene.engine, table), send, dead)
+
+
+def kill_while_held(
+    scene: Scene,
+    slack: FakeSlack,
+    hold: AbstractContextManager[None],
+    send: Send,
+    dead: Callable[[], None] | None = None,
+) -> Response | None:
+    """As `kill_right_after_ack`, the bot held by `hold` (`writes_held`, `outbox_rows_held`)."""
+    with ThreadPoolExecutor(1) as pool, hold:
         answer = pool.submit(_sent, send, scene.client)
         try:
             wait_until(lambda: waiting_on_a_lock(scene.engine), timeout=30)
@@ -92,6 +149,8 @@ def kill_right_after_ack(scene: Scene, slack: FakeSlack, table: str, send: Send)
             ) from None
         scene.bot.kill()
         answered = answer.result()
+    if dead is not None:
+        dead()
     # Released before the restart: while no process runs, the update races no claim of the new one.
     scene.take_over_and_restart(slack)
     return answered

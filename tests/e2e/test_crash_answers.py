@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from incidentbot.changes.commands import QUESTION_ANSWERED
 from incidentbot.status_page.model import component_key
-from tests.e2e.crash_after_ack import Scene, kill_right_after_ack, scene_on, settled
+from tests.e2e.crash_after_ack import (
+    Scene,
+    kill_right_after_ack,
+    kill_while_held,
+    outbox_rows_held,
+    scene_on,
+    settled,
+)
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import message_ts, rows
 from tests.support import signing
@@ -93,6 +101,39 @@ def test_a_confirmed_lowering_acknowledged_then_killed_lowers_and_removes_the_qu
     wait_until(lambda: settled(scene.engine), timeout=30)
     assert slack.count("response_url") == 1, "the question is removed once"
     assert slack.last("response_url").args["delete_original"] is True
+
+
+def test_keep_on_the_lowering_question_acknowledged_then_killed_removes_the_question_once(
+    scene: Scene, slack: FakeSlack
+) -> None:
+    question = slack.response_url("keep")
+
+    def send(client: SlackClientForTests) -> Response:
+        return client.action(
+            "keep_severity", "1", user_id="U004", channel_id=scene.channel, response_url=question
+        )
+
+    # Its one effect is the removal it owes, written to the table its journal row is in.
+    held = outbox_rows_held(scene.engine, QUESTION_ANSWERED)
+    kept = "SELECT kind, state FROM reminders WHERE kind IN ('apply_keep_severity', :answered)"
+
+    def left() -> None:
+        assert slack.count("response_url") == 0, "killed before the question was removed"
+        assert rows(scene.engine, kept, answered=QUESTION_ANSWERED) == [("apply_keep_severity", "pending")]
+
+    answer = kill_while_held(scene, slack, held, send, left)
+    assert answer is not None and answer.status == 200, "Slack had its ack before the kill"
+
+    wait_until(lambda: slack.count("response_url") >= 1, timeout=60)
+    wait_until(lambda: settled(scene.engine), timeout=30)
+    assert slack.count("response_url") == 1, "the question is removed once"
+    assert slack.last("response_url").args["delete_original"] is True
+    assert sorted(rows(scene.engine, kept, answered=QUESTION_ANSWERED)) == [
+        ("apply_keep_severity", "done"),
+        (QUESTION_ANSWERED, "done"),
+    ]
+    severity = "SELECT severity FROM incidents WHERE id = :i"
+    assert rows(scene.engine, severity, i=scene.incident_id) == [(1,)], "Keep changes nothing else"
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from incidentbot.changes import service as changes
+from incidentbot.changes import commands as changes
 from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import EventKind, Incident, Role, Severity, Status
@@ -124,25 +124,26 @@ def test_a_declaration_replayed_after_a_crash_is_recorded_once_as_of_its_submiss
 
 def test_a_mark_repeated_by_slack_is_applied_once(services: Services, store: MemoryStore) -> None:
     incident = _incident(services)
-    mark = timeline_capture.MarkRequest(
+    mark = timeline_capture.MarkMessage(
         channel_id=incident.channel_id or "",
         ts="1767268800.000100",
-        reactor="U002",
+        user_id="U002",
         item_user="U003",
         event_id="Ev1",
     )
-    first = journal.accept(services, JournalKind.MARK, mark)
-    retry = journal.accept(services, JournalKind.MARK, mark)
-    capture_row = journal.apply_now(services, first, timeline_capture.apply_mark)
+    first = commands.submit(services, mark)
+    retry = commands.submit(services, mark)
+    assert first is not None and retry is not None
+    capture_row = commands.apply_submitted(services, first, timeline_capture.MARK_MESSAGE)
     assert capture_row is not None
-    assert journal.apply_now(services, retry, timeline_capture.apply_mark) is None
+    assert commands.apply_submitted(services, retry, timeline_capture.MARK_MESSAGE) is None
     assert _state(store, retry.id) is ReminderState.DONE, "the repeat is closed, with nothing added"
     with store.transaction() as tx:
         assert [e.message_ts for e in tx.events(incident.id) if e.source == "reaction"] == [mark.ts]
 
 
-def _change(channel_id: str, **change: object) -> changes.ChangeRequest:
-    return changes.ChangeRequest.model_validate({"channel_id": channel_id, "user_id": "U001", **change})
+def _change(channel_id: str, **change: object) -> changes.ChangeIncident:
+    return changes.ChangeIncident.model_validate({"channel_id": channel_id, "user_id": "U001", **change})
 
 
 def _events_of_kind(store: MemoryStore, incident_id: int, kind: EventKind) -> list[str]:
@@ -159,9 +160,9 @@ def test_a_severity_change_is_applied_once_as_of_when_it_was_asked(
         services, JournalKind.CHANGE, _change(incident.channel_id or "", severity=Severity.SEV1)
     )
     _clock(services).advance(timedelta(seconds=2))
-    changed = journal.apply_now(services, row, changes.apply_change)
+    changed = commands.apply_submitted(services, row, changes.CHANGE)
     assert changed is not None and changed.severity is Severity.SEV1
-    assert journal.apply_now(services, row, changes.apply_change) is None
+    assert commands.apply_submitted(services, row, changes.CHANGE) is None
     _clock(services).advance(timedelta(minutes=1))
     fire_due(services, "scheduler")
     with store.transaction() as tx:
@@ -178,7 +179,7 @@ def test_a_change_that_changes_nothing_is_explained_and_finished(
         services, JournalKind.CHANGE, _change(incident.channel_id or "", status="investigating")
     )
     with pytest.raises(changes.StatusUnchanged):
-        journal.apply_now(services, row, changes.apply_change)
+        commands.apply_submitted(services, row, changes.CHANGE)
     assert _state(store, row.id) is ReminderState.CANCELLED, "else the scheduler would replay it for ever"
     assert _events_of_kind(store, incident.id, EventKind.STATUS_CHANGED) == []
 
@@ -187,12 +188,13 @@ def test_a_status_change_the_person_may_not_make_is_cancelled_and_explained(
     services: Services, store: MemoryStore
 ) -> None:
     incident = _incident(services)
-    asked = changes.ChangeRequest(
+    asked = changes.ChangeIncident(
         channel_id=incident.channel_id or "", user_id="U009", status=Status.RESOLVED
     )
-    row = journal.accept(services, JournalKind.CHANGE, asked)
+    row = commands.submit(services, asked)
+    assert row is not None
     with pytest.raises(IncidentError):
-        journal.apply_now(services, row, changes.apply_change)
+        commands.apply_submitted(services, row, changes.CHANGE)
     assert _state(store, row.id) is ReminderState.CANCELLED
     assert services.view_of(incident.id).incident.is_open
 

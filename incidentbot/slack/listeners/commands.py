@@ -5,17 +5,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel
 from slack_bolt import Ack, App
 
-from incidentbot.changes import service as changes
-from incidentbot.changes import slack_lowering as severity_lowering
+from incidentbot.changes.slack_listeners import install_changes
 from incidentbot.declare import service as declare
 from incidentbot.declare import slack_blocks as modals
 from incidentbot.declare.retry import RETRY_SETUP, RetrySetup
-from incidentbot.incident.models import Role, Severity, Status
-from incidentbot.kernel import commands, journal
-from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.incident.models import Role
+from incidentbot.kernel import commands
 from incidentbot.listing import queries
 from incidentbot.roles import service as roles
 from incidentbot.slack.listeners.deps import Deps
@@ -29,6 +26,7 @@ COMMAND = "/incident"
 
 def register(app: App, deps: Deps, router: Router) -> None:
     install_core(router)
+    install_changes(router)
     install_timeline(router)
 
     def on_incident(ack: Ack, body: dict[str, Any]) -> None:
@@ -61,8 +59,6 @@ def install_core(router: Router) -> None:
             Where.ANYWHERE,
         ),
         Subcommand(("role", "assign"), assign_role, "roles/help.toml", Group.RESPOND),
-        Subcommand(("severity", "sev"), change_severity, "changes/help.toml", Group.RESPOND),
-        Subcommand(("status",), change_status, "changes/help.toml", Group.RESPOND),
     )
 
 
@@ -94,37 +90,6 @@ def assign_role(inv: Invocation) -> None:
     row = commands.submit(services, asked)
     if row is not None:
         inv.later(partial(commands.apply_submitted, services, row, roles.ASSIGN_ROLE))
-
-
-def change_severity(inv: Invocation) -> None:
-    severity = Severity.parse(inv.args)
-    if severity is None:
-        inv.usage("severity")
-        return
-    incident = changes.lowering_to_confirm(inv.deps.services, inv.channel_id, severity, inv.user_id)
-    if incident is not None:
-        inv.reply_with_blocks(*severity_lowering.confirmation(inv.deps, incident, severity))
-        return
-    asked = changes.ChangeRequest(channel_id=inv.channel_id, user_id=inv.user_id, severity=severity)
-    _journal_then_apply(inv, JournalKind.CHANGE, asked, changes.apply_change)
-
-
-def change_status(inv: Invocation) -> None:
-    status = Status.parse(inv.args)
-    if status is None:
-        inv.usage("status")
-        return
-    asked = changes.ChangeRequest(channel_id=inv.channel_id, user_id=inv.user_id, status=status)
-    _journal_then_apply(inv, JournalKind.CHANGE, asked, changes.apply_change)
-
-
-def _journal_then_apply(
-    inv: Invocation, kind: JournalKind, asked: BaseModel, apply: journal.Apply[object]
-) -> None:
-    """On record before the ack, applied just after it (`kernel/journal.py`)."""
-    services = inv.deps.services
-    row = journal.accept(services, kind, asked)
-    inv.later(lambda: journal.apply_now(services, row, apply))
 
 
 def list_incidents(inv: Invocation) -> None:
