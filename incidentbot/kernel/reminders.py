@@ -40,6 +40,8 @@ COMPLETED = object()
 BATCH = 20
 MAX_DELIVERIES = 1000
 """Per call; the next scheduler tick carries on."""
+LOOK_AGAIN = timedelta(seconds=0.25)
+"""How often a lane with a thread free looks for rows that came due while its deliveries run."""
 
 
 class ReminderObsolete(Exception):
@@ -134,9 +136,12 @@ def run_due(
     """Deliver everything due now (of `kinds`, when given), including follow-ups the deliveries
     made due.
 
-    With `parallel` > 1, that many deliveries run at once, and more rows are claimed as soon as
-    one finishes: a message stuck behind Slack's `Retry-After` does not hold up the others. At
-    most twice `parallel` rows are claimed but not started, so leases stay fresh.
+    With `parallel` > 1, that many deliveries run at once. A row is claimed only when a thread is
+    free to start it: a row leased here but queued behind slow deliveries (a message waiting for
+    its channel's turn or for Slack's `Retry-After`) could be taken by no other worker or lane,
+    and would be as late as the slowest of them. While deliveries are under way and a thread is
+    free, the lane looks again for rows that came due every `LOOK_AGAIN`, rather than after the
+    next delivery finishes.
     """
     if parallel <= 1:
         return _run_serially(services, worker, handlers, limit, max_deliveries, kinds)
@@ -144,13 +149,16 @@ def run_due(
     with ThreadPoolExecutor(parallel, thread_name_prefix="reminders") as pool:
         running: set[Future[FireReport]] = set()
         while True:
-            room = min(limit, 2 * parallel - len(running), max_deliveries - started)
+            room = min(limit, parallel - len(running), max_deliveries - started)
             batch = claim(services, worker, room, kinds) if room > 0 else []
             started += len(batch)
             running.update(pool.submit(deliver, services, reminder, handlers) for reminder in batch)
             if not running:
                 return report
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            free = len(running) < parallel and started < max_deliveries
+            finished, running = wait(
+                running, timeout=LOOK_AGAIN.total_seconds() if free else None, return_when=FIRST_COMPLETED
+            )
             for future in finished:
                 report.add(_outcome(future))
 
