@@ -101,7 +101,7 @@ def test_the_scheduler_runs_the_timed_lane_beside_its_tick_under_a_lease_name_of
     lanes.release_bulk.set()
     services = _services(lanes)
     scheduler = ReminderScheduler(services, interval_seconds=0.05, parallel=4, worker_id="host:1:abc")
-    assert (scheduler.timed_parallel, scheduler.timed_worker_id) == (2, "host:1:abc/timed")
+    assert (scheduler.timed_parallel, scheduler.timed_worker_id) == (4, "host:1:abc/timed")
     _add(services, TIMED, 1)
     scheduler.timed_tick()
     assert lanes.delivered == {(TIMED, 1): 1}
