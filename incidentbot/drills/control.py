@@ -29,6 +29,7 @@ from incidentbot.drills.scenario import MAX_TEXT
 from incidentbot.drills.sql_store import PARKED, drills_of
 from incidentbot.incident.models import Incident
 from incidentbot.kernel.commands import Command, CommandHandler
+from incidentbot.kernel.reminders import LEASE
 from incidentbot.kernel.unit_of_work import UnitOfWork
 
 
@@ -152,6 +153,10 @@ def _add(
     row = uow.tx.add_reminder(
         NewReminder(kind=kinds.INJECT, due_at=at, incident_id=run.incident_id, subject_id=inject.id)
     )
+    if row is not None and uow.worker is not None:
+        # Leased to the thread applying the control from this commit on, as `outbox.enqueue(…,
+        # worker)` writes a row: no scheduler takes it before that thread sends it, at once.
+        [row] = uow.tx.claim_reminder_ids([row.id], uow.worker, uow.now, uow.now + LEASE)
     if row is not None:
         uow.emit_queued(row)
     return inject

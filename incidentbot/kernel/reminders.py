@@ -18,6 +18,7 @@ renews its lease between them with `keep_lease`.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Collection, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ COMPLETED = object()
 BATCH = 20
 MAX_DELIVERIES = 1000
 """Per call; the next scheduler tick carries on."""
+LOOK_AGAIN = timedelta(seconds=0.25)
+"""How often a lane with a thread free looks for rows that came due while its deliveries run."""
+TURN_PATIENCE = timedelta(seconds=1)
+"""How long a timed delivery's first message waits asleep for its channel's turn (`fire_timed`)."""
+_turns = threading.local()
 
 
 class ReminderObsolete(Exception):
@@ -118,7 +124,39 @@ def fire_timed(services: Services, worker_id: str, *, parallel: int = 1) -> Fire
     an inject or a nag on time while `fire_due`'s threads are busy with bulk work."""
     if not services.timed_kinds:
         return FireReport()
-    return run_due(services, worker_id, services.handlers, parallel=parallel, kinds=services.timed_kinds)
+    return run_due(
+        services,
+        worker_id,
+        services.handlers,
+        parallel=parallel,
+        kinds=services.timed_kinds,
+        patience=TURN_PATIENCE,
+    )
+
+
+def waiting_turn() -> tuple[str, float] | None:
+    """What the first message of the delivery on this thread may wait for its channel's turn:
+    the name of the turn it books, and the seconds it may wait asleep for it; None: as long as
+    the turn takes.
+
+    Taken once per delivery. A message whose turn is further off than that books it and goes
+    back to the queue as waiting (`ReminderWaiting`) until its turn is near, rather than hold
+    one of the lane's threads asleep while other rows come due. Only the first message may: the
+    delivery is run again from the start, and a message it had sent before would go out twice.
+    """
+    turn: tuple[str, float] | None = getattr(_turns, "turn", None)
+    _turns.turn = None
+    return turn
+
+
+def _deliver_in_turn(
+    services: Services, reminder: Reminder, handlers: Mapping[str, Handler], patience: timedelta
+) -> FireReport:
+    _turns.turn = (f"reminder:{reminder.id}", patience.total_seconds())
+    try:
+        return deliver(services, reminder, handlers)
+    finally:
+        _turns.turn = None
 
 
 def run_due(
@@ -130,27 +168,40 @@ def run_due(
     limit: int = BATCH,
     max_deliveries: int = MAX_DELIVERIES,
     kinds: Collection[str] | None = None,
+    patience: timedelta | None = None,
 ) -> FireReport:
     """Deliver everything due now (of `kinds`, when given), including follow-ups the deliveries
-    made due.
+    made due; with `patience`, a delivery's first message waits at most that long asleep for its
+    channel's turn (`waiting_turn`).
 
-    With `parallel` > 1, that many deliveries run at once, and more rows are claimed as soon as
-    one finishes: a message stuck behind Slack's `Retry-After` does not hold up the others. At
-    most twice `parallel` rows are claimed but not started, so leases stay fresh.
+    With `parallel` > 1, that many deliveries run at once. A row is claimed only when a thread is
+    free to start it: a row leased here but queued behind slow deliveries (a message waiting for
+    its channel's turn or for Slack's `Retry-After`) could be taken by no other worker or lane,
+    and would be as late as the slowest of them. While deliveries are under way and a thread is
+    free, the lane looks again for rows that came due every `LOOK_AGAIN`, rather than after the
+    next delivery finishes.
     """
     if parallel <= 1:
-        return _run_serially(services, worker, handlers, limit, max_deliveries, kinds)
+        return _run_serially(services, worker, handlers, limit, max_deliveries, kinds, patience)
     report, started = FireReport(), 0
     with ThreadPoolExecutor(parallel, thread_name_prefix="reminders") as pool:
         running: set[Future[FireReport]] = set()
         while True:
-            room = min(limit, 2 * parallel - len(running), max_deliveries - started)
+            room = min(limit, parallel - len(running), max_deliveries - started)
             batch = claim(services, worker, room, kinds) if room > 0 else []
             started += len(batch)
-            running.update(pool.submit(deliver, services, reminder, handlers) for reminder in batch)
+            running.update(
+                pool.submit(deliver, services, reminder, handlers)
+                if patience is None
+                else pool.submit(_deliver_in_turn, services, reminder, handlers, patience)
+                for reminder in batch
+            )
             if not running:
                 return report
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            free = len(running) < parallel and started < max_deliveries
+            finished, running = wait(
+                running, timeout=LOOK_AGAIN.total_seconds() if free else None, return_when=FIRST_COMPLETED
+            )
             for future in finished:
                 report.add(_outcome(future))
 
@@ -162,6 +213,7 @@ def _run_serially(
     limit: int,
     max_deliveries: int,
     kinds: Collection[str] | None,
+    patience: timedelta | None,
 ) -> FireReport:
     report, started = FireReport(), 0
     while started < max_deliveries:
@@ -170,7 +222,10 @@ def _run_serially(
             break
         started += len(batch)
         for reminder in batch:
-            report.add(deliver(services, reminder, handlers))
+            if patience is None:
+                report.add(deliver(services, reminder, handlers))
+            else:
+                report.add(_deliver_in_turn(services, reminder, handlers, patience))
     return report
 
 

@@ -35,8 +35,10 @@ TICK_PATIENCE_SECONDS = 1.0
 """How long a tick gives way to requests being acknowledged; a nag goes out at most this late."""
 TIMED_PATIENCE_SECONDS = 0.25
 """The timed lane gives way to acknowledgements for less: its rows are owed at a given second."""
-TIMED_THREADS = 2
-"""Threads of the timed lane, when the main job has more than one (not on SQLite)."""
+TIMED_THREADS = 8
+"""Threads of the timed lane (at most as many as the main job has; none on SQLite). Each may wait
+up to `reminders.TURN_PATIENCE` for a channel's turn; two were too few for the injects and nags
+of fifty drills coming due while their channels were set up."""
 HOUSEKEEPING_PATIENCE_SECONDS = 30.0
 GiveWay = Callable[[float], object]
 """Blocks while requests are being acknowledged, at most the given seconds (`AckFirst.wait_for_quiet`)."""

@@ -107,7 +107,7 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
             raise SlackUnavailable(f"{method}: {type(error).__name__}") from error
 
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, **kw: Any) -> str:
-        self.pacer.wait(channel)
+        self.pacer.take_turn(channel)
         response = self.call(
             "chat.postMessage",
             lambda: self.client.chat_postMessage(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.error import HTTPError
 
 from slack_sdk import WebClient
@@ -19,8 +19,6 @@ from incidentbot.kernel.errors import SlackUnavailable
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-HISTORY_PAGE = 100
-"""Messages read back to find a file already shared: the latest page of the channel."""
 
 
 class FileUploadSlack:
@@ -29,6 +27,8 @@ class FileUploadSlack:
     if TYPE_CHECKING:
 
         def call(self, method: str, do: Callable[[], T], *, channel: str | None = None) -> T: ...
+
+        def recent_messages(self, channel: str, *, with_metadata: bool = False) -> list[dict[str, Any]]: ...
 
     def start_upload(self, filename: str, length: int) -> tuple[str, str]:
         """Step one: the file id and the URL to send exactly `length` bytes to."""
@@ -66,13 +66,12 @@ class FileUploadSlack:
         )
 
     def file_shared(self, channel_id: str, file_id: str) -> bool:
-        """Whether a recent message in the channel carries the file: an upload completed before."""
-        response = self.call(
-            "conversations.history",
-            lambda: self.client.conversations_history(channel=channel_id, limit=HISTORY_PAGE),
-        )
-        for message in response.get("messages") or []:
-            files = message.get("files") if isinstance(message, dict) else None
+        """Whether a recent message in the channel carries the file: an upload completed before.
+
+        One page of the latest messages, as a retried inject looks (`recent_messages`): the most
+        Slack returns to an app outside its Marketplace."""
+        for message in self.recent_messages(channel_id, with_metadata=True):
+            files = message.get("files")
             if any(isinstance(f, dict) and f.get("id") == file_id for f in files or []):
                 return True
         return False

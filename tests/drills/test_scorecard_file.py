@@ -60,8 +60,11 @@ def test_a_share_done_before_its_process_died_is_not_done_again(running: Running
             .values(state="pending", claimed_by=None, claimed_until=None, fired_at=None)
         )
     advance(running, 60)
-    wait_until(lambda: running.slack.calls_to("conversations.history"))
+    [looked] = wait_until(lambda: running.slack.calls_to("conversations.history"))
     running.settle()
+    # One page as Slack gives a non-Marketplace app (15 messages), with the bot's message metadata.
+    assert int(looked.args["limit"]) == 15
+    assert str(looked.args.get("include_all_metadata")).lower() in {"1", "true"}
     assert len(_shared(running, channel)) == 1
     assert len(running.slack.calls_to("files.completeUploadExternal")) == 1
     assert len(running.slack.calls_to("files.getUploadURLExternal")) == 1
