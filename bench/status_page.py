@@ -1,7 +1,7 @@
 """The status page's speed: publish → visible, summary.json under 100 readers, a full export.
 
     .venv/bin/python -m bench.status_page [--incidents 1000] [--readers 100] [--runs 20]
-        [--reader-processes 2] [--reader-mode both|python|ab]
+        [--reader-processes 2] [--reader-mode both|python|ab] [--ab-rounds 1]
 
 One bot (HTTP mode, SQLite, the fake Slack Web API) in this process. First, `--runs` times: a
 customer text is submitted through the signed form, as Slack sends it, and the page, the JSON
@@ -13,10 +13,10 @@ the interpreter, which real readers do not). Those readers are Python (`http.cli
 each) on the same cores as the server, so their own interpreter is part of what they measure. The
 other reader mode measures the server: ApacheBench (`ab -k -c <readers> -n <20 per reader>`, one
 process in C) reads the same document, once plainly and once with `Accept-Encoding: gzip` (when
-the server compresses). `ab` comes with Debian's `apache2-utils` (`apt-get install
-apache2-utils`); without it that mode is skipped with a message saying so. Last, the whole site is
-exported from scratch three times, then rewritten three times after one more publication, as the
-bot does after each.
+the server compresses), `--ab-rounds` times, alternating. `ab` comes with Debian's
+`apache2-utils` (`apt-get install apache2-utils`); without it that mode is skipped with a message
+saying so. Last, the whole site is exported from scratch three times, then rewritten three times
+after one more publication, as the bot does after each.
 """
 
 from __future__ import annotations
@@ -272,6 +272,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reader-processes", type=int, default=2)
     parser.add_argument("--reader-mode", choices=("both", "python", "ab"), default="both")
+    parser.add_argument("--ab-rounds", type=int, default=1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
         config = team_with_page("API", "Dashboard", "Payments", "Webhooks")
@@ -299,8 +300,9 @@ def main() -> None:
                 )
             if args.reader_mode in ("both", "ab"):
                 fetch(bot.base_url + SUMMARY)  # rendered before the readers come
-                print("summary.json, " + ab_readers(bot, args.readers, gzip=False))
-                print("summary.json, " + ab_readers(bot, args.readers, gzip=True))
+                for _ in range(args.ab_rounds):
+                    print("summary.json, " + ab_readers(bot, args.readers, gzip=False), flush=True)
+                    print("summary.json, " + ab_readers(bot, args.readers, gzip=True), flush=True)
             took, count = exports(bot, Path(tmp), 3, fresh=True)
             print(
                 f"full export from scratch ({count} files, reading the database included): "
