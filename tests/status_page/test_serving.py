@@ -254,7 +254,7 @@ def test_each_encoding_is_validated_by_its_own_tag(team: RunningBot) -> None:
                 assert (answer.getheader("Content-Encoding") == "gzip") is (accepted == "gzip")
 
 
-def test_small_and_binary_files_go_as_they_are(team: RunningBot) -> None:
+def test_a_small_file_goes_as_it_is(team: RunningBot) -> None:
     for answer, _ in read_twice(team, "/status/favicon.svg", **{"Accept-Encoding": "gzip"}):
         assert answer.status == 200 and answer.getheader("Content-Encoding") is None
         assert answer.getheader("Vary") is None, "the answer does not depend on the header"
