@@ -1,6 +1,7 @@
 """The status page's speed: publish → visible, summary.json under 100 readers, a full export.
 
     .venv/bin/python -m bench.status_page [--incidents 1000] [--readers 100] [--runs 20]
+        [--reader-processes 2] [--reader-mode both|python|ab] [--ab-rounds 1]
 
 One bot (HTTP mode, SQLite, the fake Slack Web API) in this process. First, `--runs` times: a
 customer text is submitted through the signed form, as Slack sends it, and the page, the JSON
@@ -8,8 +9,14 @@ and the Atom feed are polled until all three show it. Then `--incidents` past in
 published updates each are stored through the same publishing code, and `--readers` readers read
 `summary.json` at once, 20 times each, each on its own kept-alive connection, from
 `--reader-processes` other processes (readers in the bot's own process would compete with it for
-the interpreter, which real readers do not). Last, the whole site is exported from scratch three
-times, then rewritten three times after one more publication, as the bot does after each.
+the interpreter, which real readers do not). Those readers are Python (`http.client`, one thread
+each) on the same cores as the server, so their own interpreter is part of what they measure. The
+other reader mode measures the server: ApacheBench (`ab -k -c <readers> -n <20 per reader>`, one
+process in C) reads the same document, once plainly and once with `Accept-Encoding: gzip` (when
+the server compresses), `--ab-rounds` times, alternating. `ab` comes with Debian's
+`apache2-utils` (`apt-get install apache2-utils`); without it that mode is skipped with a message
+saying so. Last, the whole site is exported from scratch three times, then rewritten three times
+after one more publication, as the bot does after each.
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import shutil
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -179,6 +188,46 @@ def readers(bot: RunningBot, count: int, each: int, processes: int) -> list[floa
     return [latency for share in found for latency in share]
 
 
+READS_EACH = 20
+SUMMARY = "/status/api/v2/summary.json"
+
+
+def ab_readers(bot: RunningBot, count: int, *, gzip: bool) -> str:
+    """One line: `ab`'s percentiles for `count` kept-alive readers, 20 reads each."""
+    ab = shutil.which("ab")
+    if ab is None:
+        return "ab: not installed, skipped (apt-get install apache2-utils)"
+    if gzip and not compresses(bot):
+        return "ab with Accept-Encoding gzip: the server does not compress, skipped"
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "percentiles.csv"
+        command = [ab, "-q", "-k", "-c", str(count), "-n", str(count * READS_EACH), "-e", str(table)]
+        if gzip:
+            command += ["-H", "Accept-Encoding: gzip"]
+        done = subprocess.run([*command, bot.base_url + SUMMARY], capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not table.exists():
+            return f"ab failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
+        served = dict(line.split(",") for line in table.read_text().splitlines()[1:])
+    stats = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in done.stdout.splitlines())}
+    return (
+        f"ab -k -c {count} -n {count * READS_EACH}{' gzip' if gzip else ''}: "
+        f"p50 {float(served['50']):.1f} ms, p99 {float(served['99']):.1f} ms, "
+        f"max {float(served['100']):.1f} ms; {stats.get('Requests per second', '?')}, "
+        f"document {stats.get('Document Length', '?')}, failed {stats.get('Failed requests', '?')}, "
+        f"non-2xx {stats.get('Non-2xx responses', '0')}"
+    )
+
+
+def compresses(bot: RunningBot) -> bool:
+    port = int(bot.base_url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", SUMMARY, headers={"Accept-Encoding": "gzip"})
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    return answer.getheader("Content-Encoding") == "gzip"
+
+
 def seed_one(bot: RunningBot, title: str) -> None:
     clock = bot.clock
     names = [c.name for c in bot.bot.deps.status_page.config.components]  # type: ignore[union-attr]
@@ -222,6 +271,8 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=100)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reader-processes", type=int, default=2)
+    parser.add_argument("--reader-mode", choices=("both", "python", "ab"), default="both")
+    parser.add_argument("--ab-rounds", type=int, default=1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
         config = team_with_page("API", "Dashboard", "Payments", "Webhooks")
@@ -240,12 +291,18 @@ def main() -> None:
             print(
                 f"seeded {args.incidents} incidents, {updates} updates in {time.perf_counter() - began:.1f} s"
             )
-            latencies = readers(bot, args.readers, 20, args.reader_processes)
-            print(
-                f"summary.json, {args.readers} concurrent readers in {args.reader_processes} processes, "
-                f"20 reads each: p50 {ms(statistics.median(latencies))}, "
-                f"p99 {ms(percentile(latencies, 0.99))}, max {ms(max(latencies))}"
-            )
+            if args.reader_mode in ("both", "python"):
+                latencies = readers(bot, args.readers, READS_EACH, args.reader_processes)
+                print(
+                    f"summary.json, {args.readers} Python readers in {args.reader_processes} processes, "
+                    f"{READS_EACH} reads each: p50 {ms(statistics.median(latencies))}, "
+                    f"p99 {ms(percentile(latencies, 0.99))}, max {ms(max(latencies))}"
+                )
+            if args.reader_mode in ("both", "ab"):
+                fetch(bot.base_url + SUMMARY)  # rendered before the readers come
+                for _ in range(args.ab_rounds):
+                    print("summary.json, " + ab_readers(bot, args.readers, gzip=False), flush=True)
+                    print("summary.json, " + ab_readers(bot, args.readers, gzip=True), flush=True)
             took, count = exports(bot, Path(tmp), 3, fresh=True)
             print(
                 f"full export from scratch ({count} files, reading the database included): "

@@ -107,18 +107,20 @@ def _health(bot: Bot, start_response: StartResponse) -> Iterable[bytes]:
     return [b"ok\n"]
 
 
-AtOnce = Callable[[str, str, str | None], status_routes.Answer | None]
-"""(method, path, If-None-Match) → an answer ready now, or None: a thread serves the request."""
+AtOnce = Callable[[str, str, str | None, str | None], status_routes.Answer | None]
+"""(method, path, If-None-Match, Accept-Encoding) → an answer ready now, or None: a thread serves it."""
 
 
 def answers_at_once(bot: Bot) -> AtOnce:
     """What the socket loop answers itself: status page files already rendered and current."""
     page = bot.deps.status_page
 
-    def at_once(method: str, path: str, if_none_match: str | None) -> status_routes.Answer | None:
+    def at_once(
+        method: str, path: str, if_none_match: str | None, accept_encoding: str | None
+    ) -> status_routes.Answer | None:
         if page is None or (bot.subscriptions and routes_subscribe.handles(path)):
             return None
-        return status_routes.answer_at_once(page, method, path, if_none_match)
+        return status_routes.answer_at_once(page, method, path, if_none_match, accept_encoding)
 
     return at_once
 
@@ -190,7 +192,10 @@ class _Server(TcpWSGIServer):
             return None
         if request.version not in ("1.0", "1.1"):
             return None
-        answer = self._at_once(request.command, request.path, request.headers.get("IF_NONE_MATCH"))
+        headers = request.headers
+        answer = self._at_once(
+            request.command, request.path, headers.get("IF_NONE_MATCH"), headers.get("ACCEPT_ENCODING")
+        )
         if answer is None:
             return None
         if request.connection_close:

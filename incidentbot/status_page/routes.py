@@ -2,7 +2,9 @@
 
 A status page is read hardest when something is wrong, by many readers polling at once. Each
 rendered file is answered from bytes prepared once (headers, a strong `ETag`), and a reader that
-already has it (`If-None-Match`) gets a `304` without the body. `answer_at_once` is what the server
+already has it (`If-None-Match`) gets a `304` without the body. A text file also has a gzip copy,
+prepared once too, for readers that take it (`encoding.py`): its own strong `ETag`, and
+`Vary: Accept-Encoding` on every answer of such a file. `answer_at_once` is what the server
 answers without handing the request to a thread: only a file already rendered and current.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from incidentbot.status_page import files
+from incidentbot.status_page import encoding, files
 from incidentbot.status_page.render_site import StatusPage
 
 if TYPE_CHECKING:
@@ -51,8 +53,8 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class _Served:
-    """A file's three answers: GET, HEAD, and 304 Not Modified."""
+class _Variant:
+    """One representation of a file and its three answers: GET, HEAD, and 304 Not Modified."""
 
     etag: str
     ok: Answer
@@ -60,20 +62,46 @@ class _Served:
     not_modified: Answer
 
 
+@dataclass(frozen=True)
+class _Served:
+    """A file as it is, and its gzip copy when it has one."""
+
+    plain: _Variant
+    gzip: _Variant | None
+
+
 @lru_cache(maxsize=256)
 def _served(found: files.File) -> _Served:
     """Once per file (and version of the site): a file is the same object until the site changes."""
-    etag = '"' + hashlib.sha256(found.body).hexdigest()[:32] + '"'
+    tag = hashlib.sha256(found.body).hexdigest()[:32]
+    packed = encoding.gzipped(found.body, found.content_type)
+    if packed is None:
+        return _Served(_variant(f'"{tag}"', found.content_type, found.body), None)
+    plain = _variant(f'"{tag}"', found.content_type, found.body, varies=True)
+    # Another representation, so another strong tag (RFC 9110 §8.8.3).
+    gzipped = _variant(f'"{tag}-gzip"', found.content_type, packed, varies=True, coding="gzip")
+    return _Served(plain, gzipped)
+
+
+def _variant(
+    etag: str, content_type: str, body: bytes, *, varies: bool = False, coding: str | None = None
+) -> _Variant:
     common = (
         ("ETag", etag),
         ("Cache-Control", "public, max-age=10"),
         ("Access-Control-Allow-Origin", "*"),
+        *((("Vary", "Accept-Encoding"),) if varies else ()),  # a 304 carries it too (RFC 9110 §15.4.5)
         *SECURITY_HEADERS,
     )
-    full = (("Content-Type", found.content_type), ("Content-Length", str(len(found.body))), *common)
-    return _Served(
+    full = (
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        *((("Content-Encoding", coding),) if coding else ()),
+        *common,
+    )
+    return _Variant(
         etag,
-        ok=Answer("200 OK", full, found.body),
+        ok=Answer("200 OK", full, body),
         head=Answer("200 OK", full, b""),
         not_modified=Answer("304 Not Modified", common, b""),
     )
@@ -83,15 +111,19 @@ def handles(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
-def answer_at_once(page: StatusPage, method: str, path: str, if_none_match: str | None) -> Answer | None:
+def answer_at_once(
+    page: StatusPage, method: str, path: str, if_none_match: str | None, accept_encoding: str | None = None
+) -> Answer | None:
     """The answer when the file is rendered and current, else None: never waits, never renders."""
     if method not in READ or not path.startswith(PREFIX + "/"):
         return None
     found = page.rendered(path.removeprefix(PREFIX + "/"))
-    return None if found is None else _answer_for(found, method, if_none_match)
+    return None if found is None else _answer_for(found, method, if_none_match, accept_encoding)
 
 
-def answer(page: StatusPage, method: str, path: str, if_none_match: str | None) -> Answer:
+def answer(
+    page: StatusPage, method: str, path: str, if_none_match: str | None, accept_encoding: str | None = None
+) -> Answer:
     if method not in READ:
         return Answer(
             "405 Method Not Allowed",
@@ -103,11 +135,14 @@ def answer(page: StatusPage, method: str, path: str, if_none_match: str | None) 
     found = page.file(path.removeprefix(PREFIX + "/"))
     if found is None:
         return Answer("404 Not Found", (("Content-Type", files.HTML), *SECURITY_HEADERS), NOT_FOUND)
-    return _answer_for(found, method, if_none_match)
+    return _answer_for(found, method, if_none_match, accept_encoding)
 
 
-def _answer_for(found: files.File, method: str, if_none_match: str | None) -> Answer:
-    served = _served(found)
+def _answer_for(
+    found: files.File, method: str, if_none_match: str | None, accept_encoding: str | None
+) -> Answer:
+    both = _served(found)
+    served = both.gzip if both.gzip is not None and encoding.takes_gzip(accept_encoding) else both.plain
     if if_none_match is not None and _matches(if_none_match, served.etag):
         return served.not_modified
     return served.head if method == "HEAD" else served.ok
@@ -127,6 +162,7 @@ def serve(page: StatusPage, environ: WSGIEnvironment, start_response: StartRespo
         str(environ.get("REQUEST_METHOD", "GET")),
         str(environ.get("PATH_INFO", "")),
         environ.get("HTTP_IF_NONE_MATCH"),
+        environ.get("HTTP_ACCEPT_ENCODING"),
     )
     start_response(found.status, list(found.headers))
     return [found.body]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
 from incidentbot.clock import ManualClock
 from incidentbot.server import CONNECTION_LIMIT, SERVER_THREADS
-from tests.status_page.helpers import team_with_page
+from tests.e2e.helpers import declare
+from tests.status_page.helpers import open_customer_form, published, submit_customer, team_with_page
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
 
@@ -142,3 +145,116 @@ def test_a_rendered_file_is_answered_while_every_server_thread_is_busy(team: Run
     for thread in waiting:
         thread.join(timeout=10)
     assert blocked == [404] * (SERVER_THREADS + 4)
+
+
+INDEX = "/status/"
+COMPRESSED = (SUMMARY, INDEX, "/status/history.html", "/status/history.atom", "/status/status.css")
+
+
+Read = tuple[http.client.HTTPResponse, bytes]
+
+
+def read_twice(running: RunningBot, path: str, **headers: str) -> list[Read]:
+    """Two reads of `path`: one served by a thread (the page looks at the database first), then
+    one answered at once from the file just rendered."""
+    running.clock.advance(timedelta(seconds=2))  # past the recheck: the next read asks the database
+    connection = connect(running)
+    found = []
+    for _ in range(2):
+        connection.request("GET", path, headers=headers)
+        answer = connection.getresponse()
+        found.append((answer, answer.read()))
+    return found
+
+
+@pytest.mark.parametrize("path", COMPRESSED)
+def test_a_reader_that_takes_gzip_gets_the_same_document_compressed(team: RunningBot, path: str) -> None:
+    incident = declare(team)  # an incident to show, so that each file is large enough to compress
+    assert not submit_customer(team, open_customer_form(team, incident.channel_id)).body
+    published(team, incident.id)
+    [(plain, document), _] = read_twice(team, path, **{"Accept-Encoding": "identity"})
+    assert plain.getheader("Content-Encoding") is None and plain.getheader("Vary") == "Accept-Encoding"
+    for packed, body in read_twice(team, path, **{"Accept-Encoding": "gzip, deflate, br, zstd"}):
+        assert packed.status == 200 and packed.getheader("Content-Encoding") == "gzip"
+        assert packed.getheader("Vary") == "Accept-Encoding"
+        assert packed.getheader("Content-Length") == str(len(body))
+        assert gzip.decompress(body) == document, "the same document"
+        assert len(body) < len(document)
+        assert packed.getheader("Content-Type") == plain.getheader("Content-Type")
+        etag = packed.getheader("ETag")
+        assert etag and etag.startswith('"') and etag != plain.getheader("ETag"), "its own strong tag"
+
+
+@pytest.mark.parametrize(
+    ("accepted", "compressed"),
+    [
+        ("gzip", True),
+        ("GZIP;q=0.5", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("deflate, gzip;q=1.0, *;q=0.5", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000, identity", False),
+        ("*;q=0, identity", False),
+        ("identity", False),
+        ("br, deflate", False),
+        ("gzip;q=0.2, identity;q=0.8", False),
+        ("gzip;q=high", False),
+        ("gzip;q=2", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_is_read_with_its_weights(team: RunningBot, accepted: str, compressed: bool) -> None:
+    for answer, _ in read_twice(team, INDEX, **{"Accept-Encoding": accepted}):
+        assert answer.status == 200, accepted
+        assert (answer.getheader("Content-Encoding") == "gzip") is compressed, accepted
+        assert answer.getheader("Vary") == "Accept-Encoding"
+
+
+def test_a_request_without_accept_encoding_gets_the_file_as_it_is(team: RunningBot) -> None:
+    read(connect(team), INDEX)  # rendered: answered at once
+    sent = b"GET /status/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    head, body = raw_exchange(team, sent).split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200 OK") and b"Content-Encoding" not in head
+    assert b"Vary: Accept-Encoding" in head and body.startswith(b"<!DOCTYPE html>")
+
+
+def test_head_gives_the_headers_of_the_compressed_answer(team: RunningBot) -> None:
+    [(full, _), _] = read_twice(team, INDEX, **{"Accept-Encoding": "gzip"})
+    connection = connect(team)
+    for by_a_thread in (True, False):  # then answered at once, from the socket loop
+        if by_a_thread:
+            team.clock.advance(timedelta(seconds=2))  # past the recheck: the page asks the database
+        connection.request("HEAD", INDEX, headers={"Accept-Encoding": "gzip"})
+        head = connection.getresponse()
+        assert head.read() == b"" and head.status == 200
+        for name in ("Content-Length", "Content-Encoding", "ETag", "Vary", "Content-Type"):
+            assert head.getheader(name) == full.getheader(name), name
+
+
+def test_each_encoding_is_validated_by_its_own_tag(team: RunningBot) -> None:
+    [(plain, _), _] = read_twice(team, INDEX, **{"Accept-Encoding": "identity"})
+    [(packed, _), _] = read_twice(team, INDEX, **{"Accept-Encoding": "gzip"})
+    plain_tag, packed_tag = plain.getheader("ETag"), packed.getheader("ETag")
+    assert plain_tag and packed_tag and plain_tag != packed_tag
+    cases = [
+        ("gzip", packed_tag, 304, packed_tag),
+        ("gzip", f"W/{packed_tag}", 304, packed_tag),
+        ("gzip", plain_tag, 200, packed_tag),  # the copy it has is not the one it would get
+        ("identity", packed_tag, 200, plain_tag),
+        ("identity", plain_tag, 304, plain_tag),
+        ("gzip", "*", 304, packed_tag),
+    ]
+    for accepted, sent, status, tag in cases:
+        for answer, body in read_twice(team, INDEX, **{"Accept-Encoding": accepted, "If-None-Match": sent}):
+            assert (answer.status, answer.getheader("ETag")) == (status, tag), (accepted, sent)
+            assert answer.getheader("Vary") == "Accept-Encoding", (accepted, sent)
+            assert (body == b"") is (status == 304), (accepted, sent)
+            if status == 200:
+                assert (answer.getheader("Content-Encoding") == "gzip") is (accepted == "gzip")
+
+
+def test_a_small_file_goes_as_it_is(team: RunningBot) -> None:
+    for answer, _ in read_twice(team, "/status/favicon.svg", **{"Accept-Encoding": "gzip"}):
+        assert answer.status == 200 and answer.getheader("Content-Encoding") is None
+        assert answer.getheader("Vary") is None, "the answer does not depend on the header"
