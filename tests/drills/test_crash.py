@@ -14,6 +14,7 @@ from tests.drills.helpers import SCENARIO, form_state
 from tests.e2e.crash_after_ack import Scene, kill_right_after_ack, posts, scene_on, settled
 from tests.e2e.helpers import wait_until
 from tests.e2e.process_helpers import rows
+from tests.support.fake_events import person_posts
 from tests.support.fake_slack import FakeSlack
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.signing import Response, SlackClientForTests
@@ -209,3 +210,47 @@ def test_an_inject_acknowledged_then_killed_is_added_and_posted_once_after_resta
     wait_until(lambda: settled(scene.engine), timeout=30)
     assert _controls_applied(scene) == ["done"]
     assert posts(slack, channel, words) == 1, "posted once"
+
+
+SUPPORT_ASKS = 4
+"""checkout-lock's inject 4: Support asks what to tell customers, and a reply is required."""
+
+
+def _last_inject_posted(scene: Scene, incident_id: int) -> str:
+    """The thread of the inject posted last (a skip posts the next inject again, as a new row)."""
+    last = (
+        "SELECT message_ts FROM drill_injects WHERE incident_id = :i AND message_ts IS NOT NULL "
+        "ORDER BY number DESC LIMIT 1"
+    )
+    [(ts,)] = rows(scene.engine, last, i=incident_id)
+    return str(ts)
+
+
+def test_a_reply_acknowledged_then_killed_is_kept_once_after_restart(scene: Scene, slack: FakeSlack) -> None:
+    incident_id, channel = _started_drill(scene, slack)
+    for _ in range(SUPPORT_ASKS - 1):  # each skip brings the next inject forward to now
+        assert scene.client.command("drill skip", channel_id=channel, user_id="U001").status == 200
+        wait_until(lambda: settled(scene.engine), timeout=30)
+    thread = _last_inject_posted(scene, incident_id)
+    assert posts(slack, channel, "40 open tickets") == 1, (
+        "inject 4 is out: Support asks what to tell customers"
+    )
+    kept = "SELECT user_id, thread_ts FROM drill_replies WHERE incident_id = :i"
+    journalled = "SELECT state FROM reminders WHERE kind = 'apply_drill_reply' ORDER BY id"
+
+    def left() -> None:
+        assert rows(scene.engine, kept, i=incident_id) == [], "killed before it was kept"
+        assert rows(scene.engine, journalled) == [("pending",)], "but journalled"
+
+    def send(client: SlackClientForTests) -> Response:
+        sent = person_posts(slack, client, channel, "U002", "Tell them checkout is down", thread_ts=thread)
+        assert sent.response is not None, "the bot is subscribed to the channel's messages"
+        return sent.response
+
+    answer = kill_right_after_ack(scene, slack, "drill_replies", send, left)
+    assert answer is not None and answer.status == 200, "Slack had its ack before the kill"
+
+    wait_until(lambda: rows(scene.engine, kept, i=incident_id), timeout=60)
+    wait_until(lambda: settled(scene.engine), timeout=30)
+    assert rows(scene.engine, kept, i=incident_id) == [("U002", thread)], "kept once"
+    assert rows(scene.engine, journalled) == [("done",)]
