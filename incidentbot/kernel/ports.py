@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from incidentbot.cadence.ports import CommitmentRepository, UpdateRepository, UpdatesWorkspace
+from incidentbot.cadence.ports import CommitmentRepository, UpdateRepository
 from incidentbot.incident import repository as incident_repository
 from incidentbot.incident import view as incident_view
 from incidentbot.incident.models import Role, Roster
@@ -106,7 +106,7 @@ Blocks = list[dict[str, Any]]
 """Block Kit blocks, as JSON: what a feature's `slack_…` module builds for a message."""
 
 
-class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol):
+class Workspace(ResolutionWorkspace, OutboxWorkspace, Protocol):
     """What the bot does in Slack. Raises SlackUnavailable, ChannelRefused or NameTaken.
 
     Slack's primitives, the reads the features need, and the rendered helpers (`post_rendered`,

@@ -19,15 +19,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from incidentbot.cadence import slack_blocks as update_blocks
-from incidentbot.cadence.commitment_rules import Commitment
-from incidentbot.cadence.update_rules import Update
 from incidentbot.incident.text import storable
 from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
 from incidentbot.kernel.ports import ChannelMessage, IncidentView, Person
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks.common import fallback, sections
+from incidentbot.slack.blocks.incident import channel_of
 from incidentbot.slack.gateway_files import FileUploadSlack
 from incidentbot.slack.gateway_outbox import OutboxSlack
 from incidentbot.slack.gateway_resolution import ResolutionSlack
@@ -186,11 +184,11 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
 
     def post_alert(self, view: IncidentView) -> str:
         text, blocks = incident_blocks.alert(view, self.renderer, self.reaction)
-        return self.post(_channel(view), text, blocks)
+        return self.post(channel_of(view), text, blocks)
 
     def post_summary(self, view: IncidentView) -> str:
         text, blocks = incident_blocks.summary(view, self.renderer)
-        channel = _channel(view)
+        channel = channel_of(view)
         ts = self.post(channel, text, blocks)
         self.call("pins.add", lambda: self.client.pins_add(channel=channel, timestamp=ts))
         return ts
@@ -346,31 +344,9 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
             ),
         )
 
-    # updates and nags ------------------------------------------------------------------------
-
-    def post_update(self, view: IncidentView, update: Update) -> str:
-        text, blocks = update_blocks.internal_update(view, update, self.renderer)
-        return self.post(_channel(view), text, blocks)
-
-    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
-        text, blocks = update_blocks.nag(view, commitment, self.renderer)
-        return self.dm(owner, text, blocks)
-
-    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
-        self.post(_channel(view), update_blocks.nag_notice(view, commitment, owner, self.renderer))
-
-    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
-        self.post(_channel(view), update_blocks.escalation(view, commitment, self.renderer))
-
 
 def _with_ts(messages: Any, ts: str) -> dict[str, Any] | None:
     for message in messages or []:
         if isinstance(message, dict) and message.get("ts") == ts and message.get("subtype") != "tombstone":
             return message
     return None
-
-
-def _channel(view: IncidentView) -> str:
-    if view.incident.channel_id is None:
-        raise SlackUnavailable("the incident has no channel yet")
-    return view.incident.channel_id

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from incidentbot.cadence.commitment_rules import Commitment
-from incidentbot.cadence.update_rules import Update
 from incidentbot.incident.models import (
     Incident,
     Role,
@@ -304,17 +302,3 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     def timeline_reactions(self, channel_id: str, ts: str) -> int:
         self._record("timeline_reactions", (channel_id, ts))
         return self.marks.get((channel_id, ts), 0)
-
-    def post_update(self, view: IncidentView, update: Update) -> str:
-        self._record("post_update", update)
-        return f"2.{update.id:04d}"
-
-    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
-        self._record("send_nag", (commitment.id, owner))
-        return f"3.{commitment.id:04d}"
-
-    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
-        self._record("post_nag_notice", (commitment.id, owner))
-
-    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
-        self._record("post_escalation", (commitment.id, view.roster.commander, view.roster.comms))

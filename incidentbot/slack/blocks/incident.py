@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from incidentbot.incident.models import Role
+from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
@@ -22,6 +23,13 @@ def incident_context(view: IncidentView, **extra: Any) -> dict[str, Any]:
         **view.extra,
         **extra,
     }
+
+
+def channel_of(view: IncidentView) -> str:
+    """The incident's channel, to post in; SlackUnavailable while its setup has not made one."""
+    if view.incident.channel_id is None:
+        raise SlackUnavailable("the incident has no channel yet")
+    return view.incident.channel_id
 
 
 def summary(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:

@@ -1,0 +1,42 @@
+"""The features' messages with buttons, recorded on a `RecordingWorkspace` under the names the
+service tests know them by, and failed there with its `failing`."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from incidentbot.cadence.commitment_rules import Commitment
+from incidentbot.cadence.ports import CADENCE_MESSAGES
+from incidentbot.cadence.update_rules import Update
+from incidentbot.kernel.ports import IncidentView
+
+
+class Recorder(Protocol):
+    def _record(self, name: str, payload: Any) -> None: ...
+
+
+class RecordingCadenceMessages:
+    def __init__(self, workspace: Recorder) -> None:
+        self.workspace = workspace
+
+    def post_update(self, view: IncidentView, update: Update) -> str:
+        self.workspace._record("post_update", update)
+        return f"2.{update.id:04d}"
+
+    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
+        self.workspace._record("send_nag", (commitment.id, owner))
+        return f"3.{commitment.id:04d}"
+
+    def show_snoozed(self, view: IncidentView, commitment: Commitment, channel: str, ts: str) -> None:
+        self.workspace._record("show_snoozed", (commitment.id, channel, ts))
+
+    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
+        self.workspace._record("post_nag_notice", (commitment.id, owner))
+
+    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
+        self.workspace._record("post_escalation", (commitment.id, view.roster.commander, view.roster.comms))
+
+
+def recording_messages(workspace: Recorder) -> dict[str, object]:
+    """Every feature's messages, recorded on `workspace`: `Services.messages` for service tests."""
+    return {CADENCE_MESSAGES.name: RecordingCadenceMessages(workspace)}
