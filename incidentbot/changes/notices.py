@@ -19,6 +19,7 @@ from incidentbot.kernel.ports import IncidentView, Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
 from incidentbot.wrap_up.metrics import measure_in
+from incidentbot.wrap_up.ports import WRAP_UP_MESSAGES
 
 log = logging.getLogger(__name__)
 MAX_SYNC_PASSES = 3
@@ -84,7 +85,7 @@ def deliver_resolution(services: Services, reminder: Reminder) -> None:
             raise ReminderObsolete
         metrics = measure_in(tx, incident, services.clock.now(), events=tx.events(incident.id))
         view = services.view(tx, incident)
-    services.workspace.post_resolution(view, resolution, metrics)
+    WRAP_UP_MESSAGES.of(services).post_resolution(view, resolution, metrics)
 
 
 def _update_waiting_before(tx: Transaction, reminder: Reminder) -> bool:

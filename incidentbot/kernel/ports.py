@@ -21,7 +21,7 @@ from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.roles.ports import RosterRepository
 from incidentbot.timeline import ports as timeline_ports
 from incidentbot.timeline.ports import TimelineRepository
-from incidentbot.wrap_up.ports import ResolutionWorkspace, WrapUpRepository
+from incidentbot.wrap_up.ports import WrapUpRepository
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ Blocks = list[dict[str, Any]]
 """Block Kit blocks, as JSON: what a feature's `slack_…` module builds for a message."""
 
 
-class Workspace(ResolutionWorkspace, OutboxWorkspace, Protocol):
+class Workspace(OutboxWorkspace, Protocol):
     """What the bot does in Slack. Raises SlackUnavailable, ChannelRefused or NameTaken.
 
     Slack's primitives, the reads the features need, and the rendered helpers (`post_rendered`,

@@ -25,7 +25,7 @@ from incidentbot.kernel.ports import Blocks, ChannelMessage, IncidentView, NewEv
 from incidentbot.timeline.rules import PENDING_TEXT, EventSource
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
-from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
+from tests.support.memory_resolution import ResolutionMemory
 from tests.support.memory_times import InUtc
 from tests.support.memory_updates import MemoryUpdates
 
@@ -200,7 +200,7 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
 
 
 @dataclass
-class RecordingWorkspace(ResolutionRecording, OutboxRecording):
+class RecordingWorkspace(OutboxRecording):
     """Records what the services asked Slack to do; can be told to fail."""
 
     people: dict[str, Person] = field(

@@ -9,6 +9,11 @@ from incidentbot.cadence.commitment_rules import Commitment
 from incidentbot.cadence.ports import CADENCE_MESSAGES
 from incidentbot.cadence.update_rules import Update
 from incidentbot.kernel.ports import IncidentView
+from incidentbot.wrap_up.action_item_rules import ActionItem
+from incidentbot.wrap_up.comms_rules import CommsText
+from incidentbot.wrap_up.metric_rules import IncidentMetrics
+from incidentbot.wrap_up.ports import WRAP_UP_MESSAGES
+from incidentbot.wrap_up.resolution_rules import Resolution
 
 
 class Recorder(Protocol):
@@ -37,6 +42,30 @@ class RecordingCadenceMessages:
         self.workspace._record("post_escalation", (commitment.id, view.roster.commander, view.roster.comms))
 
 
+class RecordingWrapUpMessages:
+    def __init__(self, workspace: Recorder) -> None:
+        self.workspace = workspace
+
+    def post_resolution(self, view: IncidentView, resolution: Resolution, metrics: IncidentMetrics) -> None:
+        self.workspace._record("post_resolution", (resolution, metrics))
+
+    def offer_postmortem(self, view: IncidentView, user_id: str) -> None:
+        self.workspace._record("offer_postmortem", user_id)
+
+    def post_comms_text(self, view: IncidentView, text: CommsText, channel_id: str) -> str:
+        self.workspace._record("post_comms_text", (text, channel_id))
+        return f"2.{text.id:04d}"
+
+    def post_action_item(self, view: IncidentView, item: ActionItem, by: str) -> None:
+        self.workspace._record("post_action_item", (item, by))
+
+    def remind_action_owner(self, view: IncidentView, item: ActionItem, owner_id: str) -> None:
+        self.workspace._record("remind_action_owner", (item, owner_id))
+
+
 def recording_messages(workspace: Recorder) -> dict[str, object]:
     """Every feature's messages, recorded on `workspace`: `Services.messages` for service tests."""
-    return {CADENCE_MESSAGES.name: RecordingCadenceMessages(workspace)}
+    return {
+        CADENCE_MESSAGES.name: RecordingCadenceMessages(workspace),
+        WRAP_UP_MESSAGES.name: RecordingWrapUpMessages(workspace),
+    }
