@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 
 from incidentbot.cadence.commitment_rules import CommitmentSource
+from incidentbot.declare.ports import DECLARATION_MESSAGES
 from incidentbot.incident.models import TimelineEvent
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import ChannelRefused
@@ -37,7 +38,7 @@ def deliver_sync_summary(services: Services, reminder: Reminder) -> None:
     incident_id = _incident_id(reminder)
     shown = _current(services, incident_id)
     for _ in range(MAX_SYNC_PASSES):
-        services.workspace.refresh_summary(shown)
+        DECLARATION_MESSAGES.of(services).refresh_summary(shown)
         if shown.incident.announcement_ts:
             _refresh_announcement(services, shown)
         latest = _current(services, incident_id)
@@ -48,7 +49,7 @@ def deliver_sync_summary(services: Services, reminder: Reminder) -> None:
 
 def _refresh_announcement(services: Services, shown: IncidentView) -> None:
     try:
-        services.workspace.refresh_announcement(shown)
+        DECLARATION_MESSAGES.of(services).refresh_announcement(shown)
     except ChannelRefused as refusal:
         # The bot was removed from the announcement channel (or it was archived): retrying the
         # sync cannot change that, and the summary it also carries must not wait for it.

@@ -21,7 +21,7 @@ from incidentbot.incident.models import (
     TimelineEvent,
 )
 from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
-from incidentbot.kernel.ports import Blocks, ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from incidentbot.kernel.ports import Blocks, ChannelMessage, NewEvent, NewIncident, Person
 from incidentbot.timeline.rules import PENDING_TEXT, EventSource
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
@@ -258,29 +258,11 @@ class RecordingWorkspace(OutboxRecording):
         self._record("invite", (channel_id, tuple(user_ids)))
         self.members.setdefault(channel_id, set()).update(user_ids)
 
-    def post_alert(self, view: IncidentView) -> str:
-        self._record("post_alert", view)
-        return "1.0001"
+    def set_topic(self, channel_id: str, topic: str) -> None:
+        self._record("set_topic", (channel_id, topic))
 
-    def post_summary(self, view: IncidentView) -> str:
-        self._record("post_summary", view)
-        return "1.0002"
-
-    def refresh_summary(self, view: IncidentView) -> None:
-        self._record("refresh_summary", view)
-
-    def announce(self, view: IncidentView, channel_id: str) -> str:
-        self._record("announce", (view, channel_id))
-        return "1.0003"
-
-    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
-        self._record("report_announcement_refused", (user_id, refusal.channel_id, refusal.reason))
-
-    def refresh_announcement(self, view: IncidentView) -> None:
-        self._record("refresh_announcement", view)
-
-    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
-        self._record("report_setup_failure", (user_id, reason))
+    def pin(self, channel_id: str, ts: str) -> None:
+        self._record("pin", (channel_id, ts))
 
     def channel_members(self, channel_id: str) -> set[str]:
         return self.members.get(channel_id, set())

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 from incidentbot.cadence.commitment_rules import Commitment
 from incidentbot.cadence.ports import CADENCE_MESSAGES
 from incidentbot.cadence.update_rules import Update
+from incidentbot.declare.ports import DECLARATION_MESSAGES
+from incidentbot.kernel.errors import ChannelRefused
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.wrap_up.action_item_rules import ActionItem
 from incidentbot.wrap_up.comms_rules import CommsText
@@ -63,9 +65,42 @@ class RecordingWrapUpMessages:
         self.workspace._record("remind_action_owner", (item, owner_id))
 
 
+class RecordingDeclarationMessages:
+    def __init__(self, workspace: Recorder) -> None:
+        self.workspace = workspace
+
+    def post_alert(self, view: IncidentView) -> str:
+        self.workspace._record("post_alert", view)
+        return "1.0001"
+
+    def post_summary(self, view: IncidentView) -> str:
+        self.workspace._record("post_summary", view)
+        return "1.0002"
+
+    def refresh_summary(self, view: IncidentView) -> None:
+        self.workspace._record("refresh_summary", view)
+
+    def announce(self, view: IncidentView, channel_id: str) -> str:
+        self.workspace._record("announce", (view, channel_id))
+        return "1.0003"
+
+    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
+        self.workspace._record("report_announcement_refused", (user_id, refusal.channel_id, refusal.reason))
+
+    def refresh_announcement(self, view: IncidentView) -> None:
+        self.workspace._record("refresh_announcement", view)
+
+    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
+        self.workspace._record("report_setup_failure", (user_id, reason))
+
+    def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
+        self.workspace._record("report_setup_delayed", (user_id, view.incident.setup_state, reason))
+
+
 def recording_messages(workspace: Recorder) -> dict[str, object]:
     """Every feature's messages, recorded on `workspace`: `Services.messages` for service tests."""
     return {
         CADENCE_MESSAGES.name: RecordingCadenceMessages(workspace),
         WRAP_UP_MESSAGES.name: RecordingWrapUpMessages(workspace),
+        DECLARATION_MESSAGES.name: RecordingDeclarationMessages(workspace),
     }
