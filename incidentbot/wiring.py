@@ -134,6 +134,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         status_page=team.status_page,
         view_parts=registry.view_parts,
         sweeps=registry.sweeps,
+        messages=registry.build_messages(workspace, renderer),
     )
     deps = Deps(
         services=services,

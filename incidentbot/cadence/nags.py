@@ -16,7 +16,7 @@ from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, CommitmentState
 from incidentbot.cadence.commitments import hhmm
 from incidentbot.cadence.errors import AlreadySnoozed, UpdateAlreadyPosted
-from incidentbot.cadence.ports import NewReminder
+from incidentbot.cadence.ports import CADENCE_MESSAGES, NewReminder
 from incidentbot.incident.events import NagSent
 from incidentbot.incident.models import EventKind, Role
 from incidentbot.kernel import outbox, reminders
@@ -60,7 +60,7 @@ def deliver_nag(services: Services, reminder: Reminder) -> None:
     target = live_target(services, reminder)
     owner = target.owner
     if owner:
-        services.workspace.send_nag(target.view, target.commitment, owner)
+        CADENCE_MESSAGES.of(services).send_nag(target.view, target.commitment, owner)
     now = services.clock.now()
     with services.store.transaction() as tx:
         if not reminders.complete(tx, reminder, now):
@@ -105,7 +105,7 @@ def _follow_up(
 
 def deliver_nag_notice(services: Services, reminder: Reminder) -> None:
     target = live_target(services, reminder)
-    services.workspace.post_nag_notice(target.view, target.commitment, target.owner)
+    CADENCE_MESSAGES.of(services).post_nag_notice(target.view, target.commitment, target.owner)
     with services.store.transaction() as tx:
         # The summary is refreshed on its own row: a failure there never repeats the notice.
         done = reminders.complete(tx, reminder, services.clock.now())
@@ -115,7 +115,7 @@ def deliver_nag_notice(services: Services, reminder: Reminder) -> None:
 
 def deliver_escalation(services: Services, reminder: Reminder) -> None:
     target = live_target(services, reminder)
-    services.workspace.post_escalation(target.view, target.commitment)
+    CADENCE_MESSAGES.of(services).post_escalation(target.view, target.commitment)
     now = services.clock.now()
     sync = None
     with services.store.transaction() as tx:

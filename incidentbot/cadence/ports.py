@@ -1,4 +1,5 @@
-"""The repositories of updates and of next-update commitments (part of the `Transaction` port)."""
+"""The repositories of updates and of next-update commitments (part of the `Transaction` port),
+and what the cadence says in Slack."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from incidentbot.cadence.commitment_rules import Commitment, CommitmentSource, C
 from incidentbot.cadence.update_rules import Update, UpdateDraft
 from incidentbot.incident.view import IncidentView
 from incidentbot.kernel import reminder_rows
+from incidentbot.kernel.messages import Messages
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class CommitmentRepository(Protocol):
         ...
 
 
-class UpdatesWorkspace(Protocol):
-    """What updates and nags say in Slack (part of the Workspace port)."""
+class CadenceMessages(Protocol):
+    """What updates and nags say in Slack, with their buttons (`cadence/slack_messages.py`)."""
 
     def post_update(self, view: IncidentView, update: Update) -> str:
         """Post the internal update in the incident channel; returns the message ts."""
@@ -68,5 +70,18 @@ class UpdatesWorkspace(Protocol):
         """DM the update's owner that the promised time has passed, with update and snooze buttons."""
         ...
 
-    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None: ...
-    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None: ...
+    def show_snoozed(self, view: IncidentView, commitment: Commitment, channel: str, ts: str) -> None:
+        """Edit the nag DM at `channel`/`ts` to say it is snoozed, keeping the update button."""
+        ...
+
+    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
+        """Tell the incident channel the update is overdue, and whom it was asked of."""
+        ...
+
+    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
+        """Tell the incident channel the update is still missing after the grace."""
+        ...
+
+
+CADENCE_MESSAGES: Messages[CadenceMessages] = Messages("cadence")
+"""Where the cadence finds its messages: `CADENCE_MESSAGES.of(services)` (`kernel/messages.py`)."""

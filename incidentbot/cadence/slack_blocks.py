@@ -1,8 +1,7 @@
-"""The update form, the posted update, and the nag DM with its buttons."""
+"""The update form (its messages are in `slack_messages.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -14,33 +13,16 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from incidentbot.cadence.commitment_rules import Commitment
 from incidentbot.cadence.update_rules import FIELD_MAX, Update, default_preset, next_update_presets
 from incidentbot.declare.slack_blocks import severity_option
 from incidentbot.incident.models import Severity, Status
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.slack.blocks.common import Blocks, actions, button, modal, sections
-from incidentbot.slack.blocks.incident import incident_context
-from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, VALUE, Action, Block, Callback
+from incidentbot.slack.blocks.common import modal
+from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, VALUE, Block, Callback
 
 NO_FIXED_TIME = "none"
 OPTION_TEXT_MAX = 75
-
-
-@dataclass(frozen=True)
-class Clipped:
-    """A field's text as shown in Slack, and how many characters were left out."""
-
-    text: str
-    hidden: int = 0
-
-
-def clip(text: str | None, limit: int = FIELD_MAX) -> Clipped:
-    text = text or ""
-    if len(text) <= limit:
-        return Clipped(text)
-    return Clipped(text[:limit].rstrip(), len(text) - limit)
 
 
 # the form ------------------------------------------------------------------------------------
@@ -158,65 +140,3 @@ def _preset_select(renderer: Renderer, view: IncidentView) -> InputBlock:
         optional=True,
         element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
     )
-
-
-# messages ------------------------------------------------------------------------------------
-
-
-def internal_update(view: IncidentView, update: Update, renderer: Renderer) -> tuple[str, Blocks]:
-    parts = {
-        "theory": clip(update.theory),
-        "tried": clip(update.tried),
-        "doing": clip(update.doing),
-        "impact": clip(update.impact),
-        "customer": clip(update.customer_text),
-    }
-    text = renderer.render(
-        "cadence/updates/internal.j2", **incident_context(view, update=update, parts=parts)
-    )
-    return text, sections(text)
-
-
-def nag(view: IncidentView, commitment: Commitment, renderer: Renderer) -> tuple[str, Blocks]:
-    escalate_at = max(view.now, commitment.due_at) + view.incident.in_its_time(view.policy.escalation_grace)
-    text = renderer.render(
-        "cadence/updates/nag.j2", **incident_context(view, commitment=commitment, escalate_at=escalate_at)
-    )
-    return text, [*sections(text), actions(*nag_buttons(view, commitment, renderer))]
-
-
-def nag_buttons(view: IncidentView, commitment: Commitment, renderer: Renderer) -> list[Any]:
-    buttons = [post_update_button(view, renderer)]
-    for minutes in view.policy.snooze_choices_minutes:
-        buttons.append(
-            button(
-                renderer.label("update_buttons.snooze", minutes=minutes),
-                f"{Action.SNOOZE}:{minutes}",
-                f"{commitment.id}:{minutes}",
-            )
-        )
-    return buttons
-
-
-def post_update_button(view: IncidentView, renderer: Renderer) -> Any:
-    return button(
-        renderer.label("update_buttons.post_update"),
-        Action.OPEN_UPDATE,
-        str(view.incident.id),
-        style="primary",
-    )
-
-
-def snoozed(view: IncidentView, commitment: Commitment, renderer: Renderer) -> tuple[str, Blocks]:
-    text = renderer.render("cadence/updates/snoozed.j2", **incident_context(view, commitment=commitment))
-    return text, [*sections(text), actions(post_update_button(view, renderer))]
-
-
-def nag_notice(view: IncidentView, commitment: Commitment, owner: str | None, renderer: Renderer) -> str:
-    return renderer.render(
-        "cadence/updates/nag_notice.j2", **incident_context(view, commitment=commitment, owner=owner)
-    )
-
-
-def escalation(view: IncidentView, commitment: Commitment, renderer: Renderer) -> str:
-    return renderer.render("cadence/updates/escalation.j2", **incident_context(view, commitment=commitment))

@@ -16,7 +16,7 @@ from enum import StrEnum
 from incidentbot.cadence import commitments
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
 from incidentbot.cadence.commitments import hhmm
-from incidentbot.cadence.ports import NewUpdate
+from incidentbot.cadence.ports import CADENCE_MESSAGES, NewUpdate
 from incidentbot.cadence.update_rules import Update, UpdateDraft, next_update_problem
 from incidentbot.incident.events import IncidentUpdated, UpdatePosted
 from incidentbot.incident.models import EventKind, Incident, Status, TimelineEvent
@@ -239,7 +239,7 @@ def deliver_update(services: Services, reminder: Reminder) -> None:
             raise ReminderNotYet("waiting for the update recorded before it")
         view = services.view(tx, incident)
     if update.message_ts is None:
-        ts = services.workspace.post_update(view, update)
+        ts = CADENCE_MESSAGES.of(services).post_update(view, update)
         with services.store.transaction() as tx:
             tx.set_update_message(update.id, ts)
             reminders.complete(tx, reminder, services.clock.now())

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 
 from incidentbot.cadence.commitment_rules import CommitmentSource
+from incidentbot.declare.ports import DECLARATION_MESSAGES
 from incidentbot.incident.models import TimelineEvent
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import ChannelRefused
@@ -19,6 +20,7 @@ from incidentbot.kernel.ports import IncidentView, Transaction
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import ReminderNotYet, ReminderObsolete
 from incidentbot.wrap_up.metrics import measure_in
+from incidentbot.wrap_up.ports import WRAP_UP_MESSAGES
 
 log = logging.getLogger(__name__)
 MAX_SYNC_PASSES = 3
@@ -36,7 +38,7 @@ def deliver_sync_summary(services: Services, reminder: Reminder) -> None:
     incident_id = _incident_id(reminder)
     shown = _current(services, incident_id)
     for _ in range(MAX_SYNC_PASSES):
-        services.workspace.refresh_summary(shown)
+        DECLARATION_MESSAGES.of(services).refresh_summary(shown)
         if shown.incident.announcement_ts:
             _refresh_announcement(services, shown)
         latest = _current(services, incident_id)
@@ -47,7 +49,7 @@ def deliver_sync_summary(services: Services, reminder: Reminder) -> None:
 
 def _refresh_announcement(services: Services, shown: IncidentView) -> None:
     try:
-        services.workspace.refresh_announcement(shown)
+        DECLARATION_MESSAGES.of(services).refresh_announcement(shown)
     except ChannelRefused as refusal:
         # The bot was removed from the announcement channel (or it was archived): retrying the
         # sync cannot change that, and the summary it also carries must not wait for it.
@@ -84,7 +86,7 @@ def deliver_resolution(services: Services, reminder: Reminder) -> None:
             raise ReminderObsolete
         metrics = measure_in(tx, incident, services.clock.now(), events=tx.events(incident.id))
         view = services.view(tx, incident)
-    services.workspace.post_resolution(view, resolution, metrics)
+    WRAP_UP_MESSAGES.of(services).post_resolution(view, resolution, metrics)
 
 
 def _update_waiting_before(tx: Transaction, reminder: Reminder) -> bool:

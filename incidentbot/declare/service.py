@@ -21,6 +21,7 @@ from incidentbot.cadence.commitment_rules import CommitmentSource
 from incidentbot.declare import checklists
 from incidentbot.declare.checklists import OwedChecklist
 from incidentbot.declare.naming import channel_name
+from incidentbot.declare.ports import DECLARATION_MESSAGES
 from incidentbot.incident.events import IncidentDeclared
 from incidentbot.incident.models import EventKind, Incident, Role, SetupState, Severity
 from incidentbot.kernel import outbox, reminders
@@ -178,7 +179,7 @@ def deliver_setup_delayed(services: Services, reminder: Reminder) -> None:
         if incident.setup_state is not SetupState.READY and pending_set_up(tx, incident.id) is None:
             raise ReminderObsolete  # it failed for good, and that failure was reported
         view = services.view(tx, incident)
-    services.workspace.report_setup_delayed(view, notices_to(view), incident.setup_error or "")
+    DECLARATION_MESSAGES.of(services).report_setup_delayed(view, notices_to(view), incident.setup_error or "")
 
 
 def _set_up_steps(services: Services, reminder: Reminder) -> tuple[IncidentView, list[OwedChecklist]]:
@@ -190,7 +191,7 @@ def _set_up_steps(services: Services, reminder: Reminder) -> tuple[IncidentView,
     keep_lease = partial(reminders.keep_lease, services, reminder)
     owed: list[OwedChecklist] = []
     view = services.view_of(incident_id)
-    workspace = services.workspace
+    workspace, messages = services.workspace, DECLARATION_MESSAGES.of(services)
     if view.incident.channel_id is None:
         created, name = _create_channel(services, view.incident, keep_lease)
         view = _save(services, incident_id, channel_id=created, channel_name=name)
@@ -202,11 +203,11 @@ def _set_up_steps(services: Services, reminder: Reminder) -> tuple[IncidentView,
     workspace.invite(channel_id, people)
     if view.incident.summary_ts is None:
         keep_lease()
-        workspace.post_alert(view)
-        summary_ts = workspace.post_summary(view)
+        messages.post_alert(view)
+        summary_ts = messages.post_summary(view)
         view, owed = _save_summary(services, reminder, summary_ts)
     keep_lease()
-    workspace.refresh_summary(view)
+    messages.refresh_summary(view)
     # The channel id is saved even when Slack refuses it, so the announcement is tried once.
     incident = view.incident
     if services.announcement_channel and _announced(incident):
@@ -239,11 +240,11 @@ def _announced(incident: Incident) -> bool:
 def _announce(services: Services, view: IncidentView, channel_id: str) -> None:
     ts: str | None = None
     try:
-        ts = services.workspace.announce(view, channel_id)
+        ts = DECLARATION_MESSAGES.of(services).announce(view, channel_id)
     except ChannelRefused as refusal:
         # Retrying cannot help until someone invites the bot or grants it chat:write.public: the
         # commander is told what to do, and the incident carries on unannounced.
-        services.workspace.report_announcement_refused(
+        DECLARATION_MESSAGES.of(services).report_announcement_refused(
             view, view.roster.commander or notices_to(view), refusal
         )
     _save(services, view.incident.id, announcement_channel_id=channel_id, announcement_ts=ts)
@@ -337,7 +338,7 @@ def _mark_failed(services: Services, incident_id: int, reason: str) -> Incident:
         )
         view = services.view(tx, failed)
     try:
-        services.workspace.report_setup_failure(view, notices_to(view), reason)
+        DECLARATION_MESSAGES.of(services).report_setup_failure(view, notices_to(view), reason)
     except SlackUnavailable:
         pass  # The failure stays recorded on the incident; `/incident retry` finds it.
     return failed

@@ -46,6 +46,9 @@ class Services:
     """Features' parts in how an incident is shown (`Registry.add_view_part`), read into `extra`."""
     sweeps: Mapping[str, Sweep] = field(default_factory=dict)
     """Features' housekeeping, by name (`Registry.add_sweep`), run by `kernel/housekeeping.py`."""
+    messages: Mapping[str, object] = field(default_factory=dict)
+    """Features' messages with buttons, built at wiring time (`kernel/messages.py`), each found by
+    its feature's key (`CADENCE_MESSAGES.of(services)`)."""
 
     def view(self, tx: Transaction, incident: Incident) -> IncidentView:
         extra = {name: value for part in self.view_parts for name, value in part(tx, incident).items()}

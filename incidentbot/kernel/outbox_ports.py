@@ -9,10 +9,6 @@ from incidentbot.kernel.errors import IncidentError
 
 
 class OutboxWorkspace(Protocol):
-    def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
-        """DM the declarer that Slack held up the channel's setup, and how it stands now."""
-        ...
-
     def explain_refusal(self, channel_id: str | None, user_id: str, error: IncidentError) -> None:
         """Tell a person why a request of theirs was closed unapplied (`kernel.errors.error_template`)."""
         ...

@@ -8,20 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from incidentbot.cadence.ports import CommitmentRepository, UpdateRepository, UpdatesWorkspace
+from incidentbot.cadence.ports import CommitmentRepository, UpdateRepository
 from incidentbot.incident import repository as incident_repository
 from incidentbot.incident import view as incident_view
 from incidentbot.incident.models import Role, Roster
 from incidentbot.incident.repository import IncidentRepository
 from incidentbot.kernel.delivery_ports import DeliveryLog
-from incidentbot.kernel.errors import ChannelRefused
 from incidentbot.kernel.outbox_ports import OutboxWorkspace
 from incidentbot.kernel.queue_ports import QueueRepository
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.roles.ports import RosterRepository
 from incidentbot.timeline import ports as timeline_ports
 from incidentbot.timeline.ports import TimelineRepository
-from incidentbot.wrap_up.ports import ResolutionWorkspace, WrapUpRepository
+from incidentbot.wrap_up.ports import WrapUpRepository
 
 
 @dataclass(frozen=True)
@@ -106,13 +105,13 @@ Blocks = list[dict[str, Any]]
 """Block Kit blocks, as JSON: what a feature's `slack_…` module builds for a message."""
 
 
-class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol):
+class Workspace(OutboxWorkspace, Protocol):
     """What the bot does in Slack. Raises SlackUnavailable, ChannelRefused or NameTaken.
 
     Slack's primitives, the reads the features need, and the rendered helpers (`post_rendered`,
     `post_rendered_once`, `dm_rendered`, in `outbox_ports.py`) through which a feature posts its
-    own template. The methods named after one message remain for the messages whose content is
-    still built by the Slack adapter rather than by their feature (docs/architecture.md).
+    own template. A feature's messages with buttons are built on these by the feature's own
+    `slack_messages.py` (`kernel/messages.py`).
     """
 
     # primitives
@@ -127,6 +126,11 @@ class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol
         ...
 
     def create_channel(self, name: str, *, private: bool) -> str: ...
+    def set_topic(self, channel_id: str, topic: str) -> None:
+        """The channel's topic, cut to Slack's 250 characters."""
+        ...
+
+    def pin(self, channel_id: str, ts: str) -> None: ...
     def invite(self, channel_id: str, user_ids: Sequence[str]) -> None: ...
     def mark_captured(self, channel_id: str, ts: str) -> None:
         """The bot's own reaction on a message, confirming it is on the timeline."""
@@ -145,21 +149,6 @@ class Workspace(ResolutionWorkspace, UpdatesWorkspace, OutboxWorkspace, Protocol
     def timeline_reactions(self, channel_id: str, ts: str) -> int:
         """How many people still have the timeline reaction on a message."""
         ...
-
-    # messages whose content the Slack adapter still builds (the pinned summary and its kin)
-    def post_alert(self, view: IncidentView) -> str: ...
-    def post_summary(self, view: IncidentView) -> str: ...
-    def refresh_summary(self, view: IncidentView) -> None:
-        """Edit the pinned summary in place and reset the channel topic."""
-        ...
-
-    def announce(self, view: IncidentView, channel_id: str) -> str: ...
-    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
-        """Tell `user_id` (the commander) why the incident was not announced and what to do."""
-        ...
-
-    def refresh_announcement(self, view: IncidentView) -> None: ...
-    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None: ...
 
 
 def iter_roles(roster: Roster) -> Iterator[tuple[Role, str]]:

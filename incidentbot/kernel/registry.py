@@ -13,12 +13,18 @@ journalled before commands existed are registered with a delivery `Handler`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from incidentbot.kernel.commands import CommandHandler, replaying_handler
 from incidentbot.kernel.context import Sweep, ViewPart
+from incidentbot.kernel.messages import Build, Messages
 from incidentbot.kernel.reminders import Handler
 from incidentbot.kernel.unit_of_work import Subscriber
+
+if TYPE_CHECKING:
+    from incidentbot.kernel.ports import Workspace
+
+T = TypeVar("T")
 
 
 class KindRegisteredTwice(ValueError):
@@ -35,6 +41,7 @@ class Registry(Mapping[str, Handler]):
         self.subscribers: dict[type, list[Subscriber]] = {}
         self.view_parts: list[ViewPart] = []
         self.sweeps: dict[str, Sweep] = {}
+        self._messages: dict[str, Build[object]] = {}
 
     def add_command(self, handler: CommandHandler[Any, Any]) -> None:
         """A command's kind: applied by `handler`, replayed by the scheduler if nobody applied it."""
@@ -71,6 +78,16 @@ class Registry(Mapping[str, Handler]):
         if name in self.sweeps:
             raise KindRegisteredTwice(name)
         self.sweeps[name] = sweep
+
+    def add_messages(self, key: Messages[T], build: Build[T]) -> None:
+        """How a feature's messages with buttons are built in Slack (`kernel/messages.py`)."""
+        if key.name in self._messages:
+            raise KindRegisteredTwice(key.name)
+        self._messages[key.name] = build
+
+    def build_messages(self, workspace: Workspace, renderer: Any) -> dict[str, object]:
+        """Every feature's messages, built on `workspace` and `renderer`, for `Services.messages`."""
+        return {name: build(workspace, renderer) for name, build in self._messages.items()}
 
     def command(self, kind: str) -> CommandHandler[Any, Any] | None:
         return self._commands.get(kind)

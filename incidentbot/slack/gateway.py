@@ -19,14 +19,10 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from incidentbot.cadence import slack_blocks as update_blocks
-from incidentbot.cadence.commitment_rules import Commitment
-from incidentbot.cadence.update_rules import Update
 from incidentbot.incident.text import storable
 from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
-from incidentbot.kernel.ports import ChannelMessage, IncidentView, Person
+from incidentbot.kernel.ports import ChannelMessage, Person
 from incidentbot.rendering import Renderer
-from incidentbot.slack.blocks import incident as incident_blocks
 from incidentbot.slack.blocks.common import fallback, sections
 from incidentbot.slack.gateway_files import FileUploadSlack
 from incidentbot.slack.gateway_outbox import OutboxSlack
@@ -184,55 +180,14 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
         except (SlackClientError, OSError) as error:
             raise SlackUnavailable(f"conversations.invite: {type(error).__name__}") from error
 
-    def post_alert(self, view: IncidentView) -> str:
-        text, blocks = incident_blocks.alert(view, self.renderer, self.reaction)
-        return self.post(_channel(view), text, blocks)
-
-    def post_summary(self, view: IncidentView) -> str:
-        text, blocks = incident_blocks.summary(view, self.renderer)
-        channel = _channel(view)
-        ts = self.post(channel, text, blocks)
-        self.call("pins.add", lambda: self.client.pins_add(channel=channel, timestamp=ts))
-        return ts
-
-    def refresh_summary(self, view: IncidentView) -> None:
-        incident = view.incident
-        if incident.channel_id is None:
-            return
-        if incident.summary_ts:
-            text, blocks = incident_blocks.summary(view, self.renderer)
-            self.edit(incident.channel_id, incident.summary_ts, text, blocks)
-        commander = view.roster.commander
-        person = self.person(commander) if commander else None
-        commander_name = person.name if person else "none"
-        topic = self.renderer.render(
-            "slack/topic.j2", **incident_blocks.incident_context(view, commander_name=commander_name)
-        )
+    def set_topic(self, channel_id: str, topic: str) -> None:
         self.call(
             "conversations.setTopic",
-            lambda: self.client.conversations_setTopic(channel=incident.channel_id or "", topic=topic[:250]),
+            lambda: self.client.conversations_setTopic(channel=channel_id, topic=topic[:250]),
         )
 
-    def announce(self, view: IncidentView, channel_id: str) -> str:
-        text = self.renderer.render("slack/announcement.j2", **incident_blocks.incident_context(view))
-        return self.post(channel_id, text)
-
-    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
-        text = self.renderer.render(
-            "declare/announcement_refused.j2",
-            **incident_blocks.incident_context(view, channel_id=refusal.channel_id, reason=refusal.reason),
-        )
-        self.dm(user_id, text)
-
-    def refresh_announcement(self, view: IncidentView) -> None:
-        incident = view.incident
-        if incident.announcement_channel_id and incident.announcement_ts:
-            text = self.renderer.render("slack/announcement.j2", **incident_blocks.incident_context(view))
-            self.edit(incident.announcement_channel_id, incident.announcement_ts, text, sections(text))
-
-    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
-        text, blocks = incident_blocks.setup_failed(view, self.renderer, reason)
-        self.dm(user_id, text, blocks)
+    def pin(self, channel_id: str, ts: str) -> None:
+        self.call("pins.add", lambda: self.client.pins_add(channel=channel_id, timestamp=ts))
 
     def channel_members(self, channel_id: str) -> set[str]:
         members: set[str] = set()
@@ -346,31 +301,9 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
             ),
         )
 
-    # updates and nags ------------------------------------------------------------------------
-
-    def post_update(self, view: IncidentView, update: Update) -> str:
-        text, blocks = update_blocks.internal_update(view, update, self.renderer)
-        return self.post(_channel(view), text, blocks)
-
-    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
-        text, blocks = update_blocks.nag(view, commitment, self.renderer)
-        return self.dm(owner, text, blocks)
-
-    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
-        self.post(_channel(view), update_blocks.nag_notice(view, commitment, owner, self.renderer))
-
-    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
-        self.post(_channel(view), update_blocks.escalation(view, commitment, self.renderer))
-
 
 def _with_ts(messages: Any, ts: str) -> dict[str, Any] | None:
     for message in messages or []:
         if isinstance(message, dict) and message.get("ts") == ts and message.get("subtype") != "tombstone":
             return message
     return None
-
-
-def _channel(view: IncidentView) -> str:
-    if view.incident.channel_id is None:
-        raise SlackUnavailable("the incident has no channel yet")
-    return view.incident.channel_id

@@ -8,7 +8,6 @@ from incidentbot.kernel.errors import IncidentError, SlackUnavailable, error_tem
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks import incident as incident_blocks
-from incidentbot.slack.blocks import outbox as blocks
 
 
 class OutboxSlack:
@@ -28,10 +27,6 @@ class OutboxSlack:
         ) -> None: ...
 
         def recent_messages(self, channel: str, *, with_metadata: bool = False) -> list[dict[str, Any]]: ...
-
-    def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
-        text, shown = blocks.setup_delayed(view, self.renderer, reason)
-        self.dm(user_id, text, shown)
 
     def explain_refusal(self, channel_id: str | None, user_id: str, error: IncidentError) -> None:
         text = self.renderer.render(error_template(error.code), detail=error.detail, error=error)

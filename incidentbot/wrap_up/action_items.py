@@ -31,7 +31,7 @@ from incidentbot.wrap_up.action_item_rules import (
     parse_action,
 )
 from incidentbot.wrap_up.errors import ActionItemNotFound, InvalidActionItem
-from incidentbot.wrap_up.ports import NewActionItem
+from incidentbot.wrap_up.ports import WRAP_UP_MESSAGES, NewActionItem
 
 REMIND_EVERY = timedelta(days=1)
 
@@ -161,7 +161,7 @@ def remind_overdue(services: Services, reminder: ReminderRow) -> None:
         return
     with services.store.transaction() as tx:
         tx.schedule_action_reminder(item, reminder.due_at + REMIND_EVERY)
-    services.workspace.remind_action_owner(view, item, item.owner_id)
+    WRAP_UP_MESSAGES.of(services).remind_action_owner(view, item, item.owner_id)
 
 
 def _has_left(services: Services, user_id: str) -> bool:

@@ -12,6 +12,7 @@ from incidentbot.kernel.ports import IncidentView
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderObsolete
 from incidentbot.wrap_up import comms
+from incidentbot.wrap_up.ports import WRAP_UP_MESSAGES
 
 
 def deliver_postmortem_offer(services: Services, reminder: Reminder) -> None:
@@ -22,7 +23,7 @@ def deliver_postmortem_offer(services: Services, reminder: Reminder) -> None:
         if incident is None or resolution is None:
             raise ReminderObsolete
         view = services.view(tx, incident)
-    services.workspace.offer_postmortem(view, view.roster.commander or resolution.resolved_by)
+    WRAP_UP_MESSAGES.of(services).offer_postmortem(view, view.roster.commander or resolution.resolved_by)
 
 
 def deliver_comms_text(services: Services, reminder: Reminder) -> None:
@@ -38,7 +39,7 @@ def deliver_comms_text(services: Services, reminder: Reminder) -> None:
         return  # posted before a failure to record that it was done
     channel = comms.destination(view, kept.audience, services.stakeholder_channel)
     try:
-        ts = services.workspace.post_comms_text(view, kept, channel)
+        ts = WRAP_UP_MESSAGES.of(services).post_comms_text(view, kept, channel)
     except ChannelRefused as refusal:
         # Retrying cannot help until someone invites the bot: the author hears why, once.
         _tell_author(services, view, kept.author_id, refusal)
@@ -55,7 +56,7 @@ def deliver_action_item(services: Services, reminder: Reminder) -> None:
         if item is None or incident is None:
             raise ReminderObsolete
         view = services.view(tx, incident)
-    services.workspace.post_action_item(view, item, item.created_by)
+    WRAP_UP_MESSAGES.of(services).post_action_item(view, item, item.created_by)
 
 
 def _tell_author(services: Services, view: IncidentView, author_id: str, refusal: ChannelRefused) -> None:

@@ -1,5 +1,6 @@
 """The wrap-up's repository (resolution, texts, action items and their reminders, analysis),
-and what the wrap-up says in Slack. `Transaction` and `Workspace` in `kernel/ports.py` include them.
+and what the wrap-up says in Slack. `Transaction` in `kernel/ports.py` includes the repository;
+the messages are found by `WRAP_UP_MESSAGES` (`kernel/messages.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any, Protocol
 
 from incidentbot.incident.models import Status
 from incidentbot.incident.view import IncidentView
+from incidentbot.kernel.messages import Messages
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState, Priority
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry, AnalysisKind, FactorCategory
 from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText, DraftFinding, StoredFinding
@@ -97,15 +99,29 @@ class WrapUpRepository(Protocol):
     def analysis_entries(self, incident_id: int) -> list[AnalysisEntry]: ...
 
 
-class ResolutionWorkspace(Protocol):
+class WrapUpMessages(Protocol):
+    """What the wrap-up says in Slack, with its buttons (`wrap_up/slack_messages.py`)."""
+
     def post_resolution(self, view: IncidentView, resolution: Resolution, metrics: IncidentMetrics) -> None:
-        """The internal resolution update in the incident channel."""
+        """The internal resolution update in the incident channel, with the texts still owed."""
         ...
 
     def offer_postmortem(self, view: IncidentView, user_id: str) -> None:
         """Ask (the commander) whether to start the postmortem draft, with a button."""
         ...
 
-    def post_comms_text(self, view: IncidentView, text: CommsText, channel_id: str) -> str: ...
-    def post_action_item(self, view: IncidentView, item: ActionItem, by: str) -> None: ...
-    def remind_action_owner(self, view: IncidentView, item: ActionItem, owner_id: str) -> None: ...
+    def post_comms_text(self, view: IncidentView, text: CommsText, channel_id: str) -> str:
+        """Post a kept customer, stakeholder or executive text in `channel_id`; the message ts."""
+        ...
+
+    def post_action_item(self, view: IncidentView, item: ActionItem, by: str) -> None:
+        """Announce a new action item in the incident channel."""
+        ...
+
+    def remind_action_owner(self, view: IncidentView, item: ActionItem, owner_id: str) -> None:
+        """DM an overdue action item's owner, with a Done button."""
+        ...
+
+
+WRAP_UP_MESSAGES: Messages[WrapUpMessages] = Messages("wrap_up")
+"""Where the wrap-up finds its messages: `WRAP_UP_MESSAGES.of(services)` (`kernel/messages.py`)."""

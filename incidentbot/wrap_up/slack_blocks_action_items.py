@@ -1,5 +1,5 @@
-"""Block Kit for action items: the form, the list with its done and reopen buttons, and the
-overdue reminder."""
+"""Block Kit for action items: the form and the list with its done and reopen buttons (the
+overdue reminder is in `slack_messages.py`)."""
 
 from __future__ import annotations
 
@@ -126,9 +126,3 @@ def _toggle(renderer: Renderer, item: ActionItem) -> Any:
     if item.is_open:
         return button(renderer.label("wrapup_buttons.done"), WrapUpAction.ACTION_DONE, str(item.id))
     return button(renderer.label("wrapup_buttons.reopen"), WrapUpAction.ACTION_REOPEN, str(item.id))
-
-
-def overdue_reminder(view: IncidentView, item: ActionItem, renderer: Renderer) -> tuple[str, Blocks]:
-    text = renderer.render("wrap_up/actions/overdue.j2", item=item, **incident_context(view))
-    done = button(renderer.label("wrapup_buttons.done"), WrapUpAction.ACTION_DONE, str(item.id))
-    return text, [*sections(text), actions(done)]

@@ -1,5 +1,5 @@
-"""Block Kit for resolving: the resolve form, the resolution message, the postmortem offer and
-the customer, stakeholder and executive texts owed once an incident is resolved.
+"""Block Kit for resolving: the resolve form and the forms of the customer, stakeholder and
+executive texts owed once an incident is resolved (the messages are in `slack_messages.py`).
 
 The postmortem analysis forms live in `analysis`, the action items in `action_items`, what the
 forms share (and their review) in `wrap_up_forms`; they are named here too, so the wrap-up
@@ -15,13 +15,12 @@ from slack_sdk.models.blocks import DateTimePickerElement, InputBlock, NumberInp
 
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.slack.blocks.common import Blocks, actions, button, context, sections
+from incidentbot.slack.blocks.common import button, context
 from incidentbot.slack.blocks.incident import incident_context
 from incidentbot.slack.ids import VALUE, WrapUpAction, WrapUpBlock, WrapUpCallback
 from incidentbot.wrap_up.comms_rules import COMMS_TEXT_MAX, CommsAudience
-from incidentbot.wrap_up.metric_rules import IncidentMetrics
-from incidentbot.wrap_up.resolution_rules import RESOLUTION_TEXT_MAX, Resolution
-from incidentbot.wrap_up.slack_blocks_action_items import action_list, action_modal, overdue_reminder
+from incidentbot.wrap_up.resolution_rules import RESOLUTION_TEXT_MAX
+from incidentbot.wrap_up.slack_blocks_action_items import action_list, action_modal
 from incidentbot.wrap_up.slack_blocks_analysis import (
     factor_modal,
     five_whys_modal,
@@ -38,9 +37,6 @@ __all__ = [
     "digest",
     "factor_modal",
     "five_whys_modal",
-    "overdue_reminder",
-    "postmortem_offer",
-    "resolution_message",
     "resolve_modal",
     "went_well_modal",
     "workbench",
@@ -105,28 +101,6 @@ def resolve_modal(
     ]
     metadata = {"incident_id": incident_id, "channel": channel_id, "reviewed": reviewed}
     return wrap_up_modal(renderer, WrapUpCallback.RESOLVE, "resolve", blocks, metadata, review=review)
-
-
-def resolution_message(
-    view: IncidentView, resolution: Resolution, metrics: IncidentMetrics, renderer: Renderer
-) -> tuple[str, Blocks]:
-    """The internal resolution update, with the texts still owed to customers and leadership."""
-    text = renderer.render(
-        "wrap_up/resolution/resolved.j2", **incident_context(view, resolution=resolution, metrics=metrics)
-    )
-    owed = comms_buttons(renderer, view.incident.id, resolved=True)
-    return text, [*sections(text), actions(*owed)]
-
-
-def postmortem_offer(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:
-    text = renderer.render("wrap_up/resolution/offer_postmortem.j2", **incident_context(view))
-    start = button(
-        renderer.label("wrapup_buttons.start_postmortem"),
-        WrapUpAction.START_POSTMORTEM,
-        str(view.incident.id),
-        style="primary",
-    )
-    return text, [*sections(text), actions(start)]
 
 
 # customer, stakeholder and executive texts ---------------------------------------------------

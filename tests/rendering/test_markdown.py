@@ -18,6 +18,7 @@ from incidentbot.wiring import build_registry
 from incidentbot.wrap_up import postmortem
 from incidentbot.wrap_up.render_postmortem import render_postmortem
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.memory_messages import recording_messages
 from tests.support.units import applied
 
 SECTIONS = (
@@ -64,7 +65,8 @@ def test_plain_drafts_are_not_escaped() -> None:
 def _services() -> Services:
     return Services(
         store=MemoryStore(),
-        workspace=RecordingWorkspace(),
+        workspace=(workspace := RecordingWorkspace()),
+        messages=recording_messages(workspace),
         policy=Policy(),
         clock=ManualClock(),
         handlers=build_registry(),

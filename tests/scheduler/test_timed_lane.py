@@ -19,6 +19,7 @@ from incidentbot.kernel.registry import Registry
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.scheduler import ReminderScheduler
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.memory_messages import recording_messages
 
 BULK, TIMED = "bulk_setup", "timed_post"
 
@@ -49,7 +50,8 @@ def _services(lanes: Lanes) -> Services:
     registry.add_delivery(TIMED, lanes.timed, timed=True)
     return Services(
         store=MemoryStore(),
-        workspace=RecordingWorkspace(),
+        workspace=(workspace := RecordingWorkspace()),
+        messages=recording_messages(workspace),
         policy=Policy(),
         clock=ManualClock(),
         handlers=registry,

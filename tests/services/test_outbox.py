@@ -11,6 +11,7 @@ from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.changes import service as changes
 from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
+from incidentbot.declare.ports import DECLARATION_MESSAGES
 from incidentbot.incident.models import Incident, Role, SetupState, Severity, Status
 from incidentbot.kernel import commands, outbox
 from incidentbot.kernel.context import Services
@@ -254,7 +255,8 @@ def test_a_sync_edits_again_when_the_incident_changed_under_it(
 ) -> None:
     incident = _ready(services)
     shown: list[IncidentView] = []
-    original = workspace.refresh_summary
+    messages = DECLARATION_MESSAGES.of(services)
+    original = messages.refresh_summary
 
     def refresh_while_someone_changes_it(view: IncidentView) -> None:
         original(view)
@@ -263,7 +265,7 @@ def test_a_sync_edits_again_when_the_incident_changed_under_it(
             current = store.incidents[incident.id]
             store.incidents[incident.id] = current.model_copy(update={"severity": Severity.SEV3})
 
-    workspace.refresh_summary = refresh_while_someone_changes_it  # type: ignore[method-assign]
+    messages.refresh_summary = refresh_while_someone_changes_it  # type: ignore[method-assign]
     with store.transaction() as tx:
         row = outbox.enqueue_sync(tx, incident.id, services.clock.now())
     outbox.send_now(services, [row])

@@ -28,7 +28,14 @@ from tests.support.units import applied
 
 def _relaxed(services: Services, **rules: bool) -> Services:
     policy = Policy(permissions=Permissions(**rules))
-    return Services(services.store, services.workspace, policy, services.clock, handlers=services.handlers)
+    return Services(
+        services.store,
+        services.workspace,
+        policy,
+        services.clock,
+        handlers=services.handlers,
+        messages=services.messages,
+    )
 
 
 def _incident(services: Services) -> Incident:

@@ -1,4 +1,5 @@
-"""Every kind of row has one handler once the features have registered theirs."""
+"""Every kind of row has one handler, and every feature's messages an implementation, once the
+features have registered theirs."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import pkgutil
 import pytest
 
 import incidentbot
+from incidentbot.clock import ManualClock
+from incidentbot.incident.policy import Policy
 from incidentbot.kernel.commands import Command, CommandHandler, replaying_handler
+from incidentbot.kernel.context import Services
 from incidentbot.kernel.journal_kinds import JournalKind
+from incidentbot.kernel.messages import Messages, MessagesMissing
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.registry import KindRegisteredTwice, Registry
 from incidentbot.kernel.reminder_rows import Reminder, ReminderKind
 from incidentbot.kernel.unit_of_work import UnitOfWork
+from incidentbot.rendering import Renderer
 from incidentbot.wiring import build_registry
 from incidentbot.wrap_up.ports import ACTION_OVERDUE
+from tests.support.memory import MemoryStore, RecordingWorkspace
 
 
 def _command_kinds() -> set[str]:
@@ -74,3 +81,30 @@ def test_a_feature_kind_is_refused_when_another_feature_took_it() -> None:
         registry.add_delivery(OutboxKind.SET_UP, _ignore)
     with pytest.raises(KindRegisteredTwice):
         registry.add_delivery(JournalKind.NOTE, replaying_handler(CommandHandler(_Ping, _apply)))
+
+
+def _messages_keys() -> set[str]:
+    """The name of every `Messages` key a module of the bot declares."""
+    found: set[str] = set()
+    for module in pkgutil.walk_packages(incidentbot.__path__, "incidentbot."):
+        loaded = importlib.import_module(module.name)
+        found.update(value.name for value in vars(loaded).values() if isinstance(value, Messages))
+    return found
+
+
+def test_every_features_messages_are_built_after_wiring() -> None:
+    keys = _messages_keys()
+    assert {"cadence", "wrap_up", "declare"} <= keys
+    built = build_registry().build_messages(RecordingWorkspace(), Renderer())
+    assert sorted(keys - set(built)) == []
+
+
+def test_messages_registered_twice_or_never_are_refused_by_name() -> None:
+    registry = Registry()
+    key: Messages[object] = Messages("test_ping")
+    registry.add_messages(key, lambda _workspace, _renderer: object())
+    with pytest.raises(KindRegisteredTwice):
+        registry.add_messages(key, lambda _workspace, _renderer: object())
+    services = Services(MemoryStore(), RecordingWorkspace(), Policy(), ManualClock(), handlers=registry)
+    with pytest.raises(MessagesMissing, match="'test_ping'"):
+        key.of(services)

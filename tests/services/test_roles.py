@@ -56,7 +56,12 @@ def test_only_the_commander_hands_over_command(services: Services) -> None:
 def test_the_rule_can_be_relaxed(services: Services) -> None:
     relaxed = Policy(permissions=Permissions(commander_only_reassigns_commander=False))
     services = Services(
-        services.store, services.workspace, relaxed, services.clock, handlers=services.handlers
+        services.store,
+        services.workspace,
+        relaxed,
+        services.clock,
+        handlers=services.handlers,
+        messages=services.messages,
     )
     incident_id = _incident(services)
     commands.execute(

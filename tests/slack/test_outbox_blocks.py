@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from incidentbot.declare.slack_messages import setup_delayed
 from incidentbot.incident.models import Incident, Roster, SetupState, Severity, Status
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel.outbox import DeliveryDelayed
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
-from incidentbot.slack.blocks.outbox import setup_delayed
 from tests.support.fake_slack import MAX_MESSAGE_BLOCKS, blocks_problem
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)

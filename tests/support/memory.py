@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from incidentbot.cadence.commitment_rules import Commitment
-from incidentbot.cadence.update_rules import Update
 from incidentbot.incident.models import (
     Incident,
     Role,
@@ -23,11 +21,11 @@ from incidentbot.incident.models import (
     TimelineEvent,
 )
 from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
-from incidentbot.kernel.ports import Blocks, ChannelMessage, IncidentView, NewEvent, NewIncident, Person
+from incidentbot.kernel.ports import Blocks, ChannelMessage, NewEvent, NewIncident, Person
 from incidentbot.timeline.rules import PENDING_TEXT, EventSource
 from tests.support.memory_housekeeping import MemoryHousekeeping
 from tests.support.memory_outbox import MemoryOutbox, OutboxRecording
-from tests.support.memory_resolution import ResolutionMemory, ResolutionRecording
+from tests.support.memory_resolution import ResolutionMemory
 from tests.support.memory_times import InUtc
 from tests.support.memory_updates import MemoryUpdates
 
@@ -202,7 +200,7 @@ class MemoryStore(ResolutionMemory, MemoryUpdates, MemoryOutbox, MemoryHousekeep
 
 
 @dataclass
-class RecordingWorkspace(ResolutionRecording, OutboxRecording):
+class RecordingWorkspace(OutboxRecording):
     """Records what the services asked Slack to do; can be told to fail."""
 
     people: dict[str, Person] = field(
@@ -260,29 +258,11 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
         self._record("invite", (channel_id, tuple(user_ids)))
         self.members.setdefault(channel_id, set()).update(user_ids)
 
-    def post_alert(self, view: IncidentView) -> str:
-        self._record("post_alert", view)
-        return "1.0001"
+    def set_topic(self, channel_id: str, topic: str) -> None:
+        self._record("set_topic", (channel_id, topic))
 
-    def post_summary(self, view: IncidentView) -> str:
-        self._record("post_summary", view)
-        return "1.0002"
-
-    def refresh_summary(self, view: IncidentView) -> None:
-        self._record("refresh_summary", view)
-
-    def announce(self, view: IncidentView, channel_id: str) -> str:
-        self._record("announce", (view, channel_id))
-        return "1.0003"
-
-    def report_announcement_refused(self, view: IncidentView, user_id: str, refusal: ChannelRefused) -> None:
-        self._record("report_announcement_refused", (user_id, refusal.channel_id, refusal.reason))
-
-    def refresh_announcement(self, view: IncidentView) -> None:
-        self._record("refresh_announcement", view)
-
-    def report_setup_failure(self, view: IncidentView, user_id: str, reason: str) -> None:
-        self._record("report_setup_failure", (user_id, reason))
+    def pin(self, channel_id: str, ts: str) -> None:
+        self._record("pin", (channel_id, ts))
 
     def channel_members(self, channel_id: str) -> set[str]:
         return self.members.get(channel_id, set())
@@ -304,17 +284,3 @@ class RecordingWorkspace(ResolutionRecording, OutboxRecording):
     def timeline_reactions(self, channel_id: str, ts: str) -> int:
         self._record("timeline_reactions", (channel_id, ts))
         return self.marks.get((channel_id, ts), 0)
-
-    def post_update(self, view: IncidentView, update: Update) -> str:
-        self._record("post_update", update)
-        return f"2.{update.id:04d}"
-
-    def send_nag(self, view: IncidentView, commitment: Commitment, owner: str) -> str:
-        self._record("send_nag", (commitment.id, owner))
-        return f"3.{commitment.id:04d}"
-
-    def post_nag_notice(self, view: IncidentView, commitment: Commitment, owner: str | None) -> None:
-        self._record("post_nag_notice", (commitment.id, owner))
-
-    def post_escalation(self, view: IncidentView, commitment: Commitment) -> None:
-        self._record("post_escalation", (commitment.id, view.roster.commander, view.roster.comms))

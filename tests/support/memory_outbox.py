@@ -122,9 +122,6 @@ class OutboxRecording:
 
         def _record(self, name: str, payload: Any) -> None: ...
 
-    def report_setup_delayed(self, view: IncidentView, user_id: str, reason: str) -> None:
-        self._record("report_setup_delayed", (user_id, view.incident.setup_state, reason))
-
     def explain_refusal(self, channel_id: str | None, user_id: str, error: IncidentError) -> None:
         self._record("explain_refusal", (channel_id, user_id, error.code, error.detail))
 

@@ -6,16 +6,14 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from incidentbot.cadence.ports import NewReminder
 from incidentbot.incident.models import EventKind, Incident, TimelineEvent
-from incidentbot.kernel.ports import IncidentView
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry
 from incidentbot.wrap_up.comms_rules import CommsAudience, CommsText
-from incidentbot.wrap_up.metric_rules import IncidentMetrics
 from incidentbot.wrap_up.ports import (
     ACTION_OVERDUE,
     ActionReminder,
@@ -153,27 +151,3 @@ class ResolutionMemory:
 
 def _action_reminder(row: Reminder) -> ActionReminder:
     return ActionReminder(row.id, row.incident_id, row.subject_id, row.due_at, row.state.value, row.kind)
-
-
-class ResolutionRecording:
-    """Mixed into RecordingWorkspace: records the resolution-related Slack calls."""
-
-    if TYPE_CHECKING:
-
-        def _record(self, name: str, payload: Any) -> None: ...
-
-    def post_resolution(self, view: IncidentView, resolution: Resolution, metrics: IncidentMetrics) -> None:
-        self._record("post_resolution", (resolution, metrics))
-
-    def offer_postmortem(self, view: IncidentView, user_id: str) -> None:
-        self._record("offer_postmortem", user_id)
-
-    def post_comms_text(self, view: IncidentView, text: CommsText, channel_id: str) -> str:
-        self._record("post_comms_text", (text, channel_id))
-        return f"2.{text.id:04d}"
-
-    def post_action_item(self, view: IncidentView, item: ActionItem, by: str) -> None:
-        self._record("post_action_item", (item, by))
-
-    def remind_action_owner(self, view: IncidentView, item: ActionItem, owner_id: str) -> None:
-        self._record("remind_action_owner", (item, owner_id))

@@ -9,6 +9,7 @@ from incidentbot.incident.policy import Policy
 from incidentbot.kernel.context import Services
 from incidentbot.wiring import build_registry
 from tests.support.memory import MemoryStore, RecordingWorkspace
+from tests.support.memory_messages import recording_messages
 
 
 @pytest.fixture
@@ -31,4 +32,5 @@ def services(store: MemoryStore, workspace: RecordingWorkspace) -> Services:
         announcement_channel="CANNOUNCE",
         handlers=(registry := build_registry()),
         timed_kinds=registry.timed_kinds,
+        messages=recording_messages(workspace),
     )

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 
-from incidentbot.cadence import slack_blocks as update_blocks
+from incidentbot.cadence.ports import CADENCE_MESSAGES
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderObsolete
-from incidentbot.slack.gateway import SlackWorkspace
 
 
 def deliver_snoozed_nag(services: Services, row: Reminder) -> None:
@@ -23,7 +22,5 @@ def deliver_snoozed_nag(services: Services, row: Reminder) -> None:
         if commitment is None or incident is None:
             raise ReminderObsolete(f"commitment {row.subject_id} is gone")
         view = services.view(tx, incident)
-    slack = services.workspace
-    assert isinstance(slack, SlackWorkspace), "a nag DM is edited through the Slack gateway"
-    text, blocks = update_blocks.snoozed(view, commitment, slack.renderer)
-    slack.edit(str(shown_on["channel"]), str(shown_on["ts"]), text, blocks)
+    messages = CADENCE_MESSAGES.of(services)
+    messages.show_snoozed(view, commitment, str(shown_on["channel"]), str(shown_on["ts"]))
