@@ -19,7 +19,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from waitress.server import create_server
 
-from incidentbot.server import SERVER_THREADS, share_the_interpreter_often
+from incidentbot.server import SERVER_THREADS
 
 
 def build(process_before_response: bool = False) -> App:
@@ -47,7 +47,6 @@ def acknowledge_everything(app: Any, just_ack: Callable[..., Any]) -> None:
 
 def main() -> None:
     handler = SlackRequestHandler(build("--process-before-response" in sys.argv[1:]))
-    share_the_interpreter_often()
     server = create_server(handler, host="127.0.0.1", port=int(os.environ["PORT"]), threads=SERVER_THREADS)
     server.run()
 
