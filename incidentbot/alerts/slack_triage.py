@@ -8,6 +8,7 @@ land shows the latest state.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -40,6 +41,17 @@ TURN = timedelta(seconds=1)
 """How soon a delivery waiting behind another of the same message looks again: Slack's pace in a
 channel. It waits for its turn, it has not failed, so it does not back off further each time."""
 
+_APPLYING = threading.local()
+
+
+def mark_applying_thread() -> None:
+    """For the alerts' applying threads (an initializer): there, a triage message whose channel
+    has no free slot right now goes back to the queue as waiting instead of holding the thread
+    asleep. Those threads keep up with the senders (100 requests a second) only if they never
+    sleep on Slack's pace; a thread that slept a second per post left every alert after it to the
+    scheduler, applied in bursts that slowed the intake's answers."""
+    _APPLYING.hurried = True
+
 
 def deliver_triage(services: Services, row: Reminder) -> None:
     now = services.clock.now()
@@ -50,6 +62,8 @@ def deliver_triage(services: Services, row: Reminder) -> None:
             raise ReminderObsolete("an earlier delivery not started yet will show this change too")
     slack = workspace_of(services)
     group, incident = _current(services, row)
+    if getattr(_APPLYING, "hurried", False) and not slack.pacer.is_free(group.channel_id):
+        raise ReminderWaiting("the channel's pace", TURN)
     if group.message_ts is not None:
         # Edits share the channel's pace with posts. One that would wait long goes back to the
         # queue as waiting, where later changes join it, rather than holding a thread asleep.
