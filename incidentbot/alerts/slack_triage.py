@@ -46,10 +46,9 @@ _APPLYING = threading.local()
 
 def mark_applying_thread() -> None:
     """For the alerts' applying threads (an initializer): there, a triage message whose channel
-    has no free slot right now goes back to the queue as waiting instead of holding the thread
-    asleep. Those threads keep up with the senders (100 requests a second) only if they never
-    sleep on Slack's pace; a thread that slept a second per post left every alert after it to the
-    scheduler, applied in bursts that slowed the intake's answers."""
+    has no free slot right now goes back to the queue as waiting, and the scheduler sends it when
+    its turn comes, instead of holding the thread asleep. Asleep a second per post, those two
+    threads left the alerts queued behind them to the scheduler, once their hold ran out."""
     _APPLYING.hurried = True
 
 
