@@ -13,6 +13,7 @@ from slack_bolt import App
 from sqlalchemy import Engine
 
 from incidentbot.alerts import register as alerts_rows
+from incidentbot.alerts import slack_triage
 from incidentbot.alerts.intake import AlertIntake
 from incidentbot.alerts.slack_team import WorkspaceTeam
 from incidentbot.alerts.sql_handlers import RECEIVE_ALERTS
@@ -150,7 +151,9 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         status_page=status_page,
     )
     app = build_app(deps, client, settings.slack_signing_secret)
-    alert_pool = ThreadPoolExecutor(ALERT_THREADS, thread_name_prefix="alerts")
+    alert_pool = ThreadPoolExecutor(
+        ALERT_THREADS, thread_name_prefix="alerts", initializer=slack_triage.mark_applying_thread
+    )
     alerts = AlertIntake(
         services,
         team.alerts,

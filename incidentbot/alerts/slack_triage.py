@@ -8,6 +8,7 @@ land shows the latest state.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -40,6 +41,16 @@ TURN = timedelta(seconds=1)
 """How soon a delivery waiting behind another of the same message looks again: Slack's pace in a
 channel. It waits for its turn, it has not failed, so it does not back off further each time."""
 
+_APPLYING = threading.local()
+
+
+def mark_applying_thread() -> None:
+    """For the alerts' applying threads (an initializer): there, a triage message whose channel
+    has no free slot right now goes back to the queue as waiting, and the scheduler sends it when
+    its turn comes, instead of holding the thread asleep. Asleep a second per post, those two
+    threads left the alerts queued behind them to the scheduler, once their hold ran out."""
+    _APPLYING.hurried = True
+
 
 def deliver_triage(services: Services, row: Reminder) -> None:
     now = services.clock.now()
@@ -50,6 +61,8 @@ def deliver_triage(services: Services, row: Reminder) -> None:
             raise ReminderObsolete("an earlier delivery not started yet will show this change too")
     slack = workspace_of(services)
     group, incident = _current(services, row)
+    if getattr(_APPLYING, "hurried", False) and not slack.pacer.is_free(group.channel_id):
+        raise ReminderWaiting("the channel's pace", TURN)
     if group.message_ts is not None:
         # Edits share the channel's pace with posts. One that would wait long goes back to the
         # queue as waiting, where later changes join it, rather than holding a thread asleep.

@@ -53,6 +53,11 @@ class ChannelPacer:
         if slot > now:
             self._sleep(slot - now)
 
+    def is_free(self, channel: str) -> bool:
+        """Whether a message could go to the channel now without waiting (no slot is taken)."""
+        with self._lock:
+            return self._next.get(channel, 0.0) <= time.monotonic()
+
     def wait_if_soon(self, channel: str, within: float) -> bool:
         """Take the channel's next slot and wait for it, if it comes within `within` seconds;
         False (no slot taken) when the channel is busier than that, so the caller can come back."""

@@ -8,7 +8,15 @@ from incidentbot.kernel import outbox
 from incidentbot.kernel.outbox_kinds import OutboxKind
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import LEASE
-from tests.alerts.helpers import ALERT_CHANNEL, ALERTMANAGER, alertmanager, am_alert, groups, post
+from tests.alerts.helpers import (
+    ALERT_CHANNEL,
+    ALERTMANAGER,
+    alertmanager,
+    am_alert,
+    groups,
+    post,
+    triage_posts,
+)
 from tests.e2e.helpers import pending_requests, wait_until
 from tests.support.harness import RunningBot
 
@@ -89,3 +97,26 @@ def test_an_edit_behind_a_busy_channel_goes_back_to_wait_instead_of_holding_a_th
     running.clock.advance(timedelta(seconds=2))
     running.fire_due()
     assert "received 2 times" in _shown_text(running)
+
+
+def test_first_posts_behind_a_busy_channel_wait_in_the_queue_and_the_applying_threads_keep_up(
+    running: RunningBot,
+) -> None:
+    pacer = running.bot.deps.workspace.pacer
+    pacer._interval = 15.0
+    pacer.wait(ALERT_CHANNEL)  # the channel's next slot is 15 s away
+    for n in range(3):  # three new groups, one more than the threads that apply alerts
+        body = alertmanager(am_alert(f"f{n}"), group_key=f'{{}}:{{alertname="Group{n}"}}')
+        assert post(running, ALERTMANAGER, body).status == 202
+
+    # Every alert is applied at once: no applying thread sleeps until the channel's slot.
+    wait_until(lambda: not pending_requests(running), timeout=5.0)
+    running.settle()
+    assert [group.received for group in groups(running)] == [1, 1, 1]
+    assert triage_posts(running) == []
+
+    pacer._interval = 0.0
+    pacer._next.clear()
+    running.clock.advance(timedelta(seconds=2))
+    running.fire_due()
+    assert len(triage_posts(running)) == 3, "each group's message is posted once its turn comes"
