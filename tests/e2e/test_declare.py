@@ -122,6 +122,7 @@ def test_slack_failure_keeps_the_incident_and_retry_finishes_it(running: Running
     assert any(
         e.get("action_id") == "retry_setup" for b in notice.args["blocks"] for e in b.get("elements", [])
     )
+    running.settle()  # the DM goes out before the failed setup is put back for its retry
     running.slack.clear_calls()
     response = running.client.command("retry", user_id="U001", channel_id="C0GENERAL")
     assert "Retrying the setup of #1" in response.body.decode()

@@ -193,7 +193,8 @@ def test_removing_the_last_pin_removes_the_entry_and_a_new_pin_brings_it_back(ru
     removed = wait_until(lambda: (e := captured(running, incident.id, ts)) and e.deleted_at and e)
     assert removed.deleted_at == running.clock.now()
     assert ts not in [e.message_ts for e in entries(running, incident.id)]
-    assert running.slack.last("reactions.remove").args["name"] == "white_check_mark"
+    # The check mark comes off after the removal is recorded: wait for it.
+    assert running.slack.wait_for("reactions.remove")[-1].args["name"] == "white_check_mark"
 
     send(running, reaction(channel, ts, user="U004"))
     back = wait_until(lambda: (e := captured(running, incident.id, ts)) and not e.deleted_at and e)

@@ -68,10 +68,16 @@ def entries(running: RunningBot, incident_id: int) -> list[TimelineEvent]:
 
 
 def captured(running: RunningBot, incident_id: int, ts: str) -> TimelineEvent | None:
-    """The message's entry once every capture of it has been tried; None before that."""
+    """The message's entry once every capture of it has been tried; None before that.
+
+    Each read sees what was committed before it, so the entry is read again after its rows: one
+    that changed in between (filled in, or marked again) is looked at on the next call.
+    """
     with running.services.store.transaction() as tx:
         entry = tx.event_for_message(incident_id, ts)
         rows = tx.outbox_rows(OutboxKind.CAPTURE, entry.id) if entry else []
+        if entry != tx.event_for_message(incident_id, ts):
+            return None
     untried = [r for r in rows if r.state is ReminderState.PENDING and r.last_error is None]
     return None if untried else entry
 
