@@ -35,13 +35,9 @@ MAX_BATCH = 500
 WAIT_SECONDS = 10.0
 """How long a caller waits for its row; Slack has given up long before."""
 GATHER_SECONDS = 0.01
-"""In a burst (`BURST_ROWS` rows already waiting when the writer takes its next batch), the writer
-gathers the rows still arriving for this long before writing them all in one commit. Otherwise
-(a lone request, or a steady stream the writer keeps up with) it writes what is waiting at once:
-waiting then would add the whole gather time to every request and save no commit."""
-BURST_ROWS = 8
-"""Rows waiting together that make a burst: at 100 requests a second, a row every 10 ms, even a
-commit slowed tenfold by a busy machine leaves only a few behind it."""
+"""While rows keep coming (one arrives within this time of the last write), the writer gathers
+rows for this long before writing them in one commit. A row arriving after a quiet spell is
+written at once, so a lone request waits for nothing but its own commit."""
 REUSE_SECONDS = 30.0
 """The writer keeps one connection, in autocommit, between batches: a batch is then one round trip.
 Once idle this long it goes back through the pool's liveness check. A connection that dies within
@@ -67,13 +63,12 @@ class BatchingJournal:
         max_batch: int = MAX_BATCH,
         reuse_seconds: float = REUSE_SECONDS,
         gather_seconds: float = GATHER_SECONDS,
-        burst_rows: int = BURST_ROWS,
     ) -> None:
         self._engine = engine
         self._max_batch = max_batch
         self._reuse_seconds = reuse_seconds
         self._gather_seconds = gather_seconds
-        self._burst_rows = burst_rows
+        self._last_written_at = float("-inf")
         self._waiting: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
@@ -140,25 +135,23 @@ class BatchingJournal:
                     return
                 batch, stop = self._take_waiting(first)
                 self._write(batch)
+                self._last_written_at = time.monotonic()
                 if stop:
                     return
         finally:
             self._forget_connection()
 
     def _take_waiting(self, first: _Pending) -> tuple[list[_Pending], bool]:
-        """The first row and those waiting behind it; in a burst, also those until the gather time."""
+        """The first row and those behind it; in a stream of rows, those until the gather time."""
         batch = [first]
-        gather_until: float | None = None
+        # Each batch costs a round trip, a writer wake-up and an interpreter switch per caller
+        # woken, whatever its size; under a burst, one per row costs more than the rows.
+        now = time.monotonic()
+        streaming = now - self._last_written_at < self._gather_seconds
+        gather_until = now + self._gather_seconds if streaming else now
         while len(batch) < self._max_batch:
-            # Each batch costs a round trip, a writer wake-up and an interpreter switch per caller
-            # woken, whatever its size; in a burst, one per row costs more than the rows.
-            if gather_until is None and len(batch) >= self._burst_rows:
-                gather_until = time.monotonic() + self._gather_seconds
             try:
-                if gather_until is None:
-                    item = self._waiting.get_nowait()
-                else:
-                    item = self._waiting.get(timeout=max(0.0, gather_until - time.monotonic()))
+                item = self._waiting.get(timeout=max(0.0, gather_until - time.monotonic()))
             except queue.Empty:
                 return batch, False
             if item is None:
