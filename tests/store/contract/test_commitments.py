@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
-from incidentbot.cadence.ports import NewCommitment
 from incidentbot.kernel.ports import Store
-from tests.store.contract.builders import MINUTE, NOW, declared
-
-
-def _promise(incident_id: int, due_minutes: int, made_minutes: int = 0) -> NewCommitment:
-    return NewCommitment(
-        incident_id=incident_id,
-        due_at=NOW + due_minutes * MINUTE,
-        made_by="U002",
-        made_at=NOW + made_minutes * MINUTE,
-        source=CommitmentSource.UPDATE,
-    )
+from tests.store.contract.builders import MINUTE, NOW, declared, promise
 
 
 def test_a_commitment_is_read_back_open_and_live(store: Store) -> None:
     incident = declared(store)
     with store.transaction() as tx:
-        made = tx.add_commitment(_promise(incident.id, 30))
+        made = tx.add_commitment(promise(incident.id, 30))
     with store.transaction() as tx:
         assert tx.get_commitment(made.id) == made
         assert tx.get_commitment(made.id + 1000) is None
@@ -40,10 +29,10 @@ def test_the_live_commitment_is_the_newest_unsettled_one(store: Store) -> None:
     incident, other = declared(store), declared(store)
     with store.transaction() as tx:
         assert tx.live_commitment(incident.id) is None
-        older = tx.add_commitment(_promise(incident.id, 30, made_minutes=0))
-        newer = tx.add_commitment(_promise(incident.id, 20, made_minutes=5))
-        same_time = tx.add_commitment(_promise(incident.id, 25, made_minutes=5))
-        tx.add_commitment(_promise(other.id, 60, made_minutes=9))
+        older = tx.add_commitment(promise(incident.id, 30, made_minutes=0))
+        newer = tx.add_commitment(promise(incident.id, 20, made_minutes=5))
+        same_time = tx.add_commitment(promise(incident.id, 25, made_minutes=5))
+        tx.add_commitment(promise(other.id, 60, made_minutes=9))
         assert tx.commitments(incident.id) == [older, newer, same_time]
         assert tx.live_commitment(incident.id) == same_time
         tx.settle_commitment(same_time.id, CommitmentState.SUPERSEDED, NOW + 6 * MINUTE)
@@ -56,7 +45,7 @@ def test_the_live_commitment_is_the_newest_unsettled_one(store: Store) -> None:
 def test_a_missed_commitment_stays_live_and_is_missed_once(store: Store) -> None:
     incident = declared(store)
     with store.transaction() as tx:
-        made = tx.add_commitment(_promise(incident.id, 30))
+        made = tx.add_commitment(promise(incident.id, 30))
         assert tx.mark_commitment_missed(made.id) is True
         assert tx.mark_commitment_missed(made.id) is False
         missed = made.model_copy(update={"state": CommitmentState.MISSED})
@@ -67,7 +56,7 @@ def test_a_missed_commitment_stays_live_and_is_missed_once(store: Store) -> None
 def test_a_commitment_is_settled_once_with_its_outcome_and_time(store: Store) -> None:
     incident = declared(store)
     with store.transaction() as tx:
-        made = tx.add_commitment(_promise(incident.id, 30))
+        made = tx.add_commitment(promise(incident.id, 30))
         assert tx.settle_commitment(made.id, CommitmentState.MET, NOW + 10 * MINUTE) is True
         assert tx.settle_commitment(made.id, CommitmentState.CANCELLED, NOW + 11 * MINUTE) is False
         assert tx.mark_commitment_missed(made.id) is False, "only an open promise is missed"
@@ -81,7 +70,7 @@ def test_a_commitment_is_settled_once_with_its_outcome_and_time(store: Store) ->
 def test_settling_or_missing_an_unknown_commitment_changes_nothing(store: Store) -> None:
     incident = declared(store)
     with store.transaction() as tx:
-        made = tx.add_commitment(_promise(incident.id, 30))
+        made = tx.add_commitment(promise(incident.id, 30))
         assert tx.settle_commitment(made.id + 1000, CommitmentState.MET, NOW) is False
         assert tx.mark_commitment_missed(made.id + 1000) is False
         assert tx.commitments(incident.id) == [made]

@@ -7,27 +7,17 @@ from typing import Any
 
 import pytest
 
-from incidentbot.cadence.commitment_rules import CommitmentSource, CommitmentState
-from incidentbot.cadence.ports import NewCommitment, NewUpdate
+from incidentbot.cadence.commitment_rules import CommitmentState
+from incidentbot.cadence.ports import NewUpdate
 from incidentbot.cadence.update_rules import UpdateDraft
 from incidentbot.incident.models import Severity, Status
 from incidentbot.kernel.ports import Store
-from tests.store.contract.builders import MINUTE, NOW, Boom, declared
+from tests.store.contract.builders import MINUTE, NOW, Boom, declared, promise
 
 
 def _update(incident_id: int, at: datetime = NOW, **fields: Any) -> NewUpdate:
     draft = UpdateDraft(status=Status.IDENTIFIED, severity=Severity.SEV1, **fields)
     return NewUpdate(incident_id=incident_id, author_id="U002", posted_at=at, draft=draft)
-
-
-def _promise(incident_id: int, due_minutes: int, made_minutes: int = 0) -> NewCommitment:
-    return NewCommitment(
-        incident_id=incident_id,
-        due_at=NOW + due_minutes * MINUTE,
-        made_by="U002",
-        made_at=NOW + made_minutes * MINUTE,
-        source=CommitmentSource.UPDATE,
-    )
 
 
 def test_an_update_is_read_back_as_posted(store: Store) -> None:
@@ -97,15 +87,15 @@ def test_a_failed_transaction_leaves_no_update_and_no_promise(store: Store) -> N
     incident = declared(store)
     with store.transaction() as tx:
         update = tx.add_update(_update(incident.id))
-        promise = tx.add_commitment(_promise(incident.id, 30))
+        kept = tx.add_commitment(promise(incident.id, 30))
     with pytest.raises(Boom), store.transaction() as tx:
         tx.add_update(_update(incident.id, NOW + MINUTE))
         tx.set_update_message(update.id, "1700000000.000100")
-        tx.add_commitment(_promise(incident.id, 60, made_minutes=1))
-        tx.mark_commitment_missed(promise.id)
-        tx.settle_commitment(promise.id, CommitmentState.SUPERSEDED, NOW + MINUTE)
+        tx.add_commitment(promise(incident.id, 60, made_minutes=1))
+        tx.mark_commitment_missed(kept.id)
+        tx.settle_commitment(kept.id, CommitmentState.SUPERSEDED, NOW + MINUTE)
         raise Boom
     with store.transaction() as tx:
         assert tx.updates(incident.id) == [update]
-        assert tx.commitments(incident.id) == [promise]
-        assert tx.live_commitment(incident.id) == promise
+        assert tx.commitments(incident.id) == [kept]
+        assert tx.live_commitment(incident.id) == kept
