@@ -56,7 +56,7 @@ class ChannelPacer:
     def is_free(self, channel: str) -> bool:
         """Whether a message could go to the channel now without waiting (no slot is taken)."""
         with self._lock:
-            return self._next.get(channel, 0.0) <= time.monotonic()
+            return self._next.get(channel, 0.0) <= self._monotonic()
 
     def wait_if_soon(self, channel: str, within: float) -> bool:
         """Take the channel's next slot and wait for it, if it comes within `within` seconds;
