@@ -88,6 +88,9 @@ def injects_posted(running: RunningBot, channel: str) -> list[int]:
 
 
 def advance(running: RunningBot, seconds: float) -> None:
+    """Move the clock and fire what came due. The bot's threads record first what they just did
+    (a failure's retry time is `now + backoff`): moved before that, the retry would fall later."""
+    running.settle()
     running.clock.advance(timedelta(seconds=seconds))
     running.fire_due()
 

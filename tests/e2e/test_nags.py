@@ -27,6 +27,7 @@ def _kinds(running: RunningBot, incident_id: int) -> list[EventKind]:
 
 
 def _advance_and_fire(running: RunningBot, **delta: float) -> None:
+    running.settle()  # what the bot's threads just did is recorded at the time it happened
     running.clock.advance(timedelta(**delta))
     running.fire_due()
 

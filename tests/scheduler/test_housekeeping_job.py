@@ -56,6 +56,7 @@ def _home_opened(running: RunningBot, event_id: str) -> None:
 
 
 def _nag(running: RunningBot) -> None:
+    running.settle()  # what the bot's threads just did is recorded at the time it happened
     running.clock.advance(timedelta(minutes=15))
     running.fire_due()
     running.settle()
