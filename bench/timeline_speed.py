@@ -30,7 +30,7 @@ from incidentbot.incident.models import Severity
 from incidentbot.incident.policy import Policy
 from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
-from incidentbot.kernel.ports import ChannelMessage, Person
+from incidentbot.kernel.ports import ChannelMessage, Person, Workspace
 from incidentbot.rendering import Renderer
 from incidentbot.slack.gateway import SlackWorkspace, make_client
 from incidentbot.store.db import make_engine, migrate
@@ -74,10 +74,10 @@ def _ts(n: int) -> str:
     return f"{BASE_EPOCH + n}.{n % 1_000_000:06d}"
 
 
-def _services(store: SqlStore, workspace: object) -> Services:
+def _services(store: SqlStore, workspace: Workspace) -> Services:
     return Services(
         store=store, workspace=workspace, policy=Policy(), clock=ManualClock(), handlers=build_registry()
-    )  # type: ignore[arg-type]
+    )
 
 
 def _incident_in(services: Services, channel: str) -> int:
@@ -92,6 +92,11 @@ def _incident_in(services: Services, channel: str) -> int:
     return recorded.id
 
 
+def _capturing(services: Services, channel: str, n: int) -> Callable[[], object]:
+    """One capture of the `n`th message, as the 📌 path runs it."""
+    return lambda: timeline_capture.capture(services, timeline_capture.Marked(channel, _ts(n), "U002"))
+
+
 def _timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -104,12 +109,7 @@ def run(database: str, url: str, events: int, http_sample: int) -> Result:
     store = SqlStore(engine)
     services = _services(store, InstantSlack())
     incident_id = _incident_in(services, CHANNEL)
-    capture = [
-        _timed(
-            lambda n=n: timeline_capture.capture(services, timeline_capture.Marked(CHANNEL, _ts(n), "U002"))
-        )
-        for n in range(events)
-    ]
+    capture = [_timed(_capturing(services, CHANNEL, n)) for n in range(events)]
     exporter = ExportRenderer(Renderer())
 
     def export(fmt: str) -> int:
@@ -140,14 +140,7 @@ def _http_captures(store: SqlStore, sample: int) -> list[float]:
         workspace = SlackWorkspace(make_client("xoxb-bench", slack.url), Renderer())
         services = _services(store, workspace)
         _incident_in(services, channel)
-        return [
-            _timed(
-                lambda n=n: timeline_capture.capture(
-                    services, timeline_capture.Marked(channel, _ts(n), "U002")
-                )
-            )
-            for n in range(sample)
-        ]
+        return [_timed(_capturing(services, channel, n)) for n in range(sample)]
 
 
 @contextmanager
