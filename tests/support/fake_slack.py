@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 from tests.support import manifest, scopes
 from tests.support.composer import Directory
 from tests.support.fake_slack_blockkit import blocks_element_problem, view_problem
+from tests.support.fake_slack_history import HistoryFault, RateWindows, history, per_minute, ts_key
 from tests.support.fake_usergroups import FakeUserGroups
 from tests.support.slack_holds import CallHolds
 
@@ -283,14 +284,6 @@ def _int(args: Json, key: str, default: int) -> int:
 
 # --------------------------------------------------------------------------------------------
 # timestamps
-
-
-def ts_key(ts: str) -> tuple[int, int]:
-    """Slack timestamps compare as (seconds, microseconds); floats lose the last digits."""
-    seconds, _, fraction = str(ts).partition(".")
-    if not seconds.isdigit() or (fraction and not fraction.isdigit()):
-        raise ValueError(f"not a Slack timestamp: {ts!r}")
-    return int(seconds), int((fraction + "000000")[:6])
 
 
 def _ts_arg(args: Json, key: str, default: tuple[int, int]) -> tuple[int, int]:
@@ -697,6 +690,13 @@ class FakeSlack:
             self._file_meta: dict[str, Json] = {}
             self.uploaded_files: dict[str, bytes] = {}
             self.expired_upload_urls = 0
+            self.outside_marketplace = True
+            """Slack's limits for an app distributed outside its Marketplace (since 2025), the
+            strictest: `conversations.history` gives 15 messages a call and, when rates are
+            enforced, 1 call a minute. False: an internal app's (999 a call, Tier 3)."""
+            self.enforce_rates = False
+            """Answer calls over a method's documented rate with 429 and `Retry-After`."""
+            self._rate_windows = RateWindows()
             """How many upload URLs to answer 404 as if they had expired before the bytes came."""
             self._seed_workspace()
 
@@ -781,7 +781,8 @@ class FakeSlack:
         message.update({k: v for k, v in optional.items() if v is not None})
         with self._cond:
             if channel not in self._channels:
-                self._channels[channel] = Channel(channel, channel.lower())
+                # As a channel first named in a post: the bot is in it (`strict_channels=False`).
+                self._channels[channel] = Channel(channel, channel.lower(), members=[BOT_USER_ID])
             self._messages.setdefault(channel, {})[ts] = message
 
     def add_reaction(self, channel: str, ts: str, name: str, user: str) -> None:
@@ -1011,9 +1012,20 @@ class FakeSlack:
             reply = error_reply(503, "service_unavailable")
         with self._cond:
             if reply.error is None:
-                reply = self._fault_for(method, now) or self._answer(method, args, token)
+                reply = (
+                    self._fault_for(method, now)
+                    or self._over_rate(method, now)
+                    or self._answer(method, args, token)
+                )
             self._record(Call(method, args, token, now, reply.status, reply.error))
         return reply
+
+    def _over_rate(self, method: str, now: float) -> Reply | None:
+        allowed = per_minute(method, outside_marketplace=self.outside_marketplace)
+        if not self.enforce_rates or allowed is None:
+            return None
+        wait = self._rate_windows.retry_after(method, allowed, now)
+        return None if wait is None else _failure_reply(429, "ratelimited", wait, None)
 
     def _answer(self, method: str, args: Json, token: str | None) -> Reply:
         if token is None and method not in NO_AUTH_METHODS:
@@ -1370,29 +1382,27 @@ class FakeSlack:
         return rendered
 
     def _conversations_history(self, args: Json) -> Json:
-        channel = str(args.get("channel") or "")
-        if not channel:
-            raise SlackFault("channel_not_found")
-        oldest = _ts_arg(args, "oldest", (0, 0))
-        latest = _ts_arg(args, "latest", (2**62, 0))
-        inclusive = _flag(args, "inclusive")
-        found = [
-            m
-            for m in self._messages.get(channel, {}).values()
-            if _is_top_level(m) and _in_range(m["ts"], oldest, latest, inclusive)
-        ]
-        found.sort(key=lambda m: ts_key(m["ts"]), reverse=True)
-        rendered = [self._render(channel, m) for m in found]
-        if not _flag(args, "include_all_metadata"):
-            # As in Slack: a message's metadata comes back only when asked for.
-            rendered = [{k: v for k, v in m.items() if k != "metadata"} for m in rendered]
-        page, cursor = _page(rendered, args, 100)
-        return {
-            "messages": page,
-            "has_more": bool(cursor),
-            "pin_count": len(self._pins.get(channel, [])),
-            "response_metadata": {"next_cursor": cursor},
-        }
+        channel = self._get_channel(args)
+        self._check_can_read(channel)
+        messages = [m for m in self._messages.get(channel.id, {}).values() if _is_top_level(m)]
+        try:
+            page = history(
+                messages,
+                args,
+                outside_marketplace=self.outside_marketplace,
+                render=lambda m: self._render(channel.id, m),
+            )
+        except HistoryFault as fault:
+            raise SlackFault(fault.error, fault.detail) from None
+        return {**page, "pin_count": len(self._pins.get(channel.id, []))}
+
+    def _check_can_read(self, channel: Channel) -> None:
+        """A bot token reads the history of conversations the bot is in (its DMs included)."""
+        if channel.is_im or BOT_USER_ID in channel.members:
+            return
+        if channel.is_private or channel.is_mpim:
+            raise SlackFault("channel_not_found")  # a private channel the bot is not in is invisible to it
+        raise SlackFault("not_in_channel")
 
     def _conversations_replies(self, args: Json) -> Json:
         channel = str(args.get("channel") or "")
