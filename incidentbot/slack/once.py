@@ -21,11 +21,17 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from incidentbot.drills.slack_form import CALLBACK as DRILL_FORM
+from incidentbot.alerts.slack_ids import AlertCallback
+from incidentbot.cadence.slack_ids import CadenceAction, CadenceCallback
+from incidentbot.changes.slack_ids import ChangeAction
+from incidentbot.declare.slack_ids import DeclareAction, DeclareCallback
+from incidentbot.drills.slack_ids import DrillCallback
 from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
-from incidentbot.slack.ids import Action, Callback, WrapUpAction, WrapUpCallback
-from incidentbot.status_page.corrections import CALLBACK as PAGE_CORRECTION
+from incidentbot.roles.slack_ids import RoleAction, RoleCallback
+from incidentbot.status_page.slack_ids import StatusPageCallback
+from incidentbot.timeline.slack_ids import TimelineCallback
+from incidentbot.wrap_up.slack_ids import WrapUpAction, WrapUpCallback
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +45,22 @@ change nothing when repeated (`timeline/capture.message_edited`), so they need n
 
 VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
     {
-        Callback.DECLARE.value,
-        Callback.ASSIGN_ROLES.value,
+        DeclareCallback.DECLARE.value,
+        RoleCallback.ASSIGN_ROLES.value,
         WrapUpCallback.RESOLVE.value,
         WrapUpCallback.COMMS_TEXT.value,
         WrapUpCallback.ACTION_ITEM.value,
         WrapUpCallback.FIVE_WHYS.value,
         WrapUpCallback.FACTOR.value,
         WrapUpCallback.WENT_WELL.value,
-        Callback.POST_UPDATE.value,
-        Callback.TIMELINE_ADD.value,
-        Callback.TIMELINE_EDIT.value,
-        Callback.TIMELINE_DELETE.value,
-        Callback.DISMISS_ALERTS.value,
-        Callback.ATTACH_ALERTS.value,
-        DRILL_FORM,
-        PAGE_CORRECTION,
+        CadenceCallback.POST_UPDATE.value,
+        TimelineCallback.TIMELINE_ADD.value,
+        TimelineCallback.TIMELINE_EDIT.value,
+        TimelineCallback.TIMELINE_DELETE.value,
+        AlertCallback.DISMISS_ALERTS.value,
+        AlertCallback.ATTACH_ALERTS.value,
+        DrillCallback.START.value,
+        StatusPageCallback.CORRECTION.value,
     }
 )
 """Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
@@ -62,10 +68,10 @@ stopped between the claim and the journal cannot leave a claimed form that nobod
 
 ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset(
     {
-        Action.SNOOZE.value,
-        Action.TAKE_ROLE.value,
-        Action.RETRY_SETUP.value,
-        Action.KEEP_SEVERITY.value,
+        CadenceAction.SNOOZE.value,
+        RoleAction.TAKE_ROLE.value,
+        DeclareAction.RETRY_SETUP.value,
+        ChangeAction.KEEP_SEVERITY.value,
         WrapUpAction.ACTION_DONE.value,
         WrapUpAction.ACTION_REOPEN.value,
     }
