@@ -264,6 +264,12 @@ class RecordingWorkspace(OutboxRecording):
     def pin(self, channel_id: str, ts: str) -> None:
         self._record("pin", (channel_id, ts))
 
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self._record("open_view", (trigger_id, view))
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self._record("publish_home", (user_id, view))
+
     def channel_members(self, channel_id: str) -> set[str]:
         return self.members.get(channel_id, set())
 
