@@ -14,3 +14,10 @@ class AlertAction(StrEnum):
 class AlertCallback(StrEnum):
     DISMISS_ALERTS = "alert_dismiss_form"
     ATTACH_ALERTS = "alert_attach_form"
+
+
+CLAIMED_WITH_THEIR_RECORD: frozenset[StrEnum] = frozenset(
+    {AlertCallback.DISMISS_ALERTS, AlertCallback.ATTACH_ALERTS}
+)
+"""The forms and buttons whose delivery is claimed in the commit that journals them
+(`slack/once.py`), so that a repeat is never applied twice."""

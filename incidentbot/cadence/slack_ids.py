@@ -31,3 +31,8 @@ class CadenceBlock(StrEnum):
 
 
 FAR_CONFIRMED_OPTION = "confirmed"
+
+
+CLAIMED_WITH_THEIR_RECORD: frozenset[StrEnum] = frozenset({CadenceCallback.POST_UPDATE, CadenceAction.SNOOZE})
+"""The forms and buttons whose delivery is claimed in the commit that journals them
+(`slack/once.py`), so that a repeat is never applied twice."""

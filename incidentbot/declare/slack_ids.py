@@ -23,3 +23,10 @@ class DeclareBlock(StrEnum):
 
 
 PRIVATE_OPTION = "private"
+
+
+CLAIMED_WITH_THEIR_RECORD: frozenset[StrEnum] = frozenset(
+    {DeclareCallback.DECLARE, DeclareAction.RETRY_SETUP}
+)
+"""The forms and buttons whose delivery is claimed in the commit that journals them
+(`slack/once.py`), so that a repeat is never applied twice."""

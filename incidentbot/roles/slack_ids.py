@@ -21,3 +21,8 @@ class RoleBlock(StrEnum):
     COMMANDER = "commander"
     COMMS = "comms"
     SCRIBE = "scribe"
+
+
+CLAIMED_WITH_THEIR_RECORD: frozenset[StrEnum] = frozenset({RoleCallback.ASSIGN_ROLES, RoleAction.TAKE_ROLE})
+"""The forms and buttons whose delivery is claimed in the commit that journals them
+(`slack/once.py`), so that a repeat is never applied twice."""

@@ -24,3 +24,10 @@ class TimelineBlock(StrEnum):
     ENTRY_TEXT = "entry_text"
     ENTRY_TIME = "entry_time"
     ENTRY_KIND = "entry_kind"
+
+
+CLAIMED_WITH_THEIR_RECORD: frozenset[StrEnum] = frozenset(
+    {TimelineCallback.TIMELINE_ADD, TimelineCallback.TIMELINE_EDIT, TimelineCallback.TIMELINE_DELETE}
+)
+"""The forms and buttons whose delivery is claimed in the commit that journals them
+(`slack/once.py`), so that a repeat is never applied twice."""

@@ -47,3 +47,19 @@ class WrapUpBlock(StrEnum):
 def why_block(number: int) -> str:
     """The input block of the n-th "why" (1-based) in the 5 Whys modal."""
     return f"why_{number}"
+
+
+CLAIMED_WITH_THEIR_RECORD: frozenset[StrEnum] = frozenset(
+    {
+        WrapUpCallback.RESOLVE,
+        WrapUpCallback.COMMS_TEXT,
+        WrapUpCallback.ACTION_ITEM,
+        WrapUpCallback.FIVE_WHYS,
+        WrapUpCallback.FACTOR,
+        WrapUpCallback.WENT_WELL,
+        WrapUpAction.ACTION_DONE,
+        WrapUpAction.ACTION_REOPEN,
+    }
+)
+"""The forms and buttons whose delivery is claimed in the commit that journals them
+(`slack/once.py`), so that a repeat is never applied twice."""

@@ -15,6 +15,7 @@ import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from incidentbot.clock import ManualClock
+from incidentbot.slack import once
 from tests.status_page.helpers import team_with_page
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import running_bot
@@ -157,3 +158,17 @@ def test_the_listener_check_sees_an_id_nobody_listens_for(app: App) -> None:
     assert _handled(app, "Callback", "add_to_timeline")
     assert not _handled(app, "Action", "nobody_listens_for_this")
     assert not _handled(app, "Callback", "nobody_listens_for_this")
+
+
+def test_every_feature_that_claims_its_deliveries_with_their_record_is_read_by_once() -> None:
+    claiming = {
+        module
+        for module in _id_modules()
+        if hasattr(importlib.import_module(module), "CLAIMED_WITH_THEIR_RECORD")
+    }
+    assert claiming == {ids.__name__ for ids in once.FEATURE_IDS}
+    routed = {value for _, _, value in _declared()}
+    claimed = once.VIEWS_CLAIMED_WITH_THEIR_RECORD | once.ACTIONS_CLAIMED_WITH_THEIR_RECORD
+    assert claimed <= routed
+    assert {"declare_incident", "post_update"} <= once.VIEWS_CLAIMED_WITH_THEIR_RECORD
+    assert {"snooze_update", "take_role"} <= once.ACTIONS_CLAIMED_WITH_THEIR_RECORD
