@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, S
 
 from incidentbot.alerts import triage
 from incidentbot.alerts.severity import severity_of
-from incidentbot.alerts.slack_triage import ATTACH, DECLARE, DISMISS
+from incidentbot.alerts.slack_ids import AlertAction, AlertCallback
 from incidentbot.alerts.sql_alerts import SqlAlerts
 from incidentbot.alerts.sql_handlers import ATTACH_ALERTS, DISMISS_ALERTS
 from incidentbot.declare.slack_blocks import declare_modal
@@ -20,12 +20,12 @@ from incidentbot.kernel import commands
 from incidentbot.kernel.commands import Command, CommandHandler
 from incidentbot.slack import once, parse
 from incidentbot.slack.blocks.common import modal
-from incidentbot.slack.ids import VALUE, Callback
+from incidentbot.slack.ids import VALUE
 from incidentbot.slack.listeners.actions import action_value, actor, open_modal_for
 from incidentbot.slack.listeners.deps import Deps
 
-DISMISS_FORM = Callback.DISMISS_ALERTS.value
-ATTACH_FORM = Callback.ATTACH_ALERTS.value
+DISMISS_FORM = AlertCallback.DISMISS_ALERTS.value
+ATTACH_FORM = AlertCallback.ATTACH_ALERTS.value
 REASON = "reason"
 INCIDENT = "incident"
 SELECT_OPTIONS_MAX = 100
@@ -72,9 +72,9 @@ def register(app: App, deps: Deps) -> None:
         )
         _submit(deps, ack, body, command, ATTACH_ALERTS)
 
-    app.action(DECLARE)(on_declare)
-    app.action(DISMISS)(on_dismiss)
-    app.action(ATTACH)(on_attach)
+    app.action(AlertAction.DECLARE.value)(on_declare)
+    app.action(AlertAction.DISMISS.value)(on_dismiss)
+    app.action(AlertAction.ATTACH.value)(on_attach)
     app.view(DISMISS_FORM)(on_dismiss_form)
     app.view(ATTACH_FORM)(on_attach_form)
 

@@ -15,6 +15,7 @@ from typing import Any
 from incidentbot.alerts.autodeclare import RULE_DECLARER
 from incidentbot.alerts.model import AlertState
 from incidentbot.alerts.ports import AlertGroup
+from incidentbot.alerts.slack_ids import AlertAction
 from incidentbot.alerts.sql_alerts import SqlAlerts
 from incidentbot.incident.models import Incident
 from incidentbot.kernel.context import Services
@@ -26,9 +27,6 @@ from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import actions, button, context, sections
 from incidentbot.slack.gateway import SlackWorkspace
 
-DECLARE = "alert_declare"
-ATTACH = "alert_attach"
-DISMISS = "alert_dismiss"
 LABELS_SHOWN = 8
 """Labels past these are on the alert's own page (the generator link)."""
 NOISE_LABELS = frozenset({"alertname", "__name__"})
@@ -162,7 +160,7 @@ def _short(text: str, limit: int) -> str:
 def _buttons(renderer: Renderer, group: AlertGroup) -> dict[str, Any]:
     value = str(group.id)
     return actions(
-        button(renderer.label("alerts.declare"), DECLARE, value, style="primary"),
-        button(renderer.label("alerts.attach"), ATTACH, value),
-        button(renderer.label("alerts.dismiss"), DISMISS, value, style="danger"),
+        button(renderer.label("alerts.declare"), AlertAction.DECLARE, value, style="primary"),
+        button(renderer.label("alerts.attach"), AlertAction.ATTACH, value),
+        button(renderer.label("alerts.dismiss"), AlertAction.DISMISS, value, style="danger"),
     )

@@ -13,13 +13,14 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from incidentbot.cadence.slack_ids import FAR_CONFIRMED_OPTION, CadenceBlock, CadenceCallback
 from incidentbot.cadence.update_rules import FIELD_MAX, Update, default_preset, next_update_presets
 from incidentbot.declare.slack_blocks import severity_option
 from incidentbot.incident.models import Severity, Status
 from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import modal
-from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, VALUE, Block, Callback
+from incidentbot.slack.ids import VALUE
 
 NO_FIXED_TIME = "none"
 OPTION_TEXT_MAX = 75
@@ -32,41 +33,41 @@ def update_modal(renderer: Renderer, view: IncidentView, previous: Update | None
     label = renderer.label
     incident = view.incident
     blocks = [
-        _select(Block.STATUS, label("update.status_label"), _status_options(), incident.status.value),
+        _select(CadenceBlock.STATUS, label("update.status_label"), _status_options(), incident.status.value),
         _select(
-            Block.SEVERITY,
+            CadenceBlock.SEVERITY,
             label("update.severity_label"),
             [severity_option(s, view.policy) for s in Severity],
             str(int(incident.severity)),
         ),
         _text(
-            Block.THEORY,
+            CadenceBlock.THEORY,
             label("update.theory_label"),
             label("update.theory_hint"),
             _prior(previous, "theory"),
         ),
-        _text(Block.TRIED, label("update.tried_label"), None, _prior(previous, "tried")),
+        _text(CadenceBlock.TRIED, label("update.tried_label"), None, _prior(previous, "tried")),
         _text(
-            Block.DOING,
+            CadenceBlock.DOING,
             label("update.doing_label"),
             label("update.doing_hint"),
             _prior(previous, "doing"),
         ),
         _text(
-            Block.IMPACT,
+            CadenceBlock.IMPACT,
             label("update.impact_label"),
             label("update.impact_hint"),
             previous.impact if previous else incident.impact,
         ),
         _text(
-            Block.CUSTOMER_TEXT,
+            CadenceBlock.CUSTOMER_TEXT,
             label("update.customer_label"),
             label("update.customer_hint"),
             _prior(previous, "customer_text"),
         ),
         _preset_select(renderer, view),
         InputBlock(
-            block_id=Block.NEXT_AT,
+            block_id=CadenceBlock.NEXT_AT,
             label=label("update.next_at_label"),
             hint=label("update.next_at_hint"),
             optional=True,
@@ -75,14 +76,14 @@ def update_modal(renderer: Renderer, view: IncidentView, previous: Update | None
         _far_confirmation(renderer),
     ]
     metadata = {"incident_id": incident.id, "channel": incident.channel_id}
-    return modal(renderer, Callback.POST_UPDATE, "update", blocks, metadata)
+    return modal(renderer, CadenceCallback.POST_UPDATE, "update", blocks, metadata)
 
 
 def _far_confirmation(renderer: Renderer) -> InputBlock:
     """Needed only for a next update more than a day away; the form's error points here then."""
     option = Option(value=FAR_CONFIRMED_OPTION, label=renderer.label("update.far_option"))
     return InputBlock(
-        block_id=Block.NEXT_FAR,
+        block_id=CadenceBlock.NEXT_FAR,
         label=renderer.label("update.far_label"),
         optional=True,
         element=CheckboxesElement(action_id=VALUE, options=[option]),
@@ -97,7 +98,7 @@ def _status_options() -> list[Option]:
     return [Option(value=status.value, label=status.value.capitalize()) for status in Status]
 
 
-def _select(block: Block, label: str, options: list[Option], initial: str) -> InputBlock:
+def _select(block: CadenceBlock, label: str, options: list[Option], initial: str) -> InputBlock:
     chosen = next((option for option in options if option.value == initial), options[0])
     return InputBlock(
         block_id=block,
@@ -106,7 +107,7 @@ def _select(block: Block, label: str, options: list[Option], initial: str) -> In
     )
 
 
-def _text(block: Block, label: str, hint: str | None, initial: str | None) -> InputBlock:
+def _text(block: CadenceBlock, label: str, hint: str | None, initial: str | None) -> InputBlock:
     return InputBlock(
         block_id=block,
         label=label,
@@ -134,7 +135,7 @@ def _preset_select(renderer: Renderer, view: IncidentView) -> InputBlock:
         options.append(Option(value=NO_FIXED_TIME, label=renderer.label("update.preset_none")))
     initial = next(o for o in options if o.value == (str(cadence) if cadence else NO_FIXED_TIME))
     return InputBlock(
-        block_id=Block.NEXT_PRESET,
+        block_id=CadenceBlock.NEXT_PRESET,
         label=renderer.label("update.next_preset_label"),
         hint=renderer.label("update.next_preset_hint"),
         optional=True,

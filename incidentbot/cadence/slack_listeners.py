@@ -11,6 +11,7 @@ from slack_bolt import Ack, App
 from incidentbot.cadence import slack_blocks as update_blocks
 from incidentbot.cadence import updates
 from incidentbot.cadence.post_update import POST_UPDATE, PostUpdate
+from incidentbot.cadence.slack_ids import FAR_CONFIRMED_OPTION, CadenceAction, CadenceBlock, CadenceCallback
 from incidentbot.cadence.snooze import SNOOZE, SnoozeNextUpdate
 from incidentbot.cadence.update_rules import UpdateDraft, chosen_next_update, parse_preset
 from incidentbot.checker import Audience
@@ -20,19 +21,18 @@ from incidentbot.incident.models import Severity, Status
 from incidentbot.kernel import commands
 from incidentbot.kernel.errors import IncidentClosed
 from incidentbot.slack import parse
-from incidentbot.slack.ids import FAR_CONFIRMED_OPTION, Action, Block, Callback
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.slack.once import delivery_key
 
 FIELD_BLOCKS = {
-    updates.Field.STATUS: Block.STATUS,
-    updates.Field.SEVERITY: Block.SEVERITY,
-    updates.Field.THEORY: Block.THEORY,
-    updates.Field.NEXT_PRESET: Block.NEXT_PRESET,
-    updates.Field.NEXT_AT: Block.NEXT_AT,
-    updates.Field.NEXT_FAR: Block.NEXT_FAR,
+    updates.Field.STATUS: CadenceBlock.STATUS,
+    updates.Field.SEVERITY: CadenceBlock.SEVERITY,
+    updates.Field.THEORY: CadenceBlock.THEORY,
+    updates.Field.NEXT_PRESET: CadenceBlock.NEXT_PRESET,
+    updates.Field.NEXT_AT: CadenceBlock.NEXT_AT,
+    updates.Field.NEXT_FAR: CadenceBlock.NEXT_FAR,
 }
 
 
@@ -71,9 +71,9 @@ def register(app: App, deps: Deps, router: Router) -> None:
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         incident_id = int(parse.metadata(view).get("incident_id") or 0)
         user = str(body["user"]["id"])
-        exact = parse.selected_datetime(view, Block.NEXT_AT)
+        exact = parse.selected_datetime(view, CadenceBlock.NEXT_AT)
         draft = read_draft(deps, view)
-        far_confirmed = FAR_CONFIRMED_OPTION in parse.checked_values(view, Block.NEXT_FAR)
+        far_confirmed = FAR_CONFIRMED_OPTION in parse.checked_values(view, CadenceBlock.NEXT_FAR)
         found = updates.problems(
             deps.services,
             incident_id,
@@ -97,9 +97,9 @@ def register(app: App, deps: Deps, router: Router) -> None:
                 channel, user, partial(tell_findings, deps, channel, user, incident_id, typed, "update")
             )
 
-    app.action(Action.OPEN_UPDATE.value)(on_open_update)
-    app.action(re.compile(rf"^{Action.SNOOZE}:"))(on_snooze)
-    app.view(Callback.POST_UPDATE.value)(on_submit)
+    app.action(CadenceAction.OPEN_UPDATE.value)(on_open_update)
+    app.action(re.compile(rf"^{CadenceAction.SNOOZE}:"))(on_snooze)
+    app.view(CadenceCallback.POST_UPDATE.value)(on_submit)
 
 
 def open_from_command(inv: Invocation) -> None:
@@ -118,19 +118,19 @@ def update_modal(deps: Deps, incident_id: int) -> dict[str, Any]:
 
 def read_draft(deps: Deps, view: dict[str, Any]) -> UpdateDraft:
     now = deps.services.clock.now()
-    preset = parse_preset(parse.selected_value(view, Block.NEXT_PRESET))
-    status = Status.parse(parse.selected_value(view, Block.STATUS) or "")
-    severity = Severity.parse(parse.selected_value(view, Block.SEVERITY) or "")
+    preset = parse_preset(parse.selected_value(view, CadenceBlock.NEXT_PRESET))
+    status = Status.parse(parse.selected_value(view, CadenceBlock.STATUS) or "")
+    severity = Severity.parse(parse.selected_value(view, CadenceBlock.SEVERITY) or "")
     current = deps.services.view_of(int(parse.metadata(view).get("incident_id") or 0)).incident
     return UpdateDraft(
         status=status or current.status,
         severity=severity or current.severity,
-        theory=parse.text_value(view, Block.THEORY),
-        tried=parse.text_value(view, Block.TRIED),
-        doing=parse.text_value(view, Block.DOING),
-        impact=parse.text_value(view, Block.IMPACT),
-        customer_text=parse.text_value(view, Block.CUSTOMER_TEXT),
-        next_update_at=chosen_next_update(preset, parse.selected_datetime(view, Block.NEXT_AT), now),
+        theory=parse.text_value(view, CadenceBlock.THEORY),
+        tried=parse.text_value(view, CadenceBlock.TRIED),
+        doing=parse.text_value(view, CadenceBlock.DOING),
+        impact=parse.text_value(view, CadenceBlock.IMPACT),
+        customer_text=parse.text_value(view, CadenceBlock.CUSTOMER_TEXT),
+        next_update_at=chosen_next_update(preset, parse.selected_datetime(view, CadenceBlock.NEXT_AT), now),
     )
 
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidentbot.cadence.commitment_rules import Commitment
+from incidentbot.cadence.slack_ids import CadenceAction
 from incidentbot.cadence.update_rules import FIELD_MAX, Update
 from incidentbot.kernel.ports import IncidentView, Workspace
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
 from incidentbot.slack.blocks.incident import channel_of, incident_context
-from incidentbot.slack.ids import Action
 
 
 class SlackCadenceMessages:
@@ -85,7 +85,7 @@ def nag_buttons(view: IncidentView, commitment: Commitment, renderer: Renderer) 
         buttons.append(
             button(
                 renderer.label("update_buttons.snooze", minutes=minutes),
-                f"{Action.SNOOZE}:{minutes}",
+                f"{CadenceAction.SNOOZE}:{minutes}",
                 f"{commitment.id}:{minutes}",
             )
         )
@@ -95,7 +95,7 @@ def nag_buttons(view: IncidentView, commitment: Commitment, renderer: Renderer) 
 def post_update_button(view: IncidentView, renderer: Renderer) -> Any:
     return button(
         renderer.label("update_buttons.post_update"),
-        Action.OPEN_UPDATE,
+        CadenceAction.OPEN_UPDATE,
         str(view.incident.id),
         style="primary",
     )

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from incidentbot.changes import commands as changes
+from incidentbot.changes.slack_ids import ChangeAction
 from incidentbot.incident.models import Incident, Severity
 from incidentbot.kernel import commands
 from incidentbot.kernel.context import Services
@@ -25,7 +26,6 @@ from incidentbot.kernel.errors import SlackUnavailable
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import ReminderObsolete
 from incidentbot.slack.blocks.common import actions, button, fallback, sections
-from incidentbot.slack.ids import Action
 from incidentbot.slack.listeners.actions import action_value, actor
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import delivery_key
@@ -50,8 +50,8 @@ def confirmation(deps: Deps, incident: Incident, severity: Severity) -> tuple[st
     lower = deps.renderer.label("buttons.confirm_lowering", severity=severity.label)
     keep = deps.renderer.label("buttons.keep_severity", severity=incident.severity.label)
     buttons = actions(
-        button(lower, Action.CONFIRM_LOWERING, str(severity.value), style="danger"),
-        button(keep, Action.KEEP_SEVERITY, str(incident.severity.value)),
+        button(lower, ChangeAction.CONFIRM_LOWERING, str(severity.value), style="danger"),
+        button(keep, ChangeAction.KEEP_SEVERITY, str(incident.severity.value)),
     )
     return fallback(text), [*sections(text), buttons]
 
@@ -89,8 +89,8 @@ def register(app: App, deps: Deps) -> None:
         if row is not None:
             deps.later(channel, user, lambda: commands.apply_submitted(services, row, changes.KEEP_SEVERITY))
 
-    app.action(Action.CONFIRM_LOWERING.value)(on_confirm)
-    app.action(Action.KEEP_SEVERITY.value)(on_keep)
+    app.action(ChangeAction.CONFIRM_LOWERING.value)(on_confirm)
+    app.action(ChangeAction.KEEP_SEVERITY.value)(on_keep)
 
 
 def _question_url(body: dict[str, Any]) -> str | None:

@@ -13,12 +13,14 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
+from incidentbot.declare.slack_ids import PRIVATE_OPTION, DeclareBlock, DeclareCallback
 from incidentbot.incident.models import Role, Roster, Severity
 from incidentbot.incident.policy import Policy
 from incidentbot.incident.validation import IMPACT_MAX, TITLE_MAX
 from incidentbot.rendering import Renderer
+from incidentbot.roles.slack_ids import RoleBlock, RoleCallback
 from incidentbot.slack.blocks.common import modal
-from incidentbot.slack.ids import PRIVATE_OPTION, VALUE, Block, Callback
+from incidentbot.slack.ids import VALUE
 
 
 def severity_option(severity: Severity, policy: Policy) -> Option:
@@ -43,7 +45,7 @@ def declare_modal(
     private = Option(value=PRIVATE_OPTION, label=label("declare.private_option"))
     blocks = [
         InputBlock(
-            block_id=Block.TITLE,
+            block_id=DeclareBlock.TITLE,
             label=label("declare.title_label"),
             hint=label("declare.title_hint"),
             element=PlainTextInputElement(
@@ -54,14 +56,14 @@ def declare_modal(
             ),
         ),
         InputBlock(
-            block_id=Block.SEVERITY,
+            block_id=DeclareBlock.SEVERITY,
             label=label("declare.severity_label"),
             element=StaticSelectElement(
                 action_id=VALUE, options=options, initial_option=options[list(Severity).index(severity)]
             ),
         ),
         InputBlock(
-            block_id=Block.IMPACT,
+            block_id=DeclareBlock.IMPACT,
             label=label("declare.impact_label"),
             hint=label("declare.impact_hint"),
             element=PlainTextInputElement(
@@ -72,12 +74,12 @@ def declare_modal(
             ),
         ),
         _user_input(
-            Block.COMMANDER, label("declare.commander_label"), label("declare.commander_hint"), declarer
+            RoleBlock.COMMANDER, label("declare.commander_label"), label("declare.commander_hint"), declarer
         ),
-        _user_input(Block.COMMS, label("declare.comms_label"), label("declare.comms_hint"), None),
-        _user_input(Block.SCRIBE, label("declare.scribe_label"), label("declare.scribe_hint"), None),
+        _user_input(RoleBlock.COMMS, label("declare.comms_label"), label("declare.comms_hint"), None),
+        _user_input(RoleBlock.SCRIBE, label("declare.scribe_label"), label("declare.scribe_hint"), None),
         InputBlock(
-            block_id=Block.OPTIONS,
+            block_id=DeclareBlock.OPTIONS,
             label=label("declare.options_label"),
             optional=True,
             element=CheckboxesElement(action_id=VALUE, options=[private]),
@@ -86,22 +88,22 @@ def declare_modal(
     metadata: dict[str, Any] = {"channel": origin_channel}
     if alert_group is not None:
         metadata["alert_group"] = alert_group
-    return modal(renderer, Callback.DECLARE, "declare", blocks, metadata)
+    return modal(renderer, DeclareCallback.DECLARE, "declare", blocks, metadata)
 
 
 def roles_modal(renderer: Renderer, policy: Policy, roster: Roster, incident_id: int) -> dict[str, Any]:
     blocks = [
         _user_input(block, policy.role_name(role), None, roster.holder(role))
         for block, role in (
-            (Block.COMMANDER, Role.COMMANDER),
-            (Block.COMMS, Role.COMMS),
-            (Block.SCRIBE, Role.SCRIBE),
+            (RoleBlock.COMMANDER, Role.COMMANDER),
+            (RoleBlock.COMMS, Role.COMMS),
+            (RoleBlock.SCRIBE, Role.SCRIBE),
         )
     ]
-    return modal(renderer, Callback.ASSIGN_ROLES, "roles", blocks, {"incident_id": incident_id})
+    return modal(renderer, RoleCallback.ASSIGN_ROLES, "roles", blocks, {"incident_id": incident_id})
 
 
-def _user_input(block: Block, label: str, hint: str | None, initial: str | None) -> InputBlock:
+def _user_input(block: RoleBlock, label: str, hint: str | None, initial: str | None) -> InputBlock:
     return InputBlock(
         block_id=block,
         label=label,

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from incidentbot.cadence.slack_ids import CadenceAction
+from incidentbot.declare.slack_ids import DeclareAction
 from incidentbot.incident.models import SetupState
 from incidentbot.kernel.errors import ChannelRefused
 from incidentbot.kernel.ports import IncidentView, Workspace
 from incidentbot.rendering import Renderer
+from incidentbot.roles.slack_ids import RoleAction
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
 from incidentbot.slack.blocks.incident import channel_of, incident_context
-from incidentbot.slack.ids import Action, WrapUpAction
+from incidentbot.wrap_up.slack_ids import WrapUpAction
 
 
 class SlackDeclarationMessages:
@@ -84,12 +87,17 @@ def summary(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:
 
 def summary_buttons(view: IncidentView, renderer: Renderer) -> list[Any]:
     incident_id = str(view.incident.id)
-    buttons = [button(renderer.label("buttons.assign_roles"), Action.OPEN_ASSIGN_ROLES, incident_id)]
+    buttons = [button(renderer.label("buttons.assign_roles"), RoleAction.OPEN_ASSIGN_ROLES, incident_id)]
     for role in view.roster.unfilled():
         label = renderer.label("buttons.take_role", role=view.policy.role_name(role).lower())
-        buttons.append(button(label, f"{Action.TAKE_ROLE}:{role.value}", f"{incident_id}:{role.value}"))
+        buttons.append(button(label, f"{RoleAction.TAKE_ROLE}:{role.value}", f"{incident_id}:{role.value}"))
     buttons.append(
-        button(renderer.label("update_buttons.post_update"), Action.OPEN_UPDATE, incident_id, style="primary")
+        button(
+            renderer.label("update_buttons.post_update"),
+            CadenceAction.OPEN_UPDATE,
+            incident_id,
+            style="primary",
+        )
     )
     buttons.append(button(renderer.label("wrapup_buttons.resolve"), WrapUpAction.OPEN_RESOLVE, incident_id))
     return buttons
@@ -97,7 +105,7 @@ def summary_buttons(view: IncidentView, renderer: Renderer) -> list[Any]:
 
 def setup_failed(view: IncidentView, renderer: Renderer, reason: str) -> tuple[str, Blocks]:
     text = renderer.render("declare/setup_failed.j2", **incident_context(view, reason=reason))
-    retry = button(renderer.label("buttons.retry_setup"), Action.RETRY_SETUP, str(view.incident.id))
+    retry = button(renderer.label("buttons.retry_setup"), DeclareAction.RETRY_SETUP, str(view.incident.id))
     return text, [*sections(text), actions(retry)]
 
 
@@ -108,5 +116,5 @@ def setup_delayed(view: IncidentView, renderer: Renderer, reason: str) -> tuple[
     text = text.strip()
     if ready:
         return text, sections(text)
-    retry = button(renderer.label("buttons.retry_setup"), Action.RETRY_SETUP, str(view.incident.id))
+    retry = button(renderer.label("buttons.retry_setup"), DeclareAction.RETRY_SETUP, str(view.incident.id))
     return text, [*sections(text), actions(retry)]

@@ -14,11 +14,11 @@ from slack_sdk.models.blocks import (
 
 from incidentbot.drills.run import MAX_PARTICIPANTS, MAX_SCALE
 from incidentbot.drills.scenario import Scenario, format_duration
+from incidentbot.drills.slack_ids import DrillCallback
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import modal
 from incidentbot.slack.ids import VALUE
 
-CALLBACK = "drill_start"
 PARTICIPANTS = "drill_participants"
 COMMANDER = "drill_commander"
 COMMS = "drill_comms"
@@ -54,7 +54,7 @@ def drill_modal(renderer: Renderer, scenario: Scenario, channel_id: str, facilit
         ),
     ]
     metadata = {"scenario": scenario.name, "channel": channel_id}
-    return modal(renderer, CALLBACK, "drills", blocks, metadata)
+    return modal(renderer, DrillCallback.START, "drills", blocks, metadata)
 
 
 def _user(block: str, text: str, initial: str | None) -> InputBlock:

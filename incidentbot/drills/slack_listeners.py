@@ -17,13 +17,13 @@ from incidentbot.drills.catalogue import Catalogue, load_catalogue
 from incidentbot.drills.control import Control, ControlDrill
 from incidentbot.drills.scenario import format_duration
 from incidentbot.drills.slack_form import (
-    CALLBACK,
     PARTICIPANTS,
     ROLE_BLOCKS,
     SCALE,
     drill_modal,
     selected_users,
 )
+from incidentbot.drills.slack_ids import DrillCallback
 from incidentbot.kernel import commands
 from incidentbot.kernel.errors import BotUser, SlackUnavailable, UnknownUser
 from incidentbot.kernel.reminder_rows import Reminder
@@ -43,7 +43,7 @@ def register(app: App, deps: Deps, router: Router) -> None:
     if resolve is not None:
         at = router.table.index(resolve)
         router.table[at] = replace(resolve, handler=partial(_resolve, resolve.handler))
-    app.view(CALLBACK)(_on_submit(deps))
+    app.view(DrillCallback.START.value)(_on_submit(deps))
 
 
 def _resolve(resolve: Handler, inv: Invocation) -> None:

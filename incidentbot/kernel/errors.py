@@ -82,6 +82,20 @@ class SlackUnavailable(Exception):
     """Slack could not be reached or kept refusing, after the client's own retries."""
 
 
+class FormExpired(IncidentError):
+    """Slack would not open a form: the click's trigger lives 3 seconds and opens one view
+    (`expired_trigger_id`, `invalid_trigger_id`). Clicking again gives a new one."""
+
+    code = "form_expired"
+
+
+class FormRefused(IncidentError):
+    """Slack refused a form the bot built (`invalid_arguments`, `view_too_large`): clicking again
+    cannot help; the refusal is logged with Slack's reasons."""
+
+    code = "form_refused"
+
+
 class ChannelRefused(IncidentError, SlackUnavailable):
     """Slack will not let the bot post in a channel until someone changes that: retrying cannot help.
 

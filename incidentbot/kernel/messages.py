@@ -1,8 +1,8 @@
 """A feature's messages with buttons: declared by the feature, built in Slack beside it.
 
 A message whose content is only a template goes out through the rendered helpers
-(`Workspace.post_rendered`). One with buttons needs Block Kit and the action ids
-(`slack/ids.py`), which inner code may not import. So the feature declares what it says as a
+(`Workspace.post_rendered`). One with buttons needs Block Kit and the feature's action ids
+(its `slack_ids.py`), which belong with its Slack modules. So the feature declares what it says as a
 protocol in its own `ports.py`, with a `Messages` key naming it; implements the protocol in its
 `slack_messages.py` on the Workspace primitives and the renderer; and registers that
 implementation from its `register.py` (`Registry.add_messages`). `wiring.py` builds every

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from incidentbot.incident.text import storable
-from incidentbot.kernel.errors import ChannelRefused, NameTaken, SlackUnavailable
+from incidentbot.kernel.errors import ChannelRefused, FormExpired, FormRefused, NameTaken, SlackUnavailable
 from incidentbot.kernel.ports import ChannelMessage, Person
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import fallback, sections
@@ -45,6 +45,9 @@ RECENT = 15
 _GONE = frozenset({"thread_not_found", "message_not_found"})
 # Answers that stay the same until a person changes the channel or the app's scopes.
 _REFUSED = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+_TRIGGER_GONE = frozenset({"expired_trigger_id", "invalid_trigger_id"})
+"""A click's trigger opens one view within 3 seconds: past them, a new click is needed."""
+_VIEW_REFUSED = frozenset({"invalid_arguments", "view_too_large"})
 
 
 def make_client(token: str, base_url: str) -> WebClient:
@@ -188,6 +191,30 @@ class SlackWorkspace(ResolutionSlack, OutboxSlack, FileUploadSlack):
 
     def pin(self, channel_id: str, ts: str) -> None:
         self.call("pins.add", lambda: self.client.pins_add(channel=channel_id, timestamp=ts))
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        try:
+            self.call("views.open", lambda: self.client.views_open(trigger_id=trigger_id, view=view))
+        except SlackUnavailable as unavailable:
+            answer = (
+                unavailable.__cause__.response if isinstance(unavailable.__cause__, SlackApiError) else {}
+            )
+            code = str(answer.get("error", ""))
+            if code == "exchanged_trigger_id":
+                # This click already opened its form (a repeated delivery): it is in front of them.
+                log.info("the form %s is already open for this click", view.get("callback_id"))
+                return
+            if code in _TRIGGER_GONE:
+                raise FormExpired(code) from unavailable
+            if code in _VIEW_REFUSED:
+                # Slack's reasons name the rule and the JSON pointer, never what someone typed.
+                reasons = (answer.get("response_metadata") or {}).get("messages") or []
+                log.error("Slack refused the form %s: %s %s", view.get("callback_id"), code, reasons)
+                raise FormRefused(code) from unavailable
+            raise
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self.call("views.publish", lambda: self.client.views_publish(user_id=user_id, view=view))
 
     def channel_members(self, channel_id: str) -> set[str]:
         members: set[str] = set()

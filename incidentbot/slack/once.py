@@ -21,11 +21,17 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from incidentbot.drills.slack_form import CALLBACK as DRILL_FORM
+from incidentbot.alerts import slack_ids as alerts
+from incidentbot.cadence import slack_ids as cadence
+from incidentbot.changes import slack_ids as changes
+from incidentbot.declare import slack_ids as declare
+from incidentbot.drills import slack_ids as drills
 from incidentbot.kernel import journal
 from incidentbot.kernel.context import Services
-from incidentbot.slack.ids import Action, Callback, WrapUpAction, WrapUpCallback
-from incidentbot.status_page.corrections import CALLBACK as PAGE_CORRECTION
+from incidentbot.roles import slack_ids as roles
+from incidentbot.status_page import slack_ids as status_page
+from incidentbot.timeline import slack_ids as timeline
+from incidentbot.wrap_up import slack_ids as wrap_up
 
 log = logging.getLogger(__name__)
 
@@ -37,41 +43,26 @@ EVENTS_CLAIMED_WITH_THEIR_RECORD = frozenset({"reaction_added", "message"})
 `drills/slack_replies.RecordReplies`). The other `message` events (edits of captured messages)
 change nothing when repeated (`timeline/capture.message_edited`), so they need no claim."""
 
-VIEWS_CLAIMED_WITH_THEIR_RECORD = frozenset(
-    {
-        Callback.DECLARE.value,
-        Callback.ASSIGN_ROLES.value,
-        WrapUpCallback.RESOLVE.value,
-        WrapUpCallback.COMMS_TEXT.value,
-        WrapUpCallback.ACTION_ITEM.value,
-        WrapUpCallback.FIVE_WHYS.value,
-        WrapUpCallback.FACTOR.value,
-        WrapUpCallback.WENT_WELL.value,
-        Callback.POST_UPDATE.value,
-        Callback.TIMELINE_ADD.value,
-        Callback.TIMELINE_EDIT.value,
-        Callback.TIMELINE_DELETE.value,
-        Callback.DISMISS_ALERTS.value,
-        Callback.ATTACH_ALERTS.value,
-        DRILL_FORM,
-        PAGE_CORRECTION,
-    }
-)
-"""Forms claimed in the commit that journals them (`journal.accept_once`), so that a process
-stopped between the claim and the journal cannot leave a claimed form that nobody applies."""
+FEATURE_IDS = (alerts, cadence, changes, declare, drills, roles, status_page, timeline, wrap_up)
+"""Each feature's `slack_ids.py`, which names the forms and buttons of its own that are claimed in
+the commit that journals them (`CLAIMED_WITH_THEIR_RECORD`, `journal.accept_once`), so that a
+process stopped between the claim and the journal cannot leave a claimed delivery that nobody
+applies."""
 
-ACTIONS_CLAIMED_WITH_THEIR_RECORD = frozenset(
-    {
-        Action.SNOOZE.value,
-        Action.TAKE_ROLE.value,
-        Action.RETRY_SETUP.value,
-        Action.KEEP_SEVERITY.value,
-        WrapUpAction.ACTION_DONE.value,
-        WrapUpAction.ACTION_REOPEN.value,
-    }
-)
-"""Buttons claimed in the commit that journals them, for the same reason; an action id may carry
-a choice after a colon (`snooze_update:15`)."""
+
+def _claimed(kind: str) -> frozenset[str]:
+    """The ids of one kind (`Callback`: forms, `Action`: buttons) that the features claim so."""
+    return frozenset(
+        member.value
+        for ids in FEATURE_IDS
+        for member in ids.CLAIMED_WITH_THEIR_RECORD
+        if type(member).__name__.endswith(kind)
+    )
+
+
+VIEWS_CLAIMED_WITH_THEIR_RECORD = _claimed("Callback")
+ACTIONS_CLAIMED_WITH_THEIR_RECORD = _claimed("Action")
+"""A button's action id may carry a choice after a colon (`snooze_update:15`)."""
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:

@@ -22,8 +22,6 @@ from incidentbot.status_page.sql_store import sql_of
 from incidentbot.wrap_up.comms_rules import COMMS_TEXT_MAX
 
 EXCERPT = 200
-CALLBACK = "status_page_correction"
-"""The correction form's callback id: its submission is claimed with the command it journals."""
 
 
 class CorrectPublishedText(Command):

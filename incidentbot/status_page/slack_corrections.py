@@ -20,8 +20,9 @@ from incidentbot.slack import parse
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.listeners.invocation import Group, Invocation, Router, Subcommand
 from incidentbot.slack.once import delivery_key
-from incidentbot.status_page.corrections import CALLBACK, CORRECT, CorrectPublishedText
+from incidentbot.status_page.corrections import CORRECT, CorrectPublishedText
 from incidentbot.status_page.model import PublishedUpdate
+from incidentbot.status_page.slack_ids import StatusPageCallback
 from incidentbot.status_page.sql_store import sql_of
 from incidentbot.wrap_up.comms_rules import COMMS_TEXT_MAX, CommsAudience, comms_text_problem
 from incidentbot.wrap_up.slack_blocks_forms import digest, text_input, wrap_up_modal
@@ -35,7 +36,7 @@ def register(app: App, deps: Deps, router: Router) -> None:
         return
     words = "status_page/help.toml"
     router.declare(Subcommand(("statuspage", "status-page"), _command, words, Group.WRAP_UP))
-    app.view(CALLBACK)(_on_submit(deps))
+    app.view(StatusPageCallback.CORRECTION.value)(_on_submit(deps))
 
 
 def _command(inv: Invocation) -> None:
@@ -77,7 +78,9 @@ def correction_modal(
         hint=label("status_page_correct.text_hint"),
     )
     metadata = {"incident_id": incident_id, "channel": channel_id, "update": update.id, "reviewed": reviewed}
-    return wrap_up_modal(deps.renderer, CALLBACK, "status_page_correct", [block], metadata, review=review)  # type: ignore[arg-type]
+    return wrap_up_modal(
+        deps.renderer, StatusPageCallback.CORRECTION, "status_page_correct", [block], metadata, review=review
+    )
 
 
 def _on_submit(deps: Deps) -> Any:

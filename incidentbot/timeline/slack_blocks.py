@@ -29,9 +29,10 @@ from incidentbot.slack.blocks.common import (
     modal,
     sections,
 )
-from incidentbot.slack.ids import VALUE, Action, Block, Callback
+from incidentbot.slack.ids import VALUE
 from incidentbot.timeline.render_exports import rows
 from incidentbot.timeline.rules import SCRIBE_KINDS, TEXT_MAX, clip
+from incidentbot.timeline.slack_ids import TimelineAction, TimelineBlock, TimelineCallback
 
 # A header, the entries, and the navigation buttons must fit Slack's 50 blocks a message.
 PAGE_ENTRIES = MESSAGE_BLOCK_LIMIT - 10
@@ -101,7 +102,7 @@ def _entry_section(line: str, event: TimelineEvent, editable: bool, renderer: Re
     accessory = None
     if editable and event.kind is not EventKind.TIMELINE_CORRECTED:
         accessory = OverflowMenuElement(
-            action_id=Action.TIMELINE_ENTRY,
+            action_id=TimelineAction.TIMELINE_ENTRY,
             options=[
                 Option(value=f"edit:{event.id}", label=renderer.label("timeline.edit_option")),
                 Option(value=f"delete:{event.id}", label=renderer.label("timeline.delete_option")),
@@ -118,7 +119,7 @@ def _navigation(page: Page, renderer: Renderer) -> dict[str, Any] | None:
         buttons.append(
             button(
                 renderer.label("timeline.earlier"),
-                f"{Action.TIMELINE_PAGE}:earlier",
+                f"{TimelineAction.TIMELINE_PAGE}:earlier",
                 f"{incident_id}:{page.number - 1}",
             )
         )
@@ -126,7 +127,7 @@ def _navigation(page: Page, renderer: Renderer) -> dict[str, Any] | None:
         buttons.append(
             button(
                 renderer.label("timeline.later"),
-                f"{Action.TIMELINE_PAGE}:later",
+                f"{TimelineAction.TIMELINE_PAGE}:later",
                 f"{incident_id}:{page.number + 1}",
             )
         )
@@ -136,14 +137,17 @@ def _navigation(page: Page, renderer: Renderer) -> dict[str, Any] | None:
 # modals -----------------------------------------------------------------------------------------
 
 
-_ENTRY_TITLES = {Callback.TIMELINE_ADD: "timeline.add_title", Callback.TIMELINE_EDIT: "timeline.edit_title"}
+_ENTRY_TITLES = {
+    TimelineCallback.TIMELINE_ADD: "timeline.add_title",
+    TimelineCallback.TIMELINE_EDIT: "timeline.edit_title",
+}
 
 
 @dataclass(frozen=True)
 class EntryForm:
     """The add and the edit form are one modal; the callback says which, and so its title."""
 
-    callback_id: Callback
+    callback_id: TimelineCallback
     text: str
     occurred_at: datetime
     kind: EventKind
@@ -162,7 +166,7 @@ def entry_modal(form: EntryForm, renderer: Renderer) -> dict[str, Any]:
     blocks += [context(form.about)] if form.about else []
     blocks += [
         InputBlock(
-            block_id=Block.ENTRY_TEXT,
+            block_id=TimelineBlock.ENTRY_TEXT,
             label=label("timeline.text_label"),
             hint=label("timeline.text_hint"),
             element=PlainTextInputElement(
@@ -170,7 +174,7 @@ def entry_modal(form: EntryForm, renderer: Renderer) -> dict[str, Any]:
             ),
         ),
         InputBlock(
-            block_id=Block.ENTRY_TIME,
+            block_id=TimelineBlock.ENTRY_TIME,
             label=label("timeline.time_label"),
             hint=label("timeline.time_hint"),
             element=DateTimePickerElement(
@@ -178,7 +182,7 @@ def entry_modal(form: EntryForm, renderer: Renderer) -> dict[str, Any]:
             ),
         ),
         InputBlock(
-            block_id=Block.ENTRY_KIND,
+            block_id=TimelineBlock.ENTRY_KIND,
             label=label("timeline.kind_label"),
             element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
         ),
@@ -193,5 +197,11 @@ def delete_modal(event: TimelineEvent, metadata: dict[str, Any], renderer: Rende
     text = renderer.render("timeline/delete_confirm.j2", row=row, text=clip(event.text, SHOWN_CHARS))
     title, submit = renderer.label("timeline.delete_title"), renderer.label("timeline.delete_submit")
     return modal(
-        renderer, Callback.TIMELINE_DELETE, "timeline", sections(text), metadata, title=title, submit=submit
+        renderer,
+        TimelineCallback.TIMELINE_DELETE,
+        "timeline",
+        sections(text),
+        metadata,
+        title=title,
+        submit=submit,
     )

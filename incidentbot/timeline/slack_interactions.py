@@ -19,7 +19,6 @@ from incidentbot.kernel.errors import IncidentError
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.slack import parse
 from incidentbot.slack.blocks.common import Blocks
-from incidentbot.slack.ids import Action, Block, Callback
 from incidentbot.slack.listeners.actions import actor, open_modal_for
 from incidentbot.slack.listeners.checker_context import team_checker_config
 from incidentbot.slack.listeners.deps import Deps
@@ -30,6 +29,7 @@ from incidentbot.timeline.message_entries import SAVE_MESSAGE_ENTRY, SaveMessage
 from incidentbot.timeline.render_exports import rows
 from incidentbot.timeline.rules import SCRIBE_KINDS, ts_to_datetime
 from incidentbot.timeline.slack_blocks import EntryForm, delete_modal, entry_modal
+from incidentbot.timeline.slack_ids import TimelineAction, TimelineBlock, TimelineCallback
 from incidentbot.timeline.slack_message_text import channel_message
 from incidentbot.timeline.slack_show import render_page
 from incidentbot.wrap_up.slack_blocks_resolution import digest
@@ -44,12 +44,12 @@ def _user_name(body: dict[str, Any]) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    app.shortcut(Callback.ADD_TO_TIMELINE.value)(_shortcut(deps))
-    app.view(Callback.TIMELINE_ADD.value)(_add_submitted(deps))
-    app.view(Callback.TIMELINE_EDIT.value)(_edit_submitted(deps))
-    app.view(Callback.TIMELINE_DELETE.value)(_delete_submitted(deps))
-    app.action(re.compile(rf"^{Action.TIMELINE_PAGE}:"))(_page_turned(deps))
-    app.action(Action.TIMELINE_ENTRY.value)(_entry_menu(deps))
+    app.shortcut(TimelineCallback.ADD_TO_TIMELINE.value)(_shortcut(deps))
+    app.view(TimelineCallback.TIMELINE_ADD.value)(_add_submitted(deps))
+    app.view(TimelineCallback.TIMELINE_EDIT.value)(_edit_submitted(deps))
+    app.view(TimelineCallback.TIMELINE_DELETE.value)(_delete_submitted(deps))
+    app.action(re.compile(rf"^{TimelineAction.TIMELINE_PAGE}:"))(_page_turned(deps))
+    app.action(TimelineAction.TIMELINE_ENTRY.value)(_entry_menu(deps))
 
 
 # the message shortcut ---------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def _offer_entry_form(deps: Deps, body: dict[str, Any]) -> None:
     read = channel_message(message, deps.workspace.name_of)
     occurred_at = ts_to_datetime(read.ts) or deps.services.clock.now()
     form = EntryForm(
-        callback_id=Callback.TIMELINE_ADD,
+        callback_id=TimelineCallback.TIMELINE_ADD,
         text=read.text,
         occurred_at=occurred_at,
         kind=EventKind.OTHER,
@@ -143,19 +143,19 @@ def _entry_values(deps: Deps, view: dict[str, Any]) -> tuple[dict[str, str], str
     """Inline errors for the entry form, and what it says when there are none."""
     label = deps.renderer.label
     errors: dict[str, str] = {}
-    text = parse.text_value(view, Block.ENTRY_TEXT)
+    text = parse.text_value(view, TimelineBlock.ENTRY_TEXT)
     if not text:
-        errors[Block.ENTRY_TEXT] = label("timeline.text_empty")
+        errors[TimelineBlock.ENTRY_TEXT] = label("timeline.text_empty")
     now = deps.services.clock.now()
-    when = parse.selected_datetime(view, Block.ENTRY_TIME)
+    when = parse.selected_datetime(view, TimelineBlock.ENTRY_TIME)
     if when is None:
-        errors[Block.ENTRY_TIME] = label("timeline.time_missing")
+        errors[TimelineBlock.ENTRY_TIME] = label("timeline.time_missing")
     elif when > now:
-        errors[Block.ENTRY_TIME] = label("timeline.time_future")
-    chosen = parse.selected_value(view, Block.ENTRY_KIND)
+        errors[TimelineBlock.ENTRY_TIME] = label("timeline.time_future")
+    chosen = parse.selected_value(view, TimelineBlock.ENTRY_KIND)
     kind = next((k for k in SCRIBE_KINDS if k.value == chosen), None)
     if kind is None:
-        errors[Block.ENTRY_KIND] = label("timeline.kind_missing")
+        errors[TimelineBlock.ENTRY_KIND] = label("timeline.kind_missing")
     return errors, text, when or now, kind or EventKind.OTHER
 
 
@@ -176,7 +176,7 @@ def _entry_menu(deps: Deps) -> Any:
             meta = {"event_id": event.id, "channel": channel, "response_url": body.get("response_url")}
             if verb == "edit":
                 kind = event.kind if event.kind in SCRIBE_KINDS else EventKind.OTHER
-                form = EntryForm(Callback.TIMELINE_EDIT, event.text, event.occurred_at, kind, meta)
+                form = EntryForm(TimelineCallback.TIMELINE_EDIT, event.text, event.occurred_at, kind, meta)
                 return entry_modal(form, deps.renderer)
             return delete_modal(event, meta, deps.renderer)
 
@@ -203,7 +203,7 @@ def _edit_submitted(deps: Deps) -> Any:
         try:
             timeline.entry_for_editing(deps.services, event_id, user)
         except IncidentError as error:
-            ack(response_action="errors", errors={Block.ENTRY_TEXT: deps.error_text(error)})
+            ack(response_action="errors", errors={TimelineBlock.ENTRY_TEXT: deps.error_text(error)})
             return
         asked = EditEntry(
             user_id=user,
@@ -258,7 +258,9 @@ def _edit_review(
     if not found or meta.get("reviewed") == reviewed:
         return None
     review = review_text(deps, [(None, finding) for finding in found])
-    form = EntryForm(Callback.TIMELINE_EDIT, text, when, kind, {**meta, "reviewed": reviewed}, review=review)
+    form = EntryForm(
+        TimelineCallback.TIMELINE_EDIT, text, when, kind, {**meta, "reviewed": reviewed}, review=review
+    )
     return entry_modal(form, deps.renderer)
 
 
@@ -274,7 +276,7 @@ def _add_review(
     review = review_text(deps, [(None, finding) for finding in found])
     about = deps.renderer.render("timeline/about.j2", author=meta.get("author_name") or None, when=when)
     metadata = {**meta, "reviewed": reviewed}
-    form = EntryForm(Callback.TIMELINE_ADD, text, when, kind, metadata, about=about, review=review)
+    form = EntryForm(TimelineCallback.TIMELINE_ADD, text, when, kind, metadata, about=about, review=review)
     return entry_modal(form, deps.renderer)
 
 

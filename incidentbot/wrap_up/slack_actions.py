@@ -11,7 +11,6 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from incidentbot.kernel import commands
-from incidentbot.slack.ids import WrapUpAction
 from incidentbot.slack.listeners.actions import action_value, actor, incident_id_from, open_modal_for
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.wrap_up import action_items, analysis, resolve
@@ -19,6 +18,7 @@ from incidentbot.wrap_up import slack_blocks_resolution as blocks
 from incidentbot.wrap_up.action_item_rules import ActionState
 from incidentbot.wrap_up.comms_rules import CommsAudience
 from incidentbot.wrap_up.slack_common import comms_form, delivery, post_postmortem
+from incidentbot.wrap_up.slack_ids import WrapUpAction
 
 Listener = Callable[..., None]
 

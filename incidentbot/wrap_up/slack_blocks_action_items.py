@@ -20,7 +20,7 @@ from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
 from incidentbot.slack.blocks.incident import incident_context
-from incidentbot.slack.ids import VALUE, WrapUpAction, WrapUpBlock, WrapUpCallback
+from incidentbot.slack.ids import VALUE
 from incidentbot.wrap_up.action_item_rules import (
     ACTION_TEXT_MAX,
     SUCCESS_METRIC_MAX,
@@ -29,6 +29,7 @@ from incidentbot.wrap_up.action_item_rules import (
     Priority,
 )
 from incidentbot.wrap_up.slack_blocks_forms import text_input, wrap_up_modal
+from incidentbot.wrap_up.slack_ids import WrapUpAction, WrapUpBlock, WrapUpCallback
 
 MAX_LISTED_ITEMS = 45
 """Action items shown in one message: each is one block, and a message holds 50."""

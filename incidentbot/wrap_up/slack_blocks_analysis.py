@@ -11,9 +11,10 @@ from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
 from incidentbot.slack.blocks.incident import incident_context
-from incidentbot.slack.ids import VALUE, WrapUpAction, WrapUpBlock, WrapUpCallback, why_block
+from incidentbot.slack.ids import VALUE
 from incidentbot.wrap_up.analysis_rules import ANALYSIS_TEXT_MAX, MAX_WHYS, FactorCategory, FiveWhys
 from incidentbot.wrap_up.slack_blocks_forms import text_input, wrap_up_modal
+from incidentbot.wrap_up.slack_ids import WrapUpAction, WrapUpBlock, WrapUpCallback, why_block
 
 
 def workbench(view: IncidentView, renderer: Renderer) -> tuple[str, Blocks]:

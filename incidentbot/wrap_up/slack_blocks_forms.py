@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
 
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import modal, sections
-from incidentbot.slack.ids import VALUE, WrapUpCallback
+from incidentbot.slack.ids import VALUE
 
 
 def digest(texts: Sequence[str]) -> str:
@@ -25,7 +25,7 @@ def digest(texts: Sequence[str]) -> str:
 
 def wrap_up_modal(
     renderer: Renderer,
-    callback: WrapUpCallback,
+    callback: str,
     group: str,
     blocks: Sequence[Block | dict[str, Any]],
     metadata: Mapping[str, Any],

@@ -17,7 +17,7 @@ from incidentbot.kernel.ports import IncidentView
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import button, context
 from incidentbot.slack.blocks.incident import incident_context
-from incidentbot.slack.ids import VALUE, WrapUpAction, WrapUpBlock, WrapUpCallback
+from incidentbot.slack.ids import VALUE
 from incidentbot.wrap_up.comms_rules import COMMS_TEXT_MAX, CommsAudience
 from incidentbot.wrap_up.resolution_rules import RESOLUTION_TEXT_MAX
 from incidentbot.wrap_up.slack_blocks_action_items import action_list, action_modal
@@ -28,6 +28,7 @@ from incidentbot.wrap_up.slack_blocks_analysis import (
     workbench,
 )
 from incidentbot.wrap_up.slack_blocks_forms import digest, text_input, wrap_up_modal
+from incidentbot.wrap_up.slack_ids import WrapUpAction, WrapUpBlock, WrapUpCallback
 
 __all__ = [
     "action_list",

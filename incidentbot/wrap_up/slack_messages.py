@@ -12,12 +12,12 @@ from incidentbot.kernel.ports import IncidentView, Workspace
 from incidentbot.rendering import Renderer
 from incidentbot.slack.blocks.common import Blocks, actions, button, sections
 from incidentbot.slack.blocks.incident import channel_of, incident_context
-from incidentbot.slack.ids import WrapUpAction
 from incidentbot.wrap_up.action_item_rules import ActionItem
 from incidentbot.wrap_up.comms_rules import CommsText
 from incidentbot.wrap_up.metric_rules import IncidentMetrics
 from incidentbot.wrap_up.resolution_rules import Resolution
 from incidentbot.wrap_up.slack_blocks_resolution import comms_buttons
+from incidentbot.wrap_up.slack_ids import WrapUpAction
 
 
 class SlackWrapUpMessages:

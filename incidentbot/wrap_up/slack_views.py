@@ -13,7 +13,6 @@ from slack_bolt import Ack, App
 from incidentbot.checker import checking
 from incidentbot.incident.models import Status
 from incidentbot.slack import parse
-from incidentbot.slack.ids import WrapUpBlock, WrapUpCallback, why_block
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.status_page.slack_listening import public_part
 from incidentbot.wrap_up import analysis, comms, resolve
@@ -50,6 +49,7 @@ from incidentbot.wrap_up.slack_forms import (
     submit_then_apply,
     submitter,
 )
+from incidentbot.wrap_up.slack_ids import WrapUpBlock, WrapUpCallback, why_block
 
 
 def register(app: App, deps: Deps) -> None:

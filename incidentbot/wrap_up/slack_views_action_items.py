@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 
 from incidentbot.checker import checking
 from incidentbot.slack import parse
-from incidentbot.slack.ids import VALUE, WrapUpBlock, WrapUpCallback
+from incidentbot.slack.ids import VALUE
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.wrap_up import action_items
 from incidentbot.wrap_up import slack_blocks_resolution as blocks
@@ -32,6 +32,7 @@ from incidentbot.wrap_up.slack_forms import (
     submit_then_apply,
     submitter,
 )
+from incidentbot.wrap_up.slack_ids import WrapUpBlock, WrapUpCallback
 
 
 def register(app: App, deps: Deps) -> None:

@@ -1,21 +1,30 @@
 """Journal rows written by earlier versions, before their requests became typed commands, still
-replay: each is inserted here exactly as that code wrote it, and the scheduler applies it."""
+replay: each is inserted here exactly as that code wrote it, and the scheduler applies it, on
+SQLite, PostgreSQL and the in-memory store (the store contract's fixtures)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from incidentbot.clock import ManualClock
 from incidentbot.declare import service as declare
 from incidentbot.incident.models import EventKind, Incident, Severity, Status
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.outbox_kinds import CALLER_FIRST
-from incidentbot.kernel.ports import ChannelMessage
+from incidentbot.kernel.ports import ChannelMessage, Store
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.kernel.reminders import fire_due
+from incidentbot.store.sql import SqlStore
+from incidentbot.store.tables import reminders
+from tests.store.contract.conftest import migrated_postgres, migrated_sqlite_file, store
 from tests.support.declarations import declaration
 from tests.support.memory import MemoryStore, RecordingWorkspace
 from tests.support.units import applied
+
+__all__ = ["migrated_postgres", "migrated_sqlite_file", "store"]
+"""`store` is SQLite, PostgreSQL and the in-memory store in turn; `services` is built on it."""
 
 TS = "1767268680.000100"  # 2026-01-01 11:58:00.0001 UTC
 
@@ -38,13 +47,24 @@ def _replayed(services: Services) -> None:
     fire_due(services, "scheduler")
 
 
-def _events(store: MemoryStore, incident_id: int, kind: EventKind) -> list[str]:
+def _events(store: Store, incident_id: int, kind: EventKind) -> list[str]:
     with store.transaction() as tx:
         return [e.text for e in tx.events(incident_id) if e.kind is kind]
 
 
+def _state(store: Store, row: Reminder) -> ReminderState:
+    """The journal row's state, read from the store itself."""
+    if isinstance(store, MemoryStore):
+        return store.reminder_rows[row.id].state
+    assert isinstance(store, SqlStore)
+    with store.engine.connect() as db:
+        return ReminderState(
+            db.execute(select(reminders.c.state).where(reminders.c.id == row.id)).scalar_one()
+        )
+
+
 def test_a_severity_change_journalled_as_a_change_request_is_applied_once_as_of_when_it_was_asked(
-    services: Services, store: MemoryStore
+    services: Services, store: Store
 ) -> None:
     incident = _incident(services)
     asked_at = services.clock.now()
@@ -63,11 +83,11 @@ def test_a_severity_change_journalled_as_a_change_request_is_applied_once_as_of_
         asked_at,
         "U001",
     )
-    assert store.reminder_rows[row.id].state is ReminderState.DONE
+    assert _state(store, row) is ReminderState.DONE
 
 
 def test_a_status_change_journalled_as_a_change_request_is_applied_once(
-    services: Services, store: MemoryStore
+    services: Services, store: Store
 ) -> None:
     incident = _incident(services)
     payload = (
@@ -81,11 +101,11 @@ def test_a_status_change_journalled_as_a_change_request_is_applied_once(
     assert _events(store, incident.id, EventKind.STATUS_CHANGED) == [
         "Status changed from investigating to identified"
     ]
-    assert store.reminder_rows[row.id].state is ReminderState.DONE
+    assert _state(store, row) is ReminderState.DONE
 
 
 def test_a_mark_journalled_as_a_mark_request_is_recorded_once_and_its_message_captured(
-    services: Services, store: MemoryStore, workspace: RecordingWorkspace
+    services: Services, store: Store, workspace: RecordingWorkspace
 ) -> None:
     incident = _incident(services)
     assert incident.channel_id
@@ -100,10 +120,11 @@ def test_a_mark_journalled_as_a_mark_request_is_recorded_once_and_its_message_ca
     row = _written_by_earlier_code(services, "apply_mark", payload)
     _replayed(services)
     _replayed(services)
-    entry = store.event_for_message(incident.id, TS)
+    with store.transaction() as tx:
+        entry = tx.event_for_message(incident.id, TS)
     assert entry is not None
     assert (entry.text, entry.actor_id, entry.recorded_at) == ("Failover started", "U003", marked_at)
     with store.transaction() as tx:
         assert [e.message_ts for e in tx.events(incident.id) if e.source == "reaction"] == [TS]
-    assert store.reminder_rows[row.id].state is ReminderState.DONE
+    assert _state(store, row) is ReminderState.DONE
     assert workspace.names().count("mark_captured") == 1

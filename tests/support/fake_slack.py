@@ -71,6 +71,8 @@ MAX_ACTIONS_ELEMENTS = 25
 MAX_MESSAGE_TEXT = 40_000
 MAX_VIEW_TITLE = 24
 MAX_PRIVATE_METADATA = 3000
+MAX_VIEW_BYTES = 250_000  # views.* answer view_too_large past 250 kB of JSON
+TRIGGER_LIFETIME = 3.0  # seconds a trigger_id opens a view for, after the click that issued it
 MAX_TOPIC = 250
 MAX_CHANNEL_NAME = 80
 MAX_LIMIT = 1000  # cursor-paginated methods take a limit under 1000
@@ -91,6 +93,8 @@ VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.pub
 
 _TS_BASE_MICROS = 1_700_000_000_000_000
 _CHANNEL_NAME_RE = re.compile(r"[a-z0-9_-]+")
+_TRIGGER_RE = re.compile(r"\d+\.\d+\.[0-9a-z]+")
+"""Slack's documented shape of a trigger_id, `132456.7890123.abcdef`; others are `invalid_trigger_id`."""
 _DEFAULT_SEED = 20_240_101
 
 
@@ -424,9 +428,12 @@ def _check_message_payload(args: Json, *, require_content: bool) -> None:
 def check_view(view: Any) -> Json:
     if not isinstance(view, dict) or not view.get("type"):
         raise SlackFault("invalid_arguments", "view must be an object with a type")
+    if len(json.dumps(view, ensure_ascii=False).encode()) > MAX_VIEW_BYTES:
+        raise SlackFault("view_too_large")
+    # Views answer invalid_arguments for a block Slack refuses (messages answer invalid_blocks).
     problem = blocks_problem(view.get("blocks", []), MAX_VIEW_BLOCKS)
     if problem:
-        raise SlackFault("invalid_blocks", problem)
+        raise SlackFault("invalid_arguments", problem)
     if view["type"] == "modal" and not 0 < len(_text_of(view.get("title"))) <= MAX_VIEW_TITLE:
         raise SlackFault("invalid_arguments", f"title must be 1..{MAX_VIEW_TITLE} characters")
     if len(str(view.get("private_metadata") or "")) > MAX_PRIVATE_METADATA:
@@ -434,6 +441,13 @@ def check_view(view: Any) -> Json:
     if problem := view_problem(view):
         raise SlackFault("invalid_arguments", problem)
     return view
+
+
+def issued_at(trigger_id: str) -> float | None:
+    """When the test client issued a trigger (its first part, in epoch milliseconds); None for
+    one a test wrote by hand, which does not expire."""
+    first = trigger_id.partition(".")[0]
+    return int(first) / 1000 if len(first) == 13 and first.isdigit() else None
 
 
 def channel_name_problem(name: str) -> str | None:
@@ -595,6 +609,8 @@ class FakeSlack:
         # registered on the fly) so tests need not pre-create e.g. an announcements channel.
         self.strict_channels = strict_channels
         self.latency = 0.0
+        self.trigger_lifetime = TRIGGER_LIFETIME
+        """How long a trigger the test client issued (`interaction_ids.fresh_trigger_id`) opens a view."""
         self._port = port
         """0: any free port; a fixed one lets a test start Slack where a bot already looks for it."""
         self._seed = seed
@@ -1634,10 +1650,16 @@ class FakeSlack:
         return {"view": self._store_view(args["view"], view_id, None, None)}
 
     def _exchange_trigger(self, args: Json) -> None:
-        """A trigger id opens or pushes one view: Slack answers a second use `exchanged_trigger_id`."""
+        """A trigger id opens or pushes one view, within 3 seconds of the click that issued it:
+        Slack answers a second use `exchanged_trigger_id`, a late one `expired_trigger_id`."""
         trigger_id = _str(args, "trigger_id", "invalid_trigger_id")
+        if not _TRIGGER_RE.fullmatch(trigger_id):
+            raise SlackFault("invalid_trigger_id", "expected a trigger_id like 132456.7890123.abcdef")
         if trigger_id in self._exchanged_triggers:
             raise SlackFault("exchanged_trigger_id")
+        issued = issued_at(trigger_id)
+        if issued is not None and time.time() - issued > self.trigger_lifetime:
+            raise SlackFault("expired_trigger_id")
         self._exchanged_triggers.add(trigger_id)
 
     def _views_update(self, args: Json) -> Json:

@@ -12,8 +12,10 @@ _action_ts_lock = threading.Lock()
 
 
 def fresh_trigger_id() -> str:
-    """Slack issues a new trigger id with every interaction, and each opens at most one view."""
-    return f"{int(time.time())}.{next(_serials)}.faketrigger"
+    """Slack issues a new trigger id with every interaction, and each opens at most one view,
+    within 3 seconds: it starts with the moment it was issued (epoch milliseconds), which the fake
+    reads to answer `expired_trigger_id` (`fake_slack.issued_at`)."""
+    return f"{int(time.time() * 1000)}.{next(_serials)}.faketrigger"
 
 
 def fresh_view_id() -> str:

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.interaction_ids import fresh_trigger_id
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,43 @@ def section(text: str) -> dict[str, Any]:
 
 def error_of(excinfo: pytest.ExceptionInfo[SlackApiError]) -> Any:
     return excinfo.value.response.get("error")
+
+
+def test_a_trigger_id_opens_a_view_for_three_seconds_only(client: WebClient, fake: FakeSlack) -> None:
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Declare"}, "blocks": []}
+    client.views_open(trigger_id=fresh_trigger_id(), view=modal)
+    late = f"{int((time.time() - 3.5) * 1000)}.9.faketrigger"
+    for method in (client.views_open, client.views_push):
+        with pytest.raises(SlackApiError) as excinfo:
+            method(trigger_id=late, view=modal)
+        assert error_of(excinfo) == "expired_trigger_id"
+
+
+def test_a_trigger_id_of_the_wrong_shape_is_refused(client: WebClient, fake: FakeSlack) -> None:
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Declare"}, "blocks": []}
+    for trigger_id in ("T-trig-1", "1700000000.once", "1700000000.1.ONCE"):
+        with pytest.raises(SlackApiError) as excinfo:
+            client.views_open(trigger_id=trigger_id, view=modal)
+        assert error_of(excinfo) == "invalid_trigger_id", trigger_id
+
+
+def test_a_view_over_250_kilobytes_is_too_large(client: WebClient, fake: FakeSlack) -> None:
+    text = {"type": "section", "text": {"type": "mrkdwn", "text": "é" * 1400}}
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Declare"}, "blocks": [text] * 90}
+    with pytest.raises(SlackApiError) as excinfo:
+        client.views_open(trigger_id=fresh_trigger_id(), view=modal)
+    assert error_of(excinfo) == "view_too_large"
+    client.views_open(trigger_id=fresh_trigger_id(), view={**modal, "blocks": [text] * 80})
+
+
+def test_a_view_title_over_24_characters_is_refused(client: WebClient, fake: FakeSlack) -> None:
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []}
+    with pytest.raises(SlackApiError) as excinfo:
+        client.views_open(trigger_id=fresh_trigger_id(), view=modal)
+    assert error_of(excinfo) == "invalid_arguments"
+    client.views_open(
+        trigger_id=fresh_trigger_id(), view={**modal, "title": {"type": "plain_text", "text": "x" * 24}}
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,7 +312,7 @@ def test_views_open_update_publish(client: WebClient, fake: FakeSlack) -> None:
         "title": {"type": "plain_text", "text": "Declare"},
         "blocks": [section("form")],
     }
-    opened = client.views_open(trigger_id="T-trig-1", view=modal)["view"]
+    opened = client.views_open(trigger_id="1700000000.1.trig", view=modal)["view"]
     assert opened["id"].startswith("V")
     updated = client.views_update(view_id=opened["id"], view={**modal, "blocks": []})["view"]
     assert updated["id"] == opened["id"] and updated["hash"] != opened["hash"]
@@ -282,8 +320,10 @@ def test_views_open_update_publish(client: WebClient, fake: FakeSlack) -> None:
     client.views_publish(user_id="U001", view=home)
     assert fake.home_views["U001"]["blocks"] == [section("home")]
     with pytest.raises(SlackApiError) as excinfo:
-        client.views_open(trigger_id="T", view={**modal, "blocks": [{"type": "divider"}] * 101})
-    assert error_of(excinfo) == "invalid_blocks"
+        client.views_open(
+            trigger_id="1700000000.2.trig", view={**modal, "blocks": [{"type": "divider"}] * 101}
+        )
+    assert error_of(excinfo) == "invalid_arguments"
 
 
 def test_a_trigger_id_opens_one_view(client: WebClient, fake: FakeSlack) -> None:

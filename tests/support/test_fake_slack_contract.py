@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.interaction_ids import fresh_trigger_id
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,7 @@ def number(**fields: Any) -> dict[str, Any]:
 def open_view(client: WebClient, view: dict[str, Any]) -> str | None:
     """The error Slack answers views.open with, or None when it opens the view."""
     try:
-        client.views_open(trigger_id=f"T-{id(view)}", view=view)
+        client.views_open(trigger_id=fresh_trigger_id(), view=view)
     except SlackApiError as error:
         return str(error.response["error"])
     return None
@@ -156,7 +157,7 @@ def test_a_view_within_every_limit_opens(client: WebClient) -> None:
 )
 def test_views_open_refuses_what_slack_refuses(client: WebClient, view: dict[str, Any], pointer: str) -> None:
     with pytest.raises(SlackApiError) as excinfo:
-        client.views_open(trigger_id=f"T-{pointer}", view=view)
+        client.views_open(trigger_id=fresh_trigger_id(), view=view)
     assert excinfo.value.response["error"] == "invalid_arguments"
     messages = excinfo.value.response["response_metadata"]["messages"]
     assert any(f"[json-pointer:{pointer}]" in message for message in messages), messages

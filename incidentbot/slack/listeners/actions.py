@@ -11,11 +11,12 @@ from slack_bolt import Ack, App
 
 from incidentbot.declare import slack_blocks as modals
 from incidentbot.declare.retry import RETRY_SETUP, RetrySetup
+from incidentbot.declare.slack_ids import DeclareAction
 from incidentbot.incident.models import Role
 from incidentbot.kernel import commands
 from incidentbot.roles import authority
+from incidentbot.roles.slack_ids import RoleAction
 from incidentbot.roles.take_role import TAKE_ROLE, TakeRole
-from incidentbot.slack.ids import Action
 from incidentbot.slack.listeners.deps import Deps
 from incidentbot.slack.once import delivery_key
 
@@ -77,6 +78,6 @@ def register(app: App, deps: Deps) -> None:
         if row is not None:
             deps.later(channel, user, partial(commands.apply_submitted, deps.services, row, RETRY_SETUP))
 
-    app.action(Action.OPEN_ASSIGN_ROLES.value)(on_open_assign_roles)
-    app.action(re.compile(rf"^{Action.TAKE_ROLE}:"))(on_take_role)
-    app.action(Action.RETRY_SETUP.value)(on_retry_setup)
+    app.action(RoleAction.OPEN_ASSIGN_ROLES.value)(on_open_assign_roles)
+    app.action(re.compile(rf"^{RoleAction.TAKE_ROLE}:"))(on_take_role)
+    app.action(DeclareAction.RETRY_SETUP.value)(on_retry_setup)

@@ -99,9 +99,7 @@ class Deps:
 
     def show_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal now, from work after the ack (`open_modal`, `modal_later`)."""
-        self.workspace.call(
-            "views.open", lambda: self.workspace.client.views_open(trigger_id=trigger_id, view=view)
-        )
+        self.workspace.open_view(trigger_id, view)
 
     def explaining_failures(self, channel_id: str | None, user_id: str, work: Callable[[], object]) -> None:
         try:

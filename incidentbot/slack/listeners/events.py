@@ -24,6 +24,4 @@ def register(app: App, deps: Deps) -> None:
 def _publish_home(deps: Deps, team_id: str, user: str) -> None:
     views = queries.visible_open_incidents(deps.services, team_id, user)
     text = deps.renderer.render("listing/list.j2", views=views)
-    deps.workspace.call(
-        "views.publish", lambda: deps.workspace.client.views_publish(user_id=user, view=home_view(text))
-    )
+    deps.workspace.publish_home(user, home_view(text))

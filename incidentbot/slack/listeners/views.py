@@ -11,6 +11,7 @@ from incidentbot.alerts import declare as from_alert
 from incidentbot.alerts.sql_handlers import DECLARE_FROM_ALERT
 from incidentbot.checker.slack_findings import tell_declared
 from incidentbot.declare import service as declare
+from incidentbot.declare.slack_ids import PRIVATE_OPTION, DeclareBlock, DeclareCallback
 from incidentbot.incident.models import Incident, Role, Severity
 from incidentbot.incident.validation import impact_problem, title_problem
 from incidentbot.kernel import commands
@@ -18,11 +19,15 @@ from incidentbot.kernel.commands import CommandHandler
 from incidentbot.kernel.errors import BotUser, SlackUnavailable, UnknownUser
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.roles import service as roles
+from incidentbot.roles.slack_ids import RoleBlock, RoleCallback
 from incidentbot.slack import once, parse
-from incidentbot.slack.ids import PRIVATE_OPTION, Block, Callback
 from incidentbot.slack.listeners.deps import Deps
 
-ROLE_BLOCKS = {Block.COMMANDER: Role.COMMANDER, Block.COMMS: Role.COMMS, Block.SCRIBE: Role.SCRIBE}
+ROLE_BLOCKS = {
+    RoleBlock.COMMANDER: Role.COMMANDER,
+    RoleBlock.COMMS: Role.COMMS,
+    RoleBlock.SCRIBE: Role.SCRIBE,
+}
 
 
 def _submitter(body: dict[str, Any]) -> tuple[str | None, str]:
@@ -46,14 +51,14 @@ def register(app: App, deps: Deps) -> None:
         user = str(body["user"]["id"])
         declaration = declare.Declaration(
             team_id=str((body.get("team") or {}).get("id") or body.get("user", {}).get("team_id") or ""),
-            title=parse.text_value(view, Block.TITLE),
-            severity=Severity(int(parse.selected_value(view, Block.SEVERITY) or 0)),
-            impact=parse.text_value(view, Block.IMPACT),
+            title=parse.text_value(view, DeclareBlock.TITLE),
+            severity=Severity(int(parse.selected_value(view, DeclareBlock.SEVERITY) or 0)),
+            impact=parse.text_value(view, DeclareBlock.IMPACT),
             declared_by=user,
-            is_private=PRIVATE_OPTION in parse.checked_values(view, Block.OPTIONS),
-            commander=parse.selected_user(view, Block.COMMANDER),
-            comms=parse.selected_user(view, Block.COMMS),
-            scribe=parse.selected_user(view, Block.SCRIBE),
+            is_private=PRIVATE_OPTION in parse.checked_values(view, DeclareBlock.OPTIONS),
+            commander=parse.selected_user(view, RoleBlock.COMMANDER),
+            comms=parse.selected_user(view, RoleBlock.COMMS),
+            scribe=parse.selected_user(view, RoleBlock.SCRIBE),
         )
         alert_group = parse.metadata(view).get("alert_group")
         handler: CommandHandler[Any, Incident] = declare.DECLARE
@@ -81,8 +86,8 @@ def register(app: App, deps: Deps) -> None:
             work = partial(commands.apply_submitted, deps.services, request, roles.ASSIGN_CHOSEN)
             deps.later(*_submitter(body), work)
 
-    app.view(Callback.DECLARE.value)(on_declare)
-    app.view(Callback.ASSIGN_ROLES.value)(on_assign_roles)
+    app.view(DeclareCallback.DECLARE.value)(on_declare)
+    app.view(RoleCallback.ASSIGN_ROLES.value)(on_assign_roles)
 
 
 def _record_and_set_up(
@@ -97,13 +102,13 @@ def _record_and_set_up(
 def _declare_errors(deps: Deps, view: dict[str, Any]) -> dict[str, str]:
     label = deps.renderer.label
     errors: dict[str, str] = {}
-    if problem := title_problem(parse.text_value(view, Block.TITLE)):
-        errors[Block.TITLE] = label(f"invalid.{problem}")
-    severity = parse.selected_value(view, Block.SEVERITY)
+    if problem := title_problem(parse.text_value(view, DeclareBlock.TITLE)):
+        errors[DeclareBlock.TITLE] = label(f"invalid.{problem}")
+    severity = parse.selected_value(view, DeclareBlock.SEVERITY)
     if severity is None or Severity.parse(severity) is None:
-        errors[Block.SEVERITY] = label("invalid.severity_missing")
-    if problem := impact_problem(parse.text_value(view, Block.IMPACT)):
-        errors[Block.IMPACT] = label(f"invalid.{problem}")
+        errors[DeclareBlock.SEVERITY] = label("invalid.severity_missing")
+    if problem := impact_problem(parse.text_value(view, DeclareBlock.IMPACT)):
+        errors[DeclareBlock.IMPACT] = label(f"invalid.{problem}")
     errors.update(_people_errors(deps, view))
     return errors
 

@@ -33,7 +33,9 @@ def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_postgres(postgres_server: ThrowawayPostgres) -> Iterator[Engine]:
-    engine = make_engine(postgres_server.create_database("contract"))
+    # A fresh name: a module elsewhere that imports these fixtures (`test_journal_compat.py`) gets
+    # its own session-wide instance of them, and so its own database.
+    engine = make_engine(postgres_server.create_database())
     migrate(engine)
     yield engine
     engine.dispose()

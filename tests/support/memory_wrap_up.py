@@ -1,4 +1,5 @@
-"""In-memory resolutions, comms texts, action items, reminders and analysis for service tests."""
+"""In-memory wrap-up for `MemoryStore`: resolutions, comms texts, action items and their overdue
+reminders, analysis (`wrap_up/ports.py`; the SQL store's is `store/sql_wrap_up.py`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from incidentbot.cadence.ports import NewReminder
-from incidentbot.incident.models import EventKind, Incident, TimelineEvent
 from incidentbot.kernel.reminder_rows import Reminder, ReminderState
 from incidentbot.wrap_up.action_item_rules import ActionItem, ActionState
 from incidentbot.wrap_up.analysis_rules import AnalysisEntry
@@ -37,12 +37,11 @@ class WrapUpRecords:
         return WrapUpRecords(**{name: copy.copy(rows) for name, rows in vars(self).items()})
 
 
-class ResolutionMemory:
-    """Mixed into MemoryStore, whose `ids`, `incidents` and `timeline` it shares."""
+class MemoryWrapUp:
+    """Mixed into MemoryStore, whose `ids` it shares, and whose queue (`memory_queue.py`) holds the
+    overdue reminders, as in SQL."""
 
     ids: Iterator[int]
-    incidents: dict[int, Incident]
-    timeline: list[TimelineEvent]
     reminder_rows: dict[int, Reminder]
 
     if TYPE_CHECKING:
@@ -59,13 +58,6 @@ class ResolutionMemory:
 
     def resolution(self, incident_id: int) -> Resolution | None:
         return self.wrap.resolutions.get(incident_id)
-
-    def count_events(self, incident_id: int, kind: EventKind) -> int:
-        return sum(
-            1
-            for e in self.timeline
-            if e.incident_id == incident_id and e.kind == kind and e.deleted_at is None
-        )
 
     def add_comms_text(self, new: NewCommsText) -> CommsText:
         text = CommsText(id=next(self.ids), **vars(new))
@@ -141,12 +133,6 @@ class ResolutionMemory:
     def analysis_entries(self, incident_id: int) -> list[AnalysisEntry]:
         mine = (e for e in self.wrap.analysis if e.incident_id == incident_id)
         return sorted(mine, key=lambda e: (e.created_at, e.id))
-
-    def incidents_declared_since(self, team_id: str, since: datetime) -> list[Incident]:
-        return [i for i in self.incidents.values() if i.team_id == team_id and i.declared_at >= since]
-
-    def incidents_numbered(self, number: int) -> list[Incident]:
-        return sorted((i for i in self.incidents.values() if i.number == number), key=lambda i: i.team_id)
 
 
 def _action_reminder(row: Reminder) -> ActionReminder:
