@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -32,9 +33,18 @@ class Mailbox:
     """The client's address and port of each message received: one per connection it came over."""
     busy: bool = False
     """While set, every recipient is answered 451: the server is up but takes nothing now."""
+    hold: bool = False
+    """While set, every recipient waits for its answer: a mail on its way, not taken yet."""
+    holding: int = 0
+    """Recipients waiting while `hold` is set."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.hold:
+            with self.lock:
+                self.holding += 1
+            while self.hold:
+                await asyncio.sleep(0.01)
         if self.busy:
             return "451 4.3.0 try again later"
         if address in self.refuse:
