@@ -30,7 +30,7 @@ from incidentbot.status_page import overview, rate_limit, render_mail, webhook_p
 from incidentbot.status_page.model import StatusPageConfig
 from incidentbot.status_page.overview import Overview
 from incidentbot.status_page.smtp_mail import MailRefused
-from incidentbot.status_page.sql_sent_marks import sent_marks
+from incidentbot.status_page.sql_sent_marks import SentMarks, sent_marks
 from incidentbot.status_page.sql_store import sql_of as page_sql_of
 from incidentbot.status_page.sql_subscribers import Notice, Owed, sql_of
 from incidentbot.status_page.subscribers import Channel, FormRefused, State, read_form
@@ -58,7 +58,7 @@ FAN_OUT_BATCH = 500
 
 
 class MailSession(AbstractContextManager["MailSession"], Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage, taken: Callable[[], None] | None = None) -> None: ...
 
 
 class Mailer(Protocol):
@@ -202,8 +202,9 @@ class Subscriptions:
         """Mail a batch of notices over one connection, each marked sent as soon as the server
         has taken it.
 
-        That mark is one statement in a transaction of its own, so a process killed after the
-        server answered "250" and before the mark committed (a database round trip) is the only
+        That mark is one statement in a transaction of its own, made before the mailer lets any
+        other message's data go (`SmtpMailer`), so a process killed after the server took a
+        message and before its mark committed — at most one message per process — is the only
         way a notice is mailed twice. A mail server that cannot take mail now ends the batch: the
         row is taken again after its backoff, and only the notices not yet sent are sent then.
         """
@@ -221,15 +222,20 @@ class Subscriptions:
             for notice, mail in mails:
                 keep_lease(services, reminder)
                 try:
-                    session.send(mail)
+                    session.send(mail, self._marker(marks, notice))
                 except MailRefused as refused:
                     self._bounced(notice, self.clock.now(), refused)
-                    continue
-                subscriber = notice.subscriber
-                marks.sent(notice.delivery_id, subscriber.id, subscriber.bounces, self.clock.now())
         with self.store.transaction() as tx:
             complete(tx, reminder, self.clock.now())
         return COMPLETED
+
+    def _marker(self, marks: SentMarks, notice: Notice) -> Callable[[], None]:
+        subscriber = notice.subscriber
+
+        def taken() -> None:
+            marks.sent(notice.delivery_id, subscriber.id, subscriber.bounces, self.clock.now())
+
+        return taken
 
     def _bounced(
         self, notice: Notice, now: datetime, refused: Exception, reminder: Reminder | None = None
