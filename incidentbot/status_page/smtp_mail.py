@@ -72,7 +72,7 @@ class _Gated:
     """smtplib's client, with the DATA command (the data and the server's answer to it) taken
     under the mailer's gate, and `taken` called before the gate is let go."""
 
-    gate: threading.Lock
+    gate: threading.Semaphore
     taken: Taken | None = None
 
     def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
@@ -96,16 +96,18 @@ class SmtpMailer:
     `session` keeps one connection for many messages (the notices of an update).
 
     A message the server has taken (250) but the bot has not recorded as sent is sent again if
-    the process dies in between: SMTP has no way to ask whether a message arrived. So at most one
-    message per mailer (per process) is in that state at any instant: the DATA command of every
-    connection goes through one gate, and the message is recorded (`taken`) before the gate
-    opens for the next.
+    the process dies in between: SMTP has no way to ask whether a message arrived. So at most
+    `data_at_once` messages per mailer (per process; `SMTP_DATA_AT_ONCE`, 1 unless raised) are
+    in that state at any instant: the DATA command of every connection goes through one gate,
+    and a message is recorded (`taken`) before the gate lets the next one in.
     """
 
-    def __init__(self, server: SmtpServer, context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, server: SmtpServer, context: ssl.SSLContext | None = None, *, data_at_once: int = 1
+    ) -> None:
         self.server = server
         self.context = context or ssl.create_default_context()
-        self.gate = threading.Lock()
+        self.gate = threading.BoundedSemaphore(data_at_once)
 
     def send(self, message: EmailMessage) -> None:
         """MailRefused on a permanent refusal of the recipient or the message, MailUnavailable otherwise."""

@@ -37,7 +37,7 @@ def subscriptions(
         store,
         clock,
         site,
-        SmtpMailer(server),
+        SmtpMailer(server, data_at_once=settings.smtp_data_at_once),
         names,
         config=config,
         allow_private_webhooks=settings.status_page_allow_private_webhooks,

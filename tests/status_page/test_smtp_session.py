@@ -88,3 +88,22 @@ def test_one_message_at_a_time_is_taken_and_not_yet_recorded(mailbox: Mailbox) -
         f"data {READERS[1]}",
         f"recorded {READERS[1]}",
     ]
+
+
+def test_a_distant_relay_may_have_more_messages_awaiting_its_answer(mailbox: Mailbox) -> None:
+    mailer = SmtpMailer(SmtpServer.parse(mailbox.url), data_at_once=2)
+    mailbox.hold_data = True
+
+    def send(to: str) -> None:
+        with mailer.session() as session:
+            session.send(mail(to), lambda: mailbox.events.append(f"recorded {to}"))
+
+    with ThreadPoolExecutor(2) as pool:
+        sent = [pool.submit(send, to) for to in READERS[:2]]
+        wait_until(lambda: len(mailbox.events) == 2)  # both have their data at the server
+        mailbox.hold_data = False
+        for one in sent:
+            one.result(timeout=10)
+    assert sorted(mailbox.events) == sorted(
+        [f"{what} {to}" for what in ("data", "recorded") for to in READERS[:2]]
+    )
