@@ -1,19 +1,25 @@
 """10,000 confirmed subscribers, one published update: every mail delivered, none twice, none lost
 when the sending process is killed (SIGKILL) in the middle and another one takes over.
 
-    .venv/bin/python -m bench.status_subscribers [--subscribers 10000] [--kill-after 3000]
+    .venv/bin/python -m bench.status_subscribers [--postgres] [--subscribers 10000] [--kill-after 3000]
+        [--data-delay-ms 0]
 
 This process runs a real SMTP server (aiosmtpd) and seeds a SQLite database: a public incident,
 one published update, the subscribers, and the fan-out row publishing owes. A bot process
 (`--worker`) then does what the scheduler does, delivering due rows in a loop; once the server
 has `--kill-after` mails it is killed with SIGKILL, and a second bot process finishes the work
 (after the dead one's leases expire). Reported: time to the last mail, mails received, distinct
-recipients, and duplicates.
+recipients, and duplicates; and how long after the server took each mail the bot read its answer
+(the `sent_at` it then records, one statement before the mark commits): a process killed in that
+gap mails again, so the mails doubled by a kill are about the sending rate times that gap.
+`--data-delay-ms` makes the server wait that long before it answers a mail's data, as a distant
+relay does.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import signal
 import subprocess
@@ -27,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, select
 
 from incidentbot.clock import SystemClock
 from incidentbot.config import Settings
@@ -38,7 +44,7 @@ from incidentbot.status_page.model import ComponentState, Publication
 from incidentbot.status_page.notify import FAN_OUT
 from incidentbot.status_page.publishing import publish_in
 from incidentbot.status_page.sql_store import sql_of
-from incidentbot.status_page.sql_subscriber_tables import status_page_subscribers
+from incidentbot.status_page.sql_subscriber_tables import status_page_deliveries, status_page_subscribers
 from incidentbot.status_page.sql_subscribers import sql_of as subscribers_of
 from incidentbot.wiring import build_bot
 from incidentbot.wrap_up.comms_rules import CommsAudience
@@ -54,13 +60,18 @@ TARGET = timedelta(minutes=5)
 class Counting:
     """The SMTP server's handler: counts each recipient's mails and their Message-IDs."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.to: Counter[str] = Counter()
         self.ids: Counter[str] = Counter()
+        self.taken_at: dict[str, float] = {}
+        """Each recipient's first mail: when the server took it (wall clock, as the bot's)."""
         self.last_at = 0.0
+        self.delay = delay
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message_id = next(
             (
                 line.split(b":", 1)[1].strip()
@@ -70,6 +81,8 @@ class Counting:
             b"",
         )
         with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.taken_at.setdefault(recipient, time.time())
             self.to.update(envelope.rcpt_tos)
             self.ids[message_id.decode()] += 1
             self.last_at = time.monotonic()
@@ -166,12 +179,13 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--kill-after", type=int, default=3_000)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL, not SQLite")
+    parser.add_argument("--data-delay-ms", type=float, default=0.0, help="the server's wait before its 250")
     parser.add_argument("--worker", nargs=3, metavar=("DATABASE_URL", "SMTP_PORT", "SLACK_URL"))
     args = parser.parse_args()
     if args.worker:
         work(args.worker[0], int(args.worker[1]), args.worker[2])
         return
-    handler, port = Counting(), free_port()
+    handler, port = Counting(args.data_delay_ms / 1000), free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     slack = FakeSlack()
@@ -191,9 +205,12 @@ def main() -> None:
             time.sleep(0.05)
         first.send_signal(signal.SIGKILL)
         first.wait()
-        killed_at = handler.received()
+        killed_at, kill_seconds = handler.received(), time.monotonic() - began
+        time.sleep(1)
         print(
-            f"killed the first process after {killed_at} mails ({time.monotonic() - began:.1f} s)", flush=True
+            f"killed the first process after {killed_at} mails ({kill_seconds:.1f} s); "
+            f"taken by the server after it died (data on the wire): {handler.received() - killed_at}",
+            flush=True,
         )
         second = start_worker(database_url, port, slack.url)
         deadline = time.monotonic() + TARGET.total_seconds() * 2
@@ -202,6 +219,8 @@ def main() -> None:
         time.sleep(3)  # anything sent twice would arrive now
         second.send_signal(signal.SIGTERM)
         second.wait()
+        once = {to: at for to, at in handler.taken_at.items() if handler.to[to] == 1}
+        gaps = answer_gaps(database_url, once)
     if postgres is not None:
         postgres.stop()
     controller.stop()
@@ -215,6 +234,37 @@ def main() -> None:
         f"never mailed: {lost}, "
         f"distinct Message-IDs: {len(handler.ids)}; load average at the end: {os.getloadavg()[0]:.1f}"
     )
+    if gaps:
+        rate = killed_at / kill_seconds if kill_seconds > 0 else 0.0
+        print(
+            f"server took a mail -> the bot read the 250 (ms): p50 {percentile(gaps, 50):.1f}, "
+            f"p90 {percentile(gaps, 90):.1f}, p99 {percentile(gaps, 99):.1f}, max {max(gaps):.1f}; "
+            f"mean {sum(gaps) / len(gaps):.1f} ms x {rate:.0f} mails/s before the kill = "
+            f"{sum(gaps) / len(gaps) / 1000 * rate:.2f} mails in that gap at an instant"
+        )
+
+
+def answer_gaps(database_url: str, taken_at: dict[str, float]) -> list[float]:
+    """Milliseconds from the server taking each mail to the bot's `sent_at` for it (mails sent
+    once; `taken_at` has only those)."""
+    subs, deliveries = status_page_subscribers, status_page_deliveries
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as db:
+            found = db.execute(
+                select(subs.c.address, deliveries.c.sent_at)
+                .join(deliveries, deliveries.c.subscriber_id == subs.c.id)
+                .where(deliveries.c.state == "sent")
+            ).all()
+    finally:
+        engine.dispose()
+    return sorted(
+        (row.sent_at.timestamp() - taken_at[row.address]) * 1000 for row in found if row.address in taken_at
+    )
+
+
+def percentile(values: list[float], p: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * p / 100))]
 
 
 if __name__ == "__main__":

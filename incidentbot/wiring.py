@@ -150,6 +150,8 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         ack_first=ack_first,
         status_page=status_page,
     )
+    if subscriptions is not None:
+        subscriptions.deliver = wiring_subscribers.sender(services, deps.background)
     app = build_app(deps, client, settings.slack_signing_secret)
     alert_pool = ThreadPoolExecutor(
         ALERT_THREADS, thread_name_prefix="alerts", initializer=slack_triage.mark_applying_thread

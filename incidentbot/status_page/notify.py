@@ -16,10 +16,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from functools import partial
 from typing import Any, Protocol
 
 from incidentbot.clock import Clock
 from incidentbot.kernel.context import Services
+from incidentbot.kernel.outbox import caller_worker, enqueue
 from incidentbot.kernel.ports import Store
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import COMPLETED, ReminderObsolete, complete, keep_lease
@@ -27,8 +29,8 @@ from incidentbot.kernel.unit_of_work import UnitOfWork
 from incidentbot.status_page import overview, rate_limit, render_mail, webhook_post
 from incidentbot.status_page.model import StatusPageConfig
 from incidentbot.status_page.overview import Overview
-from incidentbot.status_page.smtp_mail import MailRefused, MailUnavailable
-from incidentbot.status_page.sql_sent_marks import sent_marks
+from incidentbot.status_page.smtp_mail import MailRefused
+from incidentbot.status_page.sql_sent_marks import SentMarks, sent_marks
 from incidentbot.status_page.sql_store import sql_of as page_sql_of
 from incidentbot.status_page.sql_subscribers import Notice, Owed, sql_of
 from incidentbot.status_page.subscribers import Channel, FormRefused, State, read_form
@@ -48,14 +50,15 @@ MAIL_BATCH_SIZE = 25
 """Small, so a process killed mid-send leaves few mails waiting for its leases to expire."""
 COMPONENT = "status_page_component"
 """A component's change of state, posted to one webhook subscriber."""
-"""Small, so a process killed mid-send leaves few mails waiting for its leases to expire."""
+CONFIRMATION = "status_page_confirmation"
+"""The mail with the link a subscriber follows to confirm (its token in the row until it is sent)."""
 GONE = 410
 FAN_OUT_BATCH = 500
 """Subscribers owed an update per transaction: short enough to keep the lease, few enough round trips."""
 
 
 class MailSession(AbstractContextManager["MailSession"], Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage, taken: Callable[[], None] | None = None) -> None: ...
 
 
 class Mailer(Protocol):
@@ -70,6 +73,12 @@ class Answer:
 
     status: int
     body: bytes
+    after: Callable[[], object] | None = None
+    """What to start once the answer is written: sending the mail it owes."""
+
+
+Deliver = Callable[[list[Reminder], str], object]
+"""Send these outbox rows, written leased to this worker, on a thread of the bot's after the answer."""
 
 
 @dataclass
@@ -81,45 +90,69 @@ class Subscriptions:
     components: Sequence[str]
     config: StatusPageConfig = field(default_factory=StatusPageConfig)
     allow_private_webhooks: bool = False
-    per_address: rate_limit.RateLimit = field(
-        default_factory=lambda: rate_limit.RateLimit(rate_limit.PER_ADDRESS)
-    )
-    per_client: rate_limit.RateLimit = field(
-        default_factory=lambda: rate_limit.RateLimit(rate_limit.PER_CLIENT)
-    )
+    deliver: Deliver | None = None
+    """Set when the bot is wired; without it, the confirmation waits for the scheduler's tick."""
 
     # The form. It is public and carries no CSRF token on purpose: it must work from a copy of
     # the page on a static host, and a forged submission subscribes nobody, since only the
     # address's owner can follow the confirmation link (double opt-in).
 
     def subscribe(self, fields: Mapping[str, Sequence[str]], client: str) -> Answer:
+        """Record the subscriber and the confirmation mail it owes in one transaction, and answer.
+
+        The mail goes through the outbox, sent once the answer is written, so the answer is the
+        same whether the mail server is up or not, and whether the address was known or not.
+        """
         now = self.clock.now()
         try:
             request = read_form(fields, self.components)
         except FormRefused as refused:
             return Answer(400, self.site.page("refused", field=refused.field, problem=refused.problem))
-        if not self.per_client.allow(client, now) or not self.per_address.allow(request.address.lower(), now):
-            return Answer(429, self.site.page("too_many", minutes=self.per_client.minutes_left()))
+        with self.store.transaction() as tx:
+            allowed = sql_of(tx).count_form_use(rate_limit.form_limits(client, request.address), now)
+        if not allowed:
+            return Answer(429, self.site.page("too_many", minutes=rate_limit.minutes_left()))
         if request.channel is Channel.WEBHOOK:
             try:
                 check_url(request.address, allow_private=self.allow_private_webhooks)
             except UnsafeWebhook as unsafe:
                 return Answer(400, self.site.page("refused", field="webhook", problem=str(unsafe)))
+        worker = caller_worker() if self.deliver is not None else None
+        row = None
         with self.store.transaction() as tx:
-            token = sql_of(tx).subscribe(request, now)
+            subscriber_id, token = sql_of(tx).subscribe(request, now)
+            if token is not None and request.channel is Channel.EMAIL:
+                row = enqueue(tx, CONFIRMATION, None, subscriber_id, now, worker, payload=token)
         if request.channel is Channel.WEBHOOK:
             # A receiver cannot follow a link: it is confirmed by answering the posts (410 ends it).
             return Answer(200, self.site.page("webhook_added"))
-        if token is not None:
-            mail = render_mail.confirmation(self.site, request.address, token, request.components, now)
-            try:
-                self.mailer.send(mail)
-            except MailUnavailable:
-                log.warning("could not send a confirmation mail; the subscriber is asked to try again")
-                return Answer(503, self.site.page("mail_down"))
-            except MailRefused:
-                pass  # Said the same as any other address: the page never tells who can subscribe.
-        return Answer(200, self.site.page("check_mail"))
+        deliver = self.deliver
+        after = None if row is None or deliver is None or worker is None else partial(deliver, [row], worker)
+        return Answer(200, self.site.page("check_mail"), after)
+
+    def confirmation(self, services: Services, reminder: Reminder) -> object:
+        """Mail the confirmation link a subscriber asked for, unless a newer one was asked for since.
+
+        The link's token is kept in the outbox row only until the mail is sent. A mail server that
+        cannot take mail now leaves the row to be taken again after its backoff.
+        """
+        token = reminder.payload or ""
+        with self.store.transaction() as tx:
+            waiting = sql_of(tx).awaiting_confirmation(reminder.subject_id or 0, token)
+        if waiting is None:
+            raise ReminderObsolete  # confirmed or unsubscribed since, or a newer link was asked for
+        mail = render_mail.confirmation(
+            self.site, waiting.address, token, waiting.components, reminder.due_at, f"confirm.{reminder.id}"
+        )
+        try:
+            self.mailer.send(mail)
+        except MailRefused as refused:
+            # Said nowhere: the page never tells who can subscribe.
+            log.warning("subscriber %s refused the confirmation mail: %s", waiting.id, refused)
+        with self.store.transaction() as tx:
+            sql_of(tx).forget_link(reminder.id)
+            complete(tx, reminder, self.clock.now())
+        return COMPLETED
 
     def confirm(self, token: str) -> Answer:
         with self.store.transaction() as tx:
@@ -169,8 +202,9 @@ class Subscriptions:
         """Mail a batch of notices over one connection, each marked sent as soon as the server
         has taken it.
 
-        That mark is one statement in a transaction of its own, so a process killed after the
-        server answered "250" and before the mark committed (a database round trip) is the only
+        That mark is one statement in a transaction of its own, made before the mailer lets any
+        other message's data go (`SmtpMailer`), so a process killed after the server took a
+        message and before its mark committed — at most one message per process — is the only
         way a notice is mailed twice. A mail server that cannot take mail now ends the batch: the
         row is taken again after its backoff, and only the notices not yet sent are sent then.
         """
@@ -188,15 +222,20 @@ class Subscriptions:
             for notice, mail in mails:
                 keep_lease(services, reminder)
                 try:
-                    session.send(mail)
+                    session.send(mail, self._marker(marks, notice))
                 except MailRefused as refused:
                     self._bounced(notice, self.clock.now(), refused)
-                    continue
-                subscriber = notice.subscriber
-                marks.sent(notice.delivery_id, subscriber.id, subscriber.bounces, self.clock.now())
         with self.store.transaction() as tx:
             complete(tx, reminder, self.clock.now())
         return COMPLETED
+
+    def _marker(self, marks: SentMarks, notice: Notice) -> Callable[[], None]:
+        subscriber = notice.subscriber
+
+        def taken() -> None:
+            marks.sent(notice.delivery_id, subscriber.id, subscriber.bounces, self.clock.now())
+
+        return taken
 
     def _bounced(
         self, notice: Notice, now: datetime, refused: Exception, reminder: Reminder | None = None

@@ -1,41 +1,49 @@
 """How often one client, or one address, may use the subscribe form: a sliding window per key.
 
-Kept in memory: a restart forgets it, which costs at most one more window of confirmation mails.
+The uses are kept in the database (`sql_form_uses.py`), so every replica counts the same ones
+and a restart forgets none; here is only the rule.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 WINDOW = timedelta(minutes=15)
 PER_ADDRESS = 3
 """Confirmation mails one address receives per window: enough to retry a lost one, not to flood."""
 PER_CLIENT = 20
-MAX_KEYS = 100_000
-"""Beyond this many clients in one window the oldest are forgotten, so memory stays bounded."""
 
 
-class RateLimit:
-    def __init__(self, limit: int, window: timedelta = WINDOW) -> None:
-        self.limit = limit
-        self.window = window
-        self._seen: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
+@dataclass(frozen=True)
+class Limit:
+    """One key's limit: `limit` uses per `WINDOW`."""
 
-    def allow(self, key: str, now: datetime) -> bool:
-        """Count one use by `key` now; False (and not counted) when it used up its window."""
-        with self._lock:
-            times = self._seen.setdefault(key, deque())
-            while times and now - times[0] >= self.window:
-                times.popleft()
-            if len(times) >= self.limit:
-                return False
-            times.append(now)
-            if len(self._seen) > MAX_KEYS:
-                self._seen.pop(next(iter(self._seen)))
-            return True
+    key: str
+    """What is counted, hashed (`key_of`): the table holds no address or client in the clear."""
+    limit: int
 
-    def minutes_left(self) -> int:
-        return int(self.window.total_seconds() // 60)
+
+def key_of(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+def form_limits(client: str, address: str) -> list[Limit]:
+    """The limits one submission of the form counts against, in a fixed order (their keys')."""
+    limits = [
+        Limit(key_of("client", client), PER_CLIENT),
+        Limit(key_of("address", address.lower()), PER_ADDRESS),
+    ]
+    return sorted(limits, key=lambda limit: limit.key)
+
+
+def recent(uses: Sequence[datetime], now: datetime, window: timedelta = WINDOW) -> list[datetime]:
+    """The uses still inside the window that ends now, oldest first."""
+    return sorted(used for used in uses if now - used < window)
+
+
+def minutes_left(window: timedelta = WINDOW) -> int:
+    """What a refused client is told to wait: a whole window, after which every use it counted is gone."""
+    return int(window.total_seconds() // 60)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from incidentbot.kernel.context import Services
+from incidentbot.kernel.ports import Transaction
 from incidentbot.kernel.registry import Registry
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.status_page.corrections import CORRECT
-from incidentbot.status_page.notify import COMPONENT, FAN_OUT, MAIL_BATCH, NOTIFY, Subscriptions
+from incidentbot.status_page.notify import COMPONENT, CONFIRMATION, FAN_OUT, MAIL_BATCH, NOTIFY, Subscriptions
 from incidentbot.status_page.prompt import deliver_prompt
 from incidentbot.status_page.publishing import STATUS_PAGE_PROMPT
 from incidentbot.status_page.render_site import REWRITE, StatusPage
+from incidentbot.status_page.sql_subscribers import sql_of
 from incidentbot.wrap_up.comms import CustomerTextKept
 
 
@@ -34,6 +38,7 @@ def _register_subscribers(registry: Registry, subscriptions: Subscriptions | Non
         registry.add_delivery(NOTIFY, _nobody_to_tell)
         registry.add_delivery(MAIL_BATCH, _nobody_to_tell)
         registry.add_delivery(COMPONENT, _nobody_to_tell)
+        registry.add_delivery(CONFIRMATION, _nobody_to_tell)
         return
     # After the page's own part, which publishes the update the subscribers are told of.
     registry.on(CustomerTextKept, subscriptions.on_customer_text)
@@ -41,6 +46,13 @@ def _register_subscribers(registry: Registry, subscriptions: Subscriptions | Non
     registry.add_delivery(NOTIFY, subscriptions.notify)
     registry.add_delivery(MAIL_BATCH, subscriptions.mail_batch)
     registry.add_delivery(COMPONENT, subscriptions.component_update)
+    registry.add_delivery(CONFIRMATION, subscriptions.confirmation)
+    registry.add_sweep("status page form uses", _sweep_form_uses)
+
+
+def _sweep_form_uses(tx: Transaction, now: datetime, batch: int) -> int:
+    """The subscribe form's uses older than its window: they limit nobody any more."""
+    return sql_of(tx).sweep_form_uses(now, batch)
 
 
 def _nobody_to_tell(services: Services, reminder: Reminder) -> None:

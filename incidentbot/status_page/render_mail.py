@@ -55,11 +55,15 @@ class MailSite:
 
 
 def confirmation(
-    site: MailSite, to: str, token: str, components: tuple[str, ...] | None, at: datetime
+    site: MailSite, to: str, token: str, components: tuple[str, ...] | None, at: datetime, mail_id: str
 ) -> EmailMessage:
+    """The mail with the link that confirms a subscription; `mail_id` makes its Message-ID, the
+    same however often it is sent."""
     link = f"{site.bot_url}/subscribe/confirm?token={token}"
     context: dict[str, object] = {"link": link, "components": components or ()}
-    return _message(site, to, "confirm", context, None, at)
+    message = _message(site, to, "confirm", context, None, at)
+    message.replace_header("Message-ID", _message_id(site, mail_id))
+    return message
 
 
 def update(site: MailSite, notice: Notice, at: datetime) -> EmailMessage:
@@ -79,9 +83,13 @@ def update(site: MailSite, notice: Notice, at: datetime) -> EmailMessage:
     message = _message(site, notice.subscriber.address, "update", context, unsubscribe, at)
     # The same id however often it is sent: a mail sent twice (a crash just after the server took
     # it) is one message to the reader's client.
-    domain = site.sender.rsplit("@", 1)[-1].strip(">")
-    message.replace_header("Message-ID", f"<{notice.update_public_id}.{notice.delivery_id}@{domain}>")
+    message.replace_header("Message-ID", _message_id(site, f"{notice.update_public_id}.{notice.delivery_id}"))
     return message
+
+
+def _message_id(site: MailSite, local: str) -> str:
+    domain = site.sender.rsplit("@", 1)[-1].strip(">")
+    return f"<{local}@{domain}>"
 
 
 def _chose(notice: Notice, name: str) -> bool:

@@ -6,11 +6,12 @@ do next, and malformed input is a 4xx naming the field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from incidentbot.status_page import rate_limit
 from incidentbot.status_page.notify import Answer, Subscriptions
 from incidentbot.status_page.routes import PREFIX, SECURITY_HEADERS
 
@@ -36,9 +37,24 @@ def serve(
     answer = _answer(subscriptions, environ)
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), *SECURITY_HEADERS]
     if answer.status == 429:
-        headers.append(("Retry-After", str(subscriptions.per_client.minutes_left() * 60)))
+        headers.append(("Retry-After", str(rate_limit.minutes_left() * 60)))
     start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
-    return [answer.body]
+    return _Body(answer)
+
+
+class _Body:
+    """The answer's bytes; once the server has written them it calls `close` (PEP 3333), which
+    starts what the answer owes (`Answer.after`): the reader is answered before any mail is sent."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.answer.body
+
+    def close(self) -> None:
+        if self.answer.after is not None:
+            self.answer.after()
 
 
 def _answer(subscriptions: Subscriptions, environ: WSGIEnvironment) -> Answer:

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 TIMEOUT_SECONDS = 10.0
 SUBMISSION_PORT = 587
@@ -58,13 +64,50 @@ class SmtpServer:
         )
 
 
+Taken = Callable[[], None]
+"""Called once the server has answered 250 to a message's data: record that it was sent."""
+
+
+class _Gated:
+    """smtplib's client, with the DATA command (the data and the server's answer to it) taken
+    under the mailer's gate, and `taken` called before the gate is let go."""
+
+    gate: threading.Semaphore
+    taken: Taken | None = None
+
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+        with self.gate:
+            code, reply = super().data(msg)  # type: ignore[misc]
+            if code == 250 and self.taken is not None:
+                self.taken()
+        return code, reply
+
+
+class _Smtp(_Gated, smtplib.SMTP):
+    pass
+
+
+class _SmtpSsl(_Gated, smtplib.SMTP_SSL):
+    pass
+
+
 class SmtpMailer:
     """`send` takes a connection of its own per message (a confirmation mail, asked on the form);
-    `session` keeps one connection for many messages (the notices of an update)."""
+    `session` keeps one connection for many messages (the notices of an update).
 
-    def __init__(self, server: SmtpServer, context: ssl.SSLContext | None = None) -> None:
+    A message the server has taken (250) but the bot has not recorded as sent is sent again if
+    the process dies in between: SMTP has no way to ask whether a message arrived. So at most
+    `data_at_once` messages per mailer (per process; `SMTP_DATA_AT_ONCE`, 1 unless raised) are
+    in that state at any instant: the DATA command of every connection goes through one gate,
+    and a message is recorded (`taken`) before the gate lets the next one in.
+    """
+
+    def __init__(
+        self, server: SmtpServer, context: ssl.SSLContext | None = None, *, data_at_once: int = 1
+    ) -> None:
         self.server = server
         self.context = context or ssl.create_default_context()
+        self.gate = threading.BoundedSemaphore(data_at_once)
 
     def send(self, message: EmailMessage) -> None:
         """MailRefused on a permanent refusal of the recipient or the message, MailUnavailable otherwise."""
@@ -74,13 +117,14 @@ class SmtpMailer:
     def session(self) -> SmtpSession:
         return SmtpSession(self)
 
-    def connect(self) -> smtplib.SMTP:
+    def connect(self) -> _Smtp | _SmtpSsl:
         server = self.server
-        smtp: smtplib.SMTP
+        smtp: _Smtp | _SmtpSsl
         if server.tls:
-            smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=self.context)
+            smtp = _SmtpSsl(server.host, server.port, timeout=TIMEOUT_SECONDS, context=self.context)
         else:
-            smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+            smtp = _Smtp(server.host, server.port, timeout=TIMEOUT_SECONDS)
+        smtp.gate = self.gate
         try:
             if server.starttls:
                 smtp.starttls(context=self.context)
@@ -103,7 +147,7 @@ class SmtpSession:
 
     def __init__(self, mailer: SmtpMailer) -> None:
         self.mailer = mailer
-        self.smtp: smtplib.SMTP | None = None
+        self.smtp: _Smtp | _SmtpSsl | None = None
 
     def __enter__(self) -> SmtpSession:
         return self
@@ -111,11 +155,16 @@ class SmtpSession:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def send(self, message: EmailMessage) -> None:
-        """MailRefused on a permanent refusal of the recipient or the message, MailUnavailable otherwise."""
+    def send(self, message: EmailMessage, taken: Taken | None = None) -> None:
+        """MailRefused on a permanent refusal of the recipient or the message, MailUnavailable
+        otherwise; `taken` is called as soon as the server has taken the message."""
         try:
             smtp = self._ready()
-            smtp.send_message(message)
+            smtp.taken = taken
+            try:
+                smtp.send_message(message)
+            finally:
+                smtp.taken = None
         except smtplib.SMTPRecipientsRefused as error:
             # smtplib has reset the transaction itself: the connection serves the next message.
             codes = [code for code, _ in error.recipients.values()]
@@ -128,7 +177,7 @@ class SmtpSession:
             self.close()
             raise MailUnavailable(f"{type(error).__name__}: {error}") from None
 
-    def _ready(self) -> smtplib.SMTP:
+    def _ready(self) -> _Smtp | _SmtpSsl:
         if self.smtp is not None:
             try:
                 code, _ = self.smtp.rset()

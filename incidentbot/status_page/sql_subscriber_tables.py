@@ -36,3 +36,14 @@ status_page_deliveries = Table(
     # One notification per subscriber per update, however often the fan-out runs.
     UniqueConstraint("update_id", "subscriber_id", name="uq_status_page_deliveries_once"),
 )
+
+status_page_form_uses = Table(
+    "status_page_form_uses",
+    metadata,
+    # sha256 of "client:<address>" or "address:<email>", so no address is kept in the clear.
+    Column("key", String(64), primary_key=True),
+    # The times of its uses inside the window (ISO 8601), oldest first.
+    Column("uses", JSON, nullable=False),
+    Column("last_used", UtcDateTime, nullable=False),
+    Index("ix_status_page_form_uses_last_used", "last_used"),
+)

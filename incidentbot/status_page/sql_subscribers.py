@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from incidentbot.kernel.reminder_rows import ReminderState
+from incidentbot.status_page import sql_form_uses as form_uses
+from incidentbot.status_page.rate_limit import Limit
 from incidentbot.status_page.sql_subscriber_tables import status_page_deliveries, status_page_subscribers
 from incidentbot.status_page.sql_tables import status_page_incidents, status_page_updates
 from incidentbot.status_page.subscribers import (
@@ -21,6 +24,7 @@ from incidentbot.status_page.subscribers import (
     hears_of,
     new_token,
 )
+from incidentbot.store.rows import dialect_insert
 from incidentbot.store.tables import reminders
 
 subs, deliveries = status_page_subscribers, status_page_deliveries
@@ -80,28 +84,29 @@ class SubscriberSql:
     def __init__(self, connection: Connection) -> None:
         self.db = connection
 
-    def subscribe(self, request: Request, now: datetime) -> str | None:
-        """The confirmation token to mail, or None when the address is confirmed already.
+    def subscribe(self, request: Request, now: datetime) -> tuple[int, str | None]:
+        """The subscriber's id and the confirmation token to mail, None when the address is
+        confirmed already.
 
-        Asking again for an unconfirmed (or suspended) address sends a new link; the answer on
-        the page is the same either way.
+        Asking again for an unconfirmed (or suspended) address sends a new link, and the links
+        mailed before stop working; the answer on the page is the same either way.
         """
         token = new_token()
         # A webhook receiver cannot follow a link; it is confirmed at once (a 410 ends it).
         webhook = request.channel is Channel.WEBHOOK
         first_state = State.CONFIRMED if webhook else State.PENDING
-        found = self.db.execute(
-            select(subs.c.id, subs.c.state).where(
-                subs.c.channel == request.channel.value, subs.c.address == request.address
-            )
-        ).one_or_none()
+        same = select(subs.c.id, subs.c.state).where(
+            subs.c.channel == request.channel.value, subs.c.address == request.address
+        )
+        found = self.db.execute(same).one_or_none()
         values: dict[str, Any] = {
             "components": list(request.components) if request.components is not None else None,
             "confirm_hash": None if webhook else hashed(token),
         }
         if found is None:
-            self.db.execute(
-                insert(subs).values(
+            added = self.db.execute(
+                dialect_insert(self.db)(subs)
+                .values(
                     channel=request.channel.value,
                     address=request.address,
                     state=first_state.value,
@@ -111,14 +116,41 @@ class SubscriberSql:
                     confirmed_at=now if webhook else None,
                     **values,
                 )
-            )
-            return token
+                # Another replica may be adding the same address: then this one is updated below.
+                .on_conflict_do_nothing(index_elements=["channel", "address"])
+                .returning(subs.c.id)
+            ).scalar_one_or_none()
+            if added is not None:
+                return int(added), token
+            found = self.db.execute(same).one()
         if found.state == State.CONFIRMED.value:
-            return None
+            return int(found.id), None
         self.db.execute(
             update(subs).where(subs.c.id == found.id).values(state=first_state.value, bounces=0, **values)
         )
-        return token
+        return int(found.id), token
+
+    def awaiting_confirmation(self, subscriber_id: int, token: str) -> Subscriber | None:
+        """The subscriber, if it still waits for the link with this token (the latest it asked for)."""
+        row = self.db.execute(
+            select(subs).where(
+                subs.c.id == subscriber_id,
+                subs.c.state == State.PENDING.value,
+                subs.c.confirm_hash == hashed(token),
+            )
+        ).one_or_none()
+        return _subscriber(row) if row else None
+
+    def forget_link(self, row_id: int) -> None:
+        """Erase the token from the outbox row that mailed it: once sent, only the mail holds it."""
+        self.db.execute(update(reminders).where(reminders.c.id == row_id).values(payload=None))
+
+    def count_form_use(self, limits: Sequence[Limit], now: datetime) -> bool:
+        """Count one use of the form against each limit; False (nothing counted) when one is used up."""
+        return form_uses.take(self.db, limits, now)
+
+    def sweep_form_uses(self, now: datetime, batch: int) -> int:
+        return form_uses.sweep(self.db, now, batch)
 
     def confirm(self, token: str, now: datetime) -> bool:
         done = self.db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -32,9 +33,22 @@ class Mailbox:
     """The client's address and port of each message received: one per connection it came over."""
     busy: bool = False
     """While set, every recipient is answered 451: the server is up but takes nothing now."""
+    hold: bool = False
+    """While set, every recipient waits for its answer: a mail on its way, not taken yet."""
+    holding: int = 0
+    """Recipients waiting while `hold` is set."""
+    hold_data: bool = False
+    """While set, a message's data waits for its answer: the server has it, and has not said 250."""
+    events: list[str] = field(default_factory=list)
+    """"data <to>" when a message's data has arrived, in order."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.hold:
+            with self.lock:
+                self.holding += 1
+            while self.hold:
+                await asyncio.sleep(0.01)
         if self.busy:
             return "451 4.3.0 try again later"
         if address in self.refuse:
@@ -45,6 +59,10 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.events.extend(f"data {to}" for to in envelope.rcpt_tos)
+        while self.hold_data:
+            await asyncio.sleep(0.01)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         with self.lock:
