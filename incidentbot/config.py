@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     """The bearer token alert senders present (`POST /alerts/…`); intake is off without one."""
     smtp_url: str = ""
     """Where status page subscribers' mail is sent (`smtp://user:pass@host:587`, `smtps://…`)."""
-    smtp_data_at_once: int = Field(default=1, ge=1, le=64)
+    smtp_data_at_once: int = Field(default=8, ge=1, le=64)
     """Mails whose data may await the mail server's answer at once, over all of a process's
     connections: each is one a crash at that moment mails twice. Raise it for a distant relay,
     whose answer to each mail's data caps the sending rate at this many per answer time."""

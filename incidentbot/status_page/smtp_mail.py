@@ -97,13 +97,13 @@ class SmtpMailer:
 
     A message the server has taken (250) but the bot has not recorded as sent is sent again if
     the process dies in between: SMTP has no way to ask whether a message arrived. So at most
-    `data_at_once` messages per mailer (per process; `SMTP_DATA_AT_ONCE`, 1 unless raised) are
+    `data_at_once` messages per mailer (per process; `SMTP_DATA_AT_ONCE`, 8 unless set) are
     in that state at any instant: the DATA command of every connection goes through one gate,
     and a message is recorded (`taken`) before the gate lets the next one in.
     """
 
     def __init__(
-        self, server: SmtpServer, context: ssl.SSLContext | None = None, *, data_at_once: int = 1
+        self, server: SmtpServer, context: ssl.SSLContext | None = None, *, data_at_once: int = 8
     ) -> None:
         self.server = server
         self.context = context or ssl.create_default_context()

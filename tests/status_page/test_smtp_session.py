@@ -64,9 +64,9 @@ def test_a_refused_address_leaves_the_connection_to_the_next_mail(mailbox: Mailb
 
 
 def test_one_message_at_a_time_is_taken_and_not_yet_recorded(mailbox: Mailbox) -> None:
-    """A process killed between the server's 250 and the record mails that message again: the
-    mailer lets no other message's data go before the one the server has is recorded."""
-    mailer = SmtpMailer(SmtpServer.parse(mailbox.url))
+    """A process killed between the server's 250 and the record mails that message again: set to
+    one, the mailer lets no other message's data go before the one the server has is recorded."""
+    mailer = SmtpMailer(SmtpServer.parse(mailbox.url), data_at_once=1)
     mailbox.hold_data = True
 
     def send(to: str) -> None:
