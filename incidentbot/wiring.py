@@ -49,9 +49,10 @@ from incidentbot.webhooks.sql_webhooks import deliveries_in
 from incidentbot.wrap_up import register as wrap_up
 
 BACKGROUND_THREADS = 4
-ALERT_THREADS = 2
+ALERT_THREADS = 1
 """Applying received alerts and posting their triage messages, paced per channel: a pool of its own,
-so an alert storm never keeps people's requests waiting for a thread."""
+so an alert storm never keeps people's requests waiting for a thread. One is enough: it applies
+every alert waiting in one transaction (`alerts/applying.py`)."""
 MODAL_THREADS = 4
 FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff, alerts_rows, drills)
 """Each registers the kinds of row it handles (`<feature>/register.py`, the hand-over's `deliver.py`)."""

@@ -93,7 +93,7 @@ def test_an_acknowledged_alert_is_kept_even_if_the_process_dies_right_after_the_
     running: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The process "dies" between the answer and applying: nothing after the 202 runs.
-    monkeypatch.setattr(running.bot.alerts, "_later", lambda work: None)
+    monkeypatch.setattr(running.bot.alerts.applying, "_later", lambda work: None)
     assert post(running, ALERTMANAGER, alertmanager()).status == 202
     assert [row.kind for row in pending_requests(running)] == ["apply_alerts"]
     running.clock.advance(CALLER_FIRST + timedelta(seconds=1))
