@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,9 +49,10 @@ from incidentbot.webhooks.sql_webhooks import deliveries_in
 from incidentbot.wrap_up import register as wrap_up
 
 BACKGROUND_THREADS = 4
-ALERT_THREADS = 2
+ALERT_THREADS = 1
 """Applying received alerts and posting their triage messages, paced per channel: a pool of its own,
-so an alert storm never keeps people's requests waiting for a thread."""
+so an alert storm never keeps people's requests waiting for a thread. One is enough: it applies
+every alert waiting in one transaction (`alerts/applying.py`)."""
 MODAL_THREADS = 4
 FEATURES = (declare, roles, changes, cadence, timeline, wrap_up, handoff, alerts_rows, drills)
 """Each registers the kinds of row it handles (`<feature>/register.py`, the hand-over's `deliver.py`)."""
@@ -77,6 +78,8 @@ class Bot:
     settings: Settings
     engine: Engine
     journal: BatchingJournal
+    alert_journal: BatchingJournal
+    """The alert intake's own writer (`build_bot`)."""
     deps: Deps
     app: App
     alerts: AlertIntake
@@ -96,6 +99,7 @@ class Bot:
         self.deps.background.shutdown(wait=True)
         self.alert_pool.shutdown(wait=True)
         self.journal.close()
+        self.alert_journal.close()
         self.engine.dispose()
 
 
@@ -156,8 +160,12 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
     alert_pool = ThreadPoolExecutor(
         ALERT_THREADS, thread_name_prefix="alerts", initializer=slack_triage.mark_applying_thread
     )
+    # The alert intake's own journal writer writes what is waiting at once: at 100 alerts a second
+    # a row comes every 10 ms, and the gathering that lets a burst of Slack's requests share
+    # commits would hold every alert for the whole gather time, in commits of a row or two.
+    alert_journal = BatchingJournal(engine, gather_seconds=0.0)
     alerts = AlertIntake(
-        services,
+        replace(services, journal=alert_journal),
         team.alerts,
         settings.alert_intake_token,
         RECEIVE_ALERTS,
@@ -171,6 +179,7 @@ def build_bot(settings: Settings, team: TeamConfig, *, clock: Clock | None = Non
         journal=journal,
         deps=deps,
         app=app,
+        alert_journal=alert_journal,
         alerts=alerts,
         alert_pool=alert_pool,
         subscriptions=subscriptions,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hmac
 import json
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from incidentbot.alerts.applying import AppliedTogether, Later
 from incidentbot.alerts.autodeclare import AutoDeclare
 from incidentbot.alerts.model import AlertBatch, Source
 from incidentbot.alerts.payloads import AlertmanagerWebhook, EventsV2, GrafanaWebhook
@@ -27,7 +27,6 @@ from incidentbot.kernel.commands import CommandHandler
 from incidentbot.kernel.context import Services
 from incidentbot.kernel.errors import SlackUnavailable
 
-log = logging.getLogger(__name__)
 PREFIX = "/alerts/"
 ROUTES: Mapping[str, Source] = {
     "/alerts/alertmanager": Source.ALERTMANAGER,
@@ -38,8 +37,6 @@ MAX_BODY_BYTES = 1024 * 1024
 """Alertmanager's notification for a group of a few thousand alerts fits well within 1 MiB."""
 SENDER_USER = "alerts"
 """Who a received alert is recorded as asked by: no person asked."""
-
-Later = Callable[[Callable[[], object]], object]
 
 
 @dataclass(frozen=True)
@@ -66,8 +63,8 @@ class AlertIntake:
         self._services = services
         self._section = section
         self._token = token
-        self._handler = handler
-        self._later = later
+        self.applying = AppliedTogether(services, handler, later)
+        """Applies the accepted alerts after their answer, those waiting together."""
         self._label = label
         self._team_id = team_id
         """The workspace an automatically declared incident belongs to (its numbering, its lists)."""
@@ -130,7 +127,7 @@ class AlertIntake:
         command = ReceiveAlerts(user_id=SENDER_USER, batch=kept, triage_channel=channel, declare=declare)
         row = commands.submit(self._services, command)
         assert row is not None, "alerts name no Slack delivery, so they are never a repeat"
-        self._later(lambda: self._apply(row))
+        self.applying.add(row)
         return Answer(202, accepted)
 
     def _declaring(self, batch: AlertBatch) -> AutoDeclare | None:
@@ -138,13 +135,6 @@ class AlertIntake:
         if rule is None or rule.severity is None:
             return None
         return AutoDeclare(team_id=self._team_id(), severity=rule.severity, commander=rule.commander)
-
-    def _apply(self, row: Any) -> None:
-        try:
-            commands.apply_submitted(self._services, row, self._handler)
-        except Exception:
-            # The row stays in the journal: the scheduler applies it later.
-            log.warning("alerts %s not applied yet; the scheduler retries them", row.id, exc_info=True)
 
     def _bearer_ok(self, headers: Mapping[str, str]) -> bool:
         scheme, _, given = headers.get("authorization", "").partition(" ")

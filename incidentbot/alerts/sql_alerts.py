@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     select,
     update,
 )
@@ -163,12 +164,14 @@ class SqlAlerts(AlertRepository):
         return True
 
     def firing(self, group_id: int) -> int:
-        rows = self.db.execute(
-            select(alert_states.c.id).where(
-                alert_states.c.group_id == group_id, alert_states.c.state == AlertState.FIRING.value
-            )
+        # Counted by the database: a group of hundreds of alerts is one number, not hundreds of rows.
+        return int(
+            self.db.execute(
+                select(func.count()).where(
+                    alert_states.c.group_id == group_id, alert_states.c.state == AlertState.FIRING.value
+                )
+            ).scalar_one()
         )
-        return len(rows.all())
 
     def groups_of_incident(self, incident_id: int) -> list[AlertGroup]:
         rows = self.db.execute(

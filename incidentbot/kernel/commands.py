@@ -11,6 +11,7 @@ the messages it emitted.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,8 @@ from incidentbot.kernel.ports import Person, Transaction
 from incidentbot.kernel.reminder_rows import Reminder
 from incidentbot.kernel.reminders import Handler
 from incidentbot.kernel.unit_of_work import PeopleReader, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseModel):
@@ -89,19 +92,27 @@ def execute(services: Services, handler: CommandHandler[C, R], command: C, row: 
     if command.received_at is None and row is not None:
         command = command.model_copy(update={"received_at": row.due_at})
     with services.store.transaction() as tx:
-        # Its rows are leased to this thread as they are written and sent below with no claim;
-        # a handler that orders its messages itself claims them as it sends them.
-        worker = outbox.caller_worker() if handler.send is None else None
-        uow = unit_of_work(services, tx, services.clock.now(), worker)
+        uow = _unit_for(services, tx, handler)
         result = handler.apply(uow, command)
         journal.settle(tx, row, uow.now)
+    _send(services, handler, uow)
+    return result
+
+
+def _unit_for(services: Services, tx: Transaction, handler: CommandHandler[C, R]) -> UnitOfWork:
+    # Its rows are leased to this thread as they are written and sent after the commit with no
+    # claim; a handler that orders its messages itself claims them as it sends them.
+    worker = outbox.caller_worker() if handler.send is None else None
+    return unit_of_work(services, tx, services.clock.now(), worker)
+
+
+def _send(services: Services, handler: CommandHandler[C, R], uow: UnitOfWork) -> None:
     if handler.send is not None:
         handler.send(services, uow.emitted)
     elif handler.tells_the_actor:
         outbox.send_or_explain(services, uow.emitted, uow.worker)
     else:
         outbox.send_now(services, uow.emitted, uow.worker)
-    return result
 
 
 def unit_of_work(services: Services, tx: Transaction, now: datetime, worker: str | None = None) -> UnitOfWork:
@@ -121,6 +132,49 @@ def apply_submitted(services: Services, row: Reminder, handler: CommandHandler[C
     return journal.apply_now(
         services, row, lambda s, claimed: execute(s, handler, handler.read(claimed), claimed)
     )
+
+
+def apply_submitted_together(services: Services, rows: list[Reminder], handler: CommandHandler[C, R]) -> int:
+    """Apply just-submitted commands of one kind in one unit of work: one transaction settles every
+    row, and a message several of them owe (the same row, `emit_latest`) is sent once. When that
+    unit fails (a command refused, a lease lost, the store), it is rolled back and each command is
+    applied alone, as `apply_submitted` would, so one bad command holds up none of the others.
+    Returns how many units of work it took (1 when they went together)."""
+    claimed = [row for row in (journal.take(services, row) for row in rows) if row is not None]
+    if not claimed:
+        return 0
+    try:
+        uow = _execute_together(services, handler, claimed)
+    except Exception as error:
+        log.info("%d %s applied one by one: together they failed (%s)", len(claimed), handler.kind, error)
+        for row in claimed:
+            _apply_alone(services, handler, row)
+        return len(claimed)
+    _send(services, handler, uow)
+    return 1
+
+
+def _execute_together(services: Services, handler: CommandHandler[C, R], rows: list[Reminder]) -> UnitOfWork:
+    with services.store.transaction() as tx:
+        uow = _unit_for(services, tx, handler)
+        for row in rows:
+            command = handler.read(row)
+            if command.received_at is None:
+                command = command.model_copy(update={"received_at": row.due_at})
+            handler.apply(uow, command)
+            journal.settle(tx, row, uow.now)
+    uow.emitted = list({row.id: row for row in uow.emitted}.values())
+    return uow
+
+
+def _apply_alone(services: Services, handler: CommandHandler[C, R], row: Reminder) -> None:
+    try:
+        journal.apply_claimed(
+            services, row, lambda s, claimed: execute(s, handler, handler.read(claimed), claimed)
+        )
+    except Exception:
+        # The row stays in the journal (released) or is closed: the scheduler applies what is left.
+        log.warning("%s %s not applied yet; the scheduler retries it", row.kind, row.id, exc_info=True)
 
 
 def replaying_handler(handler: CommandHandler[C, R]) -> Handler:

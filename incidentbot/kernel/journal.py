@@ -91,24 +91,35 @@ def apply_now(services: Services, row: Reminder, apply: Apply[T]) -> T | None:
     …) ends the request: it is raised for the listener to explain. When Slack or the store fails,
     the row is released for the scheduler to apply later, and the person hears that it is delayed.
     """
-    claimed = (
-        row if _CALLER_LEASES.take(row) else outbox.claim_for_caller(services, row, outbox.caller_worker())
-    )
+    claimed = take(services, row)
     if claimed is None:
         return None
+    return apply_claimed(services, claimed, apply)
+
+
+def take(services: Services, row: Reminder) -> Reminder | None:
+    """The row leased to this thread: with the lease it was written with, the first time; None when
+    another worker has it (or had it)."""
+    if _CALLER_LEASES.take(row):
+        return row
+    return outbox.claim_for_caller(services, row, outbox.caller_worker())
+
+
+def apply_claimed(services: Services, claimed: Reminder, apply: Apply[T]) -> T | None:
+    """`apply_now` for a row already leased to this thread (`take`)."""
     try:
         return apply(services, claimed)
     except LeaseLost:
         return None
     except Unstorable as error:
-        log.error("journalled %s %s can never be stored, closing it: %s", row.kind, row.id, error)
+        log.error("journalled %s %s can never be stored, closing it: %s", claimed.kind, claimed.id, error)
         reminders.finish(services, claimed, ReminderState.CANCELLED)
         raise
     except IncidentError:
         reminders.finish(services, claimed, ReminderState.CANCELLED)
         raise
     except ValidationError as error:
-        log.error("journalled %s %s cannot be read, closing it: %s", row.kind, row.id, error)
+        log.error("journalled %s %s cannot be read, closing it: %s", claimed.kind, claimed.id, error)
         reminders.finish(services, claimed, ReminderState.CANCELLED)
         raise UnreadableRequest() from error
     except SlackUnavailable as error:

@@ -93,7 +93,7 @@ def test_an_acknowledged_alert_is_kept_even_if_the_process_dies_right_after_the_
     running: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The process "dies" between the answer and applying: nothing after the 202 runs.
-    monkeypatch.setattr(running.bot.alerts, "_later", lambda work: None)
+    monkeypatch.setattr(running.bot.alerts.applying, "_later", lambda work: None)
     assert post(running, ALERTMANAGER, alertmanager()).status == 202
     assert [row.kind for row in pending_requests(running)] == ["apply_alerts"]
     running.clock.advance(CALLER_FIRST + timedelta(seconds=1))
@@ -101,3 +101,11 @@ def test_an_acknowledged_alert_is_kept_even_if_the_process_dies_right_after_the_
     running.fire_due(callers_alive=False)
     assert len(triage_posts(running)) == 1
     assert pending_requests(running) == []
+
+
+def test_alerts_are_journalled_by_a_writer_of_their_own_not_by_slacks(running: RunningBot) -> None:
+    # Slack's writer gathers a stream of rows into shared commits; alerts must not wait for that.
+    slacks_commits = running.bot.journal.commits
+    assert post(running, ALERTMANAGER, alertmanager()).status == 202
+    assert running.bot.alert_journal.commits == 1, "committed before the 202, by the intake's writer"
+    assert running.bot.journal.commits == slacks_commits
