@@ -89,14 +89,24 @@ def submit(services: Services, command: Command, delivery: str | None = None) ->
 
 def execute(services: Services, handler: CommandHandler[C, R], command: C, row: Reminder | None) -> R:
     """Apply the command in one unit of work that settles its journal row, then send what it owes."""
-    if command.received_at is None and row is not None:
-        command = command.model_copy(update={"received_at": row.due_at})
     with services.store.transaction() as tx:
         uow = _unit_for(services, tx, handler)
-        result = handler.apply(uow, command)
+        result = handler.apply(uow, _as_asked(command, row))
         journal.settle(tx, row, uow.now)
     _send(services, handler, uow)
     return result
+
+
+def _as_asked(command: C, row: Reminder | None) -> C:
+    """The command as of when it was journalled, for one written without `received_at`."""
+    if command.received_at is None and row is not None:
+        return command.model_copy(update={"received_at": row.due_at})
+    return command
+
+
+def _executing(handler: CommandHandler[C, R]) -> Callable[[Services, Reminder], R]:
+    """Apply a journalled row's command: what the caller, the one-by-one fallback and a replay run."""
+    return lambda services, row: execute(services, handler, handler.read(row), row)
 
 
 def _unit_for(services: Services, tx: Transaction, handler: CommandHandler[C, R]) -> UnitOfWork:
@@ -129,9 +139,7 @@ def unit_of_work(services: Services, tx: Transaction, now: datetime, worker: str
 
 def apply_submitted(services: Services, row: Reminder, handler: CommandHandler[C, R]) -> R | None:
     """Apply a just-submitted command here and now; None when another worker has (or had) it."""
-    return journal.apply_now(
-        services, row, lambda s, claimed: execute(s, handler, handler.read(claimed), claimed)
-    )
+    return journal.apply_now(services, row, _executing(handler))
 
 
 def apply_submitted_together(services: Services, rows: list[Reminder], handler: CommandHandler[C, R]) -> int:
@@ -158,10 +166,7 @@ def _execute_together(services: Services, handler: CommandHandler[C, R], rows: l
     with services.store.transaction() as tx:
         uow = _unit_for(services, tx, handler)
         for row in rows:
-            command = handler.read(row)
-            if command.received_at is None:
-                command = command.model_copy(update={"received_at": row.due_at})
-            handler.apply(uow, command)
+            handler.apply(uow, _as_asked(handler.read(row), row))
             journal.settle(tx, row, uow.now)
     uow.emitted = list({row.id: row for row in uow.emitted}.values())
     return uow
@@ -169,9 +174,7 @@ def _execute_together(services: Services, handler: CommandHandler[C, R], rows: l
 
 def _apply_alone(services: Services, handler: CommandHandler[C, R], row: Reminder) -> None:
     try:
-        journal.apply_claimed(
-            services, row, lambda s, claimed: execute(s, handler, handler.read(claimed), claimed)
-        )
+        journal.apply_claimed(services, row, _executing(handler))
     except Exception:
         # The row stays in the journal (released) or is closed: the scheduler applies what is left.
         log.warning("%s %s not applied yet; the scheduler retries it", row.kind, row.id, exc_info=True)
@@ -179,4 +182,5 @@ def _apply_alone(services: Services, handler: CommandHandler[C, R], row: Reminde
 
 def replaying_handler(handler: CommandHandler[C, R]) -> Handler:
     """The scheduler's handler for a command whose caller never applied it."""
-    return journal.replaying(lambda s, row: execute(s, handler, handler.read(row), row))
+    apply = _executing(handler)  # bound first: as an argument, mypy would widen R to object
+    return journal.replaying(apply)
