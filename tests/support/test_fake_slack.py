@@ -6,7 +6,6 @@ import json
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 from urllib.error import HTTPError
 
@@ -17,12 +16,6 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from tests.support.fake_slack import FakeSlack
 from tests.support.interaction_ids import fresh_trigger_id
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,18 +10,6 @@ from slack_sdk.errors import SlackApiError
 
 from tests.support.fake_slack import FakeSlack
 from tests.support.interaction_ids import fresh_trigger_id
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server: FakeSlack) -> FakeSlack:
-    server.reset()
-    return server
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,18 +12,6 @@ from slack_sdk.errors import SlackApiError
 from tests.support.fake_slack import BOT_USER_ID, FakeSlack
 
 CHANNEL = "C0100"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server: FakeSlack) -> FakeSlack:
-    server.reset()
-    return server
 
 
 @pytest.fixture
