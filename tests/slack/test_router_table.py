@@ -88,6 +88,16 @@ def test_a_subcommand_added_with_its_line_whole_is_routed_and_listed(running: Ru
     assert "• `/incident wave`: say hello" in _reply(running, "help")
 
 
+def test_help_is_rendered_once_and_again_when_the_table_grows(running: RunningBot) -> None:
+    router = _table_router(running)
+    first = _reply(running, "help")
+    assert router.whole_help(running.bot.deps.renderer) is router.whole_help(running.bot.deps.renderer)
+    assert _reply(running, "help") == first
+    router.add(("wave",), lambda inv: inv.reply("👋"), "`/incident wave`: say hello")
+    assert "• `/incident wave`: say hello" in _reply(running, "help")
+    assert "wave" not in first
+
+
 def _table_router(running: RunningBot) -> Router:
     app = running.bot.app
     assert isinstance(app, IncidentApp)

@@ -131,6 +131,8 @@ class Router:
     """The router table: every `/incident` subcommand, declared by its feature with `declare`."""
 
     table: list[Subcommand] = field(default_factory=list)
+    _help: tuple[Renderer, int, str] | None = field(default=None, init=False, repr=False, compare=False)
+    """The whole help once rendered: for whom, from how many subcommands, and the text."""
 
     def declare(self, *subcommands: Subcommand) -> None:
         for subcommand in subcommands:
@@ -155,6 +157,19 @@ class Router:
         # An error it raises is answered by the app's error handler (`slack/error_answer.py`).
         subcommand.handler(invocation)
 
+    def whole_help(self, renderer: Renderer) -> str:
+        """The help of the whole table, rendered once and kept.
+
+        The table and its words do not change while the bot runs; rendering some forty entries
+        on every request made `help` the slowest answer to a burst (docs/performance.md).
+        """
+        kept = self._help
+        if kept is not None and kept[0] is renderer and kept[1] == len(self.table):
+            return kept[2]
+        text = renderer.render("slack/help/all.j2", groups=self.help_entries(renderer))
+        self._help = (renderer, len(self.table), text)
+        return text
+
     def help_entries(self, renderer: Renderer) -> list[tuple[str, list[dict[str, Any]]]]:
         """The table by group, in `Group` order, each in the order it was declared."""
         return [
@@ -166,7 +181,7 @@ class Router:
 
 def help_text(renderer: Renderer, router: Router) -> str:
     """`/incident help`: every subcommand in the table, with its example."""
-    return renderer.render("slack/help/all.j2", groups=router.help_entries(renderer))
+    return router.whole_help(renderer)
 
 
 def show_help(inv: Invocation, router: Router) -> None:
