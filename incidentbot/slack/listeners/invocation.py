@@ -160,8 +160,8 @@ class Router:
     def whole_help(self, renderer: Renderer) -> str:
         """The help of the whole table, rendered once and kept.
 
-        The table and its words do not change while the bot runs; rendering some forty entries
-        on every request made `help` the slowest answer to a burst (docs/performance.md).
+        The table and its words do not change while the bot runs; rendering every entry on
+        every request doubled the CPU of each `help` (docs/performance.md).
         """
         kept = self._help
         if kept is not None and kept[0] is renderer and kept[1] == len(self.table):
