@@ -41,6 +41,15 @@ the status page keep theirs open, and a hundred of them must not shut Slack out.
 ACCEPT_AT_ONCE = 64
 """Connections accepted per turn of the socket loop (waitress takes one): a burst of readers
 connecting together is let in together."""
+READ_AHEAD = 8
+"""Requests waiting for a thread, at most, before the socket loop stops reading more.
+
+With 1,000 connections allowed (for the page's readers), a burst of 300 Slack requests was read
+and parsed by the loop all at once, and that reading competed with the threads answering the
+first ones: the first acknowledgements came later (docs/performance.md). A request not yet read
+waits in its socket, as it did behind waitress's own limit of 100 connections; a few read ahead
+let a thread that finishes start the next at once. 8 measured better than 32, and 32 better
+than no limit."""
 IDENT = "incidentbot"
 LOOP_SECONDS = 0.1
 """How often the socket loop looks whether it was told to stop, when no socket is ready."""
@@ -138,6 +147,21 @@ def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
     return _Server(wsgi_app(bot), adjustments, answers_at_once(bot))
 
 
+class _Channel(HTTPChannel):
+    """Waitress's connection, read only while the threads are not too far behind."""
+
+    server: _Server
+
+    def readable(self) -> bool:
+        return bool(super().readable()) and not self.server.backlogged()
+
+    def handle_read(self) -> None:
+        # One turn of the loop reads every socket found ready; the threads may have fallen
+        # behind since the turn began.
+        if not self.server.backlogged():
+            super().handle_read()
+
+
 class _Server(TcpWSGIServer):
     """Waitress, answering what is ready without a thread, and taking bursts of connections.
 
@@ -151,13 +175,22 @@ class _Server(TcpWSGIServer):
     """
 
     _map: dict[int, Any]
+    channel_class = _Channel
 
-    def __init__(self, app: Any, adj: Adjustments, at_once: AtOnce) -> None:
+    def __init__(self, app: Any, adj: Adjustments, at_once: AtOnce, read_ahead: int = READ_AHEAD) -> None:
         dispatcher = ThreadedTaskDispatcher()
         dispatcher.set_thread_count(adj.threads)
         self._at_once = at_once
+        self._read_ahead = read_ahead
         self._date = (0, b"")
         super().__init__(app, {}, dispatcher=dispatcher, adj=adj, sockinfo=cast(Any, adj.listen[0]))
+
+    def backlogged(self) -> bool:
+        """True while `read_ahead` requests or more wait for a thread: read no more for now.
+
+        A thread that answers wakes the loop (waitress's trigger), which then reads again.
+        """
+        return len(self.task_dispatcher.queue) >= self._read_ahead
 
     def handle_accept(self) -> None:
         for _ in range(ACCEPT_AT_ONCE):

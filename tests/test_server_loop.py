@@ -1,0 +1,75 @@
+"""The socket loop reads no further ahead than the threads can take, and loses nothing for it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
+
+import pytest
+from waitress import wasyncore
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+
+from incidentbot.server import _Server
+
+READ_AHEAD = 2
+SENT = 6
+release = threading.Event()
+
+
+def slow_app(environ: dict[str, object], start_response: object) -> Iterable[bytes]:
+    release.wait(10)
+    start_response("200 OK", [("Content-Type", "text/plain")])  # type: ignore[operator]
+    return [b"answered\n"]
+
+
+@pytest.fixture
+def server() -> Iterator[_Server]:
+    release.clear()
+    adjustments = Adjustments(host="127.0.0.1", port=0, threads=1, asyncore_use_poll=True)
+    served = _Server(slow_app, adjustments, lambda *asked: None, read_ahead=READ_AHEAD)
+    yield served
+    release.set()
+    served.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+    wasyncore.close_all(map=served._map)
+
+
+def port_of(server: _Server) -> int:
+    return int(cast(Any, server).effective_port)
+
+
+def turns(server: _Server, count: int) -> None:
+    for _ in range(count):
+        wasyncore.loop(timeout=0.05, use_poll=True, map=server._map, count=1)
+
+
+def read_requests(server: _Server) -> int:
+    """Requests the loop has read: one being served, and those waiting for a thread."""
+    return sum(len(c.requests) for c in server._map.values() if isinstance(c, HTTPChannel))
+
+
+def test_requests_past_what_the_threads_can_take_wait_unread_then_are_all_answered(server: _Server) -> None:
+    clients = [socket.create_connection(("127.0.0.1", port_of(server)), timeout=5) for _ in range(SENT)]
+    turns(server, 3)  # all accepted
+    for client in clients:
+        client.sendall(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+    turns(server, 10)
+    assert read_requests(server) == 1 + READ_AHEAD, "one being served, READ_AHEAD waiting, the rest unread"
+    assert len(server.task_dispatcher.queue) == READ_AHEAD
+
+    release.set()
+    answered: list[bytes] = []
+    for client in clients:
+        received = b""
+        while not received.endswith(b"answered\n"):
+            turns(server, 1)
+            client.settimeout(0.05)
+            try:
+                received += client.recv(65536)
+            except TimeoutError:
+                continue
+        answered.append(received)
+        client.close()
+    assert all(a.startswith(b"HTTP/1.1 200 OK\r\n") for a in answered) and len(answered) == SENT
