@@ -608,9 +608,6 @@ class FakeSlack:
         # strict_channels=False lets chat.* post to channel ids the fake has never seen (they are
         # registered on the fly) so tests need not pre-create e.g. an announcements channel.
         self.strict_channels = strict_channels
-        self.latency = 0.0
-        self.trigger_lifetime = TRIGGER_LIFETIME
-        """How long a trigger the test client issued (`interaction_ids.fresh_trigger_id`) opens a view."""
         self._port = port
         """0: any free port; a fixed one lets a test start Slack where a bot already looks for it."""
         self._seed = seed
@@ -680,6 +677,9 @@ class FakeSlack:
     def reset(self) -> None:
         """Forget calls, faults and workspace state; the server (and its port) stays up."""
         with self._cond:
+            self.latency = 0.0
+            self.trigger_lifetime = TRIGGER_LIFETIME
+            """How long a trigger the test client issued (`interaction_ids.fresh_trigger_id`) opens a view."""
             self._calls: list[Call] = []
             self._injections: list[_Injection] = []
             self._fail_ratios: dict[str, _FailRatio] = {}

@@ -19,13 +19,6 @@ from tests.support.interaction_ids import fresh_trigger_id
 
 
 @pytest.fixture
-def fake(server: FakeSlack) -> FakeSlack:
-    server.reset()
-    server.latency = 0.0
-    return server
-
-
-@pytest.fixture
 def client(fake: FakeSlack) -> WebClient:
     return WebClient(token="xoxb-test", base_url=fake.url, timeout=5)
 
