@@ -103,3 +103,18 @@ def published(running: RunningBot, incident_id: int, count: int = 1) -> Any:
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(view["private_metadata"])
     return data
+
+
+def get(running: RunningBot, path: str) -> str:
+    """A page of the site, as text; it must answer 200."""
+    response = running.client.get(path)
+    assert response.status == 200, (path, response.status)
+    return response.body.decode()
+
+
+def get_json(running: RunningBot, name: str) -> Any:
+    """A document of the Statuspage API (`summary.json` …), served as JSON to any origin."""
+    response = running.client.get(f"/status/api/v2/{name}")
+    assert response.status == 200 and response.headers["Content-Type"].startswith("application/json")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    return json.loads(response.body)

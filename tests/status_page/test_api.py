@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -15,7 +14,15 @@ from incidentbot.config import TeamConfig
 from incidentbot.status_page.model import Component, StatusPageConfig
 from tests.e2e.helpers import declare
 from tests.e2e.wrapup_helpers import resolve
-from tests.status_page.helpers import API, DASHBOARD, GOOD, open_customer_form, published, submit_customer
+from tests.status_page.helpers import (
+    API,
+    DASHBOARD,
+    GOOD,
+    get_json,
+    open_customer_form,
+    published,
+    submit_customer,
+)
 from tests.support.fake_slack import FakeSlack
 from tests.support.harness import RunningBot, running_bot
 
@@ -85,13 +92,6 @@ def team(slack: FakeSlack, database_url: str, clock: ManualClock) -> Iterator[Ru
     page = StatusPageConfig(title="Acme status", url="https://status.acme.example", components=components)
     with running_bot(slack, database_url, clock, TeamConfig(status_page=page)) as bot:
         yield bot
-
-
-def get_json(running: RunningBot, name: str) -> Any:
-    response = running.client.get(f"/status/api/v2/{name}")
-    assert response.status == 200 and response.headers["Content-Type"].startswith("application/json")
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
-    return json.loads(response.body)
 
 
 def check_page(page: dict[str, Any]) -> None:

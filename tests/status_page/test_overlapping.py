@@ -16,6 +16,7 @@ from tests.e2e.wrapup_helpers import resolve
 from tests.status_page.helpers import (
     API,
     DASHBOARD,
+    get,
     open_customer_form,
     published,
     submit_customer,
@@ -36,12 +37,6 @@ MILDER = {API: "degraded_performance", DASHBOARD: "partial_outage"}
 def team(slack: FakeSlack, database_url: str, clock: ManualClock) -> Iterator[RunningBot]:
     with running_bot(slack, database_url, clock, team_with_page()) as bot:
         yield bot
-
-
-def get(running: RunningBot, path: str) -> str:
-    response = running.client.get(path)
-    assert response.status == 200, (path, response.status)
-    return response.body.decode()
 
 
 def states(running: RunningBot, document: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from tests.e2e.wrapup_helpers import STAKEHOLDERS, last_modal, posted
 from tests.status_page.helpers import (
     API,
     GOOD,
+    get,
     open_customer_form,
     published,
     submit_customer,
@@ -44,12 +45,6 @@ def team(slack: FakeSlack, database_url: str, clock: ManualClock) -> Iterator[Ru
     config = team_with_page(time_zone="Europe/Berlin")
     with running_bot(slack, database_url, clock, config) as bot:
         yield bot
-
-
-def get(running: RunningBot, path: str) -> str:
-    response = running.client.get(path)
-    assert response.status == 200, (path, response.status)
-    return response.body.decode()
 
 
 def whole_site(running: RunningBot) -> str:

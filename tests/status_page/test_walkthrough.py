@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from tests.e2e.helpers import declare, wait_until
 from tests.e2e.update_helpers import submit_update, wait_published
 from tests.e2e.wrapup_helpers import resolve
-from tests.status_page.helpers import API, DASHBOARD, GOOD
+from tests.status_page.helpers import API, DASHBOARD, GOOD, get, get_json
 from tests.status_page.mailbox import Mailbox, parts
 from tests.status_page.subscriber_helpers import deliver_notices, publish, subscribe
 from tests.support.harness import RunningBot
@@ -32,16 +32,6 @@ TEXTS = [GOOD, IDENTIFIED, RESOLVED]
 INTERNAL = ("pg-03 pool exhausted", "Checkout is failing.", "Users cannot complete checkout")
 """The internal update's theory and internal text, and the declaration's impact."""
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
-
-
-def get(running: RunningBot, path: str) -> str:
-    answer = running.client.get(path)
-    assert answer.status == 200, (path, answer.status)
-    return answer.body.decode()
-
-
-def api(running: RunningBot, document: str) -> Any:
-    return json.loads(get(running, f"/status/api/v2/{document}"))
 
 
 def in_order(page: str, texts: list[str]) -> bool:
@@ -74,14 +64,14 @@ def test_tried_as_a_new_team_would(team: RunningBot, mailbox: Mailbox) -> None:
     live_through_an_incident(team)
 
     # The JSON: one resolved incident, its three updates newest first, each with its stage.
-    [shown] = api(team, "incidents.json")["incidents"]
+    [shown] = get_json(team, "incidents.json")["incidents"]
     updates = shown["incident_updates"]
     assert [u["body"] for u in updates] == TEXTS[::-1]
     assert [u["status"] for u in updates] == ["resolved", "identified", "investigating"]
     assert (shown["status"], shown["impact"]) == ("resolved", "critical")
     first_states = {c["name"]: c["new_status"] for c in updates[-1]["affected_components"]}
     assert first_states == {API: "major_outage"}, "only the component chosen, as chosen"
-    summary = api(team, "summary.json")
+    summary = get_json(team, "summary.json")
     assert summary["incidents"] == [] and summary["status"]["indicator"] == "none"
     assert {c["name"]: c["status"] for c in summary["components"]} == {
         API: "operational",
@@ -114,8 +104,8 @@ def test_tried_as_a_new_team_would(team: RunningBot, mailbox: Mailbox) -> None:
 
     # Nothing internal anywhere a customer reads.
     everything = "\n".join(
-        [front, incident_page, get(team, "/status/history.html"), json.dumps(api(team, "incidents.json"))]
-        + [get(team, "/status/history.atom"), get(team, "/status/history.rss")]
+        [front, incident_page, json.dumps(get_json(team, "incidents.json"))]
+        + [get(team, f"/status/{page}") for page in ("history.html", "history.atom", "history.rss")]
         + [parts(mail)[0] for mail in mails]
     )
     assert not [text for text in INTERNAL if text in unescape(everything)]
