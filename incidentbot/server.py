@@ -148,12 +148,24 @@ def make_server(bot: Bot, host: str = "0.0.0.0", port: int = 3000) -> Any:
 
 
 class _Channel(HTTPChannel):
-    """Waitress's connection, read only while the threads are not too far behind."""
+    """Waitress's connection, read only while the threads are not too far behind, and written by
+    the loop only when the thread serving it is not writing it itself."""
 
     server: _Server
 
     def readable(self) -> bool:
         return bool(super().readable()) and not self.server.backlogged()
+
+    def writable(self) -> bool:
+        # While a thread serves this connection, it flushes what it writes itself (waitress's
+        # `send_bytes` is 1). Asked to write too, the loop found the buffer locked by that thread
+        # and came straight back, turn after turn, taking the interpreter from the very thread it
+        # waited for: under a burst, hundreds of milliseconds of the loop's CPU
+        # (docs/performance.md). The loop writes once the thread is done (it wakes the loop), or
+        # when the thread waits for the buffer to drain below its high watermark.
+        if self.requests and not self.will_close:
+            return self.total_outbufs_len > self.adj.outbuf_high_watermark
+        return bool(super().writable())
 
     def handle_read(self) -> None:
         # One turn of the loop reads every socket found ready; the threads may have fallen

@@ -73,3 +73,88 @@ def test_requests_past_what_the_threads_can_take_wait_unread_then_are_all_answer
         answered.append(received)
         client.close()
     assert all(a.startswith(b"HTTP/1.1 200 OK\r\n") for a in answered) and len(answered) == SENT
+
+
+def writing_app(size: int) -> Any:
+    """Writes `size` bytes through WSGI's `write`, then keeps its thread until `release`."""
+
+    def app(environ: dict[str, object], start_response: Any) -> Iterable[bytes]:
+        write = start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(size + 5))])
+        write(b"x" * size)
+        release.wait(10)
+        return [b"done\n"]
+
+    return app
+
+
+def serve(app: Any, **adjusted: Any) -> _Server:
+    adjustments = Adjustments(host="127.0.0.1", port=0, threads=1, asyncore_use_poll=True, **adjusted)
+    return _Server(app, adjustments, lambda *asked: None)
+
+
+def channels(server: _Server) -> list[HTTPChannel]:
+    return [c for c in server._map.values() if isinstance(c, HTTPChannel)]
+
+
+def test_a_connection_whose_thread_is_writing_is_not_polled_for_writing() -> None:
+    """The loop no longer spins on a connection whose buffer the serving thread has locked."""
+    release.clear()
+    server = serve(writing_app(10))
+    try:
+        client = socket.create_connection(("127.0.0.1", port_of(server)), timeout=5)
+        client.sendall(b"GET /w HTTP/1.1\r\nHost: a\r\n\r\n")
+        while not any(c.requests for c in channels(server)):
+            turns(server, 1)
+        (channel,) = channels(server)
+        with channel.outbuf_lock:  # as the serving thread holds it in the middle of `write_soon`
+            channel.total_outbufs_len += 1
+            assert channel.requests and not channel.writable()
+            channel.total_outbufs_len -= 1
+        release.set()
+        received = b""
+        while not received.endswith(b"done\n"):
+            turns(server, 1)
+            client.settimeout(0.05)
+            try:
+                received += client.recv(65536)
+            except TimeoutError:
+                continue
+        assert received.startswith(b"HTTP/1.1 200 OK\r\n") and received.endswith(b"x" * 10 + b"done\n")
+        client.close()
+    finally:
+        release.set()
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(map=server._map)
+
+
+def test_a_thread_waiting_for_its_buffer_to_drain_is_written_for_by_the_loop() -> None:
+    """Past the high watermark the thread waits for the loop to write: the loop still does."""
+    release.clear()
+    size = 4 * 1024 * 1024  # more than the sockets hold, and 64 times the watermark below
+    server = serve(writing_app(size), outbuf_high_watermark=64 * 1024)
+    try:
+        client = socket.create_connection(("127.0.0.1", port_of(server)), timeout=5)
+        client.sendall(b"GET /w HTTP/1.1\r\nHost: a\r\n\r\n")
+        received = b""
+        # Everything the app wrote arrives while its thread is still inside the app.
+        while received.count(b"x") < size:
+            turns(server, 1)
+            client.settimeout(0.05)
+            try:
+                received += client.recv(1024 * 1024)
+            except TimeoutError:
+                continue
+        assert not release.is_set() and any(c.requests for c in channels(server))
+        release.set()
+        while not received.endswith(b"done\n"):
+            turns(server, 1)
+            try:
+                received += client.recv(65536)
+            except TimeoutError:
+                continue
+        assert received.startswith(b"HTTP/1.1 200 OK\r\n")
+        client.close()
+    finally:
+        release.set()
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(map=server._map)
