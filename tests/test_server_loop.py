@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import pytest
@@ -31,9 +31,7 @@ def server() -> Iterator[_Server]:
     adjustments = Adjustments(host="127.0.0.1", port=0, threads=1, asyncore_use_poll=True)
     served = _Server(slow_app, adjustments, lambda *asked: None, read_ahead=READ_AHEAD)
     yield served
-    release.set()
-    served.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-    wasyncore.close_all(map=served._map)
+    stop(served)
 
 
 def port_of(server: _Server) -> int:
@@ -43,6 +41,26 @@ def port_of(server: _Server) -> int:
 def turns(server: _Server, count: int) -> None:
     for _ in range(count):
         wasyncore.loop(timeout=0.05, use_poll=True, map=server._map, count=1)
+
+
+def receive(
+    server: _Server, client: socket.socket, until: Callable[[bytes], bool], received: bytes = b""
+) -> bytes:
+    """Turn the loop and read from `client` until what it received satisfies `until`."""
+    client.settimeout(0.05)
+    while not until(received):
+        turns(server, 1)
+        try:
+            received += client.recv(1024 * 1024)
+        except TimeoutError:
+            continue
+    return received
+
+
+def stop(server: _Server) -> None:
+    release.set()
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+    wasyncore.close_all(map=server._map)
 
 
 def read_requests(server: _Server) -> int:
@@ -62,15 +80,7 @@ def test_requests_past_what_the_threads_can_take_wait_unread_then_are_all_answer
     release.set()
     answered: list[bytes] = []
     for client in clients:
-        received = b""
-        while not received.endswith(b"answered\n"):
-            turns(server, 1)
-            client.settimeout(0.05)
-            try:
-                received += client.recv(65536)
-            except TimeoutError:
-                continue
-        answered.append(received)
+        answered.append(receive(server, client, lambda got: got.endswith(b"answered\n")))
         client.close()
     assert all(a.startswith(b"HTTP/1.1 200 OK\r\n") for a in answered) and len(answered) == SENT
 
@@ -111,20 +121,11 @@ def test_a_connection_whose_thread_is_writing_is_not_polled_for_writing() -> Non
             assert channel.requests and not channel.writable()
             channel.total_outbufs_len -= 1
         release.set()
-        received = b""
-        while not received.endswith(b"done\n"):
-            turns(server, 1)
-            client.settimeout(0.05)
-            try:
-                received += client.recv(65536)
-            except TimeoutError:
-                continue
+        received = receive(server, client, lambda got: got.endswith(b"done\n"))
         assert received.startswith(b"HTTP/1.1 200 OK\r\n") and received.endswith(b"x" * 10 + b"done\n")
         client.close()
     finally:
-        release.set()
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-        wasyncore.close_all(map=server._map)
+        stop(server)
 
 
 def test_a_thread_waiting_for_its_buffer_to_drain_is_written_for_by_the_loop() -> None:
@@ -135,26 +136,12 @@ def test_a_thread_waiting_for_its_buffer_to_drain_is_written_for_by_the_loop() -
     try:
         client = socket.create_connection(("127.0.0.1", port_of(server)), timeout=5)
         client.sendall(b"GET /w HTTP/1.1\r\nHost: a\r\n\r\n")
-        received = b""
         # Everything the app wrote arrives while its thread is still inside the app.
-        while received.count(b"x") < size:
-            turns(server, 1)
-            client.settimeout(0.05)
-            try:
-                received += client.recv(1024 * 1024)
-            except TimeoutError:
-                continue
+        received = receive(server, client, lambda got: got.count(b"x") >= size)
         assert not release.is_set() and any(c.requests for c in channels(server))
         release.set()
-        while not received.endswith(b"done\n"):
-            turns(server, 1)
-            try:
-                received += client.recv(65536)
-            except TimeoutError:
-                continue
+        received = receive(server, client, lambda got: got.endswith(b"done\n"), received)
         assert received.startswith(b"HTTP/1.1 200 OK\r\n")
         client.close()
     finally:
-        release.set()
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-        wasyncore.close_all(map=server._map)
+        stop(server)
