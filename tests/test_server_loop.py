@@ -12,6 +12,7 @@ from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 
+from incidentbot.server import READ_AHEAD as SERVED_READ_AHEAD
 from incidentbot.server import _Server
 
 READ_AHEAD = 2
@@ -28,10 +29,19 @@ def slow_app(environ: dict[str, object], start_response: object) -> Iterable[byt
 @pytest.fixture
 def server() -> Iterator[_Server]:
     release.clear()
-    adjustments = Adjustments(host="127.0.0.1", port=0, threads=1, asyncore_use_poll=True)
-    served = _Server(slow_app, adjustments, lambda *asked: None, read_ahead=READ_AHEAD)
+    served = serve(slow_app, read_ahead=READ_AHEAD)
     yield served
     stop(served)
+
+
+def serve(app: Any, read_ahead: int = SERVED_READ_AHEAD, **adjusted: Any) -> _Server:
+    """A server of `app` on one thread, its loop turned by the test itself."""
+    adjustments = Adjustments(host="127.0.0.1", port=0, threads=1, asyncore_use_poll=True, **adjusted)
+    return _Server(app, adjustments, lambda *asked: None, read_ahead=read_ahead)
+
+
+def channels(server: _Server) -> list[HTTPChannel]:
+    return [c for c in server._map.values() if isinstance(c, HTTPChannel)]
 
 
 def port_of(server: _Server) -> int:
@@ -65,7 +75,7 @@ def stop(server: _Server) -> None:
 
 def read_requests(server: _Server) -> int:
     """Requests the loop has read: one being served, and those waiting for a thread."""
-    return sum(len(c.requests) for c in server._map.values() if isinstance(c, HTTPChannel))
+    return sum(len(c.requests) for c in channels(server))
 
 
 def test_requests_past_what_the_threads_can_take_wait_unread_then_are_all_answered(server: _Server) -> None:
@@ -95,15 +105,6 @@ def writing_app(size: int) -> Any:
         return [b"done\n"]
 
     return app
-
-
-def serve(app: Any, **adjusted: Any) -> _Server:
-    adjustments = Adjustments(host="127.0.0.1", port=0, threads=1, asyncore_use_poll=True, **adjusted)
-    return _Server(app, adjustments, lambda *asked: None)
-
-
-def channels(server: _Server) -> list[HTTPChannel]:
-    return [c for c in server._map.values() if isinstance(c, HTTPChannel)]
 
 
 def test_a_connection_whose_thread_is_writing_is_not_polled_for_writing() -> None:
